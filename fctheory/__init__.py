@@ -1,0 +1,46 @@
+"""fctheory — the closed forms of "Feature Collapse" (Laurent, von Brecht, Bresson).
+
+API index
+=========
+
+Setting and errors
+------------------
+Setting                 validated (n_c, s_c, L, λ, K, d, μ); ``Setting.paper()``
+WordLaw                 the word law μ (uniform, Zipf, explicit)
+FctheoryError           base of every deliberate error (InvalidSetting, ...)
+
+Predictions (theorems 1-3, eq. 7-9), certified at any precision
+----------------------------------------------------------------
+predict_type1           theorem 1: τ = argmin H, word/U norms, min risk
+predict_type2           theorem 3: τ* = argmin H*, U norm, min risk
+predict_type3           theorem 2: (c, r_1..r_{s_c}) of eq. 7-8
+lambda_thresholds       eq. 9 (type III) and H'(0) = 0 (type I)
+H, H_star               the convex functions of theorems 1 and 3
+type3_reduced_risk      F(c, r), the risk on the type-III ansatz
+SphereSizes             the distance profile |S_r| behind H (assumption A or a latent set)
+"""
+
+from ._version import __version__
+from .errors import (
+    FctheoryError,
+    InvalidInput,
+    InvalidLatentSet,
+    InvalidSetting,
+    NoNontrivialSolution,
+    ProblemTooLarge,
+    VerificationError,
+)
+from .setting import Setting, WordLaw
+
+__all__ = [
+    "__version__",
+    "FctheoryError",
+    "InvalidInput",
+    "InvalidLatentSet",
+    "InvalidSetting",
+    "NoNontrivialSolution",
+    "ProblemTooLarge",
+    "VerificationError",
+    "Setting",
+    "WordLaw",
+]

@@ -1,0 +1,63 @@
+"""Latent-variable arrays: the full set and validation of user arrays.
+
+A latent set is an integer array of shape ``(K, L)`` with entries in
+``0..n_c-1`` and distinct rows; row ``k`` is the latent variable
+:math:`z_k \\in [n_c]^L` of class ``k`` (paper, section 2; 0-based here).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InvalidLatentSet, ProblemTooLarge
+
+__all__ = ["full_latent_set", "as_latent_array", "MAX_FULL_SET"]
+
+#: Largest full set ``n_c**L`` that :func:`full_latent_set` materialises.
+MAX_FULL_SET = 2**24
+
+
+def full_latent_set(n_c: int, L: int) -> np.ndarray:
+    """All ``n_c**L`` latent variables, row ``k`` = the k-th tuple of
+    ``itertools.product(range(n_c), repeat=L)`` (lexicographic order).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape ``(n_c**L, L)``
+    """
+    size = n_c**L
+    if size > MAX_FULL_SET:
+        raise ProblemTooLarge("the full latent set n_c**L", size, MAX_FULL_SET)
+    k = np.arange(size, dtype=np.int64)
+    powers = n_c ** np.arange(L - 1, -1, -1, dtype=np.int64)
+    return (k[:, None] // powers[None, :]) % n_c
+
+
+def as_latent_array(latent, n_c: int, L: int, *, field: str = "latent") -> np.ndarray:
+    """Validate a user latent set and return it as an int64 ``(K, L)`` array.
+
+    Raises
+    ------
+    InvalidLatentSet
+        When the shape is not ``(K, L)`` with ``K >= 2``, an entry is not an
+        integer in ``0..n_c-1``, or two rows are equal.
+    """
+    try:
+        arr = np.asarray(latent)
+    except (ValueError, TypeError):
+        raise InvalidLatentSet(field, f"an integer array of shape (K, {L})", type(latent).__name__) from None
+    if arr.ndim != 2 or arr.shape[1] != L or arr.shape[0] < 2:
+        raise InvalidLatentSet(field, f"an integer array of shape (K, L={L}) with K >= 2", f"shape {arr.shape}")
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise InvalidLatentSet(field, f"integers in 0..{n_c - 1}", "non-integer entries")
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind not in "iu":
+        raise InvalidLatentSet(field, f"integers in 0..{n_c - 1}", f"dtype {arr.dtype}")
+    arr = arr.astype(np.int64, copy=False)
+    if arr.min() < 0 or arr.max() > n_c - 1:
+        raise InvalidLatentSet(field, f"integers in 0..n_c-1 = 0..{n_c - 1}", f"range [{arr.min()}, {arr.max()}]")
+    unique = np.unique(arr, axis=0)
+    if unique.shape[0] != arr.shape[0]:
+        raise InvalidLatentSet(field, "distinct rows (distinct latent variables)", f"{arr.shape[0] - unique.shape[0]} repeated rows")
+    return np.ascontiguousarray(arr)
