@@ -18,6 +18,11 @@ lambda_thresholds       eq. 9 (type III) and H'(0) = 0 (type I)
 H, H_star               the convex functions of theorems 1 and 3
 type3_reduced_risk      F(c, r), the risk on the type-III ansatz
 SphereSizes             the distance profile |S_r| behind H (assumption A or a latent set)
+
+Training and validation (fctheory.train, fctheory.report)
+--------------------------------------------------------
+train_network           L-BFGS-B + Newton-CG polish of R / R* on the exact risk -> TrainResult
+measure_collapse        collapse measurements of any W, U -> CollapseMeasurement
 """
 
 from ._version import __version__
@@ -31,6 +36,7 @@ from .errors import (
     VerificationError,
 )
 from .setting import Setting, WordLaw
+from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
 
 __all__ = [
     "__version__",
@@ -43,4 +49,8 @@ __all__ = [
     "VerificationError",
     "Setting",
     "WordLaw",
+    "CollapseMeasurement",
+    "TrainResult",
+    "measure_collapse",
+    "train_network",
 ]

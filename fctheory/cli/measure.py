@@ -1,0 +1,80 @@
+"""``fctheory measure``: collapse measurements of weights trained anywhere.
+
+Reads ``W`` (d, n_w) and ``U`` (K, L*d) from an ``.npz`` file and prints the
+rotation-invariant measurements of :func:`fctheory.train.measure_collapse`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from ..errors import InvalidInput
+
+HELP = "collapse measurements of any weights (an .npz with W and U)"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("measure", help=HELP, description=HELP + ".")
+    p.add_argument("weights", metavar="WEIGHTS.npz", help="file with arrays W (d, n_w) and U (K, L*d)")
+    p.add_argument("--n-c", type=int, required=True, help="number of concepts n_c")
+    p.add_argument("--s-c", type=int, required=True, help="words per concept s_c")
+    p.add_argument("--L", type=int, required=True, help="sentence length L")
+    p.add_argument("--latent-file", metavar="F", default=None,
+                   help="latent set (K, L) as .npy, .npz (key 'latent') or whitespace/comma text; default: full set")
+    p.add_argument("--network", choices=("h", "h*"), default="h", help="h (default) or h* (LayerNorm'd features)")
+    p.add_argument("--tol", type=float, default=None, help="verdict tolerance (default 1e-6)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run)
+
+
+def read_latent_file(path: str) -> np.ndarray:
+    """Read a latent array from ``.npy``, ``.npz`` (key ``latent``) or text."""
+    try:
+        if path.endswith(".npy"):
+            return np.load(path, allow_pickle=False)
+        if path.endswith(".npz"):
+            with np.load(path, allow_pickle=False) as data:
+                if "latent" not in data.files:
+                    raise InvalidInput("--latent-file", "an .npz file with an array 'latent'", f"keys {sorted(data.files)}")
+                return np.array(data["latent"])
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read().replace(",", " ")
+        rows = [line.split() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        return np.array([[int(v) for v in row] for row in rows])
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, InvalidInput):
+            raise
+        raise InvalidInput("--latent-file", "a readable integer array file (.npy, .npz or text)", path,
+                           detail=type(exc).__name__) from None
+
+
+def run(args) -> int:
+    from ..train import DEFAULT_COLLAPSE_TOL, load_weights, measure_collapse
+
+    if not os.path.exists(args.weights):
+        raise InvalidInput("WEIGHTS", "an existing .npz file", args.weights)
+    W, U = load_weights(args.weights)
+    latent = read_latent_file(args.latent_file) if args.latent_file else None
+    tol = DEFAULT_COLLAPSE_TOL if args.tol is None else args.tol
+    m = measure_collapse(W, U, args.n_c, args.s_c, args.L, latent=latent, network=args.network, tol=tol)
+    if args.json:
+        print(json.dumps(m.to_dict(), indent=2))
+        return 0
+    print(f"network {m.network}: n_c={m.n_c} s_c={m.s_c} L={m.L} d={m.d} K={m.K}")
+    print(f"collapse verdict (tol {m.tol:g}): {m.collapse_verdict}")
+    rows = [
+        ("||W||_F", m.w_frobenius), ("||U||_F", m.u_frobenius),
+        ("within-concept spread  max(1 - cos)", m.within_concept_spread),
+        ("equiangular error  max|cos + 1/(n_c-1)|", m.equiangular_error),
+        ("word norm spread  (max-min)/mean", m.word_norm_spread),
+        ("r_b across-concept spread", m.r_concept_spread),
+        ("u_{k,l} norm mean", m.u_norm_mean), ("u_{k,l} norm spread  (max-min)/mean", m.u_norm_spread),
+        ("u alignment  min cos(u_{k,l}, m_{z_{k,l}})", m.u_alignment),
+    ]
+    for name, value in rows:
+        print(f"  {name:<44} {value:.6e}")
+    print("  r_b (mean word norm by rank b): " + ", ".join(f"{v:.6g}" for v in m.r_by_rank))
+    return 0

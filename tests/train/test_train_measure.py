@@ -1,0 +1,93 @@
+"""Collapse measurements on explicitly built configurations with known answers."""
+
+import numpy as np
+import pytest
+
+from fctheory.errors import InvalidInput
+from fctheory.train import measure_collapse
+
+from train_frames import collapsed
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(7)
+
+
+def test_type1_known_answers(rng):
+    n_c, s_c, L, d = 3, 2, 3, 5
+    W, U, _ = collapsed(n_c, s_c, L, d, r=1.7, c=0.4, rng=rng)
+    m = measure_collapse(W, U, n_c, s_c, L)
+    assert m.collapse_verdict == "type I"
+    np.testing.assert_allclose(m.word_norms, 1.7, rtol=1e-13)
+    np.testing.assert_allclose(m.u_norm_mean, 0.4, rtol=1e-13)
+    assert m.u_norm_spread < 1e-13
+    expected = np.full((3, 3), -0.5)
+    np.fill_diagonal(expected, 1.0)
+    np.testing.assert_allclose(np.array(m.concept_cosines), expected, atol=1e-13)
+    assert m.u_alignment == pytest.approx(1.0, abs=1e-13)
+    assert m.w_frobenius == pytest.approx(1.7 * np.sqrt(6), rel=1e-13)
+    assert m.u_frobenius == pytest.approx(0.4 * np.sqrt(27 * 3), rel=1e-13)
+
+
+def test_type3_known_answers(rng):
+    r = [2.0, 1.0, 0.5]
+    W, U, _ = collapsed(4, 3, 2, 6, r=r, c=0.3, rng=rng)
+    m = measure_collapse(W, U, 4, 3, 2)
+    assert m.collapse_verdict == "type III"
+    np.testing.assert_allclose(m.r_by_rank, r, rtol=1e-13)
+    np.testing.assert_allclose(m.word_norms, r * 4, rtol=1e-13)  # column order a*s_c + b
+    assert m.r_concept_spread < 1e-13
+    assert m.word_norm_spread == pytest.approx((2.0 - 0.5) / np.mean(r), rel=1e-12)
+
+
+def test_type2_layernorm_features(rng):
+    n_c, s_c, L, d = 3, 2, 2, 4
+    W, U, F = collapsed(n_c, s_c, L, d, r=1.0, c=0.9, rng=rng)
+    # any positive scale and shift per word leaves phi(w) = sqrt(d) f_a (eq. 18)
+    W = W * rng.uniform(0.5, 3.0, size=W.shape[1]) + rng.normal(size=W.shape[1])
+    m = measure_collapse(W, U, n_c, s_c, L, network="h*")
+    assert m.collapse_verdict == "type II"
+    assert m.within_concept_spread < 1e-12 and m.equiangular_error < 1e-12
+    # as network h the same raw weights are not collapsed (the shifts break the directions)
+    assert measure_collapse(W, U, n_c, s_c, L, network="h").collapse_verdict == "not collapsed"
+
+
+def test_random_and_trivial(rng):
+    W = rng.normal(size=(5, 6))
+    U = rng.normal(size=(27, 15))
+    assert measure_collapse(W, U, 3, 2, 3).collapse_verdict == "not collapsed"
+    assert measure_collapse(0 * W, 0 * U, 3, 2, 3).collapse_verdict == "trivial"
+
+
+def test_perturbation_is_detected_at_the_tolerance(rng):
+    W, U, _ = collapsed(3, 2, 3, 5, r=1.0, c=1.0, rng=rng)
+    W2 = W.copy()
+    W2[:, 0] += 1e-2 * rng.normal(size=5)
+    assert measure_collapse(W2, U, 3, 2, 3).collapse_verdict == "not collapsed"
+    assert measure_collapse(W2, U, 3, 2, 3, tol=0.5).collapse_verdict != "not collapsed"
+
+
+def test_latent_subset(rng):
+    Z = np.array([[0, 1], [1, 2], [2, 0], [0, 0]])
+    W, U, _ = collapsed(3, 2, 2, 4, r=1.0, c=2.0, rng=rng, latent=Z)
+    m = measure_collapse(W, U, 3, 2, 2, latent=Z)
+    assert m.K == 4 and m.collapse_verdict == "type I"
+    # a wrong latent set breaks the alignment of u_{k,l} with its concept
+    assert measure_collapse(W, U, 3, 2, 2, latent=Z[::-1]).collapse_verdict == "not collapsed"
+
+
+@pytest.mark.parametrize("W_shape,U_shape,field", [((5, 7), (27, 15), "W"), ((5, 6), (27, 14), "U"), ((5, 6), (26, 15), "U")])
+def test_bad_shapes(W_shape, U_shape, field):
+    with pytest.raises(InvalidInput) as err:
+        measure_collapse(np.ones(W_shape), np.ones(U_shape), 3, 2, 3)
+    assert err.value.field == field
+
+
+def test_bad_network_and_nan():
+    with pytest.raises(InvalidInput):
+        measure_collapse(np.ones((5, 6)), np.ones((27, 15)), 3, 2, 3, network="relu")
+    W = np.ones((5, 6))
+    W[0, 0] = np.nan
+    with pytest.raises(InvalidInput):
+        measure_collapse(W, np.ones((27, 15)), 3, 2, 3)
