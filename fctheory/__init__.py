@@ -35,6 +35,22 @@ from .errors import (
     ProblemTooLarge,
     VerificationError,
 )
+from .predict import (
+    Enclosure,
+    H,
+    H_star,
+    LambdaThresholds,
+    SphereSizes,
+    ThresholdValue,
+    TypeIIIPrediction,
+    TypeIIPrediction,
+    TypeIPrediction,
+    lambda_thresholds,
+    predict_type1,
+    predict_type2,
+    predict_type3,
+    type3_reduced_risk,
+)
 from .setting import Setting, WordLaw
 from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
 

@@ -9,7 +9,8 @@ Nothing here changes mpmath's global state.  Point arithmetic runs inside
 from __future__ import annotations
 
 import numbers
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import mpmath
 from mpmath.ctx_iv import MPIntervalContext
@@ -53,27 +54,35 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
         ``"floor"`` returns a string whose value is ``<= x``; ``"ceil"`` one
         whose value is ``>= x`` (outward rounding for enclosure endpoints).
     """
-    x = mpmath.mpf(x) if not isinstance(x, mpmath.mpf) else x
+    if rounding not in ("nearest", "floor", "ceil"):
+        raise ValueError(f"unknown rounding {rounding!r}")
+    if not isinstance(x, mpmath.mpf):
+        x = mpmath.mpf(x)
     if x == 0:
         return "0.0"
-    # enough binary precision to compare the string with x exactly
-    prec = max(mpmath.mp.prec, x.context.prec if hasattr(x, "context") else 0, int(digits * 3.33) + 20)
-    bits = x._mpf_[3] if len(x._mpf_) > 3 else 0
-    prec = max(prec, int(bits) + 10)
+    # enough binary precision to print ``digits`` digits and to compare the string with x exactly
+    prec = max(int(digits * 3.33) + 20, int(x._mpf_[3]) + 10)
     with mpmath.workprec(prec):
         text = mpmath.nstr(x, digits, strip_zeros=False, min_fixed=-4, max_fixed=digits + 1)
         if rounding == "nearest":
             return text
         value = Decimal(text)
         ulp = Decimal(1).scaleb(value.adjusted() - (digits - 1))
-        back = mpmath.mpf(text)
-        if rounding == "floor" and back > x:
-            value = value - ulp
-        elif rounding == "ceil" and back < x:
-            value = value + ulp
-        elif rounding not in ("floor", "ceil"):
-            raise ValueError(f"unknown rounding {rounding!r}")
+        exact_x = _mpf_to_fraction(x)
+        back = Fraction(value)
+        with localcontext() as dctx:
+            dctx.prec = digits + 10
+            if rounding == "floor" and back > exact_x:
+                value = value - ulp
+            elif rounding == "ceil" and back < exact_x:
+                value = value + ulp
         return _format_decimal(value)
+
+
+def _mpf_to_fraction(x) -> Fraction:
+    sign, man, exp, _ = x._mpf_
+    value = Fraction(int(man)) * (Fraction(2) ** int(exp))
+    return -value if sign else value
 
 
 def _format_decimal(value: Decimal) -> str:
