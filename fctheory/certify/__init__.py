@@ -1,0 +1,39 @@
+"""Theorem G (appendix G): global-optimality certificates with cvxpy.
+
+certify_optimum             solve min_D f(D) + lam ||D||_* and bound it -> Certificate
+problem_size                exp cones / PSD cones of that program, before building it
+general_lambda_threshold    ||∇f(0)||_op: the λ threshold for any latent set and mu (claim H)
+compare_type1, compare_type3, compare_prediction
+                            certified optimum vs H(tau), F(c, r), H_Z -> Comparison
+dual_lower_bound            the solver-free Fenchel-dual lower bound at any D
+"""
+
+from ._compare import Comparison, compare_prediction, compare_type1, compare_type3
+from ._configurations import type1_D, type3_D
+from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
+from ._program import Certificate, ProblemSize, certify_optimum, problem_size
+from ._sentences import SentenceTable, sentence_table
+from ._threshold import GeneralThreshold, general_lambda_threshold, gradient_at_zero
+
+__all__ = [
+    "Certificate",
+    "Comparison",
+    "DualBound",
+    "GeneralThreshold",
+    "ProblemSize",
+    "SentenceTable",
+    "certify_optimum",
+    "compare_prediction",
+    "compare_type1",
+    "compare_type3",
+    "dual_lower_bound",
+    "general_lambda_threshold",
+    "gradient_at_zero",
+    "gradient_f",
+    "objective",
+    "problem_size",
+    "risk_f",
+    "sentence_table",
+    "type1_D",
+    "type3_D",
+]

@@ -1,0 +1,161 @@
+"""Certified optimum against the paper's predictions (theorems 1-2, lemma K).
+
+Every collapse configuration is a feasible point of the program of theorem
+G, and claim G gives ``R(W, U) >= f(D) + lam ||D||_*``, so a predicted
+minimum ``R_pred`` always satisfies ``R_pred >= lower_bound``.  It is *not*
+the global minimum when ``R_pred > optimal_value`` (a feasible D does better)
+by more than the float64 rounding of the two numbers.  Independently of any
+solver, the configuration's own D is globally optimal exactly when
+``||∇f(D_pred)||_op <= lam`` (claim H and the converse from convexity), which
+:attr:`Comparison.gradient_ratio` reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+
+from ..errors import NoNontrivialSolution
+from ._configurations import type1_D, type3_D
+from ._objective import gradient_f, objective
+from ._sentences import sentence_table
+
+__all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "ROUNDING"]
+
+#: Absolute slack for float64 rounding when comparing two risks of order 1:
+#: both sides are sums of at most a few hundred thousand float64 terms.
+ROUNDING = 1e-10
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A prediction of the paper next to the certified optimum.
+
+    Attributes
+    ----------
+    prediction : str
+        Which configuration (``"type I (theorem 1)"``, ``"type III
+        (theorem 2)"``, ``"type I with H_Z (lemma K)"``, or the trivial point).
+    predicted_value : float
+        The predicted minimum risk (``H(tau)``, ``F(c, r)``, ``H_Z(tau)`` or
+        ``log K`` at ``W = U = 0``), from :mod:`fctheory.predict`.
+    optimal_value, lower_bound, gap : float
+        From the certificate: the global minimum lies in
+        ``[lower_bound, optimal_value]``.
+    difference : float
+        ``predicted_value - optimal_value``.
+    excess : float
+        ``predicted_value - lower_bound`` (``>= 0`` by claim G).
+    verdict : str
+        ``"consistent"`` when ``-ROUNDING <= difference`` and
+        ``excess <= gap + ROUNDING``; ``"not globally optimal"`` when
+        ``difference > ROUNDING`` (the certificate's D is strictly better);
+        ``"below the lower bound"`` when ``excess < -ROUNDING`` (an error
+        somewhere: no configuration can beat the bound).
+    predicted_objective : float
+        ``f(D_pred) + lam ||D_pred||_*`` at the configuration's D (equals
+        ``predicted_value`` at a balanced critical point).
+    gradient_ratio : float
+        ``||∇f(D_pred)||_op / lam``: ``<= 1`` (to float64 accuracy, ~1e-12)
+        proves the configuration globally optimal without any solver.
+    d_difference : float
+        ``||D_opt - D_pred||_F / ||D_pred||_F`` (relative Frobenius
+        difference; ``||D_opt||_F`` when ``D_pred = 0``).
+    """
+
+    prediction: str
+    predicted_value: float
+    optimal_value: float
+    lower_bound: float
+    gap: float
+    difference: float
+    excess: float
+    verdict: str
+    predicted_objective: float
+    gradient_ratio: float
+    d_difference: float
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _compare(cert, name: str, value, D_pred: np.ndarray) -> Comparison:
+    table = sentence_table(cert.setting, cert.latent)
+    lam = cert.lam
+    value = float(value)
+    difference = value - cert.optimal_value
+    excess = value - cert.lower_bound
+    if excess < -ROUNDING:
+        verdict = "below the lower bound"
+    elif difference > ROUNDING and excess > cert.gap + ROUNDING:
+        verdict = "not globally optimal"
+    else:
+        verdict = "consistent"
+    norm_pred = float(np.linalg.norm(D_pred))
+    diff = float(np.linalg.norm(cert.D - D_pred))
+    return Comparison(
+        prediction=name,
+        predicted_value=value,
+        optimal_value=cert.optimal_value,
+        lower_bound=cert.lower_bound,
+        gap=cert.gap,
+        difference=difference,
+        excess=excess,
+        verdict=verdict,
+        predicted_objective=objective(table, D_pred, lam),
+        gradient_ratio=float(np.linalg.norm(gradient_f(table, D_pred), 2)) / lam,
+        d_difference=diff / norm_pred if norm_pred > 0 else diff,
+    )
+
+
+def _zero(cert) -> np.ndarray:
+    return np.zeros_like(cert.D)
+
+
+def compare_type1(cert, *, dps: int = 30, sphere_sizes=None) -> Comparison:
+    """The certified optimum against theorem 1: ``H(tau)`` and the type-I D.
+
+    ``sphere_sizes`` (a :class:`fctheory.SphereSizes`) selects ``H_Z``
+    (lemma K for a latent set's own distance profile); default assumption A.
+    """
+    from ..predict import predict_type1
+
+    pred = predict_type1(cert.setting, dps=dps, sphere_sizes=sphere_sizes)
+    name = "type I (theorem 1)" if sphere_sizes is None else "type I with H_Z (lemma K)"
+    if pred.trivial:
+        return _compare(cert, name + ", trivial W = U = 0", pred.risk, _zero(cert))
+    D_pred = type1_D(cert.setting, cert.latent, float(pred.word_norm), float(pred.u_norm))
+    return _compare(cert, name, pred.risk, D_pred)
+
+
+def compare_type3(cert, *, dps: int = 30) -> Comparison:
+    """The certified optimum against theorem 2: ``F(c, r)`` and the type-III D.
+
+    Above the eq. 9 threshold the type-III system has only the trivial point;
+    the comparison is then with ``W = U = 0`` (risk ``log K``).
+    """
+    from ..predict import predict_type3
+
+    try:
+        pred = predict_type3(cert.setting, dps=dps)
+    except NoNontrivialSolution:
+        with mpmath.workdps(dps):
+            logK = mpmath.log(cert.setting.K)
+        return _compare(cert, "type III (theorem 2), trivial W = U = 0", logK, _zero(cert))
+    D_pred = type3_D(cert.setting, cert.latent, float(pred.c), [float(v) for v in pred.r])
+    return _compare(cert, "type III (theorem 2)", pred.risk, D_pred)
+
+
+def compare_prediction(cert, *, dps: int = 30, sphere_sizes=None) -> Comparison:
+    """The paper's prediction for the certificate's setting.
+
+    Full set: type I for uniform mu (theorem 1), type III otherwise
+    (theorem 2). Other latent sets: type I with ``sphere_sizes`` (``H_Z``)
+    when given, else assumption A.
+    """
+    s = cert.setting
+    if s.is_full and not s.mu.is_uniform:
+        return compare_type3(cert, dps=dps)
+    return compare_type1(cert, dps=dps, sphere_sizes=sphere_sizes)

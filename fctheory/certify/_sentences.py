@@ -1,0 +1,109 @@
+"""The sentence table: every sentence of every class with its probability.
+
+Class ``k`` generates the sentence ``x = (x_1, ..., x_L)`` with probability
+``D_k(x) = prod_l 1{a_l = z_{k,l}} mu_{b_l}`` (paper, section 2), where the
+word ``x_l = (a_l, b_l)`` has 0-based one-hot index ``a_l * s_c + b_l``.  The
+true risk of network h is the average over classes of the expectation over
+``D_k`` (eq. 5), so the convex program of theorem G (appendix G, eq. 159-160)
+needs the ``K * s_c**L`` pairs (sentence, class) with weights
+``p(x, k) = D_k(x) / K``.  Distinct latent variables generate disjoint sets of
+sentences (the concepts of ``x`` determine ``z``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ProblemTooLarge
+from ..latent import as_latent_array, full_latent_set
+
+__all__ = ["SentenceTable", "sentence_table", "resolve_latent", "MAX_SENTENCES"]
+
+#: Largest number of (sentence, class) pairs ``K * s_c**L`` materialised.
+MAX_SENTENCES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """All (sentence, class) pairs of a setting and latent set.
+
+    Attributes
+    ----------
+    words : ndarray of int64, shape (N, L)
+        ``words[i, l]`` is the one-hot index ``a * s_c + b`` of word ``l`` of
+        sentence ``i``.
+    label : ndarray of int64, shape (N,)
+        The class ``k`` that generates sentence ``i``.
+    weight : ndarray of float64, shape (N,)
+        ``D_k(x) / K``; sums to 1.
+    n_w, K, L : int
+        Vocabulary size, number of classes, sentence length.
+    """
+
+    words: np.ndarray
+    label: np.ndarray
+    weight: np.ndarray
+    n_w: int
+    K: int
+    L: int
+
+    @property
+    def n_sentences(self) -> int:
+        return int(self.words.shape[0])
+
+
+def resolve_latent(setting, latent=None) -> np.ndarray:
+    """The latent set as a validated int64 ``(K, L)`` array.
+
+    ``None`` means the full set (``setting.K`` must then be ``n_c**L``);
+    otherwise the array's row count must equal ``setting.K``.
+    """
+    from ..errors import InvalidLatentSet
+
+    if latent is None:
+        if not setting.is_full:
+            raise InvalidLatentSet(
+                "latent",
+                f"an integer array of shape (K={setting.K}, L={setting.L}) when K < n_c**L",
+                None,
+                "the setting is not the full set, so its latent variables must be given",
+            )
+        return full_latent_set(setting.n_c, setting.L)
+    arr = as_latent_array(latent, setting.n_c, setting.L)
+    if arr.shape[0] != setting.K:
+        raise InvalidLatentSet("latent", f"an array with K = {setting.K} rows (setting.K)", f"{arr.shape[0]} rows")
+    return arr
+
+
+def n_sentences(setting) -> int:
+    """``K * s_c**L``, the number of (sentence, class) pairs, without building them."""
+    return setting.K * setting.s_c**setting.L
+
+
+def sentence_table(setting, latent=None) -> SentenceTable:
+    """Enumerate every (sentence, class) pair with weight ``D_k(x)/K``.
+
+    Raises
+    ------
+    ProblemTooLarge
+        When ``K * s_c**L`` exceeds :data:`MAX_SENTENCES` (checked before
+        anything is allocated).
+    """
+    size = n_sentences(setting)
+    if size > MAX_SENTENCES:
+        raise ProblemTooLarge("the sentence table K * s_c**L", size, MAX_SENTENCES)
+    Z = resolve_latent(setting, latent)
+    K, L, s_c = Z.shape[0], setting.L, setting.s_c
+    mu = setting.mu.as_array()
+    # all b in [s_c]^L, lexicographic
+    n_b = s_c**L
+    idx = np.arange(n_b, dtype=np.int64)
+    powers = s_c ** np.arange(L - 1, -1, -1, dtype=np.int64)
+    B = (idx[:, None] // powers[None, :]) % s_c  # (n_b, L)
+    words = (Z[:, None, :] * s_c + B[None, :, :]).reshape(K * n_b, L)
+    label = np.repeat(np.arange(K, dtype=np.int64), n_b)
+    pb = np.prod(mu[B], axis=1)  # prod_l mu_{b_l}
+    weight = np.tile(pb, K) / K
+    return SentenceTable(words=words, label=label, weight=weight, n_w=setting.n_w, K=K, L=L)

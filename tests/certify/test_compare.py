@@ -1,0 +1,61 @@
+"""Comparisons of the certified optimum with theorems 1-2 and lemma K."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from fctheory import Setting, SphereSizes, predict_type1, predict_type3, type3_reduced_risk
+from fctheory.certify import certify_optimum, compare_prediction, compare_type1, compare_type3, type3_D
+
+
+def test_type1_D_matches_the_optimum_and_is_optimal():
+    cert = certify_optimum(Setting(3, 1, 2, "1/20"))
+    cmp = compare_type1(cert)
+    assert cmp.verdict == "consistent"
+    assert cmp.d_difference < 1e-6
+    assert cmp.gradient_ratio == pytest.approx(1.0, abs=1e-12)  # claim H with equality
+    assert cmp.predicted_objective == pytest.approx(cmp.predicted_value, abs=1e-13)
+
+
+def test_type3_on_zipf_is_consistent_and_type1_is_not_optimal():
+    s = Setting(2, 2, 2, "1/20", mu="2/3,1/3")
+    cert = certify_optimum(s)
+    t3 = compare_type3(cert)
+    assert t3.verdict == "consistent" and t3.gradient_ratio <= 1 + 1e-12
+    # theorem 1 needs uniform mu: its configuration is beaten by the certificate
+    t1 = compare_type1(cert)
+    assert t1.verdict == "not globally optimal"
+    assert t1.difference > 1e-3 and t1.gradient_ratio > 1.01
+    assert compare_prediction(cert).prediction == "type III (theorem 2)"
+
+
+def test_type3_D_objective_is_F_of_c_r():
+    # at a balanced critical point f(D) + lam ||D||_* = R(W, U) = F(c, r) (claim G with equality)
+    s = Setting(3, 2, 2, "1/100", mu="zipf")
+    p = predict_type3(s)
+    cert = certify_optimum(s)
+    D = type3_D(s, cert.latent, float(p.c), [float(r) for r in p.r])
+    cmp = compare_type3(cert)
+    assert cmp.predicted_objective == pytest.approx(float(type3_reduced_risk(s, p.c, p.r)), abs=1e-13)
+    assert D.shape == cert.D.shape
+
+
+def test_above_eq9_type3_compares_with_the_trivial_point():
+    s = Setting(2, 2, 2, "1", mu="zipf")
+    cmp = compare_type3(certify_optimum(s))
+    assert "trivial" in cmp.prediction
+    assert cmp.predicted_value == pytest.approx(np.log(4), abs=1e-15)
+    assert cmp.verdict == "consistent"
+
+
+def test_H_Z_for_a_repetition_code():
+    # {000, 111} over n_c = 2: |S_3| = 1 for every class (lemma B holds); H_Z is lemma K's risk
+    s = Setting(2, 1, 3, "1/10", K=2)
+    Z = np.array([[0, 0, 0], [1, 1, 1]])
+    profile = SphereSizes.from_counts([0, 0, 1], K=2, exact=True, source="repetition code")
+    cert = certify_optimum(s, Z)
+    cmp = compare_type1(cert, sphere_sizes=profile)
+    assert cmp.prediction.startswith("type I with H_Z")
+    assert cmp.verdict == "consistent"
+    assert abs(cmp.difference) <= cert.gap + 1e-10
+    assert float(predict_type1(s, sphere_sizes=profile).risk) == pytest.approx(cmp.predicted_value)
