@@ -23,6 +23,12 @@ Training and validation (fctheory.train, fctheory.report)
 --------------------------------------------------------
 train_network           L-BFGS-B + Newton-CG polish of R / R* on the exact risk -> TrainResult
 measure_collapse        collapse measurements of any W, U -> CollapseMeasurement
+
+Global optimality (theorem G, appendix G; fctheory.certify)
+----------------------------------------------------------
+certify_optimum         the convex program min f(D) + λ||D||_* (cvxpy), bounded both ways -> Certificate
+general_lambda_threshold ||∇f(0)||_op: the λ threshold for any latent set and μ (claim H)
+compare_prediction      certified optimum vs H(τ) / F(c, r) / H_Z and the predicted D -> Comparison
 """
 
 from ._version import __version__
@@ -51,6 +57,7 @@ from .predict import (
     predict_type3,
     type3_reduced_risk,
 )
+from .certify import Certificate, Comparison, GeneralThreshold, certify_optimum, compare_prediction, general_lambda_threshold
 from .setting import Setting, WordLaw
 from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
 
@@ -65,6 +72,12 @@ __all__ = [
     "VerificationError",
     "Setting",
     "WordLaw",
+    "Certificate",
+    "Comparison",
+    "GeneralThreshold",
+    "certify_optimum",
+    "compare_prediction",
+    "general_lambda_threshold",
     "CollapseMeasurement",
     "TrainResult",
     "measure_collapse",
