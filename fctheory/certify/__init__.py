@@ -8,7 +8,7 @@ compare_type1, compare_type3, compare_prediction
 dual_lower_bound            the solver-free Fenchel-dual lower bound at any D
 """
 
-from ._compare import Comparison, compare_prediction, compare_type1, compare_type3
+from ._compare import Comparison, compare_prediction, compare_type1, compare_type3, sphere_sizes_of
 from ._configurations import type1_D, type3_D
 from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
 from ._program import Certificate, ProblemSize, certify_optimum, problem_size
@@ -34,6 +34,7 @@ __all__ = [
     "problem_size",
     "risk_f",
     "sentence_table",
+    "sphere_sizes_of",
     "type1_D",
     "type3_D",
 ]

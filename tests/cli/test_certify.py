@@ -1,0 +1,53 @@
+"""End-to-end tests of ``fctheory certify``."""
+
+import json
+
+import pytest
+
+from fctheory import Setting, predict_type1
+from fctheory.cli.main import main
+
+
+def _run(capsys, *argv):
+    code = main(["certify", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract_type1(capsys):
+    code, out, _ = _run(capsys, "--n-c", "2", "--s-c", "2", "--L", "2", "--lam", "1/20", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"optimal_value", "status", "gap", "predicted_value", "difference"} <= set(data)
+    # theorem 1 (reference: the lead's certified H(tau))
+    assert data["predicted_value"] == pytest.approx(float(predict_type1(Setting(2, 2, 2, "1/20")).risk), rel=1e-15)
+    assert abs(data["difference"]) <= data["gap"] + 1e-10
+    assert data["status"] == "optimal"
+    assert data["verdict"] == "consistent"
+
+
+def test_table_output_for_zipf_names_type3(capsys):
+    code, out, _ = _run(capsys, "--n-c", "2", "--s-c", "2", "--L", "2", "--lam", "0.05", "--mu", "zipf")
+    assert code == 0
+    assert "type III (theorem 2)" in out and "consistent" in out
+
+
+def test_random_latent_set_with_seed_is_reproducible(capsys):
+    args = ("--n-c", "2", "--s-c", "1", "--L", "3", "--lam", "0.05", "--K", "5", "--seed", "3", "--json")
+    first = json.loads(_run(capsys, *args)[1])
+    second = json.loads(_run(capsys, *args)[1])
+    assert first["latent_set"] == "random K=5 seed=3"
+    assert first["optimal_value"] == second["optimal_value"]
+    assert first["certificate"]["setting"]["K"] == 5
+
+
+def test_too_large_is_a_one_line_error(capsys):
+    code, out, err = _run(capsys, "--n-c", "3", "--s-c", "5", "--L", "6", "--lam", "0.05")
+    assert code == 2 and out == ""
+    assert err.startswith("error: the convex program of theorem G") and "exceeds the limit 300000" in err
+    assert err.count("\n") == 1
+
+
+def test_bad_K_is_named(capsys):
+    code, _, err = _run(capsys, "--n-c", "2", "--s-c", "1", "--L", "2", "--lam", "0.05", "--K", "9")
+    assert code == 2 and "K must be" in err
