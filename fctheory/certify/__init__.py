@@ -5,10 +5,19 @@ problem_size                exp cones / PSD cones of that program, before buildi
 general_lambda_threshold    ||∇f(0)||_op: the λ threshold for any latent set and mu (claim H)
 compare_type1, compare_type3, compare_prediction
                             certified optimum vs H(tau), F(c, r), H_Z -> Comparison
+compare_trained             certified optimum vs trained weights (W, U) -> Comparison
 dual_lower_bound            the solver-free Fenchel-dual lower bound at any D
 """
 
-from ._compare import Comparison, compare_prediction, compare_type1, compare_type3, sphere_sizes_of
+from ._compare import (
+    Comparison,
+    D_of_weights,
+    compare_prediction,
+    compare_trained,
+    compare_type1,
+    compare_type3,
+    sphere_sizes_of,
+)
 from ._configurations import type1_D, type3_D
 from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
 from ._program import Certificate, ProblemSize, certify_optimum, problem_size
@@ -24,6 +33,8 @@ __all__ = [
     "SentenceTable",
     "certify_optimum",
     "compare_prediction",
+    "compare_trained",
+    "D_of_weights",
     "compare_type1",
     "compare_type3",
     "dual_lower_bound",

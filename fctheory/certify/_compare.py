@@ -19,10 +19,10 @@ import numpy as np
 
 from ..errors import NoNontrivialSolution
 from ._configurations import type1_D, type3_D
-from ._objective import gradient_f, objective
+from ._objective import gradient_f, objective, risk_f
 from ._sentences import sentence_table
 
-__all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "sphere_sizes_of", "ROUNDING"]
+__all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "compare_trained", "D_of_weights", "sphere_sizes_of", "ROUNDING"]
 
 #: Absolute slack for float64 rounding when comparing two risks of order 1:
 #: both sides are sums of at most a few hundred thousand float64 terms.
@@ -159,6 +159,36 @@ def compare_prediction(cert, *, dps: int = 30, sphere_sizes=None) -> Comparison:
     if s.is_full and not s.mu.is_uniform:
         return compare_type3(cert, dps=dps)
     return compare_type1(cert, dps=dps, sphere_sizes=sphere_sizes)
+
+
+def D_of_weights(W, U, K: int, L: int) -> np.ndarray:
+    """``D = W^T [U_1 ... U_K]``: ``D[w, k*L + l] = <w_w, u_{k,l}>`` (appendix G).
+
+    ``W`` is ``d x n_w``; ``U`` is ``K x (L d)`` with block ``l`` of row ``k``
+    equal to ``u_{k,l}`` (appendix A).
+    """
+    W = np.asarray(W, dtype=float)
+    U = np.asarray(U, dtype=float)
+    d = W.shape[0]
+    if U.shape != (K, L * d):
+        raise ValueError(f"U must have shape {(K, L * d)}, got {U.shape}")
+    return np.einsum("iw,kli->wkl", W, U.reshape(K, L, d)).reshape(W.shape[1], K * L)
+
+
+def compare_trained(cert, W, U) -> Comparison:
+    """The certified optimum against trained weights ``(W, U)`` of network h.
+
+    ``predicted_value`` is the regularized risk ``R(W, U) = f(D) +
+    (lam/2)(||W||_F^2 + ||U||_F^2)`` (eq. 5, 160) recomputed here from the
+    weights; by claim G it is ``>= lower_bound``, and a trainer that found
+    the global minimum has ``difference`` within the certificate's width.
+    """
+    W = np.asarray(W, dtype=float)
+    U = np.asarray(U, dtype=float)
+    D = D_of_weights(W, U, cert.setting.K, cert.setting.L)
+    table = sentence_table(cert.setting, cert.latent)
+    value = risk_f(table, D) + 0.5 * cert.lam * (float(np.sum(W * W)) + float(np.sum(U * U)))
+    return _compare(cert, "trained minimum", value, D)
 
 
 def sphere_sizes_of(Z: np.ndarray, n_c: int):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from fctheory import Setting, SphereSizes, predict_type1, predict_type3, type3_reduced_risk
-from fctheory.certify import certify_optimum, compare_prediction, compare_type1, compare_type3, type3_D
+from fctheory.certify import certify_optimum, compare_prediction, compare_trained, compare_type1, compare_type3, type3_D
 
 
 def test_type1_D_matches_the_optimum_and_is_optimal():
@@ -59,3 +59,17 @@ def test_H_Z_for_a_repetition_code():
     assert cmp.verdict == "consistent"
     assert abs(cmp.difference) <= cert.gap + 1e-10
     assert float(predict_type1(s, sphere_sizes=profile).risk) == pytest.approx(cmp.predicted_value)
+
+
+@pytest.mark.parametrize("n_c,s_c,L,lam,mu", [(2, 2, 2, "1/20", "uniform"), (3, 1, 2, "1/20", "uniform"), (2, 2, 2, "1/20", "zipf")])
+def test_trained_minimum_lies_in_the_certified_interval(n_c, s_c, L, lam, mu):
+    from fctheory import train_network
+
+    s = Setting(n_c, s_c, L, lam, d=n_c * s_c + 1, mu=mu)  # d > min(n_w, KL): theorem G applies
+    cert = certify_optimum(s)
+    trained = train_network(s, seed=0)
+    cmp = compare_trained(cert, trained.W, trained.U)
+    assert cmp.predicted_value == pytest.approx(trained.risk, abs=1e-12)  # same R, two codes
+    assert cmp.verdict == "consistent"
+    assert abs(cmp.difference) <= cert.gap + 1e-9
+    assert cmp.d_difference < 1e-4
