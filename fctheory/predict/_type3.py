@@ -198,6 +198,8 @@ class _System:
         self.log_T = mpmath.log(self.L) + (self.L - 1) * mpmath.log(self.n)  # log(L n^{L-1}), eq. 8
         self.y = [t - mpmath.log(self.n) for t in self.targets]  # ρ at c = 0: μ L/(λ n)
         self.tol = mpmath.eps * 8
+        self.x = None
+        self.elasticities = None
 
     def inner(self, x, j, y):
         """Solve ``y + log(n-1+e^{u}) = log(μ L/λ)``, ``u = k e^y`` (eq. 7 in logs).
@@ -219,18 +221,23 @@ class _System:
         raise VerificationError("type-III inner equation (eq. 7) did not converge")
 
     def outer(self, x):
-        """``(Ψ(x), Ψ'(x))`` with ``Ψ = log Σ_b ρ_b^2 - log(L n^{L-1})`` (eq. 8), decreasing."""
+        """``(Ψ(x), Ψ'(x))`` with ``Ψ = log Σ_b ρ_b^2 - log(L n^{L-1})`` (eq. 8), decreasing.
+
+        Also stores, for the last ``x``, every ``y_b`` and the elasticity
+        ``d log ρ_b / d log c = -2uq/(1+uq)`` (implicit differentiation of eq. 7)."""
         log_k = self.log_kfactor + 2 * x
         ys = [self.inner(x, j, y) for j, y in enumerate(self.y)]
         self.y = ys
         terms = [w * mpmath.exp(2 * y) for w, y in zip(self.weights, ys)]
         total = mpmath.fsum(terms)
-        slope = mpmath.mpf(0)
         n1 = self.n - 1
-        for term, y in zip(terms, ys):
+        elasticities = []
+        for y in ys:
             u = mpmath.exp(log_k + y)
             q = 1 / (1 + n1 * mpmath.exp(-u))
-            slope += term * 2 * (-2 * u * q / (1 + u * q))  # d log ρ / d log c = -2uq/(1+uq)
+            elasticities.append(-2 * u * q / (1 + u * q))
+        self.x, self.elasticities = x, elasticities
+        slope = mpmath.fsum(2 * t * e for t, e in zip(terms, elasticities))
         return mpmath.log(total) - self.log_T, slope / total
 
 
@@ -330,7 +337,35 @@ def _groups(setting: Setting):
 
 
 def _solve_outer(system: _System, x_start):
-    """High-precision root of Ψ (decreasing) by safeguarded Newton in a verified bracket."""
+    """High-precision root of Ψ (decreasing in x = log c).
+
+    From a float64 start, Newton steps are accepted while each at least halves
+    |Ψ|; once a step is below sqrt(tolerance) the next iterate is within the
+    tolerance (quadratic convergence) and is returned, with ``system`` left
+    evaluated there.  Any failure falls back to safeguarded Newton in a
+    verified bracket."""
+    tol = mpmath.eps * 8
+    if x_start is not None:
+        x = x_start
+        value, slope = system.outer(x)
+        for _ in range(12):
+            if slope >= 0:
+                break
+            step = value / slope
+            x_new = x - step
+            new_value, new_slope = system.outer(x_new)
+            if abs(new_value) > abs(value) / 2 and abs(step) > tol * max(1, abs(x)):
+                break
+            x, value, slope = x_new, new_value, new_slope
+            if abs(step) <= mpmath.sqrt(tol) * max(1, abs(x)) and slope < 0:
+                x_final = x - value / slope
+                system.outer(x_final)
+                return x_final
+    return _solve_outer_bracketed(system, x_start)
+
+
+def _solve_outer_bracketed(system: _System, x_start):
+    """Safeguarded Newton in a bracket verified by the signs of Ψ."""
     if x_start is None:
         x_start = mpmath.mpf(0)
     h = mpmath.mpf(10) ** -8 * max(1, abs(x_start))
@@ -346,7 +381,9 @@ def _solve_outer(system: _System, x_start):
         val, der = system.outer(x)
         return -val, -der
 
-    return safeguarded_newton(increasing, lo, hi, x_start, mpmath.eps * 8)
+    x = safeguarded_newton(increasing, lo, hi, x_start, mpmath.eps * 8)
+    system.outer(x)
+    return x
 
 
 def _certify(setting, system, groups_iv, x, dps, ctx):
@@ -355,15 +392,19 @@ def _certify(setting, system, groups_iv, x, dps, ctx):
     Returns (c_lo, c_hi, rho_lower_at_chi, rho_upper_at_clo) or None."""
     n, L = setting.n_c, setting.L
     delta = mpmath.mpf(10) ** (-(dps + 3))
+    if system.x != x:
+        system.outer(x)
     c = mpmath.exp(x)
     c_lo, c_hi = c * (1 - delta), c * (1 + delta)
     lam_iv = _const(ctx, setting.lam)
     T_iv = ctx.mpf(L * n ** (L - 1))
     bounds = {}
+    rho_at_c = [mpmath.exp(y) for y in system.y]  # system is evaluated at x
     for name, ce in (("lo", c_lo), ("hi", c_hi)):
-        xe = mpmath.log(ce)
-        ys = [system.inner(xe, j, y) for j, y in enumerate(system.y)]
-        rhos = [mpmath.exp(y) for y in ys]
+        # ρ_b(c_e) ≈ ρ_b(c) (c_e/c)^{elasticity}: error O(δ^2), far below the
+        # bracket half-width δ' used next; the interval test below is the proof.
+        ratio_log = mpmath.log(ce / c)
+        rhos = [r * mpmath.exp(e * ratio_log) for r, e in zip(rho_at_c, system.elasticities)]
         total = mpmath.fsum(w * r * r for w, r in zip(system.weights, rhos))
         margin = total - mpmath.mpf(L * n ** (L - 1))
         if (name == "lo" and margin <= 0) or (name == "hi" and margin >= 0):
@@ -496,8 +537,9 @@ def _assemble(setting, dps, work, system, x, proof, word_group, groups_iv, thr, 
     n, L = setting.n_c, setting.L
     c_lo, c_hi, rho_low_at_chi, rho_high_at_clo = proof
     c = mpmath.exp(x)
-    ys = [system.inner(x, j, y) for j, y in enumerate(system.y)]
-    rho_groups = [mpmath.exp(y) for y in ys]
+    if system.x != x:
+        system.outer(x)
+    rho_groups = [mpmath.exp(y) for y in system.y]
     r = tuple(c * rho_groups[g] for g in word_group)
     mus = setting.mu.mp()
     lam = setting.lam_mp()
