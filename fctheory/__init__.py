@@ -18,6 +18,7 @@ lambda_thresholds       eq. 9 (type III) and H'(0) = 0 (type I)
 H, H_star               the convex functions of theorems 1 and 3
 type3_reduced_risk      F(c, r), the risk on the type-III ansatz
 SphereSizes             the distance profile |S_r| behind H (assumption A or a latent set)
+Enclosure               a certified interval [lo, hi]; decimal_string for directed decimal output
 
 Training and validation (fctheory.train, fctheory.report)
 --------------------------------------------------------
@@ -32,6 +33,7 @@ compare_prediction      certified optimum vs H(τ) / F(c, r) / H_Z and the predi
 """
 
 from ._version import __version__
+from ._precision import decimal_string
 from .errors import (
     FctheoryError,
     InvalidInput,
@@ -72,6 +74,21 @@ __all__ = [
     "VerificationError",
     "Setting",
     "WordLaw",
+    "decimal_string",
+    "Enclosure",
+    "H",
+    "H_star",
+    "LambdaThresholds",
+    "SphereSizes",
+    "ThresholdValue",
+    "TypeIIIPrediction",
+    "TypeIIPrediction",
+    "TypeIPrediction",
+    "lambda_thresholds",
+    "predict_type1",
+    "predict_type2",
+    "predict_type3",
+    "type3_reduced_risk",
     "Certificate",
     "Comparison",
     "GeneralThreshold",
