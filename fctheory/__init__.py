@@ -20,6 +20,11 @@ type3_reduced_risk      F(c, r), the risk on the type-III ansatz
 SphereSizes             the distance profile |S_r| behind H (assumption A or a latent set)
 Enclosure               a certified interval [lo, hi]; decimal_string for directed decimal output
 
+The exact true risk (eq. 5, 10; fctheory.risk)
+----------------------------------------------
+exact_risk, exact_risk_and_grad   R / R* and exact gradients by position-wise contraction
+type1/2/3_configuration, equiangular_frame   collapse configurations built explicitly
+
 Training and validation (fctheory.train, fctheory.report)
 --------------------------------------------------------
 train_network           L-BFGS-B + Newton-CG polish of R / R* on the exact risk -> TrainResult
@@ -61,6 +66,16 @@ from .predict import (
 )
 from .certify import Certificate, Comparison, GeneralThreshold, certify_optimum, compare_prediction, general_lambda_threshold
 from .setting import Setting, WordLaw
+from .risk import (
+    Configuration,
+    equiangular_frame,
+    exact_risk,
+    exact_risk_and_grad,
+    exact_risk_hvp,
+    type1_configuration,
+    type2_configuration,
+    type3_configuration,
+)
 from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
 
 __all__ = [
@@ -74,6 +89,14 @@ __all__ = [
     "VerificationError",
     "Setting",
     "WordLaw",
+    "Configuration",
+    "equiangular_frame",
+    "exact_risk",
+    "exact_risk_and_grad",
+    "exact_risk_hvp",
+    "type1_configuration",
+    "type2_configuration",
+    "type3_configuration",
     "decimal_string",
     "Enclosure",
     "H",

@@ -1,0 +1,160 @@
+"""Public entry points: the exact true risk, its gradient and Hessian-vector product.
+
+.. math::
+
+    R(W, U) = \\frac1K \\sum_{k=1}^K E_{x\\sim D_k} CE(h(x), k)
+              + \\frac\\lambda2 (\\|W\\|_F^2 + \\|U\\|_F^2)            \\quad (5)
+
+    R^*(W, U) = \\frac1K \\sum_{k=1}^K E_{x\\sim D_k} CE(h^*(x), k)
+              + \\frac\\lambda2 \\|U\\|_F^2                              \\quad (10)
+
+with :math:`h(x)_k = \\sum_l \\langle u_{k,l}, w_{x_l}\\rangle` (eq. 17) and
+:math:`h^*(x)_k = \\sum_l \\langle u_{k,l}, \\varphi(w_{x_l})\\rangle` (eq. 18).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InvalidInput
+from ._contraction import data_term
+from ._inputs import Problem, prepare
+from ._layernorm import layer_norm, layer_norm_vjp
+from ._sentences import sentence_batches, hvp_terms
+
+__all__ = ["exact_risk", "exact_risk_and_grad", "exact_risk_hvp"]
+
+#: Sentences times K per batch of the Hessian-vector product.
+HVP_BATCH_ELEMENTS = 2**21
+
+
+def _score_tables(Y: np.ndarray, Ub: np.ndarray) -> np.ndarray:
+    """:math:`A_l = Y^T U_l^T`, shape ``(L, n_w, K)``: ``A[l, w, j] = <u_{j,l}, y_w>``."""
+    return np.stack([Y.T @ Ub[:, l, :].T for l in range(Ub.shape[1])])
+
+
+def _pull_back(dA: np.ndarray, Y: np.ndarray, Ub: np.ndarray):
+    """Gradients in ``Y`` (``(d, n_w)``) and in the blocks ``U_l`` from ``dA``."""
+    dY = sum(Ub[:, l, :].T @ dA[l].T for l in range(Ub.shape[1]))
+    dUb = np.stack([dA[l].T @ Y.T for l in range(Ub.shape[1])], axis=1)
+    return dY, dUb
+
+
+def _evaluate(p: Problem, grad: bool):
+    K, L, d = p.setting.K, p.setting.L, p.d
+    Ub = p.U.reshape(K, L, d)
+    if p.network == "h*":
+        Y, sigma = layer_norm(p.W)
+        reg = 0.5 * p.lam * float(np.sum(p.U * p.U))  # eq. (10)
+    else:
+        Y, sigma = p.W, None
+        reg = 0.5 * p.lam * (float(np.sum(p.W * p.W)) + float(np.sum(p.U * p.U)))  # eq. (5)
+    A = _score_tables(Y, Ub)
+    value, dA = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=grad)
+    if not grad:
+        return value + reg, None, None
+    dY, dUb = _pull_back(dA, Y, Ub)
+    if p.network == "h*":
+        dW = layer_norm_vjp(Y, sigma, dY)
+    else:
+        dW = dY + p.lam * p.W
+    dU = dUb.reshape(K, L * d) + p.lam * p.U
+    return value + reg, dW, dU
+
+
+def exact_risk(setting, W, U, *, network: str = "h", latent=None) -> float:
+    """The true risk :math:`R(W, U)` (eq. 5) or :math:`R^*(W, U)` (eq. 10), exactly.
+
+    The expectation over sentences is computed by exact enumeration of the
+    :math:`K s_c^L` sentences, contracted position by position (see
+    ``docs/risk.md``); the result is accurate to a few ulps of float64.
+
+    Parameters
+    ----------
+    setting : Setting
+        ``n_c, s_c, L, lam, K, mu``; ``setting.d`` (if given) must equal ``W.shape[0]``.
+    W : array ``(d, n_w)``
+        Word embeddings; word ``(a, b)`` is column ``a*s_c + b``.
+    U : array ``(K, L*d)``
+        Row ``k`` is ``[u_{k,1} ... u_{k,L}]``.
+    network : {"h", "h*"}
+        ``"h"`` (eq. 17) or ``"h*"`` with parameter-free LayerNorm (eq. 18).
+    latent : int array ``(K, L)``, optional
+        The latent variables; ``None`` = the full set (needs ``K = n_c**L``).
+
+    Returns
+    -------
+    float
+        The value, regularization included.
+
+    Raises
+    ------
+    InvalidInput
+        On a shape, range or value problem (named field, allowed range).
+    """
+    value, _, _ = _evaluate(prepare(setting, W, U, network, latent), grad=False)
+    return value
+
+
+def exact_risk_and_grad(setting, W, U, *, network: str = "h", latent=None):
+    """The true risk and its exact gradient in ``W`` and ``U``.
+
+    Same arguments as :func:`exact_risk`.
+
+    Returns
+    -------
+    value : float
+    dW : ndarray ``(d, n_w)``
+    dU : ndarray ``(K, L*d)``
+    """
+    return _evaluate(prepare(setting, W, U, network, latent), grad=True)
+
+
+def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None):
+    """Exact Hessian-vector product of :math:`R` (eq. 5) at ``(W, U)`` along ``(VW, VU)``.
+
+    With :math:`A_l = W^T U_l^T` and :math:`f` the data term,
+
+    .. math::
+
+        \\nabla^2 R\\,[V] = J^T \\nabla^2 f\\,[J V] + (\\partial^2 A[V])^T \\nabla f + \\lambda V,
+
+    where :math:`J V = (V_W^T U_l^T + W^T V_{U,l}^T)_l` and the bilinear
+    term gives :math:`\\sum_l V_{U,l}^T \\nabla_{A_l} f^T` (for ``W``) and
+    :math:`\\nabla_{A_l} f^T V_W^T` (for :math:`U_l`).  The data term and its
+    derivatives are enumerated sentence by sentence (cost of the direct
+    method, :math:`\\approx 2 L K^2 s_c^L` operations): intended for small
+    settings (Newton-type polishing of a minimizer).
+
+    Only the network ``"h"`` is supported.
+
+    Returns
+    -------
+    HW : ndarray ``(d, n_w)``
+    HU : ndarray ``(K, L*d)``
+    """
+    if network != "h":
+        raise InvalidInput("network", "'h' (the Hessian-vector product is implemented for eq. 17 only)", network)
+    p = prepare(setting, W, U, network, latent)
+    K, L, d = p.setting.K, p.setting.L, p.d
+    VW = np.asarray(VW, dtype=np.float64)
+    VU = np.asarray(VU, dtype=np.float64)
+    if VW.shape != p.W.shape or not np.all(np.isfinite(VW)):
+        raise InvalidInput("VW", f"a finite array of the shape of W, {p.W.shape}", f"shape {VW.shape}")
+    if VU.shape != p.U.shape or not np.all(np.isfinite(VU)):
+        raise InvalidInput("VU", f"a finite array of the shape of U, {p.U.shape}", f"shape {VU.shape}")
+    Ub = p.U.reshape(K, L, d)
+    VUb = VU.reshape(K, L, d)
+    A = _score_tables(p.W, Ub)
+    dA_dir = np.stack([VW.T @ Ub[:, l, :].T + p.W.T @ VUb[:, l, :].T for l in range(L)])
+    G = np.zeros_like(A)
+    Gam = np.zeros_like(A)
+    for k, X, q in sentence_batches(p.latent, p.setting.s_c, p.mu, HVP_BATCH_ELEMENTS):
+        hvp_terms(A, dA_dir, k, X, q, G, Gam)
+    G /= K
+    Gam /= K
+    HW, HUb = _pull_back(Gam, p.W, Ub)
+    HW = HW + sum(VUb[:, l, :].T @ G[l].T for l in range(L)) + p.lam * VW
+    HUb = HUb + np.stack([G[l].T @ VW.T for l in range(L)], axis=1)
+    HU = HUb.reshape(K, L * d) + p.lam * VU
+    return HW, HU

@@ -1,0 +1,96 @@
+"""Validation of the arguments of the exact-risk functions.
+
+Conventions (paper, appendix A; issue 3):
+
+* ``W`` has shape ``(d, n_w)``; word ``(a, b)`` (0-based) is column
+  ``a * s_c + b`` and has frequency ``mu[b]`` inside concept ``a``;
+* ``U`` has shape ``(K, L * d)``; row ``k`` is ``[u_{k,1} ... u_{k,L}]``;
+* ``latent`` is an integer ``(K, L)`` array (``None`` = the full set, class
+  ``k`` = the k-th tuple of ``itertools.product(range(n_c), repeat=L)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InvalidInput
+from ..latent import as_latent_array, full_latent_set
+from ..setting import Setting
+
+__all__ = ["NETWORKS", "Problem", "prepare"]
+
+#: The two networks of appendix A: ``"h"`` (eq. 17) and ``"h*"`` (eq. 18,
+#: LayerNorm without parameters).
+NETWORKS = ("h", "h*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Validated inputs of one exact-risk evaluation (arrays are float64 copies)."""
+
+    setting: Setting
+    W: np.ndarray  # (d, n_w)
+    U: np.ndarray  # (K, L*d)
+    latent: np.ndarray  # (K, L) int64
+    mu: np.ndarray  # (s_c,)
+    network: str
+    d: int
+    lam: float
+
+
+def _as_matrix(name: str, value, shape_text: str) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput(name, f"a real array of shape {shape_text}", type(value).__name__) from None
+    if arr.ndim != 2:
+        raise InvalidInput(name, f"a 2-D real array of shape {shape_text}", f"{arr.ndim}-D array of shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise InvalidInput(name, "an array of finite numbers", "an array containing inf or nan")
+    return arr
+
+
+def check_network(network) -> str:
+    """Return ``network`` if it names one of :data:`NETWORKS`."""
+    if not isinstance(network, str) or network not in NETWORKS:
+        raise InvalidInput("network", "'h' (eq. 17) or 'h*' (eq. 18, LayerNorm)", network)
+    return network
+
+
+def resolve_latent(setting: Setting, latent) -> np.ndarray:
+    """The ``(K, L)`` latent array of ``setting`` (``None`` = full set)."""
+    if not isinstance(setting, Setting):
+        raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
+    if latent is None:
+        if not setting.is_full:
+            raise InvalidInput(
+                "latent",
+                f"an integer array of shape (K={setting.K}, L={setting.L})",
+                None,
+                "latent=None means the full set, but setting.K < n_c**L",
+            )
+        return full_latent_set(setting.n_c, setting.L)
+    arr = as_latent_array(latent, setting.n_c, setting.L)
+    if arr.shape[0] != setting.K:
+        raise InvalidInput("latent", f"an array with K = setting.K = {setting.K} rows", f"{arr.shape[0]} rows")
+    return arr
+
+
+def prepare(setting: Setting, W, U, network: str, latent) -> Problem:
+    """Validate and normalise the arguments of :func:`fctheory.exact_risk`."""
+    network = check_network(network)
+    lat = resolve_latent(setting, latent)
+    n_w, K, L = setting.n_w, setting.K, setting.L
+    W = _as_matrix("W", W, "(d, n_w)")
+    d = W.shape[0]
+    if W.shape[1] != n_w or d < 1:
+        raise InvalidInput("W", f"an array of shape (d, n_w = {n_w})", f"shape {W.shape}")
+    if setting.d is not None and d != setting.d:
+        raise InvalidInput("W", f"an array with d = setting.d = {setting.d} rows", f"shape {W.shape}")
+    U = _as_matrix("U", U, "(K, L*d)")
+    if U.shape != (K, L * d):
+        raise InvalidInput("U", f"an array of shape (K, L*d) = ({K}, {L * d})", f"shape {U.shape}")
+    mu = setting.mu.as_array()
+    return Problem(setting, W, U, lat, mu, network, d, float(setting.lam))

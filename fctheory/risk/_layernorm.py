@@ -1,0 +1,65 @@
+"""LayerNorm without parameters, the map of the network h* (eq. 18).
+
+.. math::
+
+    \\varphi(v) = \\frac{v - \\bar v \\, 1}{\\sigma(v)}, \\qquad
+    \\sigma(v)^2 = \\frac1d \\sum_i (v_i - \\bar v)^2
+
+(population variance, no epsilon), applied to every column of ``W``, so
+that :math:`\\|\\varphi(v)\\| = \\sqrt d` and :math:`\\langle \\varphi(v), 1\\rangle = 0`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InvalidInput
+
+__all__ = ["layer_norm", "layer_norm_vjp"]
+
+#: A column whose population standard deviation is at most this multiple of
+#: its largest absolute entry is treated as constant (phi undefined there).
+DEGENERATE_RELATIVE_STD = 1e-12
+
+
+def layer_norm(W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Apply :math:`\\varphi` to every column of ``W`` (eq. 18).
+
+    Returns
+    -------
+    Y : ndarray, shape ``(d, n)``
+        The normalised columns.
+    sigma : ndarray, shape ``(n,)``
+        The population standard deviations :math:`\\sigma(w)`.
+
+    Raises
+    ------
+    InvalidInput
+        If a column is constant (``d = 1`` or a degenerate embedding):
+        :math:`\\varphi` is undefined there since the paper uses no epsilon.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    centred = W - W.mean(axis=0, keepdims=True)
+    sigma = np.sqrt(np.mean(centred * centred, axis=0))
+    scale = np.max(np.abs(W), axis=0)
+    bad = ~(sigma > DEGENERATE_RELATIVE_STD * scale) | (sigma == 0)
+    if np.any(bad):
+        col = int(np.flatnonzero(bad)[0])
+        raise InvalidInput(
+            "W",
+            "columns with non-zero variance for the network 'h*' (LayerNorm has no epsilon)",
+            f"column {col} is constant",
+        )
+    return centred / sigma, sigma
+
+
+def layer_norm_vjp(Y: np.ndarray, sigma: np.ndarray, dY: np.ndarray) -> np.ndarray:
+    """Pull a gradient back through :func:`layer_norm`.
+
+    For :math:`y = \\varphi(v)` the Jacobian is
+    :math:`J = \\sigma^{-1}(I - \\tfrac1d 1 1^T - \\tfrac1d y y^T)` (symmetric), so
+    :math:`J^T g = \\sigma^{-1}(g - \\bar g\\,1 - \\overline{(g \\odot y)}\\, y)`.
+    """
+    g_mean = dY.mean(axis=0, keepdims=True)
+    gy_mean = np.mean(dY * Y, axis=0, keepdims=True)
+    return (dY - g_mean - Y * gy_mean) / sigma

@@ -1,0 +1,64 @@
+"""The exact Hessian-vector product against finite differences of the gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fctheory import InvalidInput, Setting
+from fctheory.latent import full_latent_set
+from fctheory.risk import exact_risk_and_grad, exact_risk_hvp
+
+#: Central differences of the analytic gradient, step 1e-5: truncation error
+#: ~1e-10 * |third derivative|; compared relative to the norm of the product.
+FD_STEP = 1e-5
+FD_RTOL = 1e-7
+
+
+def _fd_hvp(setting, W, U, VW, VU, latent=None):
+    _, gWp, gUp = exact_risk_and_grad(setting, W + FD_STEP * VW, U + FD_STEP * VU, latent=latent)
+    _, gWm, gUm = exact_risk_and_grad(setting, W - FD_STEP * VW, U - FD_STEP * VU, latent=latent)
+    return (gWp - gWm) / (2 * FD_STEP), (gUp - gUm) / (2 * FD_STEP)
+
+
+@pytest.mark.parametrize("case", [(2, 2, 3, 2, "zipf", None), (3, 2, 2, 3, "uniform", None), (3, 3, 2, 2, "zipf", 5)])
+def test_hvp_matches_finite_differences(case, rng):
+    n_c, s_c, L, d, mu, K = case
+    setting = Setting(n_c, s_c, L, 0.03, K=K, d=d, mu=mu)
+    latent = None
+    if K is not None:
+        full = full_latent_set(n_c, L)
+        latent = full[rng.choice(len(full), K, replace=False)]
+    W = 0.8 * rng.standard_normal((d, setting.n_w))
+    U = 0.8 * rng.standard_normal((setting.K, L * d))
+    VW, VU = rng.standard_normal(W.shape), rng.standard_normal(U.shape)
+    HW, HU = exact_risk_hvp(setting, W, U, VW, VU, latent=latent)
+    fW, fU = _fd_hvp(setting, W, U, VW, VU, latent)
+    scale = np.sqrt(np.sum(fW**2) + np.sum(fU**2))
+    assert np.sqrt(np.sum((HW - fW) ** 2) + np.sum((HU - fU) ** 2)) <= FD_RTOL * scale
+
+
+def test_hvp_is_symmetric(rng):
+    """<V1, H V2> = <V2, H V1> to rounding (the Hessian is symmetric)."""
+    setting = Setting(2, 2, 2, 0.05, d=2, mu="zipf")
+    W = rng.standard_normal((2, 4))
+    U = rng.standard_normal((4, 4))
+    V1 = (rng.standard_normal(W.shape), rng.standard_normal(U.shape))
+    V2 = (rng.standard_normal(W.shape), rng.standard_normal(U.shape))
+    H1 = exact_risk_hvp(setting, W, U, *V1)
+    H2 = exact_risk_hvp(setting, W, U, *V2)
+    a = np.sum(V2[0] * H1[0]) + np.sum(V2[1] * H1[1])
+    b = np.sum(V1[0] * H2[0]) + np.sum(V1[1] * H2[1])
+    assert a == pytest.approx(b, rel=1e-12)
+
+
+def test_hvp_rejects_bad_input(rng):
+    setting = Setting(2, 2, 2, 0.05, d=2)
+    W = rng.standard_normal((2, 4))
+    U = rng.standard_normal((4, 4))
+    with pytest.raises(InvalidInput, match="network"):
+        exact_risk_hvp(setting, W, U, W, U, network="h*")
+    with pytest.raises(InvalidInput, match="VW"):
+        exact_risk_hvp(setting, W, U, W[:, :2], U)
+    with pytest.raises(InvalidInput, match="VU"):
+        exact_risk_hvp(setting, W, U, W, U[:2])
