@@ -1,0 +1,193 @@
+"""The count tensor of a latent set: sphere sizes and per-position concept counts.
+
+For a latent set :math:`z_1, \\dots, z_K \\in [n_c]^L` this module computes,
+exactly and for every class ``k``, every radius ``r = 1..L``, every position
+``l`` and every concept ``a``,
+
+.. math::
+
+    T[k, r, l, a] = |\\{ j : \\mathrm{dist}(z_j, z_k) = r,\\ z_{j,l} = a \\}|
+
+(the left-hand side of assumption A, eq. 35) and the sphere sizes
+:math:`|S_r(k)|` of eq. (36).  Everything else in :mod:`fctheory.latent`
+(assumption A, lemma B (i)-(iii), the profile ``|S_r|``) is read off these
+integers.
+
+Algorithm (vectorised, exact)
+-----------------------------
+With the one-hot rows :math:`X_k = \\mathrm{vec}(Z_k) \\in \\{0,1\\}^{L n_c}`,
+the number of agreeing positions is :math:`X X^T`, so the distance matrix of a
+block of classes is one matrix product.  The counts for all radii are then
+obtained with a few more products by *packing* radii into the bits of a
+float64: with disjoint bit ranges ``off_r .. off_r + w_r - 1`` where
+:math:`2^{w_r}` exceeds every possible :math:`|S_r(k)|`,
+
+.. math::
+
+    P[k, q] = \\sum_j 2^{\\mathrm{off}_{d(j,k)}} X[j, q]
+            = \\sum_r 2^{\\mathrm{off}_r} T[k, r, q],
+
+and every partial sum is an integer below :math:`2^{53}`, so the float64
+product is exact and the digits are recovered with integer shifts.  One
+column of ones gives :math:`|S_r(k)|`; the last concept of every position is
+``|S_r(k)|`` minus the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+
+from ..errors import InvalidLatentSet, ProblemTooLarge
+from ._arrays import as_latent_array
+from ._sets import validate_sizes
+
+__all__ = ["DistanceCounts", "distance_counts", "validated", "MAX_ANALYSIS_K", "one_hot"]
+
+#: Largest K analysed (the work grows like K^2; float32 distance products are
+#: exact for K < 2^24).
+MAX_ANALYSIS_K = 2**17
+#: Bits of an exact float64 integer.
+_MANTISSA_BITS = 53
+#: Target size in bytes of one block of the K x K work arrays.
+_BLOCK_BYTES = 48 * 2**20
+
+
+def validated(latent, n_c) -> np.ndarray:
+    """Validate ``latent`` as a ``(K, L)`` latent set over ``n_c`` concepts (L from its shape)."""
+    arr = np.asarray(latent) if not isinstance(latent, np.ndarray) else latent
+    if arr.ndim != 2:
+        raise InvalidLatentSet("latent", "a 2-D integer array of shape (K, L)", f"shape {arr.shape}")
+    n_c, L = validate_sizes(n_c, arr.shape[1])
+    arr = as_latent_array(arr, n_c, L)
+    if arr.shape[0] > MAX_ANALYSIS_K:
+        raise ProblemTooLarge("the latent set (K)", arr.shape[0], MAX_ANALYSIS_K, "the checks cost K^2 work")
+    return arr
+
+
+def one_hot(latent: np.ndarray, n_c: int, dtype=np.float32) -> np.ndarray:
+    """Rows :math:`\\mathrm{vec}(Z_k)`: ``X[k, l*n_c + a] = 1{z_{k,l} = a}`` (eq. 22's Z_k, flattened)."""
+    K, L = latent.shape
+    X = np.zeros((K, L, n_c), dtype=dtype)
+    X[np.arange(K)[:, None], np.arange(L)[None, :], latent] = 1
+    return X.reshape(K, L * n_c)
+
+
+def block_rows(K: int, row_bytes: int) -> int:
+    """Rows per block so that a ``block x K`` array of ``row_bytes``-byte entries fits the budget."""
+    return int(max(1, min(K, _BLOCK_BYTES // max(1, K * row_bytes))))
+
+
+@dataclass(frozen=True)
+class DistanceCounts:
+    """Exact sphere sizes and count tensor of a latent set.
+
+    Attributes
+    ----------
+    n_c, L, K : int
+    sizes : numpy.ndarray of int64, shape ``(K, L + 1)``
+        ``sizes[k, r]`` = :math:`|S_r(k)|` (eq. 36); ``sizes[k, 0] = 1``.
+    T : numpy.ndarray of int64, shape ``(K, L, L, n_c)``
+        ``T[k, r - 1, l, a]`` = :math:`|\\{j : d(z_j, z_k) = r, z_{j,l} = a\\}|`
+        for ``r = 1..L`` (the left side of eq. 35).
+    """
+
+    n_c: int
+    L: int
+    K: int
+    sizes: np.ndarray
+    T: np.ndarray
+
+
+def _packing_groups(max_sizes: np.ndarray, L: int) -> list[list[tuple[int, int, int]]]:
+    """Radii grouped into float64 words: lists of ``(r, offset, width)``.
+
+    ``width_r`` is the bit length of :math:`\\max_k |S_r(k)|`, so every count
+    :math:`T[k, r, q] \\le |S_r(k)| < 2^{w_r}` fits its bit range and every
+    packed sum stays below :math:`2^{53}` (exact in float64).  Radii with
+    empty spheres are skipped.
+    """
+    groups: list[list[tuple[int, int, int]]] = [[]]
+    used = 0
+    for r in range(1, L + 1):
+        if max_sizes[r] == 0:
+            continue
+        width = int(max_sizes[r]).bit_length()
+        if used + width > _MANTISSA_BITS:
+            groups.append([])
+            used = 0
+        groups[-1].append((r, used, width))
+        used += width
+    return [g for g in groups if g]
+
+
+def _blocks(K: int, step: int, progress: bool, desc: str):
+    starts = range(0, K, step)
+    if progress:
+        from tqdm import tqdm
+
+        starts = tqdm(starts, desc=desc, unit="block", leave=False)
+    return starts
+
+
+def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCounts:
+    """Compute :class:`DistanceCounts` exactly (see the module docstring for the method).
+
+    Parameters
+    ----------
+    latent : array_like of int, shape ``(K, L)``
+        Distinct latent variables with entries in ``0..n_c-1``.
+    n_c : int
+        Number of concepts.
+    progress : bool
+        Show progress bars on stderr.
+    """
+    Z = validated(latent, n_c)
+    n_c = int(n_c)
+    K, L = Z.shape
+    X = one_hot(Z, n_c, np.float32)
+    XT = np.ascontiguousarray(X.T)
+    step = block_rows(K, 8)
+    M = np.empty((step, K), dtype=np.float32)
+    D = np.empty((step, K), dtype=np.intp)
+
+    def distances(s: int, e: int) -> np.ndarray:
+        # eq. (36): d(z_j, z_k) = L - #agreeing positions = L - <X_j, X_k> (exact in float32)
+        np.matmul(X[s:e], XT, out=M[: e - s])
+        np.subtract(L, M[: e - s], out=M[: e - s])
+        D[: e - s] = M[: e - s]
+        return D[: e - s]
+
+    # pass 1: sphere sizes |S_r(k)| (eq. 36), a row-wise histogram of distances
+    sizes = np.zeros((K, L + 1), dtype=np.int64)
+    for s in _blocks(K, step, progress, "sphere sizes"):
+        e = min(K, s + step)
+        d = distances(s, e)
+        d += (L + 1) * np.arange(e - s, dtype=np.intp)[:, None]
+        sizes[s:e] = np.bincount(d.ravel(), minlength=(e - s) * (L + 1)).reshape(e - s, L + 1)
+    groups = _packing_groups(sizes.max(axis=0), L)
+
+    # pass 2: the count tensor, radii packed into float64 bit ranges
+    Xr = X.reshape(K, L, n_c)[:, :, : n_c - 1].reshape(K, -1)
+    Xr = np.ascontiguousarray(Xr, dtype=np.float64)
+    tables = []
+    for group in groups:
+        table = np.zeros(L + 1, dtype=np.float64)
+        for r, off, _ in group:
+            table[r] = float(2**off)
+        tables.append(table)
+    T = np.zeros((K, L, L, n_c), dtype=np.int64)
+    W = np.empty((step, K), dtype=np.float64)
+    for s in _blocks(K, step, progress, "count tensor"):
+        e = min(K, s + step)
+        d = distances(s, e)
+        for group, table in zip(groups, tables):
+            np.take(table, d, out=W[: e - s])
+            P = (W[: e - s] @ Xr).astype(np.int64)
+            for r, off, width in group:
+                part = ((P >> off) & ((1 << width) - 1)).reshape(e - s, L, n_c - 1)
+                T[s:e, r - 1, :, : n_c - 1] = part
+                T[s:e, r - 1, :, n_c - 1] = sizes[s:e, r, None] - part.sum(axis=2)
+    return DistanceCounts(n_c, L, K, sizes, T)

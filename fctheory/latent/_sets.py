@@ -1,0 +1,148 @@
+"""Latent sets: uniformly random subsets and user files.
+
+Every loader returns an int64 array of shape ``(K, L)`` with entries in
+``0..n_c-1`` and distinct rows, validated by
+:func:`fctheory.latent.as_latent_array` (paper, section 2: the task has ``K``
+distinct latent variables :math:`z_1, \\dots, z_K \\in [n_c]^L`).
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import re
+
+import numpy as np
+
+from ..errors import InvalidInput, InvalidLatentSet
+from ._arrays import as_latent_array
+
+__all__ = ["random_latent_set", "load_latent_file", "validate_sizes"]
+
+#: Largest ``n_c`` and ``L`` accepted by the latent-set tools (implementation limits).
+MAX_N_C = 64
+MAX_L = 64
+
+
+def _int_field(field: str, value, lo: int, hi: int | None = None) -> int:
+    allowed = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise InvalidInput(field, allowed, value)
+    value = int(value)
+    if value < lo or (hi is not None and value > hi):
+        raise InvalidInput(field, allowed, value)
+    return value
+
+
+def validate_sizes(n_c, L) -> tuple[int, int]:
+    """Check ``2 <= n_c <= MAX_N_C`` and ``1 <= L <= MAX_L``; return them as ints."""
+    return _int_field("n_c", n_c, 2, MAX_N_C), _int_field("L", L, 1, MAX_L)
+
+
+def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
+    """``K`` distinct latent variables drawn uniformly at random from ``[n_c]^L``.
+
+    The set is a uniformly random ``K``-subset of :math:`[n_c]^L` (the paper's
+    experiments, section 5: "latent variables drawn uniformly at random"); the
+    rows come in random order.
+
+    Parameters
+    ----------
+    n_c, L : int
+        Number of concepts and sentence length.
+    K : int
+        Number of latent variables, ``2 <= K <= n_c**L``.
+    seed : int, numpy.random.Generator or None
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same set.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape ``(K, L)``
+    """
+    n_c, L = validate_sizes(n_c, L)
+    total = n_c**L
+    K = _int_field("K", K, 2, total)
+    if seed is not None and not isinstance(seed, np.random.Generator):
+        seed = _int_field("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    if total < 2**62:
+        # a uniformly random K-subset of the integers 0..n_c**L - 1, written in base n_c
+        idx = rng.choice(total, size=K, replace=False).astype(np.int64)
+        powers = n_c ** np.arange(L - 1, -1, -1, dtype=np.int64)
+        return np.ascontiguousarray((idx[:, None] // powers[None, :]) % n_c)
+    # huge spaces: draw rows and keep the first K distinct ones in draw order
+    # (sequential rejection of repeats gives a uniformly random K-subset)
+    rows = np.empty((0, L), dtype=np.int64)
+    while rows.shape[0] < K:
+        draw = rng.integers(0, n_c, size=(K, L), dtype=np.int64)
+        rows = np.concatenate([rows, draw])
+        _, first = np.unique(rows, axis=0, return_index=True)
+        rows = rows[np.sort(first)]
+    return np.ascontiguousarray(rows[:K])
+
+
+_SPLIT = re.compile(r"[\s,]+")
+
+
+def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
+    """Read a latent set from a file and validate it.
+
+    Formats (by extension):
+
+    ``.npy``
+        a 2-D integer array of shape ``(K, L)``;
+    ``.npz``
+        an archive holding that array under the name ``latent``;
+    anything else
+        text, one latent variable per row, entries separated by whitespace
+        and/or commas; blank lines and lines starting with ``#`` are skipped.
+
+    Raises
+    ------
+    InvalidLatentSet
+        For an unreadable file, a missing ``latent`` array, a malformed row,
+        a wrong shape, an entry outside ``0..n_c-1`` or a repeated row.
+    """
+    n_c, L = validate_sizes(n_c, L)
+    path = os.fspath(path)
+    field = f"latent file {path!r}"
+    if not os.path.isfile(path):
+        raise InvalidLatentSet(field, "an existing file (.npy, .npz with array 'latent', or text)", "no such file")
+    lower = path.lower()
+    try:
+        if lower.endswith(".npy"):
+            arr = np.load(path, allow_pickle=False)
+        elif lower.endswith(".npz"):
+            with np.load(path, allow_pickle=False) as archive:
+                if "latent" not in archive.files:
+                    raise InvalidLatentSet(field, "an .npz archive with an array named 'latent'", f"arrays {archive.files}")
+                arr = archive["latent"]
+        else:
+            arr = _read_text(path, field)
+    except InvalidLatentSet:
+        raise
+    except (OSError, ValueError, EOFError) as exc:
+        raise InvalidLatentSet(field, "a readable .npy, .npz or text file", type(exc).__name__, str(exc)[:200]) from None
+    return as_latent_array(arr, n_c, L, field=field)
+
+
+def _read_text(path: str, field: str) -> np.ndarray:
+    rows = []
+    width = None
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            tokens = [t for t in _SPLIT.split(text) if t]
+            if not all(re.fullmatch(r"[+-]?\d+", t) for t in tokens):
+                raise InvalidLatentSet(field, "rows of integers separated by whitespace or commas", f"line {lineno}: {text[:60]}")
+            if width is not None and len(tokens) != width:
+                raise InvalidLatentSet(field, f"rows of equal length ({width})", f"line {lineno} has {len(tokens)} entries")
+            width = len(tokens)
+            rows.append([int(t) for t in tokens])
+    if not rows:
+        raise InvalidLatentSet(field, "at least two latent variables (rows)", "no rows")
+    if any(not -(2**62) < v < 2**62 for row in rows for v in row):
+        raise InvalidLatentSet(field, "small non-negative integers (concept indices)", "an entry beyond 2**62")
+    return np.array(rows, dtype=np.int64)
