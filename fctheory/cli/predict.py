@@ -55,12 +55,16 @@ def register(subparsers) -> None:
     add_setting_arguments(parser, K_help="latent variables, 2 <= K <= n_c**L or 'full' (default 1000; type3: the full set)")
     parser.add_argument("--dps", default=30, type=int, help="significant digits, 15..1000 (default 30)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--latent-file", default=None, help="use H_Z with this latent set's |S_r| (.npy, .npz, text)")
+    parser.add_argument("--code", default=None, help="use H_Z with a named code's |S_r| (fctheory latent check --help)")
     parser.set_defaults(func=run)
 
 
 def sphere_sizes_from_args(args, setting):
     """A latent set's sphere-size profile chosen on the command line, or None."""
-    return None
+    from .latent import sphere_sizes_from_args as _from_latent
+
+    return _from_latent(args, setting)
 
 
 def run(args) -> int:
