@@ -35,6 +35,13 @@ Global optimality (theorem G, appendix G; fctheory.certify)
 certify_optimum         the convex program min f(D) + λ||D||_* (cvxpy), bounded both ways -> Certificate
 general_lambda_threshold ||∇f(0)||_op: the λ threshold for any latent set and μ (claim H)
 compare_prediction      certified optimum vs H(τ) / F(c, r) / H_Z and the predicted D -> Comparison
+
+Latent sets and their symmetry (appendix B; fctheory.latent)
+-----------------------------------------------------------
+full_latent_set, random_latent_set, load_latent_file, named_code, linear_code   latent sets (full, random, files, codes)
+check_latent_set        assumption A (eq. 35), lemma B (i)-(iii), assumption B (eq. 44) -> LatentCheck
+check_assumption_a, check_lemma_b, check_assumption_b   the three checks, exact, with deviations / witnesses
+sphere_sizes            a latent set's |S_r| -> SphereSizes for predict_type1/2 (H_Z, H*_Z)
 """
 
 from ._version import __version__
@@ -77,6 +84,19 @@ from .risk import (
     type3_configuration,
 )
 from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
+from .latent import (
+    LatentCheck,
+    check_assumption_a,
+    check_assumption_b,
+    check_latent_set,
+    check_lemma_b,
+    full_latent_set,
+    linear_code,
+    load_latent_file,
+    named_code,
+    random_latent_set,
+    sphere_sizes,
+)
 
 __all__ = [
     "__version__",
@@ -122,4 +142,15 @@ __all__ = [
     "TrainResult",
     "measure_collapse",
     "train_network",
+    "LatentCheck",
+    "check_assumption_a",
+    "check_assumption_b",
+    "check_latent_set",
+    "check_lemma_b",
+    "full_latent_set",
+    "linear_code",
+    "load_latent_file",
+    "named_code",
+    "random_latent_set",
+    "sphere_sizes",
 ]
