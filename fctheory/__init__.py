@@ -36,6 +36,11 @@ certify_optimum         the convex program min f(D) + λ||D||_* (cvxpy), bounded
 general_lambda_threshold ||∇f(0)||_op: the λ threshold for any latent set and μ (claim H)
 compare_prediction      certified optimum vs H(τ) / F(c, r) / H_Z and the predicted D -> Comparison
 
+Symbolic derivations (appendices C-F; fctheory.symbolic)
+-------------------------------------------------------
+derive_H, derive_H_star, derive_type3, derive_thresholds, derive_margins -> Derivation (verify, to_latex)
+lambdify_mp             a derivation's closed form as an mpmath callable
+
 Latent sets and their symmetry (appendix B; fctheory.latent)
 -----------------------------------------------------------
 full_latent_set, random_latent_set, load_latent_file, named_code, linear_code   latent sets (full, random, files, codes)
@@ -97,9 +102,17 @@ from .latent import (
     random_latent_set,
     sphere_sizes,
 )
+from .symbolic import Derivation, derive_H, derive_H_star, derive_margins, derive_thresholds, derive_type3, lambdify_mp
 
 __all__ = [
     "__version__",
+    "Derivation",
+    "derive_H",
+    "derive_H_star",
+    "derive_margins",
+    "derive_thresholds",
+    "derive_type3",
+    "lambdify_mp",
     "FctheoryError",
     "InvalidInput",
     "InvalidLatentSet",

@@ -1,0 +1,203 @@
+"""H(t) and H*(t) derived from the collapse configurations (lemmas K and R).
+
+The proof of lemma K (appendix D.3, eq. 92-94) evaluates the risk of a type-I
+configuration: the margin is proportional to the Hamming distance, the
+cross-entropy of every sentence of class k is
+``log(1 + sum_{j != k} e^{-M_jk})``, grouping the j by distance gives the
+sphere sizes ``|S_r|`` (lemma B (i)), assumption A fixes
+``|S_r| = (K/n_c^L) C(L, r) (n_c - 1)^r`` (eq. 38-39), and the binomial
+theorem sums the series.  Lemma R (appendix E.3, eq. 124-126) is the same
+computation for type II with the LayerNorm network.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from ._derivation import Derivation, Step
+from ._margins import margin_type1, margin_type2
+from ._symbols import K, L, c, c_prime, d, dist, lam, n_c, n_w, r, t, x
+
+__all__ = [
+    "derive_H", "derive_H_star", "eta_expr", "eta_star_expr", "stated_H", "stated_H_star",
+    "sphere_size_A",
+]
+
+
+def eta_expr() -> sp.Expr:
+    """η = (n_c/(n_c - 1)) / sqrt(n_w K L) (theorem 1)."""
+    return n_c / (n_c - 1) / sp.sqrt(n_w * K * L)
+
+
+def eta_star_expr() -> sp.Expr:
+    """η* = (n_c/(n_c - 1)) sqrt(d/(K L)) (theorem 3)."""
+    return n_c / (n_c - 1) * sp.sqrt(d / (K * L))
+
+
+def stated_H() -> sp.Expr:
+    """H(t) exactly as theorem 1 states it."""
+    q = K / n_c**L
+    return sp.log(1 - q + q * (1 + (n_c - 1) * sp.exp(-eta_expr() * t)) ** L) + lam * t
+
+
+def stated_H_star() -> sp.Expr:
+    """H*(t) exactly as theorem 3 states it."""
+    q = K / n_c**L
+    return sp.log(1 - q + q * (1 + (n_c - 1) * sp.exp(-eta_star_expr() * t)) ** L) + lam / 2 * t**2
+
+
+def sphere_size_A() -> sp.Expr:
+    """|S_r| = (K/n_c^L) C(L, r) (n_c - 1)^r under assumption A (eq. 39)."""
+    return K / n_c**L * sp.binomial(L, r) * (n_c - 1) ** r
+
+
+def _explicit_sphere_step() -> Step:
+    """Grouping by distance on the full set [3]^2 (every |S_r(k)| equal, lemma B (i))."""
+    Z = list(itertools.product(range(3), repeat=2))
+
+    def hamming(u, v):
+        return sum(1 for a, b in zip(u, v) if a != b)
+
+    per_class = [sp.log(1 + sum(x ** hamming(zj, zk) for zj in Z if zj != zk)) for zk in Z]
+    counts = [sum(1 for zj in Z if hamming(zj, Z[0]) == rr_) for rr_ in (1, 2)]
+    lhs = sp.Add(*per_class) / len(Z)
+    rhs = sp.log(1 + sum(counts[i] * x ** (i + 1) for i in range(2)))
+    return Step(
+        "group-by-distance-explicit", lhs, rhs,
+        "full set [3]^2 (K = 9), x = e^{-eta t}: every class has |S_1| = |S_2| = 4, so the class average is one log",
+        "eq. (94); lemma B (i)",
+        display=r"\frac{1}{9} \sum_{k=1}^{9} \log\Bigl(1 + \sum_{j \ne k} x^{\operatorname{dist}(z_j, z_k)}\Bigr) = "
+                + sp.latex(rhs),
+    )
+
+
+def _series_steps(rate: sp.Expr):
+    """Steps shared by lemmas K and R: sphere sizes, binomial theorem, the log."""
+    q = K / n_c**L
+    a_count = q * (sp.binomial(L - 1, r) * (n_c - 1) ** r + (n_c - 1) * sp.binomial(L - 1, r - 1) * (n_c - 1) ** (r - 1))
+    series = sp.Sum(sphere_size_A() * x**r, (r, 1, L))
+    closed = q * ((1 + (n_c - 1) * x) ** L - 1)
+    return (
+        _explicit_sphere_step(),
+        Step("sphere-sizes-assumption-A", a_count, sphere_size_A(),
+             "|S_r| = sum over the concept a at one position of the two counts of assumption A (Pascal's rule)",
+             "assumption A, eq. (35); eq. (38)-(39)"),
+        Step("binomial-theorem", series, closed,
+             "sum_{r=1}^L C(L, r) y^r = (1 + y)^L - 1 with y = (n_c - 1) x",
+             "lemma K, proof (binomial theorem)"),
+        Step("risk-in-x", sp.log(1 + series), sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L),
+             "log(1 + sum_r |S_r| x^r) with assumption-A sphere sizes; independent of k and x, so the averages drop",
+             "eq. (94); lemma K"),
+    )
+
+
+def derive_H() -> Derivation:
+    """Derive theorem 1's H(t) from a type-I configuration (lemma K).
+
+    Returns
+    -------
+    Derivation
+        ``result`` is H(t) in terms of (t, n_c, L, K, n_w, λ); the last step
+        states that it equals H as written in theorem 1.
+    """
+    c_val, cp_val = sp.sqrt(t / n_w), sp.sqrt(t / (K * L))
+    q = K / n_c**L
+    rate = eta_expr()
+    risk_x = sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L)
+    derived = risk_x.subs(x, sp.exp(-rate * t)) + lam * t
+    full = L * sp.log(1 + (n_c - 1) * sp.exp(-rate.subs(K, n_c**L) * t)) + lam * t
+    eta_s = sp.Symbol("eta", positive=True)
+    tau = sp.log((n_c - 1) * (L * eta_s - lam) / lam) / eta_s
+    full_eta = L * sp.log(1 + (n_c - 1) * sp.exp(-eta_s * t)) + lam * t
+    steps = (
+        Step("margin-type-I", margin_type1() / dist, n_c / (n_c - 1) * c * c_prime,
+             "per unit of Hamming distance the type-I margin is c c' n_c/(n_c - 1)",
+             "lemma K, proof; definition 1"),
+        Step("margin-in-t",
+             (margin_type1() / dist).subs({c: sp.UnevaluatedExpr(c_val), c_prime: sp.UnevaluatedExpr(cp_val)}),
+             rate * t,
+             "with c = sqrt(t/n_w), c' = sqrt(t/(K L)) the margin per unit distance is eta t",
+             "theorem 1; lemma K (eq. 92)"),
+    ) + _series_steps(rate) + (
+        Step("regularization",
+             lam / 2 * (n_w * c**2 + K * L * c_prime**2).subs(
+                 {c: sp.UnevaluatedExpr(c_val), c_prime: sp.UnevaluatedExpr(cp_val)}),
+             lam * t,
+             "W has n_w columns of norm c and U has K L blocks of norm c', so ||W||^2 = ||U||^2 = t",
+             "eq. (5); lemma K, proof"),
+        Step("H-closed-form", derived, stated_H(),
+             "x = e^{-eta t} in the risk plus the regularization: the derived function is H of theorem 1",
+             "theorem 1; lemma K (eq. 92)"),
+        Step("H-full-set", derived.subs(K, n_c**L), full,
+             "K = n_c^L: the constant 1 - K/n_c^L vanishes and the L-th power leaves the log",
+             "theorem 1 with K = n_c^L"),
+        Step("H-full-set-minimizer", sp.diff(full_eta, t).subs(t, tau), sp.Integer(0),
+             "tau = (1/eta) log((n_c - 1)(L eta - lambda)/lambda) is the stationary point of the full-set H",
+             "theorem 1 with K = n_c^L"),
+    )
+    return Derivation(
+        name="H",
+        title="H(t): the risk of a type-I configuration (theorem 1, lemma K)",
+        summary=(
+            "The regularized risk of a type-I collapse configuration, as a function of "
+            "t = n_w c^2 = ||W||_F^2 = ||U||_F^2: the margin is eta t times the Hamming distance, "
+            "grouping the classes by distance gives the sphere sizes |S_r| (lemma B (i)), "
+            "assumption A gives |S_r| = (K/n_c^L) C(L, r) (n_c - 1)^r, and the binomial theorem sums "
+            "the series."
+        ),
+        steps=steps,
+        result_name="H(t)",
+        result=derived,
+        arguments=(t, n_c, L, K, n_w, lam),
+    )
+
+
+def derive_H_star() -> Derivation:
+    """Derive theorem 3's H*(t) from a type-II configuration (lemma R).
+
+    Returns
+    -------
+    Derivation
+        ``result`` is H*(t) in terms of (t, n_c, L, K, d, λ); the last step
+        states that it equals H* as written in theorem 3.
+    """
+    c_val = t / sp.sqrt(K * L)
+    q = K / n_c**L
+    rate = eta_star_expr()
+    risk_x = sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L)
+    derived = risk_x.subs(x, sp.exp(-rate * t)) + lam / 2 * t**2
+    slope0 = -sp.sqrt(d * K * L) / (1 + K - q)
+    steps = (
+        Step("margin-type-II", margin_type2() / dist, n_c / (n_c - 1) * c * sp.sqrt(d),
+             "per unit of Hamming distance the type-II margin is c sqrt(d) n_c/(n_c - 1)",
+             "lemma R, proof; definition 3"),
+        Step("margin-in-t", (margin_type2() / dist).subs(c, sp.UnevaluatedExpr(c_val)), rate * t,
+             "with c = t/sqrt(K L) (so t = ||U||_F) the margin per unit distance is eta* t",
+             "theorem 3; lemma R (eq. 124)"),
+    ) + _series_steps(rate) + (
+        Step("regularization", lam / 2 * (K * L * c**2).subs(c, sp.UnevaluatedExpr(c_val)), lam / 2 * t**2,
+             "only U is regularized in eq. (10); it has K L blocks of norm c",
+             "eq. (10); lemma R, proof"),
+        Step("Hstar-closed-form", derived, stated_H_star(),
+             "x = e^{-eta* t} in the risk plus the regularization: the derived function is H* of theorem 3",
+             "theorem 3; lemma R (eq. 124)"),
+        Step("Hstar-slope-at-0", sp.diff(derived, t).subs(t, 0), slope0,
+             "H*'(0) < 0 for every lambda, so tau* > 0 always: H* has no threshold",
+             "theorem 3"),
+    )
+    return Derivation(
+        name="Hstar",
+        title="H*(t): the risk of a type-II configuration (theorem 3, lemma R)",
+        summary=(
+            "The regularized risk of a type-II collapse configuration of the LayerNorm network, as a "
+            "function of t = ||U||_F = sqrt(K L) c: LayerNorm fixes ||phi(w)|| = sqrt(d), the margin is "
+            "eta* t times the Hamming distance, and the same sphere-size and binomial steps as lemma K "
+            "sum the series; only U is regularized."
+        ),
+        steps=steps,
+        result_name="H^*(t)",
+        result=derived,
+        arguments=(t, n_c, L, K, d, lam),
+    )

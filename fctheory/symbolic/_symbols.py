@@ -1,0 +1,95 @@
+"""The sympy symbols shared by every derivation.
+
+Each symbol carries the assumptions the paper makes about it (integers for
+sizes, positive reals for magnitudes), which is what lets sympy simplify
+``sqrt(a**2) = a`` and similar steps.  The random-point verifier samples every
+free symbol inside the range stated in :data:`DEFAULT_DOMAINS`.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = [
+    "n_c", "s_c", "L", "K", "n_w", "d", "lam", "t", "c", "c_prime", "eta", "eta_star",
+    "dist", "r", "b", "l", "x", "p", "mu", "rr", "S", "Domain", "DEFAULT_DOMAINS",
+]
+
+#: number of concepts (section 2)
+n_c = sp.Symbol("n_c", integer=True, positive=True)
+#: words per concept
+s_c = sp.Symbol("s_c", integer=True, positive=True)
+#: sentence length
+L = sp.Symbol("L", integer=True, positive=True)
+#: number of latent variables (classes); a positive real in the formulas
+K = sp.Symbol("K", integer=True, positive=True)
+#: vocabulary size n_w = n_c s_c (kept as its own symbol in theorems 1 and 3)
+n_w = sp.Symbol("n_w", integer=True, positive=True)
+#: embedding dimension
+d = sp.Symbol("d", integer=True, positive=True)
+#: regularization λ of eq. (5) / eq. (10)
+lam = sp.Symbol("lambda", positive=True)
+#: the variable of H and H*
+t = sp.Symbol("t", positive=True)
+#: collapse constants c, c' (definitions 1-3)
+c = sp.Symbol("c", positive=True)
+c_prime = sp.Symbol("c'", positive=True)
+#: the rates η of theorem 1 and η* of theorem 3 (as symbols, before substitution)
+eta = sp.Symbol("eta", positive=True)
+eta_star = sp.Symbol("eta^*", positive=True)
+#: a Hamming distance dist(z_j, z_k) (0 <= dist <= L)
+dist = sp.Symbol("D", integer=True, nonnegative=True)
+#: summation index over distances, words and positions
+r = sp.Symbol("r", integer=True, positive=True)
+b = sp.Symbol("b", integer=True, positive=True)
+l = sp.Symbol("l", integer=True, positive=True)
+#: a generic positive variable (x = e^{-η t} in the binomial step) and ρ = r_b / c
+x = sp.Symbol("x", positive=True)
+p = sp.Symbol("rho", positive=True)
+#: word law μ_b and type-III magnitudes r_b (indexed by the word b)
+mu = sp.IndexedBase("mu", positive=True)
+rr = sp.IndexedBase("r", positive=True)
+#: sphere sizes |S_r| of a latent set (lemma B (i))
+S = sp.IndexedBase("S", positive=True)
+
+
+class Domain:
+    """Where the random-point verifier samples one symbol.
+
+    Parameters
+    ----------
+    kind : {"integer", "rational"}
+        Integers are drawn uniformly in ``[lo, hi]``; rationals are ``p/q``
+        with ``p`` uniform in ``[1, 24]`` and ``q`` in ``[1, 8]``, scaled into
+        ``(lo, hi]`` when ``hi`` is finite.
+    lo, hi : sympy expressions
+        Bounds, which may depend on symbols listed earlier (``K <= n_c**L``).
+    """
+
+    __slots__ = ("kind", "lo", "hi")
+
+    def __init__(self, kind: str, lo, hi=None):
+        if kind not in ("integer", "rational"):
+            raise ValueError(f"unknown domain kind {kind!r}")
+        self.kind = kind
+        self.lo = sp.sympify(lo)
+        self.hi = None if hi is None else sp.sympify(hi)
+
+    def __repr__(self) -> str:
+        return f"Domain({self.kind!r}, {self.lo}, {self.hi})"
+
+
+#: Sampling ranges, in dependency order (later bounds may use earlier symbols).
+#: Small integers keep exact expansions such as (1 + (n_c - 1) x)^L cheap.
+DEFAULT_DOMAINS: dict[sp.Symbol, Domain] = {
+    n_c: Domain("integer", 2, 5),
+    s_c: Domain("integer", 1, 4),
+    L: Domain("integer", 1, 4),
+    K: Domain("integer", 1, n_c**L),
+    n_w: Domain("integer", 1, 40),
+    d: Domain("integer", 1, 40),
+    dist: Domain("integer", 0, L),
+    r: Domain("integer", 1, L),
+    b: Domain("integer", 1, s_c),
+    l: Domain("integer", 1, L),
+}

@@ -1,0 +1,104 @@
+"""The certified solvers of fctheory.predict agree with the derived closed forms.
+
+Each derived expression is lambdified with ``modules="mpmath"`` and evaluated
+inside ``mpmath.workdps(50)``; the solvers are asked for 50 digits.  Agreement
+is required to a relative difference of 1e-45 (of the solver's value).
+"""
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+import fctheory
+from fctheory import Setting
+from fctheory.symbolic import derive_H, derive_H_star, derive_thresholds, derive_type3, lambdify_mp
+
+DPS = 50
+REL = mpmath.mpf(10) ** -45
+
+SETTINGS_H = [
+    Setting(3, 2, 2, "1/100"),                 # full set, K = 9
+    Setting(3, 4, 3, "1/1000", K=10, d=5),     # partial set under assumption A
+    Setting(2, 3, 4, "1/50", K=5, d=3),
+    Setting(3, 400, 15, "1/1000", K=1000, d=100),  # the paper's experiment
+]
+T_VALUES = ["1/1000", "1/2", "3", "40", "1234.5"]
+
+
+def _num(text):
+    """An exact decimal/fraction literal as an mpf at the current precision."""
+    q = Fraction(text)
+    return mpmath.mpf(q.numerator) / q.denominator
+
+
+def _close(a, b):
+    return abs(a - b) <= REL * abs(b)
+
+
+@pytest.fixture(scope="module")
+def funcs():
+    return {
+        "H": lambdify_mp(derive_H()),
+        "Hstar": lambdify_mp(derive_H_star()),
+        "F": lambdify_mp(derive_type3(), "F"),
+        "thr": lambdify_mp(derive_thresholds()),
+    }
+
+
+@pytest.mark.parametrize("setting", SETTINGS_H, ids=str)
+def test_H_and_H_star(funcs, setting):
+    for t in T_VALUES:
+        with mpmath.workdps(DPS):
+            tt = _num(t)
+            derived = funcs["H"](setting=setting, t=tt)
+            solver = fctheory.H(setting, tt, dps=DPS)
+            assert _close(derived, solver), (t, derived, solver)
+            if setting.d is not None:
+                derived = funcs["Hstar"](setting=setting, t=tt)
+                solver = fctheory.H_star(setting, tt, dps=DPS)
+                assert _close(derived, solver), (t, derived, solver)
+
+
+@pytest.mark.parametrize("setting", [
+    Setting(3, 3, 2, "1/100", mu="zipf"),
+    Setting(2, 4, 3, "1/30", mu="1/10,2/10,3/10,4/10"),
+    Setting(3, 2, 2, "1/100"),
+], ids=str)
+def test_type3_reduced_risk(funcs, setting):
+    points = [("1/3", ["1", "2", "1/2", "3", "5/2", "1/7"]), ("2", ["7/5", "1/9", "4", "2", "1", "3"])]
+    for c, rs in points:
+        with mpmath.workdps(DPS):
+            cc = _num(c)
+            r = [_num(v) for v in rs[: setting.s_c]]
+            derived = funcs["F"](setting=setting, c=cc, r=r)
+            solver = fctheory.type3_reduced_risk(setting, cc, r, dps=DPS)
+            assert _close(derived, solver), (c, derived, solver)
+
+
+@pytest.mark.parametrize("setting", [
+    Setting(3, 3, 2, "1/100", mu="zipf"),
+    Setting(2, 4, 3, "1/30", mu="1/10,2/10,3/10,4/10"),
+    Setting(3, 2, 2, "1/100"),
+    Setting(3, 4, 3, "1/1000", K=10),
+    Setting(3, 400, 15, "1/1000", K=1000),
+], ids=str)
+def test_lambda_thresholds(funcs, setting):
+    solver = fctheory.lambda_thresholds(setting, dps=DPS)
+    with mpmath.workdps(DPS):
+        t1, t3 = funcs["thr"](setting=setting)
+        assert _close(t1, solver.type1.value)
+        if setting.is_full:
+            assert _close(t3, solver.type3.value)
+        else:
+            assert solver.type3 is None
+
+
+def test_predicted_minimizers_are_stationary_points_of_the_derived_functions(funcs):
+    """tau of predict_type1 zeroes the derivative of the derived H (central difference)."""
+    setting = Setting(3, 4, 3, "1/1000", K=10)
+    pred = fctheory.predict_type1(setting, dps=DPS)
+    with mpmath.workdps(DPS):
+        slope = mpmath.diff(lambda s: funcs["H"](setting=setting, t=s), pred.tau)
+        assert abs(slope) < mpmath.mpf(10) ** -40
+        assert _close(funcs["H"](setting=setting, t=pred.tau), pred.risk)
