@@ -22,6 +22,9 @@ import numpy as np
 
 __all__ = ["sentence_batches", "sentences_of", "exact_terms", "hvp_terms"]
 
+#: Largest one-hot matrix (entries) used to scatter-add rows.
+ONE_HOT_LIMIT = 2**24
+
 
 def sentences_of(latent: np.ndarray, s_c: int, mu: np.ndarray, start: int, stop: int):
     """Sentences ``start..stop-1`` of the enumeration (class-major, then words).
@@ -64,6 +67,20 @@ def _logits(A: np.ndarray, X: np.ndarray) -> np.ndarray:
     return S
 
 
+def _scatter_rows(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """``target[rows[i]] += values[i]`` for every ``i`` (repeated rows accumulate).
+
+    A one-hot matrix product (``n_w x n`` by ``n x K``) when it is small,
+    else :func:`numpy.add.at`."""
+    n_rows = target.shape[0]
+    if n_rows * rows.size <= ONE_HOT_LIMIT:
+        onehot = np.zeros((n_rows, rows.size))
+        onehot[rows, np.arange(rows.size)] = 1.0
+        target += onehot @ values
+    else:
+        np.add.at(target, rows, values)
+
+
 def _softmax_parts(S: np.ndarray, k: np.ndarray):
     rows = np.arange(S.shape[0])
     m = S.max(axis=1)
@@ -94,7 +111,7 @@ def exact_terms(A: np.ndarray, k: np.ndarray, X: np.ndarray, q: np.ndarray, dA: 
         coeff = e * (q / total)[:, None]
         coeff[rows, k] = -q * off / total
         for l in range(A.shape[0]):
-            np.add.at(dA[l], X[:, l], coeff)
+            _scatter_rows(dA[l], X[:, l], coeff)
     return value
 
 
@@ -117,5 +134,5 @@ def hvp_terms(A, dA_dir, k, X, q, G: np.ndarray, Gam: np.ndarray) -> None:
     dS = _logits(dA_dir, X)
     second = p * (dS - np.sum(p * dS, axis=1, keepdims=True)) * q[:, None]
     for l in range(A.shape[0]):
-        np.add.at(G[l], X[:, l], coeff)
-        np.add.at(Gam[l], X[:, l], second)
+        _scatter_rows(G[l], X[:, l], coeff)
+        _scatter_rows(Gam[l], X[:, l], second)

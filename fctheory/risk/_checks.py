@@ -1,0 +1,335 @@
+"""Brute-force checks of the closed forms against the exact true risk.
+
+Each check builds weights explicitly (:mod:`._configurations`), evaluates the
+exact risk (:func:`exact_risk`, float64) and compares it with the closed form
+computed by :mod:`fctheory.predict` (mpmath, 30 digits):
+
+* lemma K: a type-I configuration with :math:`t = n_w c^2` has risk
+  :math:`H(t)` (theorem 1), for many ``t``;
+* lemma R: a type-II configuration with :math:`t = \\|U\\|_F` has risk
+  :math:`H^*(t)` (theorem 3);
+* appendix F: a type-III configuration has risk :math:`F(c, r)` (full set);
+* theorems 1-3: the exact gradient vanishes at the predicted constants;
+* eq. (9): at :math:`W = U = 0` the gradient vanishes, and the Hessian there
+  is positive semidefinite iff :math:`\\lambda` is at least the threshold.
+
+Tolerances are relative and stated in :data:`RISK_RTOL`, :data:`GRAD_RTOL`,
+:data:`THRESHOLD_RTOL`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+
+from ..errors import InvalidInput
+from ..setting import Setting
+from ._api import exact_risk, exact_risk_and_grad
+from ._configurations import type1_configuration, type2_configuration, type3_configuration
+
+__all__ = [
+    "CheckResult",
+    "RISK_RTOL",
+    "GRAD_RTOL",
+    "THRESHOLD_RTOL",
+    "check_lemma_k",
+    "check_lemma_r",
+    "check_type3_risk",
+    "check_critical_points",
+    "check_threshold",
+    "run_checks",
+    "default_grid",
+    "hessian_at_zero",
+]
+
+#: |exact risk - closed form| / |closed form| allowed (float64 evaluation).
+RISK_RTOL = 1e-12
+#: ||grad R|| / ||grad of the regularization|| allowed at a predicted critical
+#: point (the data gradient must cancel lam*(W, U), resp. lam*U for h*).
+GRAD_RTOL = 1e-10
+#: |lambda_0 - eq. 9| / eq. 9 allowed, lambda_0 = lam - (smallest eigenvalue
+#: of the Hessian of R at W = U = 0).
+THRESHOLD_RTOL = 1e-10
+#: Default multipliers t / tau at which lemma K / R are checked.
+T_FACTORS = (0.05, 0.3, 1.0, 3.0, 10.0)
+#: Hessian sizes (n_w + K*L) above which the threshold check is skipped
+#: (dense symmetric eigenvalue problem).
+MAX_HESSIAN_SIZE = 4000
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One brute-force comparison.
+
+    Attributes
+    ----------
+    name : str
+        What was checked (e.g. ``"lemma K: R(type I) = H(t)"``).
+    setting : Setting
+    predicted : float or None
+        The closed-form value (None when the check is a property, not a number).
+    measured : float
+        The value obtained from the exact risk.
+    rel_error : float or None
+        The relative discrepancy compared with ``tolerance``.
+    tolerance : float
+    passed : bool
+    detail : str
+        The parameter of the check (``t = ...``, ``lam = ...``) and what
+        ``measured`` means.
+    """
+
+    name: str
+    setting: Setting
+    predicted: float | None
+    measured: float
+    rel_error: float | None
+    tolerance: float
+    passed: bool
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "setting": self.setting.to_dict(),
+            "predicted": self.predicted,
+            "measured": self.measured,
+            "rel_error": self.rel_error,
+            "tolerance": self.tolerance,
+            "passed": bool(self.passed),
+            "detail": self.detail,
+        }
+
+
+def _compare(name, setting, predicted, measured, tol, detail) -> CheckResult:
+    predicted, measured = float(predicted), float(measured)
+    rel = abs(measured - predicted) / abs(predicted) if predicted != 0 else abs(measured)
+    return CheckResult(name, setting, predicted, measured, rel, tol, bool(rel <= tol), detail)
+
+
+def _require_d(setting: Setting, mean_zero: bool) -> int:
+    return setting.require_d(mean_zero=mean_zero)
+
+
+def _predict():
+    from .. import predict  # the closed forms (lead module); imported lazily
+
+    return predict
+
+
+def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckResult]:
+    """Lemma K: exact risk of the type-I configuration with
+    :math:`c = \\sqrt{t/n_w}`, :math:`c' = \\sqrt{t/(KL)}` against :math:`H(t)`.
+
+    ``t_values`` defaults to :data:`T_FACTORS` times :math:`\\tau` (theorem 1),
+    or times 1 when the minimizer is trivial.  Full set only (for other
+    latent sets ``H`` needs their sphere sizes).
+    """
+    _require_full(setting)
+    _require_d(setting, mean_zero=False)
+    pr = _predict()
+    if t_values is None:
+        tau = float(pr.predict_type1(setting).tau)
+        base = tau if tau > 0 else 1.0
+        t_values = [f * base for f in T_FACTORS]
+    out = []
+    for t in t_values:
+        t = float(t)
+        cfg = type1_configuration(setting, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)), rotation=rotation)
+        measured = exact_risk(setting, cfg.W, cfg.U)
+        with mpmath.workdps(30):
+            predicted = pr.H(setting, mpmath.mpf(t))
+        out.append(_compare("lemma K: R(type I) = H(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
+    return out
+
+
+def check_lemma_r(setting: Setting, t_values=None, *, rotation=0) -> list[CheckResult]:
+    """Lemma R: exact :math:`R^*` of the type-II configuration with
+    :math:`c = t/\\sqrt{KL}` against :math:`H^*(t)` (needs ``d >= n_c``)."""
+    _require_full(setting)
+    _require_d(setting, mean_zero=True)
+    pr = _predict()
+    if t_values is None:
+        tau = float(pr.predict_type2(setting).tau)
+        t_values = [f * tau for f in T_FACTORS]
+    out = []
+    for t in t_values:
+        t = float(t)
+        cfg = type2_configuration(setting, t / math.sqrt(setting.K * setting.L), rotation=rotation)
+        measured = exact_risk(setting, cfg.W, cfg.U, network="h*")
+        with mpmath.workdps(30):
+            predicted = pr.H_star(setting, mpmath.mpf(t))
+        out.append(_compare("lemma R: R*(type II) = H*(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
+    return out
+
+
+def check_type3_risk(setting: Setting, points=None, *, rotation=0) -> list[CheckResult]:
+    """Appendix F: exact risk of type-III configurations against :math:`F(c, r)`.
+
+    ``points`` is a list of ``(c, r)``; by default the predicted critical point
+    (theorem 2, when it exists) and three deterministic perturbations of it
+    (or of ``c = 1``, ``r_b = 1 + b``)."""
+    _require_full(setting)
+    _require_d(setting, mean_zero=False)
+    pr = _predict()
+    if points is None:
+        base = _type3_constants(setting)
+        if base is None:
+            base = (1.0, [1.0 + b for b in range(setting.s_c)])
+        c0, r0 = base
+        r0 = np.asarray(r0, dtype=float)
+        scale = np.linspace(0.6, 1.4, setting.s_c)
+        points = [(c0, r0), (0.5 * c0, r0 * scale), (2.0 * c0, r0[::-1].copy()), (c0, 3.0 * r0)]
+    out = []
+    for c, r in points:
+        cfg = type3_configuration(setting, c, r, rotation=rotation)
+        measured = exact_risk(setting, cfg.W, cfg.U)
+        with mpmath.workdps(30):
+            predicted = pr.type3_reduced_risk(setting, mpmath.mpf(float(c)), [mpmath.mpf(float(v)) for v in r])
+        out.append(_compare("appendix F: R(type III) = F(c, r)", setting, predicted, measured, RISK_RTOL, f"c = {float(c):.6g}"))
+    return out
+
+
+def _type3_constants(setting: Setting):
+    from ..errors import NoNontrivialSolution
+
+    try:
+        p = _predict().predict_type3(setting)
+    except NoNontrivialSolution:
+        return None
+    return float(p.c), [float(v) for v in p.r]
+
+
+def _gradient_ratio(setting, W, U, network) -> float:
+    """:math:`\\|\\nabla R\\| / \\|\\lambda(W, U)\\|` (``h``) or :math:`/\\|\\lambda U\\|` (``h*``)."""
+    _, dW, dU = exact_risk_and_grad(setting, W, U, network=network)
+    lam = float(setting.lam)
+    grad = math.sqrt(float(np.sum(dW * dW) + np.sum(dU * dU)))
+    reg = lam * math.sqrt(float(np.sum(U * U)) + (float(np.sum(W * W)) if network == "h" else 0.0))
+    return grad / reg
+
+
+def check_critical_points(setting: Setting, *, rotation=0) -> list[CheckResult]:
+    """The exact gradient at the predicted constants of theorems 1 (uniform
+    words), 3 (``d >= n_c``) and 2 (below eq. 9), relative to the
+    regularization gradient it must cancel."""
+    _require_full(setting)
+    pr = _predict()
+    out = []
+    if setting.mu.is_uniform and setting.d is not None and setting.d >= setting.n_c - 1:
+        p = pr.predict_type1(setting)
+        if not p.trivial:
+            cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), rotation=rotation)
+            ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
+            out.append(CheckResult("theorem 1: grad R = 0 at type I (tau)", setting, 0.0, ratio, ratio, GRAD_RTOL,
+                                   ratio <= GRAD_RTOL, f"tau = {float(p.tau):.6g}; measured = ||grad R|| / ||lam (W, U)||"))
+    if setting.d is not None and setting.d >= setting.n_c:
+        p = pr.predict_type2(setting)
+        cfg = type2_configuration(setting, float(p.u_norm), rotation=rotation)
+        ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h*")
+        out.append(CheckResult("theorem 3: grad R* = 0 at type II (tau*)", setting, 0.0, ratio, ratio, GRAD_RTOL,
+                               ratio <= GRAD_RTOL, f"tau* = {float(p.tau):.6g}; measured = ||grad R*|| / ||lam U||"))
+    if setting.d is not None and setting.d >= setting.n_c - 1:
+        consts = _type3_constants(setting)
+        if consts is not None:
+            cfg = type3_configuration(setting, consts[0], consts[1], rotation=rotation)
+            ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
+            out.append(CheckResult("theorem 2: grad R = 0 at type III (eq. 7-8)", setting, 0.0, ratio, ratio, GRAD_RTOL,
+                                   ratio <= GRAD_RTOL, f"c = {consts[0]:.6g}; measured = ||grad R|| / ||lam (W, U)||"))
+    return out
+
+
+def hessian_at_zero(setting: Setting) -> np.ndarray:
+    r"""The Hessian of :math:`R` (eq. 5) at ``W = U = 0`` for one embedding coordinate.
+
+    At the origin :math:`A_l = W^T U_l^T` vanishes with its first derivative,
+    so the Hessian is :math:`\lambda I` plus the coupling of the bilinear map
+    with :math:`G_l = \nabla_{A_l} f(0)` (computed exactly by the engine):
+    in the coordinates ``(w, (u_{k,l})_{k,l})`` of one embedding dimension,
+
+    .. math::
+
+        \nabla^2 R(0) = \begin{pmatrix} \lambda I & B \\ B^T & \lambda I \end{pmatrix},
+        \qquad B[w, (k, l)] = G_l[w, k].
+
+    The full Hessian is block-diagonal over the ``d`` coordinates with this
+    block repeated, so its spectrum does not depend on ``d``.  (The test suite
+    checks this matrix against columns of :func:`exact_risk_hvp`.)
+    """
+    from ._contraction import data_term
+    from ._inputs import resolve_latent
+
+    latent = resolve_latent(setting, None)
+    L, n_w, K = setting.L, setting.n_w, setting.K
+    _, G = data_term(np.zeros((L, n_w, K)), latent, setting.mu.as_array(), setting.n_c, setting.s_c)
+    B = np.transpose(G, (1, 2, 0)).reshape(n_w, K * L)  # column k*L + l, the layout of U's row k
+    lam = float(setting.lam)
+    n = n_w + K * L
+    H = lam * np.eye(n)
+    H[:n_w, n_w:] = B
+    H[n_w:, :n_w] = B.T
+    return H
+
+
+def check_threshold(setting: Setting) -> list[CheckResult]:
+    """Eq. (9) at ``W = U = 0``: the gradient vanishes; the Hessian is PSD
+    above the threshold (at 1.25 times it) and not below (at 0.8 times it);
+    the measured threshold :math:`\\lambda - \\lambda_{\\min}(\\nabla^2 R(0))`
+    equals eq. (9)."""
+    _require_full(setting)
+    n = setting.n_w + setting.K * setting.L
+    if n > MAX_HESSIAN_SIZE:
+        return []
+    pr = _predict()
+    thr = float(pr.lambda_thresholds(setting).type3.value)
+    lam0 = float(setting.lam)
+    offset = float(np.linalg.eigvalsh(hessian_at_zero(setting))[0]) - lam0  # min eig of Hess R(0) - lam I
+    d = setting.d or 1
+    W0, U0 = np.zeros((d, setting.n_w)), np.zeros((setting.K, setting.L * d))
+    _, dW, dU = exact_risk_and_grad(setting, W0, U0)
+    g0 = math.sqrt(float(np.sum(dW * dW) + np.sum(dU * dU)))
+    out = [CheckResult("eq. 9: grad R(0) = 0", setting, 0.0, g0, g0, 0.0, g0 == 0.0, "measured = ||grad R|| at W = U = 0")]
+    measured_thr = -offset
+    out.append(_compare("eq. 9: threshold = lam - min eig Hess R(0)", setting, thr, measured_thr, THRESHOLD_RTOL,
+                        "measured = lam - smallest eigenvalue of the exact Hessian at W = U = 0"))
+    for factor, want_psd in ((1.25, True), (0.8, False)):
+        lam = factor * thr
+        min_eig = lam + offset
+        psd = min_eig >= -1e-12 * lam
+        out.append(CheckResult(f"eq. 9: Hess R(0) {'PSD' if want_psd else 'not PSD'} at {factor} x threshold", setting,
+                               None, min_eig, None, 0.0, psd == want_psd, f"lam = {lam:.6g}; measured = min eigenvalue"))
+    return out
+
+
+def _require_full(setting: Setting) -> None:
+    if not isinstance(setting, Setting):
+        raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
+    if not setting.is_full:
+        raise InvalidInput("setting.K", f"the full set K = n_c**L = {setting.n_latent_full} for the brute-force checks", setting.K)
+
+
+def run_checks(setting: Setting, *, rotation=0) -> list[CheckResult]:
+    """Every check that applies to ``setting`` (full set; ``d`` needed)."""
+    _require_full(setting)
+    _require_d(setting, mean_zero=False)
+    out = check_lemma_k(setting, rotation=rotation)
+    if setting.d >= setting.n_c:
+        out += check_lemma_r(setting, rotation=rotation)
+    out += check_type3_risk(setting, rotation=rotation)
+    out += check_critical_points(setting, rotation=rotation)
+    out += check_threshold(setting)
+    return out
+
+
+def default_grid(lam="1/100") -> list[Setting]:
+    """The grid of issue 3: (n_c, s_c, L) in (2,2,3), (3,2,3), (3,3,4), (4,2,3);
+    uniform and Zipf words; d = n_c - 1, n_c, 2 n_c."""
+    out = []
+    for n_c, s_c, L in ((2, 2, 3), (3, 2, 3), (3, 3, 4), (4, 2, 3)):
+        for mu in ("uniform", "zipf"):
+            for d in (n_c - 1, n_c, 2 * n_c):
+                out.append(Setting(n_c, s_c, L, lam, d=d, mu=mu))
+    return out
