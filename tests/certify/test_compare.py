@@ -73,3 +73,19 @@ def test_trained_minimum_lies_in_the_certified_interval(n_c, s_c, L, lam, mu):
     assert cmp.verdict == "consistent"
     assert abs(cmp.difference) <= cert.gap + 1e-9
     assert cmp.d_difference < 1e-4
+
+
+def test_D_and_objective_agree_with_the_exact_risk_engine():
+    # independent code: fctheory.risk builds W, U from a randomly rotated frame and computes R exactly
+    from fctheory.certify import D_of_weights, objective, sentence_table
+    from fctheory.latent import full_latent_set
+    from fctheory.risk import exact_risk, type3_configuration
+
+    s = Setting(3, 2, 2, "1/100", d=4, mu="zipf")
+    p = predict_type3(s)
+    c, r = float(p.c), [float(v) for v in p.r]
+    W, U = type3_configuration(s, c, r, rotation=7)
+    D_engine = D_of_weights(W, U, s.K, s.L)
+    np.testing.assert_allclose(D_engine, type3_D(s, full_latent_set(3, 2), c, r), atol=1e-13)
+    # claim G with equality at the balanced critical point: R(W, U) = f(D) + lam ||D||_*
+    assert exact_risk(s, W, U) == pytest.approx(objective(sentence_table(s), D_engine, 0.01), abs=1e-13)

@@ -1,0 +1,171 @@
+"""Evidence on the paper's open conjecture: is type III globally optimal?
+
+Theorem 2 proves that the type-III configuration is a critical point of R
+(network h, full set, non-uniform word law) and conjectures that it is the
+global minimizer.  For every setting below this script
+
+1. solves the convex program of theorem G (appendix G) with
+   :func:`fctheory.certify.certify_optimum`, which brackets the global minimum of R
+   in ``[lower, upper]`` (Fenchel-dual bound, objective at the solver's D);
+2. computes the type-III point with :func:`fctheory.predict_type3` and its
+   risk ``F(c, r)``;
+3. reports ``F - upper`` (> 0 beyond rounding would refute the conjecture:
+   a feasible point does better), ``(F - lower) / width`` (``<= 1`` means
+   consistent with the solver's accuracy), and the solver-free test of
+   claim H, ``||∇f(D_III)||_op / lam - 1`` (``<= 0`` up to float64
+   rounding proves that type III is a global minimizer for ``d >= min(n_w,
+   K L)``; ``> 0`` proves it is not).
+
+Run:  ``OMP_NUM_THREADS=1 .venv/bin/python validation/conjecture_sweep.py``
+Writes ``validation/conjecture_sweep.json``, ``validation/conjecture_table.md``
+and the table section of ``docs/certify.md`` (between its markers).  Results
+are saved after every setting, so an interrupted run keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import mpmath
+from tqdm import tqdm
+
+from fctheory import Setting, lambda_thresholds
+from fctheory.certify import certify_optimum, compare_type3
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_JSON = ROOT / "validation" / "conjecture_sweep.json"
+OUT_MD = ROOT / "validation" / "conjecture_table.md"
+DOC = ROOT / "docs" / "certify.md"
+BEGIN, END = "<!-- conjecture-table:begin -->", "<!-- conjecture-table:end -->"
+
+#: (n_c, s_c, L, mu): full sets, non-uniform word laws.
+SETTINGS = [
+    (2, 2, 1, "zipf"),
+    (2, 2, 2, "zipf"),
+    (2, 2, 3, "zipf"),
+    (2, 2, 4, "zipf"),
+    (2, 2, 2, "9/10,1/10"),
+    (2, 2, 3, "9/10,1/10"),
+    (2, 3, 2, "zipf"),
+    (2, 3, 3, "zipf"),
+    (2, 3, 2, "4/7,2/7,1/7"),
+    (2, 3, 3, "zipf:2"),
+    (2, 4, 2, "zipf"),
+    (2, 4, 2, "4/10,3/10,2/10,1/10"),
+    (2, 4, 3, "zipf"),
+    (2, 5, 2, "zipf"),
+    (3, 2, 1, "zipf"),
+    (3, 2, 2, "zipf"),
+    (3, 2, 3, "zipf"),
+    (3, 2, 2, "9/10,1/10"),
+    (3, 3, 2, "zipf"),
+    (3, 3, 2, "zipf:2"),
+    (3, 3, 3, "zipf"),
+    (4, 2, 2, "zipf"),
+    (4, 3, 2, "zipf"),
+    (5, 2, 2, "zipf"),
+]
+#: λ as fractions of the eq. 9 threshold (all below it).
+LAMBDA_FRACTIONS = (Fraction(1, 100), Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
+#: |claim-H ratio - 1| below this is float64 rounding of a spectral norm of an
+#: O(1) gradient computed from ~1e4 terms.
+CLAIM_H_TOL = 1e-9
+
+
+def lam_below_threshold(n_c, s_c, L, mu, frac):
+    """``frac`` times the eq. 9 threshold, rounded to 6 significant digits (exact decimal)."""
+    thr = lambda_thresholds(Setting(n_c, s_c, L, 1, mu=mu), dps=30).type3.value
+    with mpmath.workdps(30):
+        text = mpmath.nstr(thr * mpmath.mpf(frac.numerator) / frac.denominator, 6)
+    return text, float(thr)
+
+
+def run_one(n_c, s_c, L, mu, frac):
+    lam, thr = lam_below_threshold(n_c, s_c, L, mu, frac)
+    s = Setting(n_c, s_c, L, lam, mu=mu)
+    start = time.perf_counter()
+    cert = certify_optimum(s)
+    cmp = compare_type3(cert)
+    width = cert.gap
+    claim_h = cmp.gradient_ratio - 1.0
+    if claim_h > CLAIM_H_TOL or cmp.verdict == "not globally optimal":
+        verdict = "type III NOT globally optimal"
+    elif claim_h <= CLAIM_H_TOL and cmp.verdict == "consistent":
+        verdict = "type III globally optimal (claim H)"
+    else:
+        verdict = cmp.verdict
+    return {
+        "n_c": n_c, "s_c": s_c, "L": L, "K": s.K, "mu": s.mu.spec() if s.mu.kind != "explicit" else mu,
+        "lam": lam, "lam_over_threshold": float(frac), "threshold_eq9": thr,
+        "F_type3": cmp.predicted_value, "lower": cert.lower_bound, "upper": cert.optimal_value,
+        "width": width, "solver_gap": cert.solver_gap, "status": cert.status, "solver": cert.solver,
+        "F_minus_upper": cmp.difference, "F_minus_lower": cmp.excess,
+        "excess_over_width": cmp.excess / width if width > 0 else None,
+        "claim_h_ratio_minus_1": claim_h, "d_difference": cmp.d_difference,
+        "exp_cones": cert.size.exp_cones, "seconds": time.perf_counter() - start,
+        "verdict": verdict,
+    }
+
+
+def table(rows) -> str:
+    head = (
+        "| n_c | s_c | L | K | mu | λ/λ₉ | F(type III) | lower | upper | width | F − upper | (F − lower)/width "
+        "| solver gap | ‖∇f(D_III)‖/λ − 1 | ‖D*−D_III‖/‖D_III‖ | verdict |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for r in rows:
+        ratio = "—" if r["excess_over_width"] is None else f"{r['excess_over_width']:.2f}"
+        lines.append(
+            f"| {r['n_c']} | {r['s_c']} | {r['L']} | {r['K']} | {r['mu']} | {r['lam_over_threshold']:g} "
+            f"| {r['F_type3']:.12f} | {r['lower']:.12f} | {r['upper']:.12f} | {r['width']:.1e} "
+            f"| {r['F_minus_upper']:.1e} | {ratio} | {r['solver_gap']:.1e} | {r['claim_h_ratio_minus_1']:.1e} "
+            f"| {r['d_difference']:.1e} | {r['verdict']} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def write(rows, complete: bool) -> None:
+    OUT_JSON.write_text(json.dumps({"complete": complete, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+    n_bad = sum(r["verdict"].startswith("type III NOT") for r in rows)
+    summary = (
+        f"{len(rows)} runs over {len({(r['n_c'], r['s_c'], r['L'], r['mu']) for r in rows})} full-set settings"
+        f"{'' if complete else ' (interrupted run)'}; type III not globally optimal in {n_bad}; "
+        f"largest F − upper {max(r['F_minus_upper'] for r in rows):.1e}; "
+        f"‖∇f(D_III)‖/λ − 1 in [{min(r['claim_h_ratio_minus_1'] for r in rows):.1e}, "
+        f"{max(r['claim_h_ratio_minus_1'] for r in rows):.1e}]; largest width {max(r['width'] for r in rows):.1e}; "
+        f"total {sum(r['seconds'] for r in rows):.0f} s.\n\n"
+    )
+    text = summary + table(rows)
+    OUT_MD.write_text(text, encoding="utf-8")
+    if DOC.exists():
+        doc = DOC.read_text(encoding="utf-8")
+        if BEGIN in doc and END in doc:
+            pre, rest = doc.split(BEGIN, 1)
+            _, post = rest.split(END, 1)
+            DOC.write_text(pre + BEGIN + "\n" + text + END + post, encoding="utf-8")
+
+
+def main() -> int:
+    jobs = [(*s, f) for s in SETTINGS for f in LAMBDA_FRACTIONS]
+    rows = []
+    try:
+        for job in tqdm(jobs, desc="conjecture sweep", file=sys.stderr):
+            rows.append(run_one(*job))
+            write(rows, complete=False)
+    except KeyboardInterrupt:
+        print(f"interrupted after {len(rows)} runs; partial results saved", file=sys.stderr)
+        return 130
+    write(rows, complete=True)
+    print(OUT_MD.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    sys.exit(main())
