@@ -33,7 +33,7 @@ from ..errors import InvalidInput, VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure
 from ._profile import SphereSizes, _const
-from ._results import enclosures_dict, residual_bound, values_dict
+from ._results import prediction_dict, residual_bound
 from ._roots import GUARD_DIGITS, safeguarded_newton, solve_certified
 
 __all__ = ["TypeIPrediction", "predict_type1", "H", "type1_threshold_squared"]
@@ -93,14 +93,7 @@ class TypeIPrediction:
     def to_dict(self) -> dict:
         """JSON-ready dict: values as decimal strings with ``dps`` digits,
         enclosures as outward-rounded ``[lo, hi]`` strings."""
-        out = {"theorem": self.theorem, "trivial": self.trivial}
-        out.update(values_dict(self, self.value_names, self.dps))
-        out["residual"] = mpmath.nstr(self.residual, 5)
-        out["enclosures"] = enclosures_dict(self.enclosures, self.dps)
-        out["dps"] = self.dps
-        out["setting"] = self.setting.to_dict()
-        out["sphere_sizes"] = self.sphere_sizes.to_dict()
-        return out
+        return prediction_dict(self, {"theorem": self.theorem, "trivial": self.trivial})
 
 
 def _profile_for(setting: Setting, sphere_sizes) -> SphereSizes:

@@ -27,7 +27,7 @@ from ..errors import VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure
 from ._profile import SphereSizes, _const
-from ._results import enclosures_dict, residual_bound, values_dict
+from ._results import prediction_dict, residual_bound
 from ._roots import safeguarded_newton, solve_certified
 from ._type1 import _as_nonneg_mpf, _profile_for, _sqrt_fraction
 
@@ -73,14 +73,7 @@ class TypeIIPrediction:
 
     def to_dict(self) -> dict:
         """JSON-ready dict (decimal strings with ``dps`` digits; outward enclosures)."""
-        out = {"theorem": self.theorem}
-        out.update(values_dict(self, self.value_names, self.dps))
-        out["residual"] = mpmath.nstr(self.residual, 5)
-        out["enclosures"] = enclosures_dict(self.enclosures, self.dps)
-        out["dps"] = self.dps
-        out["setting"] = self.setting.to_dict()
-        out["sphere_sizes"] = self.sphere_sizes.to_dict()
-        return out
+        return prediction_dict(self, {"theorem": self.theorem})
 
 
 def eta_star_squared(setting: Setting) -> Fraction:

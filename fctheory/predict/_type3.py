@@ -41,7 +41,7 @@ from ..errors import InvalidInput, InvalidSetting, NoNontrivialSolution, Verific
 from ..setting import Setting
 from ._enclosure import Enclosure
 from ._profile import _const
-from ._results import enclosures_dict, residual_bound, values_dict
+from ._results import prediction_dict, residual_bound
 from ._roots import GUARD_DIGITS, safeguarded_newton
 from ._type1 import _as_nonneg_mpf
 
@@ -94,15 +94,7 @@ class TypeIIIPrediction:
 
     def to_dict(self) -> dict:
         """JSON-ready dict (decimal strings with ``dps`` digits; outward enclosures)."""
-        out = {"theorem": self.theorem}
-        out.update(values_dict(self, self.value_names, self.dps))
-        out["residual"] = mpmath.nstr(self.residual, 5)
-        encl = {k: v for k, v in self.enclosures.items() if k != "r"}
-        out["enclosures"] = enclosures_dict(encl, self.dps)
-        out["enclosures"]["r"] = [e.to_list(self.dps) for e in self.enclosures["r"]]
-        out["dps"] = self.dps
-        out["setting"] = self.setting.to_dict()
-        return out
+        return prediction_dict(self, {"theorem": self.theorem})
 
 
 # --------------------------------------------------------------------------- threshold
