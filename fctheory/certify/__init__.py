@@ -16,7 +16,6 @@ from ._compare import (
     compare_trained,
     compare_type1,
     compare_type3,
-    sphere_sizes_of,
 )
 from ._configurations import type1_D, type3_D
 from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
@@ -45,7 +44,6 @@ __all__ = [
     "problem_size",
     "risk_f",
     "sentence_table",
-    "sphere_sizes_of",
     "type1_D",
     "type3_D",
 ]

@@ -22,7 +22,7 @@ from ._configurations import type1_D, type3_D
 from ._objective import gradient_f, objective, risk_f
 from ._sentences import sentence_table
 
-__all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "compare_trained", "D_of_weights", "sphere_sizes_of", "ROUNDING"]
+__all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "compare_trained", "D_of_weights", "ROUNDING"]
 
 #: Absolute slack for float64 rounding when comparing two risks of order 1:
 #: both sides are sums of at most a few hundred thousand float64 terms.
@@ -189,27 +189,3 @@ def compare_trained(cert, W, U) -> Comparison:
     table = sentence_table(cert.setting, cert.latent)
     value = risk_f(table, D) + 0.5 * cert.lam * (float(np.sum(W * W)) + float(np.sum(U * U)))
     return _compare(cert, "trained minimum", value, D)
-
-
-def sphere_sizes_of(Z: np.ndarray, n_c: int):
-    """The latent set's distance profile ``|S_1|..|S_L|`` for ``H_Z`` (lemma K).
-
-    ``|S_r(k)| = #{j : dist(z_j, z_k) = r}`` (Hamming).  The profile is marked
-    ``exact`` when lemma B (i) (the same sizes for every k) and the first half
-    of lemma B (ii) (every concept ``K/n_c`` times in every position) hold;
-    lemma B (iii) is not checked.  Otherwise the class-averaged sizes are
-    used and the profile is marked approximate.
-    """
-    from ..predict import SphereSizes
-
-    Z = np.asarray(Z)
-    K, L = Z.shape
-    dist = (Z[:, None, :] != Z[None, :, :]).sum(axis=2)
-    sizes = np.stack([(dist == r).sum(axis=1) for r in range(1, L + 1)], axis=1)  # (K, L)
-    same = bool(np.all(sizes == sizes[0]))
-    balanced = all(np.all(np.bincount(Z[:, l], minlength=n_c) * n_c == K) for l in range(L))
-    from fractions import Fraction
-
-    counts = [Fraction(int(v), K) for v in sizes.sum(axis=0)]
-    source = "latent set (lemma B (i)-(ii) hold; (iii) not checked)" if same and balanced else "latent set (class-averaged |S_r|)"
-    return SphereSizes.from_counts(counts, K=K, exact=same and balanced, source=source)

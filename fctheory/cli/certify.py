@@ -44,42 +44,29 @@ def register(subparsers) -> None:
 def _latent(args, n_c: int, L: int):
     """The latent array chosen by ``--K/--seed`` or ``--code`` (None = full set)."""
     if args.code is not None:
-        try:
-            from ..latent import named_code
-        except ImportError:  # pragma: no cover - depends on the latent package's version
-            raise InvalidInput("--code", "a named code (needs fctheory.latent.named_code, not available here)", args.code) from None
+        from ..latent import named_code
+
         code = named_code(args.code)
         if code.q != n_c or code.L != L:
             raise InvalidInput("--code", f"a code over n_c = {n_c} symbols of length L = {L}", f"{args.code} (q = {code.q}, L = {code.L})")
         return code.codewords(), f"code {code.name}"
     if args.K is not None:
         K = Setting(n_c, 1, L, 1, K=args.K).K  # validates K in [2, n_c**L]
-        return _random_latent(n_c, L, K, args.seed), f"random K={K} seed={args.seed}"
+        from ..latent import random_latent_set
+
+        return random_latent_set(n_c, L, K, seed=args.seed), f"random K={K} seed={args.seed}"
     return None, "full set"
 
 
-def _random_latent(n_c: int, L: int, K: int, seed: int):
-    """K distinct latent variables, uniformly at random (``fctheory.latent`` when it provides the sampler)."""
-    try:
-        from ..latent import random_latent_set
-    except ImportError:
-        import numpy as np
-
-        from ..latent import full_latent_set
-
-        rows = np.random.default_rng(seed).choice(n_c**L, size=K, replace=False)
-        return full_latent_set(n_c, L)[np.sort(rows)]
-    return random_latent_set(n_c, L, K, seed=seed)
-
-
 def run(args) -> int:
-    from ..certify import certify_optimum, compare_prediction, general_lambda_threshold, sphere_sizes_of
+    from ..certify import certify_optimum, compare_prediction, general_lambda_threshold
+    from ..latent import sphere_sizes
 
     base = Setting(args.n_c, args.s_c, args.L, args.lam, mu=args.mu)
     latent, source = _latent(args, base.n_c, base.L)
     setting = base if latent is None else base.replace(K=len(latent))
     cert = certify_optimum(setting, latent, solver=args.solver, nuclear_form=args.nuclear_form)
-    profile = None if latent is None else sphere_sizes_of(cert.latent, setting.n_c)
+    profile = None if latent is None else sphere_sizes(cert.latent, setting.n_c, source=source)
     cmp = compare_prediction(cert, dps=args.dps, sphere_sizes=profile)
     thr = general_lambda_threshold(setting, cert.latent)
     payload = {
@@ -95,6 +82,7 @@ def run(args) -> int:
         "d_difference": cmp.d_difference,
         "general_lambda_threshold": thr.value_float,
         "latent_set": source,
+        "sphere_sizes": None if profile is None else profile.to_dict(),
         "certificate": cert.to_dict(include_D=False),
     }
     if args.json:

@@ -89,3 +89,20 @@ def test_D_and_objective_agree_with_the_exact_risk_engine():
     np.testing.assert_allclose(D_engine, type3_D(s, full_latent_set(3, 2), c, r), atol=1e-13)
     # claim G with equality at the balanced critical point: R(W, U) = f(D) + lam ||D||_*
     assert exact_risk(s, W, U) == pytest.approx(objective(sentence_table(s), D_engine, 0.01), abs=1e-13)
+
+
+def test_assumption_A_type1_is_not_the_optimum_of_a_code_with_K_below_n_c_to_the_L():
+    # sum-zero code {000, 011, 101, 110}: lam between the assumption-A type-I threshold (0.544)
+    # and ||∇f(0)||_op = sqrt(L/(n_c K)) = 0.612 -- D = 0 is not optimal, H_Z (|S_2| = 3) is.
+    from fctheory import lambda_thresholds
+    from fctheory.certify import general_lambda_threshold
+    from fctheory.latent import named_code, sphere_sizes
+
+    Z = named_code("parity:2:3").codewords()
+    s = Setting(2, 1, 3, "0.58", K=4)
+    assert float(lambda_thresholds(s).type1.value) < 0.58 < general_lambda_threshold(s, Z).value_float
+    cert = certify_optimum(s, Z)
+    assert cert.optimal_value < np.log(4) - 1e-3
+    assert compare_type1(cert).verdict == "not globally optimal"
+    hz = compare_type1(cert, sphere_sizes=sphere_sizes(Z, 2))
+    assert hz.verdict == "consistent" and hz.gradient_ratio <= 1 + 1e-12

@@ -51,3 +51,18 @@ def test_too_large_is_a_one_line_error(capsys):
 def test_bad_K_is_named(capsys):
     code, _, err = _run(capsys, "--n-c", "2", "--s-c", "1", "--L", "2", "--lam", "0.05", "--K", "9")
     assert code == 2 and "K must be" in err
+
+
+def test_linear_code_uses_H_Z(capsys):
+    # the ternary Hamming code [4, 2, 3]_3 satisfies lemma B: lemma K's H_Z is the global minimum
+    code, out, _ = _run(capsys, "--n-c", "3", "--s-c", "1", "--L", "4", "--lam", "0.05", "--code", "ternary-hamming", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["prediction"] == "type I with H_Z (lemma K)"
+    assert data["sphere_sizes"]["exact"] is True
+    assert data["verdict"] == "consistent" and abs(data["difference"]) <= data["gap"] + 1e-10
+
+
+def test_code_that_does_not_match_the_setting_is_refused(capsys):
+    code, _, err = _run(capsys, "--n-c", "2", "--s-c", "1", "--L", "4", "--lam", "0.05", "--code", "ternary-hamming")
+    assert code == 2 and "--code must be a code over n_c = 2" in err
