@@ -29,6 +29,8 @@ Training and validation (fctheory.train, fctheory.report)
 --------------------------------------------------------
 train_network           L-BFGS-B + Newton-CG polish of R / R* on the exact risk -> TrainResult
 measure_collapse        collapse measurements of any W, U -> CollapseMeasurement
+validate                run a validation suite -> report.md, results.json, figures (ValidationRun)
+load_suite              read a TOML suite (validation/suites/<name>.toml or a file)
 
 Global optimality (theorem G, appendix G; fctheory.certify)
 ----------------------------------------------------------
@@ -89,6 +91,7 @@ from .risk import (
     type3_configuration,
 )
 from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
+from .report import ValidationRun, load_suite, validate
 from .latent import (
     LatentCheck,
     check_assumption_a,
@@ -155,6 +158,9 @@ __all__ = [
     "TrainResult",
     "measure_collapse",
     "train_network",
+    "ValidationRun",
+    "load_suite",
+    "validate",
     "LatentCheck",
     "check_assumption_a",
     "check_assumption_b",

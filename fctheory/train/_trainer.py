@@ -23,12 +23,12 @@ import numpy as np
 from ..errors import InvalidInput
 from ..latent import as_latent_array
 from ..setting import Setting
-from ._minimize import MinimizeOptions, polished_minimize
+from ._minimize import MinimizeOptions, fd_hvp, polished_minimize
 
 __all__ = ["TrainResult", "train_network", "HVP_FD", "HVP_EXACT"]
 
-HVP_EXACT = "exact (fctheory.risk.exact_risk_hvp)"
-HVP_FD = "central differences of the analytic gradient"
+HVP_EXACT = "exact (fctheory.risk.exact_risk_hvp, network h)"
+HVP_FD = "central differences of the analytic gradient (2 gradients each)"
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _centre_unit_columns(W: np.ndarray) -> np.ndarray:
 
 
 def train_network(setting: Setting, *, network: str = "h", latent=None, seed: int = 0, init_scale: float = 0.1,
-          options: MinimizeOptions | None = None) -> TrainResult:
+          options: MinimizeOptions | None = None, hessian: str = "auto") -> TrainResult:
     """Train network h (risk R, eq. 5) or h* (risk R*, eq. 10) on the exact true risk.
 
     Parameters
@@ -153,6 +153,12 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         Initial scale (> 0); small, so training starts near the saddle W = U = 0.
     options : MinimizeOptions, optional
         Tolerances; the default target is ``||grad|| <= 1e-12 max(1, R)``.
+    hessian : {"auto", "exact", "fd"}
+        Hessian-vector products of the Newton-CG polish: the engine's exact
+        product (network h), central differences of the analytic gradient,
+        or ``"auto"``: exact when available and its first product costs at
+        most two gradient evaluations (what a difference quotient costs),
+        otherwise differences.  ``TrainResult.hvp_method`` says which ran.
 
     Returns
     -------
@@ -163,6 +169,8 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
     if network not in ("h", "h*"):
         raise InvalidInput("network", "'h' or 'h*'", network)
+    if hessian not in ("auto", "exact", "fd"):
+        raise InvalidInput("hessian", "'auto', 'exact' or 'fd'", hessian)
     d = setting.require_d(mean_zero=network == "h*")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidInput("seed", "an integer >= 0", seed)
@@ -187,21 +195,44 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
     def split(x):
         return x[:nW].reshape(d, n_w), x[nW:].reshape(K, L * d)
 
+    timing = {"grad_seconds": 0.0, "grad_calls": 0, "method": HVP_FD}
+
     def fun_and_grad(x):
+        t0 = time.perf_counter()
         W, U = split(x)
         value, dW, dU = fg_engine(setting, W, U, network=network, latent=latent)
+        timing["grad_seconds"] += time.perf_counter() - t0
+        timing["grad_calls"] += 1
         return value, np.concatenate([np.asarray(dW).ravel(), np.asarray(dU).ravel()])
 
     hvp = None
-    method = HVP_FD
-    if hvp_engine is not None:
-        method = HVP_EXACT
+    exact_ok = hvp_engine is not None and network == "h"  # the engine's exact product covers eq. 17 only
+    if hessian == "exact" and not exact_ok:
+        raise InvalidInput("hessian", "'auto' or 'fd' here (no exact Hessian-vector product for this network)", hessian)
+    if exact_ok and hessian in ("exact", "auto"):
+        fd = fd_hvp(fun_and_grad, (options or MinimizeOptions()).fd_step)
+        timing["method"] = HVP_EXACT
 
-        def hvp(x, g, v):
+        def exact(x, v):
             W, U = split(x)
             VW, VU = split(v)
             HW, HU = hvp_engine(setting, W, U, VW, VU, network=network, latent=latent)
             return np.concatenate([np.asarray(HW).ravel(), np.asarray(HU).ravel()])
+
+        def hvp(x, g, v):
+            if timing["method"] == HVP_FD:
+                return fd(x, g, v)
+            t0 = time.perf_counter()
+            out = exact(x, v)
+            spent = time.perf_counter() - t0
+            if hessian == "auto" and "exact_seconds" not in timing:
+                timing["exact_seconds"] = spent
+                per_grad = timing["grad_seconds"] / max(1, timing["grad_calls"])
+                if spent > 2.0 * per_grad:  # a difference quotient costs two gradients
+                    timing["method"] = HVP_FD
+                    timing["note"] = (f"; auto: one exact product took {spent:.3g} s > 2 x {per_grad:.3g} s "
+                                      "per gradient, so the rest used differences")
+            return out
 
     renormalize = None
     if network == "h*":
@@ -221,6 +252,6 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         risk=out.value, grad_norm=out.grad_norm, grad_norm_rel=out.grad_norm / max(1.0, abs(out.value)),
         converged=out.converged, reason=out.reason, lbfgs_iterations=out.lbfgs_iterations,
         newton_iterations=out.newton_iterations, evaluations=out.evaluations,
-        hvp_evaluations=out.hvp_evaluations, hvp_method=method, history=out.history, seconds=seconds,
+        hvp_evaluations=out.hvp_evaluations, hvp_method=timing["method"] + timing.get("note", ""), history=out.history, seconds=seconds,
         options=opts, init_scale=float(init_scale),
     )

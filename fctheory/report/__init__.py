@@ -1,0 +1,63 @@
+"""Validation: trained minima beside the closed forms, as a report.
+
+API index
+=========
+validate            run a suite and write report.md, results.json and figures
+load_suite          read a TOML suite (``validation/suites/<name>.toml`` or a file)
+Suite, CaseSpec     a parsed suite and one of its cases
+run_suite           run (case, seed) jobs with content-hash caching (resumable), optional processes
+ValidationRun       the records of a run; ``passed``
+write_report        write report.md, results.json and figures of a run
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ._runner import ValidationRun, load_weights_of, run_suite
+from ._suite import CaseSpec, Suite, load_suite
+
+__all__ = ["CaseSpec", "Suite", "ValidationRun", "load_suite", "run_suite", "validate", "write_report"]
+
+
+def write_report(run: ValidationRun) -> dict:
+    """Write ``report.md``, ``results.json`` and ``figures/`` into ``run.out_dir``.
+
+    Returns the paths written (relative to ``run.out_dir``).
+    """
+    from ._figures import write_figures
+    from ._writer import write_report_md, write_results_json
+
+    start = time.perf_counter()
+    figures = write_figures(run.out_dir, run.records, lambda rec: load_weights_of(run.out_dir, rec))
+    figure_seconds = time.perf_counter() - start
+    write_results_json(run, os.path.join(run.out_dir, "results.json"))
+    write_report_md(run, os.path.join(run.out_dir, "report.md"), figures, figure_seconds)
+    return {"report": "report.md", "results": "results.json", "figures": figures}
+
+
+def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress: bool = True) -> ValidationRun:
+    """Run a validation suite and write its report.
+
+    Parameters
+    ----------
+    suite : str or Suite
+        A suite name (``default``, ``extended``, ...), a ``.toml`` path, or a
+        parsed :class:`Suite`.
+    out : path
+        Output directory (created); finished runs are cached in ``out/cache``.
+    jobs : int
+        Worker processes.
+    progress : bool
+        tqdm progress bar on stderr.
+
+    Returns
+    -------
+    ValidationRun
+        ``run.passed`` is False when any checked quantity is out of tolerance.
+    """
+    parsed = suite if isinstance(suite, Suite) else load_suite(suite)
+    run = run_suite(parsed, out, jobs=jobs, progress=progress)
+    write_report(run)
+    return run

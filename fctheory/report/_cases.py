@@ -1,0 +1,225 @@
+"""Run one validation case: predict, train, measure, compare.
+
+Each kind of case puts the trained minimum beside its closed form:
+
+* ``type1`` — theorem 1 (network h, uniform μ, full set): every word norm
+  :math:`c = \\sqrt{\\tau/n_w}`, every block norm :math:`c' = \\sqrt{\\tau/(KL)}`,
+  :math:`\\|W\\|_F^2 = \\tau`, :math:`\\min R = H(\\tau)` (lemma K), and the Gram
+  matrices of the type-I configuration (definition 1).
+* ``type2`` — theorem 3 (network h*): block norm :math:`c = \\tau^*/\\sqrt{KL}`,
+  :math:`\\|U\\|_F = \\tau^*`, :math:`\\min R^* = H^*(\\tau^*)` (lemma R), and
+  :math:`\\varphi(w_{(a,b)}) = \\sqrt d f_a` through Gram matrices.
+* ``type3`` — theorem 2 (network h, full set): every :math:`r_b` and c of
+  eq. 7-8, the reduced risk :math:`F(c, r)`, and the type-III Gram matrices.
+* ``trivial`` — above the λ threshold (theorem 1's :math:`H'(0) \\ge 0` for
+  uniform μ, eq. 9 otherwise): W = U = 0 and :math:`R = \\log K`.
+
+Only rotation-invariant quantities are compared (norms, Gram matrices, risk
+values): minimizers are unique only up to a rotation of :math:`\\mathbb R^d`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import mpmath
+import numpy as np
+
+from ..errors import InvalidInput, NoNontrivialSolution
+from ..latent import full_latent_set
+from ..setting import Setting
+from ..train import layer_norm_columns, measure_collapse, train_network
+from ._checks import matrix_check, scalar_check, verdict_check
+from ._suite import CaseSpec
+
+__all__ = ["run_job", "job_setting", "EXPECTED_VERDICT"]
+
+EXPECTED_VERDICT = {"type1": "type I", "type2": "type II", "type3": "type III", "trivial": "trivial", "code": "type I"}
+VERDICT_TOL = 1e-6
+
+
+def _equiangular(n_c: int) -> np.ndarray:
+    """Gram matrix of an equiangular frame: 1 on the diagonal, -1/(n_c-1) off it (definition 1)."""
+    E = np.full((n_c, n_c), -1.0 / (n_c - 1))
+    np.fill_diagonal(E, 1.0)
+    return E
+
+
+def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
+    """The setting of a case; resolves ``lam_over_threshold`` against the
+    predicted threshold (type I for uniform μ, eq. 9 otherwise)."""
+    from ..predict import lambda_thresholds
+
+    if spec.lam is not None:
+        return spec.setting(), {}
+    probe = spec.setting(lam=1)
+    thr = lambda_thresholds(probe, dps=dps)
+    which = thr.type1 if probe.mu.is_uniform or thr.type3 is None else thr.type3
+    lam = f"{float(which.value) * spec.lam_over_threshold:.12g}"
+    return spec.setting(lam=lam), {"threshold": float(which.value), "threshold_equation": which.equation,
+                                   "lam_over_threshold": spec.lam_over_threshold}
+
+
+def _predict(spec: CaseSpec, setting: Setting, dps: int) -> tuple[dict, dict]:
+    """Predicted scalars (floats) and the prediction's JSON record."""
+    from ..predict import lambda_thresholds, predict_type1, predict_type2, predict_type3
+
+    if spec.kind == "type1":
+        p = predict_type1(setting, dps=dps)
+        if p.trivial:
+            raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {float(p.lambda_threshold):.6g}",
+                               str(setting.lam))
+        return {"tau": float(p.tau), "word_norm": float(p.word_norm), "u_norm": float(p.u_norm),
+                "risk": float(p.risk)}, p.to_dict()
+    if spec.kind == "type2":
+        p = predict_type2(setting, dps=dps)
+        return {"tau": float(p.tau), "u_norm": float(p.u_norm), "risk": float(p.risk)}, p.to_dict()
+    if spec.kind == "type3":
+        p = predict_type3(setting, dps=dps)
+        return {"c": float(p.c), "r": [float(x) for x in p.r], "risk": float(p.risk)}, p.to_dict()
+    if spec.kind == "trivial":
+        thr = lambda_thresholds(setting, dps=dps)
+        record = thr.to_dict()
+        if setting.mu.is_uniform:
+            trivial = predict_type1(setting, dps=dps).trivial
+        else:
+            try:
+                predict_type3(setting, dps=dps)
+                trivial = False
+            except NoNontrivialSolution:
+                trivial = True
+        if not trivial:
+            raise InvalidInput(f"case {spec.name!r}.lam", "above the λ threshold for a 'trivial' case", str(setting.lam))
+        with mpmath.workdps(dps):
+            log_k = mpmath.log(setting.K)
+            record["log_K"] = mpmath.nstr(log_k, dps)
+        return {"risk": float(log_k)}, record
+    raise InvalidInput("kind", "type1, type2, type3 or trivial", spec.kind)
+
+
+def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero_tol: float) -> list:
+    n_c, s_c, L, K = setting.n_c, setting.s_c, setting.L, setting.K
+    W, U = res.W, res.U
+    d = W.shape[0]
+    Z = full_latent_set(n_c, L)
+    blocks = U.reshape(K * L, d).T  # (d, K*L), column k*L + l = u_{k,l}
+    u_norms = np.linalg.norm(blocks, axis=0)
+    concept_of_word = np.repeat(np.arange(n_c), s_c)
+    concept_of_block = Z.ravel()
+    E = _equiangular(n_c)
+    checks = []
+    if spec.kind == "type1":
+        c, cp = pred["word_norm"], pred["u_norm"]
+        cw = concept_of_word
+        checks += [
+            scalar_check("word norm c = sqrt(tau/n_w)", "theorem 1", c, np.linalg.norm(W, axis=0), tol, zero_tol),
+            scalar_check("block norm c' = sqrt(tau/(K L))", "theorem 1", cp, u_norms, tol, zero_tol),
+            scalar_check("||W||_F^2 = ||U||_F^2 = tau", "theorem 1", pred["tau"],
+                         [np.sum(W * W), np.sum(U * U)], tol, zero_tol),
+            scalar_check("min R = H(tau)", "theorem 1, lemma K", pred["risk"], res.risk, tol, zero_tol),
+            matrix_check("Gram W^T W = c^2 E", "definition 1", W, W, lambda s: c * c * E[cw[s]][:, cw], tol),
+            matrix_check("Gram <u_{k,l}, u_{k',l'}> = c'^2 E", "definition 1", blocks, blocks,
+                         lambda s: cp * cp * E[concept_of_block[s]][:, concept_of_block], tol),
+            matrix_check("cross <w_(a,b), u_{k,l}> = c c' E", "definition 1", W, blocks,
+                         lambda s: c * cp * E[cw[s]][:, concept_of_block], tol),
+        ]
+    elif spec.kind == "type2":
+        cu = pred["u_norm"]
+        feats = layer_norm_columns(W)
+        cw = concept_of_word
+        checks += [
+            scalar_check("block norm c = tau*/sqrt(K L)", "theorem 3", cu, u_norms, tol, zero_tol),
+            scalar_check("||U||_F = tau*", "theorem 3", pred["tau"], np.linalg.norm(U), tol, zero_tol),
+            scalar_check("min R* = H*(tau*)", "theorem 3, lemma R", pred["risk"], res.risk, tol, zero_tol),
+            matrix_check("Gram phi(w)^T phi(w) = d E", "definition 2", feats, feats,
+                         lambda s: d * E[cw[s]][:, cw], tol),
+            matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 2", blocks, blocks,
+                         lambda s: cu * cu * E[concept_of_block[s]][:, concept_of_block], tol),
+            matrix_check("cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E", "definition 2", feats, blocks,
+                         lambda s: math.sqrt(d) * cu * E[cw[s]][:, concept_of_block], tol),
+        ]
+    elif spec.kind == "type3":
+        r = np.array(pred["r"])
+        c = pred["c"]
+        norms = np.linalg.norm(W, axis=0).reshape(n_c, s_c)
+        for b in range(s_c):
+            checks.append(scalar_check(f"r_{b + 1} (mu_{b + 1} = {setting.mu.as_array()[b]:.4g})", "theorem 2, eq. 7-8",
+                                       r[b], norms[:, b], tol, zero_tol))
+        rw = np.tile(r, n_c)
+        cw = concept_of_word
+        checks += [
+            scalar_check("block norm c", "theorem 2, eq. 7-8", c, u_norms, tol, zero_tol),
+            scalar_check("R = F(c, r)", "theorem 2 (reduced risk)", pred["risk"], res.risk, tol, zero_tol),
+            matrix_check("Gram W^T W = r_b r_b' E", "definition 3", W, W,
+                         lambda s: np.outer(rw[s], rw) * E[cw[s]][:, cw], tol),
+            matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 3", blocks, blocks,
+                         lambda s: c * c * E[concept_of_block[s]][:, concept_of_block], tol),
+            matrix_check("cross <w_(a,b), u_{k,l}> = r_b c E", "definition 3", W, blocks,
+                         lambda s: c * rw[s][:, None] * E[cw[s]][:, concept_of_block], tol),
+        ]
+    elif spec.kind == "trivial":
+        checks += [
+            scalar_check("||W||_F = 0", "lambda threshold", 0.0, np.linalg.norm(W), tol, zero_tol),
+            scalar_check("||U||_F = 0", "lambda threshold", 0.0, np.linalg.norm(U), tol, zero_tol),
+            scalar_check("min R = R(0) = log K", "lambda threshold", pred["risk"], res.risk, tol, zero_tol),
+        ]
+    return checks
+
+
+def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Run one (case, seed) job.
+
+    Parameters
+    ----------
+    job : dict
+        ``{"spec": CaseSpec, "seed": int, "tolerance": float,
+        "zero_tolerance": float, "dps": int}``.
+
+    Returns
+    -------
+    (record, W, U)
+        ``record`` is JSON-ready (see :mod:`fctheory.report`); W, U are the
+        trained weights.
+    """
+    start = time.perf_counter()
+    spec: CaseSpec = job["spec"]
+    seed, tol, zero_tol, dps = job["seed"], job["tolerance"], job["zero_tolerance"], job["dps"]
+    setting, lam_info = job_setting(spec, dps)
+    pred, prediction_record = _predict(spec, setting, dps)
+    res = train_network(setting, network=spec.network, seed=seed, init_scale=spec.init_scale)
+    checks = _compare(spec, setting, pred, res, tol, zero_tol)
+    measurement = measure_collapse(res.W, res.U, setting.n_c, setting.s_c, setting.L, network=spec.network,
+                                   tol=VERDICT_TOL)
+    expected = EXPECTED_VERDICT[spec.kind]
+    checks.append(verdict_check(expected, measurement.collapse_verdict, VERDICT_TOL))
+    d = setting.d
+    no_spurious = d > min(setting.n_w, setting.K * setting.L)  # theorem G (appendix G)
+    passed = all(ch.passed for ch in checks)
+    meas = measurement.to_dict()
+    meas.pop("u_norms")
+    record = {
+        "name": f"{spec.name}/seed{seed}",
+        "case": spec.name,
+        "seed": seed,
+        "kind": spec.kind,
+        "theorem": spec.theorem,
+        "network": spec.network,
+        "note": spec.note,
+        "setting": setting.to_dict(),
+        "mu_values": setting.mu.as_array().tolist(),
+        "lam_resolution": lam_info,
+        "predicted": {ch.quantity: ch.predicted for ch in checks},
+        "measured": {ch.quantity: ch.measured for ch in checks},
+        "rel_error": {ch.quantity: ch.rel_error for ch in checks},
+        "passed": passed,
+        "checks": [ch.to_dict() for ch in checks],
+        "prediction": prediction_record,
+        "prediction_values": pred,
+        "training": res.to_dict(),
+        "measurement": meas,
+        "theorem_g_no_spurious_minima": bool(spec.network == "h" and no_spurious),
+        "conjecture_evidence": bool(spec.kind == "type3" and no_spurious and res.converged and passed),
+        "seconds": time.perf_counter() - start,
+    }
+    return record, res.W, res.U

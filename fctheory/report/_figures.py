@@ -1,0 +1,165 @@
+"""Figures of a validation run (matplotlib, Agg backend, written atomically).
+
+* ``pca-<case>.png`` — the word embeddings (LayerNorm'd for h*) and the blocks
+  :math:`u_{k,l}` in their top two principal directions, coloured by concept
+  (the paper's figures 3-4): collapse shows as one point per concept at the
+  vertices of a simplex.
+* ``type3-rb.png`` — measured and predicted :math:`r_b` against
+  :math:`\\mu_b` (log-log): frequent words get larger embeddings (eq. 7).
+* ``convergence.png`` — relative gradient norm along training, L-BFGS-B then
+  the Newton-CG polish.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..latent import full_latent_set
+from ..train import layer_norm_columns
+from ._files import atomic_savefig
+
+__all__ = ["write_figures"]
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _pca(points: np.ndarray):
+    """Rows = points.  Returns the 2-D coordinates and the top singular values."""
+    centred = points - points.mean(axis=0, keepdims=True)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    coords = centred @ vt[:2].T
+    if coords.shape[1] < 2:
+        coords = np.hstack([coords, np.zeros((coords.shape[0], 2 - coords.shape[1]))])
+    return coords, s[:3]
+
+
+def _pca_figure(plt, record, W, U, path):
+    s = record["setting"]
+    n_c, s_c, L, K = s["n_c"], s["s_c"], s["L"], s["K"]
+    feats = layer_norm_columns(W) if record["network"] == "h*" else W
+    d = W.shape[0]
+    colours = plt.get_cmap("tab10")
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.0))
+    wc, ws = _pca(feats.T)
+    concept = np.repeat(np.arange(n_c), s_c)
+    for a in range(n_c):
+        sel = concept == a
+        axes[0].scatter(wc[sel, 0], wc[sel, 1], s=28, color=colours(a % 10), label=f"concept {a + 1}", alpha=0.8)
+    title = "phi(w) (LayerNorm'd words)" if record["network"] == "h*" else "words w_(a,b)"
+    axes[0].set_title(f"{title}\nsingular values " + ", ".join(f"{v:.3g}" for v in ws), fontsize=9)
+    blocks = U.reshape(K * L, d)
+    uc, us = _pca(blocks)
+    z = full_latent_set(n_c, L).ravel()
+    for a in range(n_c):
+        sel = z == a
+        axes[1].scatter(uc[sel, 0], uc[sel, 1], s=12, color=colours(a % 10), alpha=0.6)
+    axes[1].set_title("blocks u_{k,l} by concept z_{k,l}\nsingular values " + ", ".join(f"{v:.3g}" for v in us),
+                      fontsize=9)
+    for ax in axes:
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.axhline(0, color="0.85", lw=0.6, zorder=0)
+        ax.axvline(0, color="0.85", lw=0.6, zorder=0)
+    axes[0].legend(fontsize=8, loc="best")
+    fig.suptitle(f"{record['name']}: {record['kind']} ({record['network']}), verdict "
+                 f"{record['measurement']['collapse_verdict']}", fontsize=10, y=1.03)
+    atomic_savefig(fig, path)
+    plt.close(fig)
+
+
+def _rb_figure(plt, items, path):
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    colours = plt.get_cmap("tab10")
+    for i, (record, W) in enumerate(items):
+        s = record["setting"]
+        mu = np.array(record["mu_values"])
+        r_pred = np.array(record["prediction_values"]["r"])
+        norms = np.linalg.norm(W, axis=0).reshape(s["n_c"], s["s_c"])
+        order = np.argsort(mu)
+        ax.plot(mu[order], r_pred[order], "-", color=colours(i % 10), lw=1.2, label=f"{record['case']} predicted")
+        for a in range(s["n_c"]):
+            ax.plot(mu, norms[a], "o", ms=5, mfc="none", color=colours(i % 10),
+                    label=f"{record['case']} measured" if a == 0 else None)
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("word frequency mu_b")
+    ax.set_ylabel("embedding norm r_b")
+    ax.set_title("type III: r_b against mu_b (theorem 2, eq. 7-8)", fontsize=10)
+    ax.legend(fontsize=7)
+    atomic_savefig(fig, path)
+    plt.close(fig)
+
+
+def _convergence_figure(plt, records, path):
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    colours = plt.get_cmap("tab20")
+    for i, record in enumerate(records):
+        hist = record["training"]["history"]
+        if not hist:
+            continue
+        g = np.array([row[4] / max(1.0, abs(row[3])) for row in hist])
+        ax.semilogy(np.arange(len(g)), np.maximum(g, 1e-18), lw=1.0, color=colours(i % 20), label=record["name"])
+        newton = [j for j, row in enumerate(hist) if row[0] == "newton"]
+        if newton:
+            ax.semilogy(newton, np.maximum(g[newton], 1e-18), "o", ms=3, color=colours(i % 20))
+    ax.axhline(1e-12, color="k", ls="--", lw=0.8, label="target 1e-12")
+    ax.set_xlabel("iteration (L-BFGS-B, then Newton-CG steps marked o)")
+    ax.set_ylabel("||grad|| / max(1, R)")
+    ax.set_title("training convergence", fontsize=10)
+    if len(records) <= 14:
+        ax.legend(fontsize=6, ncol=2)
+    atomic_savefig(fig, path)
+    plt.close(fig)
+
+
+def write_figures(run_dir: str, records, load_weights) -> dict:
+    """Write the figures of a run into ``run_dir/figures``.
+
+    Parameters
+    ----------
+    run_dir : str
+    records : sequence of dict
+    load_weights : callable
+        ``record -> (W, U)``.
+
+    Returns
+    -------
+    dict
+        ``{"pca": {case: relative path}, "type3_rb": path or None,
+        "convergence": path}``.
+    """
+    plt = _plt()
+    fig_dir = os.path.join(run_dir, "figures")
+    os.makedirs(fig_dir, exist_ok=True)
+    out = {"pca": {}, "type3_rb": None, "convergence": None}
+    first = {}
+    for record in records:
+        first.setdefault(record["case"], record)
+    rb_items = []
+    for case, record in first.items():
+        if record["kind"] == "trivial":
+            continue
+        W, U = load_weights(record)
+        rel = f"figures/pca-{case}.png"
+        _pca_figure(plt, record, W, U, os.path.join(run_dir, rel))
+        out["pca"][case] = rel
+        if record["kind"] == "type3":
+            rb_items.append((record, W))
+    if rb_items:
+        out["type3_rb"] = "figures/type3-rb.png"
+        _rb_figure(plt, rb_items, os.path.join(run_dir, out["type3_rb"]))
+    out["convergence"] = "figures/convergence.png"
+    _convergence_figure(plt, list(records), os.path.join(run_dir, out["convergence"]))
+    return out

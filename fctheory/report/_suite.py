@@ -1,0 +1,243 @@
+"""Validation suites: TOML files listing the cases ``fctheory validate`` runs.
+
+A suite file (``validation/suites/<name>.toml``) has one ``[suite]`` table and
+one ``[[case]]`` table per case::
+
+    [suite]
+    name = "default"
+    description = "..."
+    tolerance = 1e-8        # relative error allowed for every checked quantity
+    zero_tolerance = 1e-8   # absolute error allowed where the prediction is 0
+    dps = 30                # precision of the predictions (decimal digits)
+
+    [[case]]
+    name = "type1-n3-s2-L3"
+    kind = "type1"          # type1 | type2 | type3 | trivial | code
+    n_c = 3
+    s_c = 2
+    L = 3
+    d = 7
+    lam = "1/100"           # exact; or lam_over_threshold = 1.5 (kind = "trivial")
+    mu = "uniform"          # uniform | zipf | zipf:EXP | [explicit values]
+    seeds = [0, 1]          # one training run per seed (default [0])
+    init_scale = 0.1        # optional
+    code = "hamming-3-4"    # kind = "code" only: a named latent code
+
+Kinds: ``type1`` (theorem 1, network h, uniform μ, full set), ``type2``
+(theorem 3, network h*), ``type3`` (theorem 2, network h, full set),
+``trivial`` (network h above the λ threshold: type I threshold for uniform μ,
+eq. 9 otherwise; the minimizer is W = U = 0), ``code`` (a lemma-B latent set,
+H_Z).  Numbers are read exactly (strings as fractions/decimals, never
+evaluated).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..errors import InvalidInput
+from ..setting import Setting
+
+__all__ = ["CaseSpec", "Suite", "load_suite", "find_suite", "suite_dirs", "KINDS"]
+
+KINDS = {
+    "type1": ("theorem 1", "h"),
+    "type2": ("theorem 3", "h*"),
+    "type3": ("theorem 2", "h"),
+    "trivial": ("lambda threshold", "h"),
+    "code": ("lemma B (codes)", "h"),
+}
+_CASE_KEYS = {"name", "kind", "n_c", "s_c", "L", "d", "lam", "lam_over_threshold", "mu", "seeds", "init_scale",
+              "code", "network", "note"}
+_SUITE_KEYS = {"name", "description", "tolerance", "zero_tolerance", "dps"}
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    """One case of a suite (before expansion over seeds).
+
+    ``lam`` is ``None`` when the case gives ``lam_over_threshold`` instead
+    (resolved against the predicted threshold when the case runs).
+    """
+
+    name: str
+    kind: str
+    theorem: str
+    network: str
+    n_c: int
+    s_c: int
+    L: int
+    d: int
+    lam: str | None
+    lam_over_threshold: float | None
+    mu: object
+    seeds: tuple
+    init_scale: float
+    code: str | None
+    note: str
+
+    def setting(self, lam=None) -> Setting:
+        """The :class:`~fctheory.Setting` of this case (full latent set)."""
+        return Setting(self.n_c, self.s_c, self.L, self.lam if lam is None else lam, d=self.d, mu=self.mu)
+
+    def to_dict(self) -> dict:
+        return {name: (list(v) if isinstance(v, tuple) else v) for name, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A parsed suite: metadata, tolerances and cases."""
+
+    name: str
+    description: str
+    path: str
+    tolerance: float
+    zero_tolerance: float
+    dps: int
+    cases: tuple = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description": self.description, "path": self.path,
+                "tolerance": self.tolerance, "zero_tolerance": self.zero_tolerance, "dps": self.dps,
+                "cases": [c.to_dict() for c in self.cases]}
+
+
+def suite_dirs() -> list[Path]:
+    """Where suite names are looked up, in order: ``./validation/suites``, the
+    source tree's ``validation/suites`` (editable installs), and the
+    package's ``fctheory/suites`` data directory."""
+    here = Path(__file__).resolve().parent.parent  # fctheory/
+    return [Path.cwd() / "validation" / "suites", here.parent / "validation" / "suites", here / "suites"]
+
+
+def find_suite(name_or_path: str) -> Path:
+    """Resolve ``--suite NAME|FILE`` to a file."""
+    text = os.fspath(name_or_path)
+    candidate = Path(text)
+    if text.endswith(".toml") or os.sep in text or "/" in text:
+        if candidate.is_file():
+            return candidate
+        raise InvalidInput("--suite", "an existing .toml file or a suite name", text)
+    if not text.replace("-", "").replace("_", "").isalnum():
+        raise InvalidInput("--suite", "a suite name (letters, digits, - and _) or a .toml file", text)
+    for directory in suite_dirs():
+        path = directory / f"{text}.toml"
+        if path.is_file():
+            return path
+    names = sorted({p.stem for d in suite_dirs() if d.is_dir() for p in d.glob("*.toml")})
+    raise InvalidInput("--suite", "one of " + (", ".join(names) if names else "(no suites found)") + " or a .toml file", text)
+
+
+def _need(table: dict, key: str, where: str, types, allowed: str):
+    if key not in table:
+        raise InvalidInput(f"{where}.{key}", allowed, None, detail="missing")
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise InvalidInput(f"{where}.{key}", allowed, value)
+    return value
+
+
+def _positive_float(table: dict, key: str, where: str, default: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < float(value) < 1e6:
+        raise InvalidInput(f"{where}.{key}", "a positive number", value)
+    return float(value)
+
+
+def _parse_case(raw: dict, index: int) -> CaseSpec:
+    where = f"case[{index}]"
+    if not isinstance(raw, dict):
+        raise InvalidInput(where, "a table", raw)
+    unknown = set(raw) - _CASE_KEYS
+    if unknown:
+        raise InvalidInput(f"{where}", f"keys among {sorted(_CASE_KEYS)}", sorted(unknown))
+    name = _need(raw, "name", where, str, "a non-empty name")
+    if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise InvalidInput(f"{where}.name", "letters, digits, '-', '_' and '.'", name)
+    where = f"case {name!r}"
+    kind = _need(raw, "kind", where, str, f"one of {sorted(KINDS)}")
+    if kind not in KINDS:
+        raise InvalidInput(f"{where}.kind", f"one of {sorted(KINDS)}", kind)
+    theorem, network = KINDS[kind]
+    if raw.get("network", network) != network:
+        raise InvalidInput(f"{where}.network", f"{network!r} for kind {kind!r}", raw.get("network"))
+    ints = {k: _need(raw, k, where, int, "an integer") for k in ("n_c", "s_c", "L", "d")}
+    lam = raw.get("lam")
+    over = raw.get("lam_over_threshold")
+    if (lam is None) == (over is None):
+        raise InvalidInput(f"{where}.lam", "given exactly once: lam, or lam_over_threshold (trivial cases)", lam)
+    if over is not None:
+        if kind != "trivial":
+            raise InvalidInput(f"{where}.lam_over_threshold", "used only with kind = 'trivial'", over)
+        if isinstance(over, bool) or not isinstance(over, (int, float)) or not 1 < float(over) < 1e6:
+            raise InvalidInput(f"{where}.lam_over_threshold", "a number > 1", over)
+        over = float(over)
+    elif isinstance(lam, bool) or not isinstance(lam, (int, float, str)):
+        raise InvalidInput(f"{where}.lam", "a number or a decimal/fraction string", lam)
+    else:
+        lam = str(lam) if not isinstance(lam, float) else repr(lam)
+    mu = raw.get("mu", "uniform")
+    if not isinstance(mu, (str, list)):
+        raise InvalidInput(f"{where}.mu", "'uniform', 'zipf', 'zipf:EXP' or a list of numbers", mu)
+    mu = mu if isinstance(mu, str) else tuple(str(v) if not isinstance(v, float) else repr(v) for v in mu)
+    seeds = raw.get("seeds", [0])
+    if not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
+        raise InvalidInput(f"{where}.seeds", "a non-empty list of integers >= 0", seeds)
+    code = raw.get("code")
+    if kind == "code" and not isinstance(code, str):
+        raise InvalidInput(f"{where}.code", "a named code (kind = 'code')", code)
+    note = raw.get("note", "")
+    spec = CaseSpec(name=name, kind=kind, theorem=theorem, network=network, lam=lam, lam_over_threshold=over,
+                    mu=mu, seeds=tuple(dict.fromkeys(seeds)), init_scale=_positive_float(raw, "init_scale", where, 0.1),
+                    code=code, note=str(note), **ints)
+    # validate the numbers now (a bad suite fails before any training)
+    spec.setting(lam=lam if lam is not None else 1)
+    return spec
+
+
+def load_suite(name_or_path: str = "default") -> Suite:
+    """Read and validate a suite by name (see :func:`suite_dirs`) or path.
+
+    Raises
+    ------
+    InvalidInput
+        Naming the offending key when the file is malformed.
+    """
+    path = find_suite(name_or_path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput("--suite", "a valid TOML file", str(path), detail=str(exc)) from None
+    meta = data.get("suite", {})
+    if not isinstance(meta, dict):
+        raise InvalidInput("suite", "a [suite] table", meta)
+    unknown = set(meta) - _SUITE_KEYS
+    if unknown:
+        raise InvalidInput("suite", f"keys among {sorted(_SUITE_KEYS)}", sorted(unknown))
+    extra = set(data) - {"suite", "case"}
+    if extra:
+        raise InvalidInput(str(path), "only [suite] and [[case]] tables", sorted(extra))
+    raw_cases = data.get("case", [])
+    if not isinstance(raw_cases, list) or not raw_cases:
+        raise InvalidInput("case", "at least one [[case]] table", raw_cases)
+    cases = tuple(_parse_case(raw, i) for i, raw in enumerate(raw_cases))
+    names = [c.name for c in cases]
+    if len(set(names)) != len(names):
+        raise InvalidInput("case.name", "unique case names", sorted({n for n in names if names.count(n) > 1}))
+    dps = meta.get("dps", 30)
+    if isinstance(dps, bool) or not isinstance(dps, int) or not 15 <= dps <= 1000:
+        raise InvalidInput("suite.dps", "an integer in [15, 1000]", dps)
+    return Suite(
+        name=str(meta.get("name", path.stem)), description=str(meta.get("description", "")), path=str(path),
+        tolerance=_positive_float(meta, "tolerance", "suite", 1e-8),
+        zero_tolerance=_positive_float(meta, "zero_tolerance", "suite", 1e-8), dps=dps, cases=cases,
+    )

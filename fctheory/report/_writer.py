@@ -1,0 +1,169 @@
+"""``report.md`` and ``results.json`` of a validation run."""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+
+from ._files import atomic_write_json, atomic_write_text
+
+__all__ = ["write_results_json", "write_report_md", "theorem_verdicts"]
+
+THEOREM_TITLES = OrderedDict([
+    ("theorem 1", "Theorem 1 — type I is optimal for h (uniform μ)"),
+    ("theorem 3", "Theorem 3 — type II is optimal for h* (any μ)"),
+    ("theorem 2", "Theorem 2 — type III is a critical point of h (non-uniform μ, full set)"),
+    ("lambda threshold", "λ thresholds — above them the minimizer is W = U = 0 (theorem 1, eq. 9)"),
+    ("lemma B (codes)", "Lemma B — type I on latent codes, H_Z"),
+])
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value == 0:
+        return "0"
+    return f"{value:.12g}" if abs(value) >= 1e-3 else f"{value:.6e}"
+
+
+def _cell(text: str) -> str:
+    """Escape a table cell (a literal '|' would end the cell)."""
+    return str(text).replace("|", "\\|")
+
+
+def _err(value) -> str:
+    return "—" if value is None else f"{value:.1e}"
+
+
+def theorem_verdicts(records) -> list[dict]:
+    """One verdict per theorem present in the run."""
+    out = []
+    for key, title in THEOREM_TITLES.items():
+        group = [r for r in records if r["theorem"] == key]
+        if not group:
+            continue
+        checks = [c for r in group for c in r["checks"]]
+        numeric = [c["rel_error"] for c in checks if c["rel_error"] is not None]
+        out.append({
+            "theorem": key, "title": title, "runs": len(group),
+            "runs_passed": sum(r["passed"] for r in group),
+            "quantities": len(checks), "quantities_passed": sum(c["passed"] for c in checks),
+            "worst_error": max(numeric) if numeric else None,
+            "passed": all(r["passed"] for r in group),
+            "not_converged": [r["name"] for r in group if not r["training"]["converged"]],
+            "conjecture_evidence": [r["name"] for r in group if r.get("conjecture_evidence")],
+        })
+    return out
+
+
+def write_results_json(run, path) -> None:
+    data = run.to_dict()
+    data["theorems"] = theorem_verdicts(run.records)
+    atomic_write_json(path, data)
+
+
+def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> None:
+    records = run.records
+    suite = run.suite
+    verdicts = theorem_verdicts(records)
+    n_checks = sum(len(r["checks"]) for r in records)
+    n_ok = sum(c["passed"] for r in records for c in r["checks"])
+    n_pass = sum(r["passed"] for r in records)
+    train_seconds = sum(r["training"]["seconds"] for r in records)
+    lines = [f"# fctheory validation report — suite `{suite.name}`", ""]
+    if suite.description:
+        lines += [suite.description, ""]
+    lines += [
+        f"**Overall: {'PASS' if run.passed else 'FAIL'}** — {n_pass}/{len(records)} runs passed, "
+        f"{n_ok}/{n_checks} checked quantities within tolerance "
+        f"(relative error ≤ {suite.tolerance:g}; absolute error ≤ {suite.zero_tolerance:g} where the prediction is 0).",
+        "",
+        f"Total time of this run: {run.seconds + figure_seconds:.1f} s (cases {run.seconds:.1f} s, figures "
+        f"{figure_seconds:.1f} s; {run.cached} of {len(records)} runs reused from the cache; training time of all "
+        f"runs when computed: {train_seconds:.1f} s). Predictions certified at {suite.dps} digits.",
+        "",
+        "## Verdict per theorem",
+        "",
+        "| theorem | runs passed | quantities within tolerance | worst error | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for v in verdicts:
+        lines.append(f"| {v['title']} | {v['runs_passed']}/{v['runs']} | {v['quantities_passed']}/{v['quantities']} | "
+                     f"{_err(v['worst_error'])} | {'PASS' if v['passed'] else 'FAIL'} |")
+    lines.append("")
+    for v in verdicts:
+        if v["not_converged"]:
+            lines.append(f"- {v['title']}: training did not reach ||grad|| ≤ 1e-12·max(1, R) in "
+                         + ", ".join(f"`{n}`" for n in v["not_converged"]) + " (see the training table).")
+        if v["conjecture_evidence"]:
+            lines.append(
+                f"- **Numerical evidence for the paper's open conjecture** (type III is the global minimizer): "
+                f"{len(v['conjecture_evidence'])} run(s) with d > min(n_w, K L), where theorem G (appendix G) "
+                f"rules out spurious local minima, converged from random initialisations to the type-III "
+                f"configuration: " + ", ".join(f"`{n}`" for n in v["conjecture_evidence"])
+                + ". This is evidence, not a proof (a converged run is a critical point that L-BFGS-B reached "
+                "by descent, not a certified local minimum).")
+    lines += [
+        "",
+        "## Checked quantities",
+        "",
+        "Error rules: *relative* = |measured − predicted| / |predicted| (the worst of all words/blocks is shown); "
+        "*scale* = worst entry of a Gram matrix, |M − P| / max|P|; *absolute* where the prediction is 0; "
+        "*exact* for the collapse verdict. Only rotation-invariant quantities are compared.",
+        "",
+        "| run | quantity | predicted | measured | error | rule | pass |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rule_short = {"relative": "relative", "relative to scale": "scale", "absolute": "absolute", "exact": "exact"}
+    for r in records:
+        for c in r["checks"]:
+            lines.append(f"| {r['name']} | {_cell(c['quantity'])} ({c['reference']}) | {_fmt(c['predicted'])} | "
+                         f"{_fmt(c['measured'])} | {_err(c['rel_error'])} | {rule_short[c['rule']]} | "
+                         f"{'pass' if c['passed'] else '**FAIL**'} |")
+    lines += [
+        "",
+        "## Settings and training",
+        "",
+        "| run | kind | net | n_c | s_c | L | K | d | λ | μ | converged | ‖∇‖/max(1,R) | L-BFGS it. | Newton it. | evals (+HVPs) | time (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in records:
+        s, t = r["setting"], r["training"]
+        lines.append(
+            f"| {r['name']} | {r['kind']} | {r['network']} | {s['n_c']} | {s['s_c']} | {s['L']} | {s['K']} | {s['d']} | "
+            f"{s['lam']} | {s['mu']['spec']} | {'yes' if t['converged'] else '**no**'} | {t['grad_norm_rel']:.1e} | "
+            f"{t['lbfgs_iterations']} | {t['newton_iterations']} | {t['evaluations']} (+{t['hvp_evaluations']}) | "
+            f"{t['seconds']:.2f} |")
+    reasons = sorted({r["training"]["reason"] for r in records})
+    methods = sorted({r["training"]["hvp_method"] for r in records})
+    lines += ["", "Stopping reasons: " + "; ".join(reasons) + ".",
+              "Hessian-vector products of the polish: " + "; ".join(methods) + "."]
+    notes = [r for r in records if r.get("lam_resolution")]
+    for r in notes:
+        info = r["lam_resolution"]
+        lines.append(f"`{r['name']}`: λ = {info['lam_over_threshold']:g} × threshold "
+                     f"{info['threshold']:.10g} ({info['threshold_equation']}).")
+    lines += ["", "## Figures", ""]
+    if figures.get("pca"):
+        lines.append("PCA of the word embeddings (left) and of the blocks u_{k,l} (right), coloured by concept "
+                     "(the paper's figures 3-4). Collapse: one point per concept at the vertices of a simplex; "
+                     "a third singular value at round-off means the points span n_c − 1 dimensions.")
+        lines.append("")
+        for case, rel in figures["pca"].items():
+            lines.append(f"![PCA {case}]({rel})")
+        lines.append("")
+    if figures.get("type3_rb"):
+        lines += ["Measured (circles, every concept) and predicted (line) r_b against μ_b:",
+                  "", f"![r_b against mu_b]({figures['type3_rb']})", ""]
+    if figures.get("convergence"):
+        lines += ["Training convergence (relative gradient norm; target 1e-12):", "",
+                  f"![convergence]({figures['convergence']})", ""]
+    lines += ["## Versions", ""]
+    for name, value in run.versions.items():
+        lines.append(f"- {name}: {value}")
+    lines += [f"- suite file: `{suite.path}`", ""]
+    atomic_write_text(path, "\n".join(lines))

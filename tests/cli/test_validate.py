@@ -1,0 +1,51 @@
+"""`fctheory validate` end to end on a reduced suite (tiny settings, a few seconds)."""
+
+import json
+import os
+import sys
+
+from fctheory.cli.main import main
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
+from report_helpers import write_reduced_suite  # noqa: E402
+
+
+def test_validate_reduced_suite_passes_and_resumes(tmp_path, capsys):
+    suite = write_reduced_suite(tmp_path / "reduced.toml")
+    out = tmp_path / "rep"
+    status = main(["validate", "--suite", str(suite), "--out", str(out), "--no-progress"])
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert "5/5 runs passed" in text and "0 from cache" in text
+    data = json.loads((out / "results.json").read_text())
+    assert [c["name"] for c in data["cases"]] == ["t1/seed0", "t2/seed0", "t3/seed0", "t3/seed1", "triv/seed0"]
+    assert all(c["passed"] and c["rel_error"] for c in data["cases"])
+    assert (out / "report.md").exists() and (out / "figures" / "convergence.png").exists()
+    # a second run reuses every finished case
+    assert main(["validate", "--suite", str(suite), "--out", str(out), "--no-progress"]) == 0
+    assert "5 from cache" in capsys.readouterr().out
+
+
+def test_validate_fails_with_nonzero_status(tmp_path, capsys):
+    # a tolerance no float64 computation can meet: every case must fail, exit status 1
+    suite = write_reduced_suite(tmp_path / "strict.toml", tolerance="1e-300")
+    status = main(["validate", "--suite", str(suite), "--out", str(tmp_path / "rep"), "--no-progress"])
+    text = capsys.readouterr().out
+    assert status == 1
+    assert "FAILED t1/seed0" in text
+    md = (tmp_path / "rep" / "report.md").read_text()
+    assert "**Overall: FAIL**" in md and "**FAIL**" in md
+
+
+def test_validate_jobs_two_processes(tmp_path, capsys):
+    suite = write_reduced_suite(tmp_path / "reduced.toml")
+    status = main(["validate", "--suite", str(suite), "--out", str(tmp_path / "rep"), "--jobs", "2", "--no-progress"])
+    assert status == 0, capsys.readouterr().out
+
+
+def test_validate_bad_suite_is_one_line_error(tmp_path, capsys):
+    status = main(["validate", "--suite", "no-such-suite", "--out", str(tmp_path / "rep")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("error: --suite must be one of") and err.count("\n") == 1
+    assert "default" in err
