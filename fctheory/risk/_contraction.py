@@ -45,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ProblemTooLarge
+from ._full import full_data_term
 from ._sentences import exact_terms
 
 __all__ = ["data_term", "FALLBACK_TERM", "DEFAULT_MAX_ELEMENTS", "HARD_MAX_ELEMENTS"]
@@ -134,9 +135,13 @@ def _plan(Z: np.ndarray, s_c: int, K: int, max_elements: int):
 
 
 def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: int, *,
-              grad: bool = True, max_elements: int = DEFAULT_MAX_ELEMENTS):
+              grad: bool = True, max_elements: int = DEFAULT_MAX_ELEMENTS, force_trie: bool = False):
     """The data term :math:`\\frac1K\\sum_k E_{x\\sim D_k} CE(h(x), k)` of eq. (5)
     and its gradient with respect to the score tables ``A`` (shape ``(L, n_w, K)``).
+
+    The full set (``K = n_c**L``, ``L >= 2``) goes through the prefix/suffix
+    split of :mod:`._full`; other latent sets (or ``force_trie``) through the
+    trie contraction of this module.
 
     Returns
     -------
@@ -144,6 +149,8 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
     dA : ndarray ``(L, n_w, K)`` or None
     """
     L, n_w, K = A.shape
+    if L >= 2 and K == n_c**L and not force_trie:
+        return _data_term_full(A, latent, mu, n_c, s_c, grad)
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)  # entries in [0, 1], max 1 per word
     dE = np.zeros_like(E) if grad else None
@@ -161,6 +168,27 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
     if not grad:
         return total / K, None
     dA = (E * dE).reshape(L, n_w, K) + dA_direct
+    return total / K, dA / K
+
+
+def _data_term_full(A, latent, mu, n_c, s_c, grad):
+    """The full set in any class order: permute the classes to the canonical
+    (lexicographic) order, run :func:`._full.full_data_term`, permute back."""
+    L, n_w, K = A.shape
+    code = latent @ (n_c ** np.arange(L - 1, -1, -1, dtype=np.int64))  # canonical index of class k
+    identity = bool(np.all(code == np.arange(K)))
+    Ac = A if identity else np.empty_like(A)
+    if not identity:
+        Ac[:, :, code] = A
+    total, dAc, fallback = full_data_term(Ac, mu, n_c, s_c, grad=grad, fallback_term=FALLBACK_TERM,
+                                          rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)
+    if grad and dAc is None:
+        dAc = np.zeros_like(A)
+    if fallback:
+        total += _run_fallback(Ac, fallback, None, mu, s_c, dAc if grad else None)
+    if not grad:
+        return total / K, None
+    dA = dAc if identity else dAc[:, :, code]
     return total / K, dA / K
 
 

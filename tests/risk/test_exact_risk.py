@@ -94,10 +94,37 @@ def test_chunking_does_not_change_the_result(max_elements, rng):
     A = np.stack([W.T @ Ub[:, l, :].T for l in range(L)])
     lat = full_latent_set(3, 3)
     mu = setting.mu.as_array()
-    v0, g0 = _contraction.data_term(A, lat, mu, 3, 2)
-    v1, g1 = _contraction.data_term(A, lat, mu, 3, 2, max_elements=max_elements)
+    v0, g0 = _contraction.data_term(A, lat, mu, 3, 2)  # full set: prefix/suffix split
+    v1, g1 = _contraction.data_term(A, lat, mu, 3, 2, max_elements=max_elements, force_trie=True)
     assert v1 == pytest.approx(v0, rel=1e-14)
     np.testing.assert_allclose(g1, g0, rtol=0, atol=1e-15 * np.abs(g0).max())
+
+
+@pytest.mark.parametrize("chunk", [1, 40, 2**22])
+def test_full_set_split_chunking(chunk, rng, monkeypatch):
+    """The split path over prefix blocks of any size gives the same numbers."""
+    from fctheory.risk import _full
+
+    setting, _, W, U = _instance((2, 3, 4, 2, "zipf", None), rng)
+    ref = brute_force_risk(setting, W, U)
+    v0, dW0, dU0 = exact_risk_and_grad(setting, W, U)
+    monkeypatch.setattr(_full, "CHUNK_ELEMENTS", chunk)
+    v1, dW1, dU1 = exact_risk_and_grad(setting, W, U)
+    assert v0 == pytest.approx(ref, rel=VALUE_RTOL) and v1 == pytest.approx(v0, rel=1e-14)
+    np.testing.assert_allclose(dW1, dW0, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(dU1, dU0, rtol=1e-13, atol=1e-16)
+
+
+def test_full_set_in_any_class_order(rng):
+    """A permuted full latent set is the same problem with U's rows permuted."""
+    setting, _, W, U = _instance((3, 2, 3, 2, "uniform", None), rng)
+    perm = rng.permutation(setting.K)
+    latent = full_latent_set(3, 3)[perm]
+    v, dW, dU = exact_risk_and_grad(setting, W, U[perm], latent=latent)
+    v0, dW0, dU0 = exact_risk_and_grad(setting, W, U)
+    assert v == pytest.approx(v0, rel=1e-14)
+    np.testing.assert_allclose(dU, dU0[perm], rtol=1e-12, atol=1e-16)
+    np.testing.assert_allclose(dW, dW0, rtol=1e-12, atol=1e-16)
 
 
 def test_dense_and_sparse_last_position_agree(rng):
@@ -114,20 +141,21 @@ def test_dense_and_sparse_last_position_agree(rng):
         assert exact_risk(setting, W, U, latent=latent) == pytest.approx(ref, rel=VALUE_RTOL)
 
 
+@pytest.mark.parametrize("K", [None, 20, 6])  # full set (split), dense trie, sparse trie
 @pytest.mark.parametrize("scale", [12.0, 40.0])
-def test_extreme_points_stay_finite_and_exact(scale, rng):
+def test_extreme_points_stay_finite_and_exact(scale, K, rng):
     """Large weights make most scaled probabilities underflow: the engine must
     fall back to per-sentence log-sum-exp without inf/nan or warnings."""
-    setting, latent, W, U = _instance((3, 2, 3, 3, "zipf", None), rng, scale=scale)
+    setting, latent, W, U = _instance((3, 2, 3, 3, "zipf", K), rng, scale=scale)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        value, dW, dU = exact_risk_and_grad(setting, W, U)
+        value, dW, dU = exact_risk_and_grad(setting, W, U, latent=latent)
     assert np.isfinite(value) and np.all(np.isfinite(dW)) and np.all(np.isfinite(dU))
-    assert value == pytest.approx(brute_force_risk(setting, W, U), rel=1e-13)
+    assert value == pytest.approx(brute_force_risk(setting, W, U, latent), rel=1e-13)
     VW, VU = rng.standard_normal(W.shape), rng.standard_normal(U.shape)
     h = 1e-7
-    fp = exact_risk(setting, W + h * VW, U + h * VU)
-    fm = exact_risk(setting, W - h * VW, U - h * VU)
+    fp = exact_risk(setting, W + h * VW, U + h * VU, latent=latent)
+    fm = exact_risk(setting, W - h * VW, U - h * VU, latent=latent)
     assert (fp - fm) / (2 * h) == pytest.approx(np.sum(dW * VW) + np.sum(dU * VU), rel=1e-5)
 
 
