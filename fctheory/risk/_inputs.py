@@ -15,11 +15,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, ProblemTooLarge
 from ..latent import as_latent_array, full_latent_set
 from ..setting import Setting
 
 __all__ = ["NETWORKS", "Problem", "prepare"]
+
+#: Largest number of (sentence, class) logit pairs, K * s_c**L * K, that the
+#: exact enumeration accepts (about 10 minutes of the engine at 2e9 per second).
+MAX_LOGITS = 2**40
+#: Largest score table L * n_w * K (float64 entries) and largest prefix or
+#: suffix table of the full-set split (n_w**ceil(L/2) * K).
+MAX_TABLE = 2**28
 
 #: The two networks of appendix A: ``"h"`` (eq. 17) and ``"h*"`` (eq. 18,
 #: LayerNorm without parameters).
@@ -78,9 +85,24 @@ def resolve_latent(setting: Setting, latent) -> np.ndarray:
     return arr
 
 
+def check_size(setting: Setting) -> None:
+    """Refuse settings whose exact enumeration cannot be done in memory or time."""
+    if not isinstance(setting, Setting):
+        raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
+    n_w, K, L, s_c = setting.n_w, setting.K, setting.L, setting.s_c
+    logits = K * s_c**L * K
+    if logits > MAX_LOGITS:
+        raise ProblemTooLarge("the exact risk's enumeration, K * s_c**L sentences times K classes", logits, MAX_LOGITS,
+                              "the true risk is an expectation over all sentences; use a smaller s_c, L or K")
+    table = max(L * n_w * K, (n_w ** ((L + 1) // 2)) * K if setting.is_full else 0)
+    if table > MAX_TABLE:
+        raise ProblemTooLarge("the exact risk's score tables (float64 entries)", table, MAX_TABLE)
+
+
 def prepare(setting: Setting, W, U, network: str, latent) -> Problem:
     """Validate and normalise the arguments of :func:`fctheory.exact_risk`."""
     network = check_network(network)
+    check_size(setting)
     lat = resolve_latent(setting, latent)
     n_w, K, L = setting.n_w, setting.K, setting.L
     W = _as_matrix("W", W, "(d, n_w)")

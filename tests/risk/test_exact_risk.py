@@ -206,6 +206,14 @@ def test_bad_inputs_raise_fctheory_errors(rng):
         exact_risk("setting", W, U)
 
 
+def test_too_large_settings_are_refused():
+    from fctheory import ProblemTooLarge
+
+    paper = Setting.paper()
+    with pytest.raises(ProblemTooLarge, match="enumeration"):
+        exact_risk(paper, np.zeros((100, 1200)), np.zeros((1000, 1500)))
+
+
 def test_d_taken_from_W_when_setting_has_none(rng):
     s = Setting(2, 2, 2, 0.1)
     for d in (1, 3):
