@@ -51,8 +51,10 @@ __all__ = ["DistanceCounts", "distance_counts", "validated", "MAX_ANALYSIS_K", "
 MAX_ANALYSIS_K = 2**17
 #: Bits of an exact float64 integer.
 _MANTISSA_BITS = 53
-#: Target size in bytes of one block of the K x K work arrays.
+#: Target size in bytes of one block of the K x K work arrays (assumption B scan).
 _BLOCK_BYTES = 48 * 2**20
+#: Side of the square tiles of the count-tensor passes (cache-sized: 512^2 float64 = 2 MiB).
+_TILE = 512
 
 
 def validated(latent, n_c) -> np.ndarray:
@@ -123,17 +125,23 @@ def _packing_groups(max_sizes: np.ndarray, L: int) -> list[list[tuple[int, int, 
     return [g for g in groups if g]
 
 
-def _blocks(K: int, step: int, progress: bool, desc: str):
-    starts = range(0, K, step)
+def _tile_pairs(K: int, tile: int, progress: bool, desc: str):
+    """Pairs of tiles ``(I, J)`` with ``J >= I``: each unordered pair of classes is visited once."""
+    starts = list(range(0, K, tile))
+    pairs = [(i, j) for n, i in enumerate(starts) for j in starts[n:]]
     if progress:
         from tqdm import tqdm
 
-        starts = tqdm(starts, desc=desc, unit="block", leave=False)
-    return starts
+        return tqdm(pairs, desc=desc, unit="tile", leave=False)
+    return pairs
 
 
 def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCounts:
     """Compute :class:`DistanceCounts` exactly (see the module docstring for the method).
+
+    The distance is symmetric, so the ``K x K`` work is done on tiles
+    ``(I, J)`` with ``J >= I`` only; an off-diagonal tile serves the classes of
+    ``I`` (rows) and of ``J`` (columns).
 
     Parameters
     ----------
@@ -148,25 +156,33 @@ def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCoun
     n_c = int(n_c)
     K, L = Z.shape
     X = one_hot(Z, n_c, np.float32)
-    XT = np.ascontiguousarray(X.T)
-    step = block_rows(K, 8)
-    M = np.empty((step, K), dtype=np.float32)
-    D = np.empty((step, K), dtype=np.intp)
+    tile = min(K, _TILE)
+    M = np.empty((tile, tile), dtype=np.float32)
+    D = np.empty((tile, tile), dtype=np.intp)
+    D8 = np.empty((tile, tile), dtype=np.int8)
+    row_offsets = (L + 1) * np.arange(tile, dtype=np.intp)
 
-    def distances(s: int, e: int) -> np.ndarray:
+    def agreements(i: int, j: int) -> np.ndarray:
         # eq. (36): d(z_j, z_k) = L - #agreeing positions = L - <X_j, X_k> (exact in float32)
-        np.matmul(X[s:e], XT, out=M[: e - s])
-        np.subtract(L, M[: e - s], out=M[: e - s])
-        D[: e - s] = M[: e - s]
-        return D[: e - s]
+        ni, nj = min(K, i + tile) - i, min(K, j + tile) - j
+        m = M[:ni, :nj]
+        np.matmul(X[i : i + ni], X[j : j + nj].T, out=m)
+        np.subtract(L, m, out=m)
+        return m
 
-    # pass 1: sphere sizes |S_r(k)| (eq. 36), a row-wise histogram of distances
+    # pass 1: sphere sizes |S_r(k)| (eq. 36), row- and column-wise histograms of distances
     sizes = np.zeros((K, L + 1), dtype=np.int64)
-    for s in _blocks(K, step, progress, "sphere sizes"):
-        e = min(K, s + step)
-        d = distances(s, e)
-        d += (L + 1) * np.arange(e - s, dtype=np.intp)[:, None]
-        sizes[s:e] = np.bincount(d.ravel(), minlength=(e - s) * (L + 1)).reshape(e - s, L + 1)
+    for i, j in _tile_pairs(K, tile, progress, "sphere sizes"):
+        m = agreements(i, j)
+        ni, nj = m.shape
+        d = D[:ni, :nj]
+        d[...] = m
+        d += row_offsets[:ni, None]
+        sizes[i : i + ni] += np.bincount(d.ravel(), minlength=ni * (L + 1)).reshape(ni, L + 1)
+        if j != i:
+            d -= row_offsets[:ni, None]
+            d += row_offsets[None, :nj]
+            sizes[j : j + nj] += np.bincount(d.ravel(), minlength=nj * (L + 1)).reshape(nj, L + 1)
     groups = _packing_groups(sizes.max(axis=0), L)
 
     # pass 2: the count tensor, radii packed into float64 bit ranges
@@ -178,16 +194,22 @@ def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCoun
         for r, off, _ in group:
             table[r] = float(2**off)
         tables.append(table)
+    packed = [np.zeros((K, Xr.shape[1]), dtype=np.float64) for _ in groups]
+    for i, j in _tile_pairs(K, tile, progress, "count tensor"):
+        m = agreements(i, j)
+        ni, nj = m.shape
+        d = D8[:ni, :nj]
+        d[...] = m
+        for table, P in zip(tables, packed):
+            w = table[d]  # 2^{off_r} at distance r, 0 outside the group
+            P[i : i + ni] += w @ Xr[j : j + nj]
+            if j != i:
+                P[j : j + nj] += w.T @ Xr[i : i + ni]
     T = np.zeros((K, L, L, n_c), dtype=np.int64)
-    W = np.empty((step, K), dtype=np.float64)
-    for s in _blocks(K, step, progress, "count tensor"):
-        e = min(K, s + step)
-        d = distances(s, e)
-        for group, table in zip(groups, tables):
-            np.take(table, d, out=W[: e - s])
-            P = (W[: e - s] @ Xr).astype(np.int64)
-            for r, off, width in group:
-                part = ((P >> off) & ((1 << width) - 1)).reshape(e - s, L, n_c - 1)
-                T[s:e, r - 1, :, : n_c - 1] = part
-                T[s:e, r - 1, :, n_c - 1] = sizes[s:e, r, None] - part.sum(axis=2)
+    for group, P in zip(groups, packed):
+        Pi = P.astype(np.int64)
+        for r, off, width in group:
+            part = ((Pi >> off) & ((1 << width) - 1)).reshape(K, L, n_c - 1)
+            T[:, r - 1, :, : n_c - 1] = part
+            T[:, r - 1, :, n_c - 1] = sizes[:, r, None] - part.sum(axis=2)
     return DistanceCounts(n_c, L, K, sizes, T)
