@@ -108,6 +108,25 @@ def compare(quick: bool) -> None:
               f"{abs(v - vb) / abs(vb):>15.2e} {gdiff:>18.2e}", flush=True)
 
 
+def subsets(quick: bool) -> None:
+    """Random latent subsets (not the full set): the trie contraction."""
+    cases = [(3, 4, 5, 8, 100), (3, 4, 5, 8, 200)] if not quick else [(3, 3, 4, 4, 40)]
+    print("\nrandom latent subsets (trie contraction), value+gradient")
+    print(f"{'(n_c,s_c,L,d)':>14} {'K':>5} {'K^2 s_c^L':>10} {'engine s':>10} {'baseline s':>11} {'ratio':>7} {'rel.diff value':>15} {'max rel.diff grad':>18}")
+    rng = np.random.default_rng(1)
+    for n_c, s_c, L, d, K in cases:
+        setting = Setting(n_c, s_c, L, "1/100", K=K, d=d, mu="zipf")
+        latent = full_latent_set(n_c, L)[np.sort(rng.choice(n_c**L, K, replace=False))]
+        W = 0.5 * rng.standard_normal((d, setting.n_w))
+        U = 0.5 * rng.standard_normal((K, L * d))
+        t_eng, (v, dW, dU) = _time(lambda: exact_risk_and_grad(setting, W, U, latent=latent), 3)
+        t_base, (vb, dWb, dUb) = _time(lambda: baseline_risk_and_grad(setting, W, U, latent), 1)
+        gscale = max(np.abs(dWb).max(), np.abs(dUb).max())
+        gdiff = max(np.abs(dW - dWb).max(), np.abs(dU - dUb).max()) / gscale
+        print(f"{str((n_c, s_c, L, d)):>14} {K:>5} {K * K * s_c**L:>10.3g} {t_eng:>10.4f} {t_base:>11.4f} {t_base / t_eng:>7.1f} "
+              f"{abs(v - vb) / abs(vb):>15.2e} {gdiff:>18.2e}", flush=True)
+
+
 def ladder(limit: float, quick: bool) -> None:
     """Full-set settings in increasing n_w**L * K; the last under ``limit`` seconds."""
     rungs = [(3, 4, 5, 8), (3, 5, 5, 8), (4, 3, 5, 8), (3, 6, 5, 8), (4, 4, 5, 8), (3, 8, 5, 8), (3, 4, 6, 8), (3, 5, 6, 8)]
@@ -137,6 +156,7 @@ def main(argv=None) -> int:
     print(f"threads: OMP={os.environ.get('OMP_NUM_THREADS')} OPENBLAS={os.environ.get('OPENBLAS_NUM_THREADS')}; "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
     compare(args.quick)
+    subsets(args.quick)
     ladder(1.0, args.quick)
     return 0
 
