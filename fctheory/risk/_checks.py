@@ -6,6 +6,8 @@ computed by :mod:`fctheory.predict` (mpmath, 30 digits):
 
 * lemma K: a type-I configuration with :math:`t = n_w c^2` has risk
   :math:`H(t)` (theorem 1), for many ``t``;
+* the same for any latent set, with the class-wise sphere sizes
+  (:func:`collapse_risk_any_latent`);
 * lemma R: a type-II configuration with :math:`t = \\|U\\|_F` has risk
   :math:`H^*(t)` (theorem 3);
 * appendix F: a type-III configuration has risk :math:`F(c, r)` (full set);
@@ -43,6 +45,9 @@ __all__ = [
     "run_checks",
     "default_grid",
     "hessian_at_zero",
+    "sphere_counts",
+    "collapse_risk_any_latent",
+    "check_lemma_k_latent",
 ]
 
 #: |exact risk - closed form| / |closed form| allowed (float64 evaluation).
@@ -143,6 +148,81 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
         with mpmath.workdps(30):
             predicted = pr.H(setting, mpmath.mpf(t))
         out.append(_compare("lemma K: R(type I) = H(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
+    return out
+
+
+def sphere_counts(latent: np.ndarray) -> np.ndarray:
+    """``counts[k, r] = |S_r(k)| = |{j : dist(z_j, z_k) = r}|`` (Hamming
+    distance, appendix B), shape ``(K, L + 1)``."""
+    lat = np.asarray(latent)
+    K, L = lat.shape
+    counts = np.zeros((K, L + 1), dtype=np.int64)
+    step = max(1, 2**22 // max(1, K * L))
+    for k0 in range(0, K, step):
+        dist = np.sum(lat[k0:k0 + step, None, :] != lat[None, :, :], axis=2)  # (kb, K)
+        for r in range(L + 1):
+            counts[k0:k0 + step, r] = np.sum(dist == r, axis=1)
+    return counts
+
+
+def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h", dps: int = 30):
+    r"""The risk of a type-I (``"h"``) or type-II (``"h*"``) configuration for any latent set.
+
+    In both configurations every sentence of class ``k`` has logit gap
+    :math:`h_k - h_j = \eta\, t\, \mathrm{dist}(z_j, z_k)` (lemma K / lemma R:
+    per position, :math:`\langle f_a, f_b\rangle` is 1 or :math:`-1/(n_c-1)`),
+    so, with :math:`|S_r(k)|` the sphere sizes of class ``k``,
+
+    .. math::
+
+        R = \frac1K \sum_k \log\Big(1 + \sum_{r \ge 1} |S_r(k)| e^{-\eta t r}\Big)
+            + \begin{cases} \lambda t & (h,\ \eta = \frac{n_c}{n_c-1} \frac{1}{\sqrt{n_w K L}}) \\
+                             \frac\lambda2 t^2 & (h^*,\ \eta^* = \frac{n_c}{n_c-1}\sqrt{\frac{d}{K L}}) \end{cases}
+
+    On the full set (and under assumption A) this is :math:`H(t)` resp.
+    :math:`H^*(t)`; in general it is :math:`H_Z(t)` averaged over classes.
+    Evaluated with mpmath at ``dps`` digits.
+    """
+    counts = sphere_counts(latent)
+    K, L = setting.K, setting.L
+    with mpmath.workdps(dps):
+        t = mpmath.mpf(float(t)) if not isinstance(t, mpmath.mpf) else t
+        ratio = mpmath.mpf(setting.n_c) / (setting.n_c - 1)
+        lam = setting.lam_mp()
+        if network == "h":
+            eta = ratio / mpmath.sqrt(setting.n_w * K * L)
+            reg = lam * t
+        else:
+            eta = ratio * mpmath.sqrt(mpmath.mpf(_require_d(setting, mean_zero=True)) / (K * L))
+            reg = lam / 2 * t**2
+        e = [mpmath.exp(-eta * t * r) for r in range(L + 1)]
+        rows = {}
+        for row in map(tuple, counts):
+            rows[row] = rows.get(row, 0) + 1  # classes with the same profile
+        data = mpmath.fsum(n * mpmath.log1p(mpmath.fsum(c * e[r] for r, c in enumerate(row) if r >= 1))
+                           for row, n in rows.items()) / K
+        return data + reg
+
+
+def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "h", rotation=0) -> list[CheckResult]:
+    """Lemma K (``"h"``, type I) or lemma R (``"h*"``, type II) for any latent
+    set, against :func:`collapse_risk_any_latent`."""
+    from ._inputs import resolve_latent
+
+    lat = resolve_latent(setting, latent)
+    out = []
+    for t in t_values:
+        t = float(t)
+        if network == "h":
+            cfg = type1_configuration(setting, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)),
+                                      latent=lat, rotation=rotation)
+            name = "lemma K (latent set): R(type I) = H_Z(t)"
+        else:
+            cfg = type2_configuration(setting, t / math.sqrt(setting.K * setting.L), latent=lat, rotation=rotation)
+            name = "lemma R (latent set): R*(type II) = H*_Z(t)"
+        measured = exact_risk(setting, cfg.W, cfg.U, network=network, latent=lat)
+        predicted = collapse_risk_any_latent(setting, lat, t, network=network)
+        out.append(_compare(name, setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
 

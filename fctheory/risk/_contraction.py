@@ -28,12 +28,12 @@ zeroed so that :math:`O_k` excludes :math:`t_k` exactly.  The gradient is the
 reverse pass of the same recursion: two more matrix products at the last
 position and element-wise passes above it.
 
-Cost, full set (:math:`K = n_c^L`, :math:`n_w = n_c s_c`): three products of
-:math:`n_w^{L-1} \\times K` by :math:`K \\times n_w` matrices, i.e. about
-:math:`3\\, n_w^L K` multiply-adds in BLAS, plus :math:`O(n_w^{L-1} K)`
-element-wise work; memory :math:`O(n_w^{L-1} K)`, bounded by chunking over the
-first position.  The direct method needs :math:`n_w^L K` logits, each an
-``L``-term sum and an exponential.
+Cost (this path is used for latent sets other than the full set; the full
+set goes through the prefix/suffix split of :mod:`._full`): the last position
+costs about :math:`K^2 s_c^L` multiply-adds per product in BLAS (three
+products with the gradient), the trie levels :math:`O(\\sum_l N_l s_c^l K)`
+element-wise work (:math:`N_l` trie nodes at depth ``l``); memory
+:math:`O(N_{L-1} s_c^{L-1} K)`, bounded by chunking over the first position.
 
 Underflow.  A sentence whose own-class term :math:`t_k(x)` falls below
 :data:`FALLBACK_TERM` (or whose trie row underflowed) is handed to the exact

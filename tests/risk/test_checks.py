@@ -87,6 +87,43 @@ def test_checks_detect_a_non_critical_point():
     assert _gradient_ratio(s, cfg.W, cfg.U, "h") > 1e-3
 
 
+@pytest.mark.parametrize("network", ["h", "h*"])
+def test_lemma_k_and_r_on_random_latent_sets(network, rng):
+    """Type I / II on a random subset of latent variables: the exact risk equals
+    the class-averaged H_Z(t) built from each class's sphere sizes."""
+    from fctheory.latent import full_latent_set
+    from fctheory.risk._checks import check_lemma_k_latent
+
+    s = Setting(3, 2, 4, "1/100", K=17, d=4, mu="zipf")
+    latent = full_latent_set(3, 4)[rng.choice(81, 17, replace=False)]
+    results = check_lemma_k_latent(s, latent, [0.5, 4.0, 30.0], network=network, rotation=5)
+    assert len(results) == 3 and all(r.passed for r in results), results
+
+
+def test_sphere_counts_full_set():
+    """Full set: |S_r| = C(L, r) (n_c - 1)^r for every class (appendix B)."""
+    from math import comb
+
+    from fctheory.latent import full_latent_set
+    from fctheory.risk._checks import sphere_counts
+
+    counts = sphere_counts(full_latent_set(3, 4))
+    expected = [comb(4, r) * 2**r for r in range(5)]
+    assert (counts == np.array(expected)[None, :]).all()
+
+
+def test_collapse_risk_any_latent_is_H_on_the_full_set():
+    from fctheory import H, H_star
+    from fctheory.latent import full_latent_set
+    from fctheory.risk._checks import collapse_risk_any_latent
+
+    s = Setting(3, 2, 3, "1/100", d=3)
+    lat = full_latent_set(3, 3)
+    for t in (0.3, 7.0):
+        assert float(collapse_risk_any_latent(s, lat, t)) == pytest.approx(float(H(s, t)), rel=1e-14)
+        assert float(collapse_risk_any_latent(s, lat, t, network="h*")) == pytest.approx(float(H_star(s, t)), rel=1e-14)
+
+
 def test_lemma_r_needs_mean_zero_dimension():
     from fctheory import InvalidSetting
 
