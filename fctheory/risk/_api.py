@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInput
-from ._contraction import data_term
+from ._contraction import BAD_ROWMAX, FALLBACK_TERM, RESCALE_BELOW, data_term
+from ._full_hvp import full_log_partition_hvp
 from ._inputs import Problem, prepare
 from ._layernorm import layer_norm, layer_norm_vjp
 from ._sentences import sentence_batches, hvp_terms
@@ -110,7 +111,7 @@ def exact_risk_and_grad(setting, W, U, *, network: str = "h", latent=None):
     return _evaluate(prepare(setting, W, U, network, latent), grad=True)
 
 
-def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None):
+def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, enumerate_sentences: bool = False):
     """Exact Hessian-vector product of :math:`R` (eq. 5) at ``(W, U)`` along ``(VW, VU)``.
 
     With :math:`A_l = W^T U_l^T` and :math:`f` the data term,
@@ -121,10 +122,14 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None):
 
     where :math:`J V = (V_W^T U_l^T + W^T V_{U,l}^T)_l` and the bilinear
     term gives :math:`\\sum_l V_{U,l}^T \\nabla_{A_l} f^T` (for ``W``) and
-    :math:`\\nabla_{A_l} f^T V_W^T` (for :math:`U_l`).  The data term and its
-    derivatives are enumerated sentence by sentence (cost of the direct
-    method, :math:`\\approx 2 L K^2 s_c^L` operations): intended for small
-    settings (Newton-type polishing of a minimizer).
+    :math:`\\nabla_{A_l} f^T V_W^T` (for :math:`U_l`).
+
+    On the full set (``L >= 2``) :math:`\\nabla^2 f[JV]` is the forward-mode
+    derivative of the prefix/suffix contraction (nine BLAS products of
+    :math:`n_w^L K` multiply-adds, plus one gradient evaluation for
+    :math:`\\nabla f`); otherwise, or with ``enumerate_sentences=True``, the
+    sentences are enumerated one by one (cost of the direct method,
+    :math:`\\approx 2 L K^2 s_c^L` operations).
 
     Only the network ``"h"`` is supported.
 
@@ -147,12 +152,22 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None):
     VUb = VU.reshape(K, L, d)
     A = _score_tables(p.W, Ub)
     dA_dir = np.stack([VW.T @ Ub[:, l, :].T + p.W.T @ VUb[:, l, :].T for l in range(L)])
-    G = np.zeros_like(A)
-    Gam = np.zeros_like(A)
-    for k, X, q in sentence_batches(p.latent, p.setting.s_c, p.mu, HVP_BATCH_ELEMENTS):
-        hvp_terms(A, dA_dir, k, X, q, G, Gam)
-    G /= K
-    Gam /= K
+    if p.setting.is_full and L >= 2 and not enumerate_sentences:
+        # full set: forward-mode pass over the prefix/suffix split; G from the engine
+        _, G = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=True)
+        code = p.latent @ (p.setting.n_c ** np.arange(L - 1, -1, -1, dtype=np.int64))
+        Ac, dAc = np.empty_like(A), np.empty_like(A)
+        Ac[:, :, code] = A
+        dAc[:, :, code] = dA_dir
+        Gam = full_log_partition_hvp(Ac, dAc, p.mu, p.setting.n_c, p.setting.s_c, fallback_term=FALLBACK_TERM,
+                                     rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)[:, :, code] / K
+    else:
+        G = np.zeros_like(A)
+        Gam = np.zeros_like(A)
+        for k, X, q in sentence_batches(p.latent, p.setting.s_c, p.mu, HVP_BATCH_ELEMENTS):
+            hvp_terms(A, dA_dir, k, X, q, G, Gam)
+        G /= K
+        Gam /= K
     HW, HUb = _pull_back(Gam, p.W, Ub)
     HW = HW + sum(VUb[:, l, :].T @ G[l].T for l in range(L)) + p.lam * VW
     HUb = HUb + np.stack([G[l].T @ VW.T for l in range(L)], axis=1)

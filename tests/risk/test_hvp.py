@@ -62,3 +62,21 @@ def test_hvp_rejects_bad_input(rng):
         exact_risk_hvp(setting, W, U, W[:, :2], U)
     with pytest.raises(InvalidInput, match="VU"):
         exact_risk_hvp(setting, W, U, W, U[:2])
+
+
+@pytest.mark.parametrize("scale", [1.0, 15.0])
+def test_full_set_contraction_matches_enumeration(scale, rng):
+    """The forward-mode contraction (full set) against sentence-by-sentence
+    enumeration, in a permuted class order and at an extreme point (where
+    scaled partition sums underflow and the exact per-sentence path is used)."""
+    setting = Setting(3, 2, 3, 0.03, d=2, mu="zipf")
+    perm = rng.permutation(setting.K)
+    latent = full_latent_set(3, 3)[perm]
+    W = scale * rng.standard_normal((2, setting.n_w))
+    U = scale * rng.standard_normal((setting.K, 6))
+    VW, VU = rng.standard_normal(W.shape), rng.standard_normal(U.shape)
+    fast = exact_risk_hvp(setting, W, U, VW, VU, latent=latent)
+    slow = exact_risk_hvp(setting, W, U, VW, VU, latent=latent, enumerate_sentences=True)
+    scale_ref = np.sqrt(np.sum(slow[0] ** 2) + np.sum(slow[1] ** 2))
+    err = np.sqrt(np.sum((fast[0] - slow[0]) ** 2) + np.sum((fast[1] - slow[1]) ** 2))
+    assert err <= 1e-13 * scale_ref

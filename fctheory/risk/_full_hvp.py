@@ -1,0 +1,124 @@
+"""Hessian-vector product of the log-partition term on the full latent set.
+
+The data term of eq. (5) is :math:`f(A) = \\frac1K \\sum_x q(x)\\,[\\log Z(x) - h_{k(x)}(x)]`;
+its second part is linear in :math:`A`, so
+:math:`\\nabla^2 f = \\frac1K \\nabla^2 F` with :math:`F(A) = \\sum_x q(x) \\log Z(x)`.
+With the prefix/suffix tables of :mod:`._full` (``P``, ``S``,
+:math:`Z = P S^T`), :math:`\\nabla F` is the reverse pass seeded by
+:math:`B = q / Z`:  :math:`\\partial_P = B S`, :math:`\\partial_S = B^T P`, then
+through the tables to :math:`E` and :math:`\\nabla_A F = E \\odot \\partial_E F`.
+The product :math:`\\nabla^2 F[\\delta A]` is the forward-mode derivative of
+that computation along :math:`\\delta A` (tangents :math:`E' = E \\odot \\delta A`,
+:math:`P'`, :math:`S'`, :math:`Z' = P' S^T + P S'^T`, :math:`B' = -q Z'/Z^2`):
+nine products of the size of :math:`P S^T` in BLAS.  Sentences whose scaled
+partition sum underflows are handled exactly by :func:`._sentences.hvp_terms`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._full import _probabilities, split_point
+from ._sentences import hvp_terms
+
+__all__ = ["full_log_partition_hvp"]
+
+#: Target entries of the per-chunk arrays of size (rows, n_w**m).
+CHUNK_ELEMENTS = 2**22
+
+
+def _tables(E, Ed, positions, rescale_below, bad_rowmax):
+    K = E.shape[3]
+    n_c, s = E.shape[1], E.shape[2]
+    T, Td = np.ones((1, 1, K)), np.zeros((1, 1, K))
+    bad = np.zeros((1, 1), dtype=bool)
+    levels = []
+    for l in positions:
+        N, R = T.shape[0], T.shape[1]
+        X = (T[:, None, :, None, :] * E[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
+        Xd = (Td[:, None, :, None, :] * E[l][None, :, None, :, :]
+              + T[:, None, :, None, :] * Ed[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
+        rowmax = X.max(axis=2)
+        b = (rowmax < bad_rowmax) | np.repeat(np.repeat(bad, n_c, axis=0), s, axis=1)
+        scale = np.where((rowmax < rescale_below) & ~b, rowmax, 1.0)
+        X /= scale[..., None]
+        Xd /= scale[..., None]
+        levels.append((T, Td, scale))
+        T, Td, bad = X, Xd, b
+    return T, Td, bad, levels
+
+
+def _reverse(E, Ed, positions, levels, G, Gd, dE, dEd):
+    n_c, s, K = E.shape[1], E.shape[2], E.shape[3]
+    for l, (Tp, Tpd, scale) in zip(reversed(positions), reversed(levels)):
+        N, R = Tp.shape[0], Tp.shape[1]
+        Gt = (G / scale[..., None]).reshape(N, n_c, R, s, K)
+        Gtd = (Gd / scale[..., None]).reshape(N, n_c, R, s, K)
+        dE[l] += np.einsum("narbk,nrk->abk", Gt, Tp)
+        dEd[l] += np.einsum("narbk,nrk->abk", Gtd, Tp) + np.einsum("narbk,nrk->abk", Gt, Tpd)
+        if N == 1 and R == 1:
+            break
+        G, Gd = (np.einsum("narbk,abk->nrk", Gt, E[l]),
+                 np.einsum("narbk,abk->nrk", Gtd, E[l]) + np.einsum("narbk,abk->nrk", Gt, Ed[l]))
+
+
+def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_below, bad_rowmax):
+    """:math:`\\nabla^2 F(A)[\\delta A]` (unnormalised, shape ``(L, n_w, K)``) on the
+    canonical full set; ``A`` and ``dA_dir`` have shape ``(L, n_w, K)``."""
+    L, n_w, K = A.shape
+    h = split_point(L)
+    m = L - h
+    shift = A.max(axis=2, keepdims=True)
+    E = np.exp(A - shift).reshape(L, n_c, s_c, K)
+    Ed = E * dA_dir.reshape(L, n_c, s_c, K)
+    P, Pd, badP, levP = _tables(E, Ed, list(range(h)), rescale_below, bad_rowmax)
+    S, Sd, badS, levS = _tables(E, Ed, list(range(h, L)), rescale_below, bad_rowmax)
+    N, R = P.shape[0], P.shape[1]
+    M, Sw = S.shape[0], S.shape[1]
+    P2, Pd2 = P.reshape(N * R, K), Pd.reshape(N * R, K)
+    S2, Sd2 = S.reshape(M * Sw, K), Sd.reshape(M * Sw, K)
+    qrow = np.tile(_probabilities(mu, h), N)  # prefix rows (alpha, r)
+    qcol = np.tile(_probabilities(mu, m), M)  # suffix rows (beta, i)
+    badrow, badcol = badP.ravel(), badS.ravel()
+    dP, dPd = np.empty_like(P2), np.empty_like(P2)
+    dS, dSd = np.zeros_like(S2), np.zeros_like(S2)
+    fallback = []
+    step = max(1, CHUNK_ELEMENTS // (M * Sw))
+    for r0 in range(0, N * R, step):
+        c = slice(r0, min(N * R, r0 + step))
+        Z = P2[c] @ S2.T
+        Zd = Pd2[c] @ S2.T + P2[c] @ Sd2.T
+        fb = (Z < fallback_term) | badrow[c][:, None] | badcol[None, :]
+        ok = ~fb
+        q = qrow[c][:, None] * qcol[None, :]
+        B = np.divide(q, Z, out=np.zeros_like(Z), where=ok)
+        Bd = -np.divide(B * Zd, Z, out=np.zeros_like(Z), where=ok)
+        dP[c] = B @ S2
+        dPd[c] = Bd @ S2 + B @ Sd2
+        dS += B.T @ P2[c]
+        dSd += Bd.T @ P2[c] + B.T @ Pd2[c]
+        if fb.any():
+            rows, cols = np.nonzero(fb)
+            fallback.append((rows + r0, cols))
+    dE = np.zeros_like(E)
+    dEd = np.zeros_like(E)
+    _reverse(E, Ed, list(range(h)), levP, dP.reshape(N, R, K), dPd.reshape(N, R, K), dE, dEd)
+    _reverse(E, Ed, list(range(h, L)), levS, dS.reshape(M, Sw, K), dSd.reshape(M, Sw, K), dE, dEd)
+    Gam = (E * (dA_dir.reshape(L, n_c, s_c, K) * dE + dEd)).reshape(L, n_w, K)
+    if fallback:
+        rows = np.concatenate([f[0] for f in fallback])
+        cols = np.concatenate([f[1] for f in fallback])
+        alpha, r = rows // R, rows % R
+        beta, i = cols // Sw, cols % Sw
+        from ._full import _digits
+
+        words = np.concatenate([_digits(alpha, n_c, h) * s_c + _digits(r, s_c, h),
+                                _digits(beta, n_c, m) * s_c + _digits(i, s_c, m)], axis=1)
+        k = alpha * M + beta
+        qf = np.prod(mu[words % s_c], axis=1)
+        G_unused = np.zeros_like(A)
+        step_fb = max(1, 2**21 // K)
+        for a0 in range(0, k.size, step_fb):
+            sl = slice(a0, a0 + step_fb)
+            hvp_terms(A, dA_dir, k[sl], words[sl], qf[sl], G_unused, Gam)
+    return Gam
