@@ -11,6 +11,10 @@ Each kind of case puts the trained minimum beside its closed form:
   :math:`\\varphi(w_{(a,b)}) = \\sqrt d f_a` through Gram matrices.
 * ``type3`` — theorem 2 (network h, full set): every :math:`r_b` and c of
   eq. 7-8, the reduced risk :math:`F(c, r)`, and the type-III Gram matrices.
+* ``code`` — a linear code as the latent set (lemma B holds, assumption A
+  does not): theorem 1's type I with :math:`H_Z(t) = \\log(1 + \\sum_r |S_r|
+  e^{-\\eta t r}) + \\lambda t` (network h), or type II with :math:`H^*_Z`
+  (network h*).
 * ``trivial`` — above the λ threshold (theorem 1's :math:`H'(0) \\ge 0` for
   uniform μ, eq. 9 otherwise): W = U = 0 and :math:`R = \\log K`.
 
@@ -51,6 +55,14 @@ def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
     predicted threshold (type I for uniform μ, eq. 9 otherwise)."""
     from ..predict import lambda_thresholds
 
+    if spec.kind == "code":
+        from ..latent import named_code
+
+        code = named_code(spec.code)
+        if code.q != spec.n_c or code.L != spec.L:
+            raise InvalidInput(f"case {spec.name!r}.code", f"a code over GF(n_c = {spec.n_c}) of length L = {spec.L}",
+                               f"{spec.code} (q = {code.q}, length {code.L})")
+        return Setting(spec.n_c, spec.s_c, spec.L, spec.lam, K=code.K, d=spec.d, mu=spec.mu), {}
     if spec.lam is not None:
         return spec.setting(), {}
     probe = spec.setting(lam=1)
@@ -61,12 +73,26 @@ def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
                                    "lam_over_threshold": spec.lam_over_threshold}
 
 
-def _predict(spec: CaseSpec, setting: Setting, dps: int) -> tuple[dict, dict]:
+def _latent(spec: CaseSpec, setting: Setting):
+    """The latent set of a case (``None``: the full set) and, for codes, its
+    distance profile |S_r| (lemma B) for H_Z."""
+    if spec.kind != "code":
+        return None, None
+    from ..latent import named_code, sphere_sizes
+
+    Z = named_code(spec.code).codewords()
+    return Z, sphere_sizes(Z, setting.n_c, source=spec.code)
+
+
+def _predict(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
     """Predicted scalars (floats) and the prediction's JSON record."""
     from ..predict import lambda_thresholds, predict_type1, predict_type2, predict_type3
 
-    if spec.kind == "type1":
-        p = predict_type1(setting, dps=dps)
+    if spec.kind == "code" and spec.network == "h*":
+        p = predict_type2(setting, dps=dps, sphere_sizes=profile)
+        return {"tau": float(p.tau), "u_norm": float(p.u_norm), "risk": float(p.risk)}, p.to_dict()
+    if spec.kind in ("type1", "code"):
+        p = predict_type1(setting, dps=dps, sphere_sizes=profile)
         if p.trivial:
             raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {float(p.lambda_threshold):.6g}",
                                str(setting.lam))
@@ -98,40 +124,47 @@ def _predict(spec: CaseSpec, setting: Setting, dps: int) -> tuple[dict, dict]:
     raise InvalidInput("kind", "type1, type2, type3 or trivial", spec.kind)
 
 
-def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero_tol: float) -> list:
+def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero_tol: float, Z=None) -> list:
     n_c, s_c, L, K = setting.n_c, setting.s_c, setting.L, setting.K
     W, U = res.W, res.U
     d = W.shape[0]
-    Z = full_latent_set(n_c, L)
+    Z = full_latent_set(n_c, L) if Z is None else Z
+    kind = spec.kind
+    if kind == "code":
+        kind = "type2" if spec.network == "h*" else "type1"
+    thm1 = "lemma B, H_Z" if spec.kind == "code" else "theorem 1"
+    thm3 = "lemma B, H*_Z" if spec.kind == "code" else "theorem 3"
     blocks = U.reshape(K * L, d).T  # (d, K*L), column k*L + l = u_{k,l}
     u_norms = np.linalg.norm(blocks, axis=0)
     concept_of_word = np.repeat(np.arange(n_c), s_c)
     concept_of_block = Z.ravel()
     E = _equiangular(n_c)
     checks = []
-    if spec.kind == "type1":
+    if kind == "type1":
         c, cp = pred["word_norm"], pred["u_norm"]
         cw = concept_of_word
         checks += [
-            scalar_check("word norm c = sqrt(tau/n_w)", "theorem 1", c, np.linalg.norm(W, axis=0), tol, zero_tol),
-            scalar_check("block norm c' = sqrt(tau/(K L))", "theorem 1", cp, u_norms, tol, zero_tol),
-            scalar_check("||W||_F^2 = ||U||_F^2 = tau", "theorem 1", pred["tau"],
+            scalar_check("word norm c = sqrt(tau/n_w)", thm1, c, np.linalg.norm(W, axis=0), tol, zero_tol),
+            scalar_check("block norm c' = sqrt(tau/(K L))", thm1, cp, u_norms, tol, zero_tol),
+            scalar_check("||W||_F^2 = ||U||_F^2 = tau", thm1, pred["tau"],
                          [np.sum(W * W), np.sum(U * U)], tol, zero_tol),
-            scalar_check("min R = H(tau)", "theorem 1, lemma K", pred["risk"], res.risk, tol, zero_tol),
+            scalar_check("min R = H(tau)" if spec.kind != "code" else "min R = H_Z(tau)", thm1 + ", lemma K",
+                         pred["risk"], res.risk, tol, zero_tol),
             matrix_check("Gram W^T W = c^2 E", "definition 1", W, W, lambda s: c * c * E[cw[s]][:, cw], tol),
             matrix_check("Gram <u_{k,l}, u_{k',l'}> = c'^2 E", "definition 1", blocks, blocks,
                          lambda s: cp * cp * E[concept_of_block[s]][:, concept_of_block], tol),
             matrix_check("cross <w_(a,b), u_{k,l}> = c c' E", "definition 1", W, blocks,
                          lambda s: c * cp * E[cw[s]][:, concept_of_block], tol),
         ]
-    elif spec.kind == "type2":
+    elif kind == "type2":
         cu = pred["u_norm"]
         feats = layer_norm_columns(W)
         cw = concept_of_word
         checks += [
-            scalar_check("block norm c = tau*/sqrt(K L)", "theorem 3", cu, u_norms, tol, zero_tol),
-            scalar_check("||U||_F = tau*", "theorem 3", pred["tau"], np.linalg.norm(U), tol, zero_tol),
-            scalar_check("min R* = H*(tau*)", "theorem 3, lemma R", pred["risk"], res.risk, tol, zero_tol),
+            scalar_check("block norm c = tau*/sqrt(K L)", thm3, cu, u_norms, tol, zero_tol),
+            scalar_check("||U||_F = tau*", thm3, pred["tau"], np.linalg.norm(U), tol, zero_tol),
+            scalar_check("min R* = H*(tau*)" if spec.kind != "code" else "min R* = H*_Z(tau*)", thm3 + ", lemma R",
+                         pred["risk"], res.risk, tol, zero_tol),
             matrix_check("Gram phi(w)^T phi(w) = d E", "definition 2", feats, feats,
                          lambda s: d * E[cw[s]][:, cw], tol),
             matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 2", blocks, blocks,
@@ -139,7 +172,7 @@ def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero
             matrix_check("cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E", "definition 2", feats, blocks,
                          lambda s: math.sqrt(d) * cu * E[cw[s]][:, concept_of_block], tol),
         ]
-    elif spec.kind == "type3":
+    elif kind == "type3":
         r = np.array(pred["r"])
         c = pred["c"]
         norms = np.linalg.norm(W, axis=0).reshape(n_c, s_c)
@@ -158,13 +191,39 @@ def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero
             matrix_check("cross <w_(a,b), u_{k,l}> = r_b c E", "definition 3", W, blocks,
                          lambda s: c * rw[s][:, None] * E[cw[s]][:, concept_of_block], tol),
         ]
-    elif spec.kind == "trivial":
+    elif kind == "trivial":
         checks += [
             scalar_check("||W||_F = 0", "lambda threshold", 0.0, np.linalg.norm(W), tol, zero_tol),
             scalar_check("||U||_F = 0", "lambda threshold", 0.0, np.linalg.norm(U), tol, zero_tol),
             scalar_check("min R = R(0) = log K", "lambda threshold", pred["risk"], res.risk, tol, zero_tol),
         ]
     return checks
+
+
+def _certificate(spec: CaseSpec, setting: Setting, Z, res) -> dict:
+    """Theorem G (appendix G) for network h: the certified global minimum of R
+    (the convex program in D = W^T U, :mod:`fctheory.certify`) against the
+    trained minimum.  Skipped (with the reason) when the program is too large
+    or the certify package is absent."""
+    if spec.network != "h":
+        return {"skipped": "theorem G covers network h only"}
+    try:
+        from ..certify import certify_optimum, compare_trained
+    except ImportError:  # pragma: no cover - the certify package is optional for the report
+        return {"skipped": "fctheory.certify is not available"}
+    from ..errors import ProblemTooLarge
+
+    start = time.perf_counter()
+    try:
+        cert = certify_optimum(setting, Z)
+    except ProblemTooLarge as exc:
+        return {"skipped": str(exc)}
+    comp = compare_trained(cert, res.W, res.U)
+    out = {"skipped": None, "verdict": comp.verdict, "trained_value": comp.predicted_value,
+           "optimal_value": comp.optimal_value, "lower_bound": comp.lower_bound, "gap": comp.gap,
+           "difference": comp.difference, "excess": comp.excess, "d_difference": comp.d_difference,
+           "seconds": time.perf_counter() - start}
+    return out
 
 
 def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
@@ -174,7 +233,8 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     ----------
     job : dict
         ``{"spec": CaseSpec, "seed": int, "tolerance": float,
-        "zero_tolerance": float, "dps": int}``.
+        "zero_tolerance": float, "dps": int, "certify": bool}``; with
+        ``certify`` the record gets a theorem-G certificate (network h).
 
     Returns
     -------
@@ -186,12 +246,15 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     spec: CaseSpec = job["spec"]
     seed, tol, zero_tol, dps = job["seed"], job["tolerance"], job["zero_tolerance"], job["dps"]
     setting, lam_info = job_setting(spec, dps)
-    pred, prediction_record = _predict(spec, setting, dps)
-    res = train_network(setting, network=spec.network, seed=seed, init_scale=spec.init_scale)
-    checks = _compare(spec, setting, pred, res, tol, zero_tol)
-    measurement = measure_collapse(res.W, res.U, setting.n_c, setting.s_c, setting.L, network=spec.network,
-                                   tol=VERDICT_TOL)
+    Z, profile = _latent(spec, setting)
+    pred, prediction_record = _predict(spec, setting, dps, profile)
+    res = train_network(setting, network=spec.network, latent=Z, seed=seed, init_scale=spec.init_scale)
+    checks = _compare(spec, setting, pred, res, tol, zero_tol, Z)
+    measurement = measure_collapse(res.W, res.U, setting.n_c, setting.s_c, setting.L, latent=Z,
+                                   network=spec.network, tol=VERDICT_TOL)
     expected = EXPECTED_VERDICT[spec.kind]
+    if spec.kind == "code" and spec.network == "h*":
+        expected = "type II"
     checks.append(verdict_check(expected, measurement.collapse_verdict, VERDICT_TOL))
     d = setting.d
     no_spurious = d > min(setting.n_w, setting.K * setting.L)  # theorem G (appendix G)
@@ -209,6 +272,8 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         "setting": setting.to_dict(),
         "mu_values": setting.mu.as_array().tolist(),
         "lam_resolution": lam_info,
+        "latent": None if Z is None else {"code": spec.code, "K": int(Z.shape[0]), "rows": Z.tolist(),
+                                          "sphere_sizes": profile.to_dict()},
         "predicted": {ch.quantity: ch.predicted for ch in checks},
         "measured": {ch.quantity: ch.measured for ch in checks},
         "rel_error": {ch.quantity: ch.rel_error for ch in checks},
@@ -220,6 +285,7 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         "measurement": meas,
         "theorem_g_no_spurious_minima": bool(spec.network == "h" and no_spurious),
         "conjecture_evidence": bool(spec.kind == "type3" and no_spurious and res.converged and passed),
+        "certificate": _certificate(spec, setting, Z, res) if job.get("certify") else None,
         "seconds": time.perf_counter() - start,
     }
     return record, res.W, res.U

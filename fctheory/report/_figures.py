@@ -58,7 +58,8 @@ def _pca_figure(plt, record, W, U, path):
     axes[0].set_title(f"{title}\nsingular values " + ", ".join(f"{v:.3g}" for v in ws), fontsize=9)
     blocks = U.reshape(K * L, d)
     uc, us = _pca(blocks)
-    z = full_latent_set(n_c, L).ravel()
+    latent = record.get("latent")
+    z = (np.array(latent["rows"]) if latent else full_latent_set(n_c, L)).ravel()
     for a in range(n_c):
         sel = z == a
         axes[1].scatter(uc[sel, 0], uc[sel, 1], s=12, color=colours(a % 10), alpha=0.6)

@@ -16,6 +16,7 @@ import platform
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from ._suite import Suite
 __all__ = ["ValidationRun", "run_suite", "code_fingerprint", "versions"]
 
 CACHE_FORMAT = 1
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def code_fingerprint() -> str:
@@ -89,12 +91,14 @@ class ValidationRun:
 
 def _jobs(suite: Suite) -> list[dict]:
     return [{"spec": spec, "seed": seed, "tolerance": suite.tolerance, "zero_tolerance": suite.zero_tolerance,
-             "dps": suite.dps} for spec in suite.cases for seed in spec.seeds]
+             "dps": suite.dps, "certify": bool(suite.certify and seed == spec.seeds[0])}
+            for spec in suite.cases for seed in spec.seeds]
 
 
 def _key(job: dict, fingerprint: str) -> str:
     desc = {"format": CACHE_FORMAT, "code": fingerprint, "spec": job["spec"].to_dict(), "seed": job["seed"],
-            "tolerance": job["tolerance"], "zero_tolerance": job["zero_tolerance"], "dps": job["dps"]}
+            "tolerance": job["tolerance"], "zero_tolerance": job["zero_tolerance"], "dps": job["dps"],
+            "certify": job["certify"]}
     return hashlib.sha256(json.dumps(desc, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -161,17 +165,30 @@ def run_suite(suite: Suite, out_dir, *, jobs: int = 1, progress: bool = True) ->
                 records[i] = _execute(work[i], cache_dir, keys[i])
                 bar.update(1)
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-                futures = {pool.submit(_execute, work[i], cache_dir, keys[i]): i for i in todo}
-                try:
-                    for fut in as_completed(futures):
-                        i = futures[fut]
-                        records[i] = fut.result()
-                        bar.set_postfix_str(records[i]["name"])
-                        bar.update(1)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+            # Fresh (spawned) workers with one BLAS thread each: N processes x
+            # several BLAS threads would oversubscribe the cores.  The variables
+            # stay set while the pool starts its workers, then are restored.
+            saved = {v: os.environ.get(v) for v in _THREAD_VARS}
+            for v in _THREAD_VARS:
+                os.environ.setdefault(v, "1")
+            try:
+                with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=get_context("spawn")) as pool:
+                    futures = {pool.submit(_execute, work[i], cache_dir, keys[i]): i for i in todo}
+                    try:
+                        for fut in as_completed(futures):
+                            i = futures[fut]
+                            records[i] = fut.result()
+                            bar.set_postfix_str(records[i]["name"])
+                            bar.update(1)
+                    except BaseException:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        raise
+            finally:
+                for v, value in saved.items():
+                    if value is None:
+                        os.environ.pop(v, None)
+                    else:
+                        os.environ[v] = value
     finally:
         bar.close()
     return ValidationRun(suite=suite, out_dir=out_dir, records=tuple(records), cached=cached,

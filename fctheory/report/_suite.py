@@ -9,6 +9,7 @@ one ``[[case]]`` table per case::
     tolerance = 1e-8        # relative error allowed for every checked quantity
     zero_tolerance = 1e-8   # absolute error allowed where the prediction is 0
     dps = 30                # precision of the predictions (decimal digits)
+    certify = false         # theorem-G certificates (cvxpy) of the first seed of each network-h case
 
     [[case]]
     name = "type1-n3-s2-L3"
@@ -21,7 +22,8 @@ one ``[[case]]`` table per case::
     mu = "uniform"          # uniform | zipf | zipf:EXP | [explicit values]
     seeds = [0, 1]          # one training run per seed (default [0])
     init_scale = 0.1        # optional
-    code = "hamming-3-4"    # kind = "code" only: a named latent code
+    code = "ternary-hamming"  # kind = "code" only: a named code (fctheory.latent.named_code)
+    network = "h"           # kind = "code" only: "h" (H_Z) or "h*" (H*_Z)
 
 Kinds: ``type1`` (theorem 1, network h, uniform μ, full set), ``type2``
 (theorem 3, network h*), ``type3`` (theorem 2, network h, full set),
@@ -57,7 +59,7 @@ KINDS = {
 }
 _CASE_KEYS = {"name", "kind", "n_c", "s_c", "L", "d", "lam", "lam_over_threshold", "mu", "seeds", "init_scale",
               "code", "network", "note"}
-_SUITE_KEYS = {"name", "description", "tolerance", "zero_tolerance", "dps"}
+_SUITE_KEYS = {"name", "description", "tolerance", "zero_tolerance", "dps", "certify"}
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,12 @@ class Suite:
     zero_tolerance: float
     dps: int
     cases: tuple = field(default_factory=tuple)
+    certify: bool = False
 
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description, "path": self.path,
                 "tolerance": self.tolerance, "zero_tolerance": self.zero_tolerance, "dps": self.dps,
-                "cases": [c.to_dict() for c in self.cases]}
+                "certify": self.certify, "cases": [c.to_dict() for c in self.cases]}
 
 
 def suite_dirs() -> list[Path]:
@@ -167,6 +170,8 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
     if kind not in KINDS:
         raise InvalidInput(f"{where}.kind", f"one of {sorted(KINDS)}", kind)
     theorem, network = KINDS[kind]
+    if kind == "code" and raw.get("network") in ("h", "h*"):
+        network = raw["network"]
     if raw.get("network", network) != network:
         raise InvalidInput(f"{where}.network", f"{network!r} for kind {kind!r}", raw.get("network"))
     ints = {k: _need(raw, k, where, int, "an integer") for k in ("n_c", "s_c", "L", "d")}
@@ -236,7 +241,11 @@ def load_suite(name_or_path: str = "default") -> Suite:
     dps = meta.get("dps", 30)
     if isinstance(dps, bool) or not isinstance(dps, int) or not 15 <= dps <= 1000:
         raise InvalidInput("suite.dps", "an integer in [15, 1000]", dps)
+    certify = meta.get("certify", False)
+    if not isinstance(certify, bool):
+        raise InvalidInput("suite.certify", "true or false", certify)
     return Suite(
+        certify=certify,
         name=str(meta.get("name", path.stem)), description=str(meta.get("description", "")), path=str(path),
         tolerance=_positive_float(meta, "tolerance", "suite", 1e-8),
         zero_tolerance=_positive_float(meta, "zero_tolerance", "suite", 1e-8), dps=dps, cases=cases,

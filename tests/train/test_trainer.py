@@ -75,3 +75,24 @@ def test_bad_arguments(direct_engine):
         train_network(Setting(3, 2, 2, 0.01, K=4, d=4))  # K < n_c**L needs a latent array
     with pytest.raises(InvalidInput):
         MinimizeOptions(gtol=0.0)
+
+
+@pytest.mark.parametrize("hessian", ["auto", "exact", "fd"])
+def test_real_engine_all_hessian_modes(hessian):
+    # the exact-risk engine (fctheory.risk) as the objective; reference: the same closed form as above
+    s = Setting(3, 2, 2, 0.02, d=7)
+    res = train_network(s, seed=1, hessian=hessian)
+    assert res.converged, res.reason
+    eta = 1.5 / math.sqrt(6 * 9 * 2)
+    tau = math.log(2 * (2 * eta - 0.02) / 0.02) / eta
+    np.testing.assert_allclose(np.linalg.norm(res.W, axis=0), math.sqrt(tau / 6), rtol=1e-9)
+    if hessian == "fd":
+        assert res.hvp_method == trainer_module.HVP_FD
+    if hessian == "exact":
+        assert res.hvp_method == trainer_module.HVP_EXACT
+
+
+def test_exact_hessian_refused_for_hstar():
+    with pytest.raises(InvalidInput) as err:
+        train_network(Setting(3, 2, 2, 0.02, d=4), network="h*", hessian="exact")
+    assert err.value.field == "hessian"
