@@ -79,19 +79,27 @@ def quadruple_count(z: np.ndarray) -> int:
     return int(np.sum(total.astype(float) ** 2))
 
 
+_CPU = {"total": 0.0}
+
+
 def timed(fn, *args, **kwargs):
+    """Wall-clock seconds of one call (the CPU seconds are added to ``_CPU['total']``)."""
+    c0 = time.process_time()
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
+    _CPU["total"] += time.process_time() - c0
     return out, time.perf_counter() - t0
 
 
 def run_case(name: str, z: np.ndarray, n_c: int, target: float, small_K: int, quad_K: int, seed: int = 0) -> None:
     K, L = z.shape
+    _CPU["total"] = 0.0
     counts, t_counts = timed(distance_counts, z, n_c)
     a, t_a = timed(check_assumption_a, z, n_c, counts=counts)
     b, t_b = timed(check_lemma_b, z, n_c, counts=counts)
     c, t_c = timed(check_assumption_b, z, n_c)
     total = t_counts + t_a + t_b + t_c
+    cpu = _CPU["total"]
     # naive baselines on random subsets of the same set, extrapolated
     rng = np.random.default_rng(seed)
     sub = z[rng.choice(K, size=min(small_K, K), replace=False)]
@@ -108,7 +116,8 @@ def run_case(name: str, z: np.ndarray, n_c: int, target: float, small_K: int, qu
     print(f"  assumption B                      {t_c:8.3f} s   holds={c.holds} dim={c.nullspace_dim} "
           f"pairs scanned={c.pairs_examined} of {K * K} (early stop: {c.early_stop})")
     verdict = "MET" if total < target else "MISSED"
-    print(f"  total A + lemma B + B             {total:8.3f} s   target < {target:g} s: {verdict}")
+    print(f"  total A + lemma B + B             {total:8.3f} s   target < {target:g} s: {verdict}"
+          f"   (CPU {cpu:.3f} s; load average {os.getloadavg()[0]:.1f})")
     print(f"  naive pairs loop (A + lemma B)    {naive_pairs:8.3g} s   (measured {t_naive_small:.3f} s at K={sub.shape[0]},"
           f" x K^2)   speed-up {naive_pairs / (t_counts + t_a + t_b):.0f}x")
     print(f"  naive quadruples loop (B)         {naive_quads:8.3g} s   (measured {t_quad_small:.3f} s for {n_quad_small}"
