@@ -108,8 +108,8 @@ def _table(res) -> str:
         lines.append(f"                          theta_r: {thetas}")
     if not b.holds:
         lines.append(f"                          {b.reason}")
-        lines.append(f"                          deviations (i) {b.deviation_i:.4g}  (ii) {b.deviation_ii:.4g}  "
-                     f"(iii) {b.deviation_iii:.4g}")
+        lines.append(f"                          deviations (i) {b.deviation_i:.4g} (random-subset level {b.noise_i:.4g})  "
+                     f"(ii) {b.deviation_ii:.4g} (level {b.noise_ii:.4g})  (iii) {b.deviation_iii:.4g}")
     lines.append(f"  assumption B (eq. 44)   {_yes(c.holds)}   solution space dimension {c.nullspace_dim} "
                  f"(holds iff 2); rank {c.rank}; {c.n_keys} distinct keys; {c.pairs_examined} pairs scanned"
                  f"{' (stopped at full rank)' if c.early_stop else ''}")

@@ -17,6 +17,7 @@ Symmetry checks (exact)
 -----------------------
 check_assumption_a      eq. (35), with a deviation calibrated against random subsets
 check_lemma_b           lemma B (i)-(iii), with theta_r and A_r
+lemma_b_noise_levels    deviations (i), (ii) of a random subset of the same size
 check_assumption_b      eq. (44) as an exact linear system; witness when it fails
 check_latent_set        all three (LatentCheck)
 distance_counts         the exact count tensor |{j : d(z_j,z_k)=r, z_{j,l}=a}|
@@ -32,7 +33,7 @@ from ._assumption_b import AssumptionB, check_assumption_b
 from ._check import LatentCheck, check_latent_set, sphere_sizes
 from ._codes import CODE_NAMES, LinearCode, linear_code, named_code
 from ._counts import DistanceCounts, distance_counts
-from ._lemma_b import LemmaB, check_lemma_b
+from ._lemma_b import LemmaB, check_lemma_b, lemma_b_noise_levels
 from ._sets import load_latent_file, random_latent_set
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "check_assumption_a",
     "LemmaB",
     "check_lemma_b",
+    "lemma_b_noise_levels",
     "AssumptionB",
     "check_assumption_b",
     "LatentCheck",

@@ -35,6 +35,20 @@ position-concept counts;
 (iii) the residual of the least-squares fit of :math:`\\bar Z_r(k)` by
 :math:`(1-\\theta_r) Z_k - A_r` (shared slope, free intercepts) relative to
 :math:`\\|\\bar Z\\|_F`, over all ``r`` and classes with non-empty spheres.
+
+Noise levels (what a uniformly random ``K``-subset of :math:`[n_c]^L`,
+:math:`N = n_c^L`, gives, from exact hypergeometric moments):
+(i) given :math:`z_k`, :math:`|S_r(k)|` counts the other ``K - 1`` sampled
+words among the :math:`M_r = \\binom{L}{r}(n_c-1)^r` at distance ``r``, with
+mean :math:`\\mu_r = (K-1)M_r/(N-1)` and variance :math:`v_r`;
+``noise_i`` :math:`= \\sqrt{\\sum_r v_r / \\sum_r \\mu_r^2}`, the RMS spread of
+one class's sphere sizes (the spread around the mean over classes differs
+by the covariances between classes, small when :math:`K \\ll N`);
+(ii) a cell count is hypergeometric with mean :math:`K/n_c` and variance
+:math:`K \\frac{1}{n_c}(1 - \\frac{1}{n_c})\\frac{N-K}{N-1}`; ``noise_ii`` is its
+RMS relative error, exactly :math:`\\sqrt{E[\\text{deviation\\_ii}^2]}`.
+Both are 0 for the full set.  Property (iii) has no closed-form noise
+level; compare ``deviation_iii`` across sets.
 """
 
 from __future__ import annotations
@@ -42,12 +56,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from math import comb
 
 import numpy as np
 
 from ._counts import DistanceCounts, distance_counts, validated
 
-__all__ = ["LemmaB", "check_lemma_b"]
+__all__ = ["LemmaB", "check_lemma_b", "lemma_b_noise_levels"]
 
 
 def _text(value: Fraction) -> str:
@@ -78,6 +93,9 @@ class LemmaB:
         :math:`A_r` (``n_c x L``) for ``r = 1..L``, same convention.
     deviation_i, deviation_ii, deviation_iii : float
         Relative Frobenius deviations (module docstring).
+    noise_i, noise_ii : float
+        The values of ``deviation_i`` / ``deviation_ii`` expected for a
+        uniformly random subset of the same size (module docstring).
     reason : str
         Why the lemma fails (empty when it holds).
     """
@@ -97,6 +115,8 @@ class LemmaB:
     deviation_i: float
     deviation_ii: float
     deviation_iii: float
+    noise_i: float
+    noise_ii: float
     reason: str
 
     def to_dict(self) -> dict:
@@ -116,6 +136,8 @@ class LemmaB:
             "deviation_i": self.deviation_i,
             "deviation_ii": self.deviation_ii,
             "deviation_iii": self.deviation_iii,
+            "noise_i": self.noise_i,
+            "noise_ii": self.noise_ii,
             "reason": self.reason,
         }
 
@@ -187,6 +209,21 @@ def _deviation_iii(dc: DistanceCounts, same: np.ndarray) -> float:
     return math.sqrt(num / den) if den > 0 else 0.0
 
 
+def lemma_b_noise_levels(n_c: int, L: int, K: int) -> tuple[float, float]:
+    """``(noise_i, noise_ii)`` of a uniformly random ``K``-subset (module docstring)."""
+    N = n_c**L
+    if K >= N:
+        return 0.0, 0.0
+    num = Fraction(0)
+    den = Fraction(0)
+    for r in range(1, L + 1):
+        share = Fraction(comb(L, r) * (n_c - 1) ** r, N - 1)
+        num += (K - 1) * share * (1 - share) * Fraction(N - K, N - 2)
+        den += ((K - 1) * share) ** 2
+    var_cell = K * Fraction(1, n_c) * (1 - Fraction(1, n_c)) * Fraction(N - K, N - 1)
+    return math.sqrt(num / den), math.sqrt(var_cell) / (K / n_c)
+
+
 def check_lemma_b(latent, n_c: int, *, counts: DistanceCounts | None = None, progress: bool = False) -> LemmaB:
     """Decide lemma B (i)-(iii) exactly, with :math:`\\theta_r, A_r` and deviations.
 
@@ -244,10 +281,11 @@ def check_lemma_b(latent, n_c: int, *, counts: DistanceCounts | None = None, pro
         As[r - 1] = A
     dev_iii = 0.0 if prop_iii else _deviation_iii(dc, same)
     holds = prop_i and prop_ii and prop_iii
+    noise_i, noise_ii = lemma_b_noise_levels(n_c, L, K)
     return LemmaB(
         holds, prop_i, prop_ii, prop_iii, n_c, L, K,
         tuple(int(v) for v in s[0]) if prop_i else None,
         means, empty, tuple(thetas), tuple(As),
-        0.0 if prop_i else dev_i, 0.0 if prop_ii else dev_ii, dev_iii,
+        0.0 if prop_i else dev_i, 0.0 if prop_ii else dev_ii, dev_iii, noise_i, noise_ii,
         "; ".join(reasons),
     )

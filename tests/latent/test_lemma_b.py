@@ -95,3 +95,22 @@ def test_to_dict_is_json_ready():
     d = check_lemma_b(named_code("ternary-hamming").codewords(), 3).to_dict()
     json.dumps(d)
     assert d["theta"][2] == "9/8" and d["theta"][0] is None
+
+
+@pytest.mark.parametrize("n_c, L, K", [(3, 6, 200), (2, 9, 150), (4, 4, 120)])
+def test_lemma_b_deviations_of_random_subsets_match_the_noise_levels(n_c, L, K):
+    from fctheory.latent import lemma_b_noise_levels
+
+    dev_i, dev_ii = [], []
+    for seed in range(5):
+        res = check_lemma_b(random_latent_set(n_c, L, K, seed=seed), n_c)
+        dev_i.append(res.deviation_i / res.noise_i)
+        dev_ii.append(res.deviation_ii / res.noise_ii)
+    assert (res.noise_i, res.noise_ii) == lemma_b_noise_levels(n_c, L, K)
+    assert 0.8 < float(np.mean(dev_i)) < 1.2
+    assert 0.8 < float(np.mean(dev_ii)) < 1.25
+
+
+def test_lemma_b_noise_vanishes_for_the_full_set():
+    res = check_lemma_b(full_latent_set(3, 3), 3)
+    assert res.noise_i == 0.0 and res.noise_ii == 0.0
