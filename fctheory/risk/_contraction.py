@@ -248,28 +248,27 @@ def _chunk(E, dE, dA_direct, Zc, kidx, mu, s_c, b1: slice):
     q = qR[None, :, None] * mupos[L - 1][None, None, :]  # (1, R, r): q(x) = prod_l mu_{b_l}
     badL = bad[L - 1] if any_bad else None
     if Zc.shape[0] * 2 >= N * n_c:
-        total, Gt = _last_dense(ctx, trie, TL, Epos[L - 1], q, badL, scale[L - 1], dE, b1, grad)
+        total, dT = _last_dense(ctx, trie, TL, Epos[L - 1], q, badL, dE, b1, grad)
     else:
-        total, Gt = _last_sparse(ctx, trie, TL, Epos[L - 1], q, badL, scale[L - 1], dE, b1, grad)
+        total, dT = _last_sparse(ctx, trie, TL, Epos[L - 1], q, badL, dE, b1, grad)
 
     if not grad or L == 1:
         return total, ctx.fallback
-    # ---- reverse pass through positions L-1 .. 1; Gt = dLoss/dT_l divided by the row scale
+    # ---- reverse pass through positions L-1 .. 1.  H = T (.) dLoss/dT holds, for
+    # every trie row, the sum over its sentences of q p_j (off-class): a sum of
+    # non-negative terms that only needs to be summed over children (no division
+    # by row scales, no overflow).  Its marginal at a position is dLoss/dA there.
+    H = T[L - 1] * dT
     for l in range(L - 1, 0, -1):
         par, conc = trie.par[l], trie.conc[l]
         r = ctx.sizes[l - 1]
-        Gt4 = Gt.reshape(len(par), -1, r, K)
-        P = T[l - 1][par]
-        per_node = np.einsum("nibk,nik->nbk", Gt4, P)
+        H4 = H.reshape(len(par), -1, r, K)
+        per_node = H4.sum(axis=1)  # (N_l, r, K): by the word rank at position l-1
         for a in np.unique(conc):
-            contrib = per_node[conc == a].sum(axis=0)
-            if l == 1:
-                dE[0][a, b1] += contrib
-            else:
-                dE[l - 1][a] += contrib
+            words = a * s_c + ctx.offsets[l - 1] + np.arange(r)
+            dA_direct[l - 1][words] += per_node[conc == a].sum(axis=0)
         if l >= 2:
-            child = np.einsum("nibk,nbk->nik", Gt4, Epos[l - 1][conc])
-            Gt = np.add.reduceat(child, trie.child_starts[l], axis=0) / scale[l - 1][..., None]
+            H = np.add.reduceat(H4.sum(axis=2), trie.child_starts[l], axis=0)
     return total, ctx.fallback
 
 
@@ -323,7 +322,7 @@ def _ratio_terms(O, term, q, bad_rows):
     return fb, value, beta
 
 
-def _last_sparse(ctx, trie, TL, EL, q, badL, scaleL, dE, b1, grad):
+def _last_sparse(ctx, trie, TL, EL, q, badL, dE, b1, grad):
     """Last position, one concept at a time (latent sets far from full)."""
     L = len(ctx.sizes)
     N, R, K = TL.shape
@@ -358,11 +357,10 @@ def _last_sparse(ctx, trie, TL, EL, q, badL, scaleL, dE, b1, grad):
         if inplace:
             X[rows, :, kc] = saved
         ctx.record_fallback(fb, sel)
-    Gt = dT / scaleL[..., None] if dT is not None else None
-    return total, Gt
+    return total, dT
 
 
-def _last_dense(ctx, trie, TL, EL, q, badL, scaleL, dE, b1, grad):
+def _last_dense(ctx, trie, TL, EL, q, badL, dE, b1, grad):
     """Last position for (nearly) full latent sets: one product with all words.
 
     Every own-class column :math:`k(p, a)` of the children of a node ``p`` is
@@ -408,7 +406,7 @@ def _last_dense(ctx, trie, TL, EL, q, badL, scaleL, dE, b1, grad):
                     dEL[a][:, kk[ps[a2], a2]] += V.T
         if L >= 2:
             dE[L - 1] += dEL
-            betas = beta / scaleL[:, :, None, None]
+            betas = beta
             Gt = (betas.reshape(-1, n_c * r) @ ELw).reshape(N, R, K)
             for a in range(n_c):
                 if ps[a].size:

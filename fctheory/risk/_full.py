@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["full_data_term", "split_point"]
+__all__ = ["full_data_term", "split_point", "add_marginals"]
 
 #: Target entries of the (block-chunked) output arrays of size n_w**L.
 CHUNK_ELEMENTS = 2**22
@@ -64,16 +64,25 @@ def _table(E, positions, rescale_below, bad_rowmax):
     return T, bad, levels
 
 
-def _table_reverse(E, positions, levels, G, dE):
-    """Pull ``G`` (gradient w.r.t. the scaled table) back to ``dE``."""
-    n_c, s, K = E.shape[1], E.shape[2], E.shape[3]
-    for l, (Tprev, scale) in zip(reversed(positions), reversed(levels)):
-        N, R = Tprev.shape[0], Tprev.shape[1]
-        Gt = (G / scale[..., None]).reshape(N, n_c, R, s, K)
-        dE[l] += np.einsum("narbk,nrk->abk", Gt, Tprev)
-        if N == 1 and R == 1:
-            break
-        G = np.einsum("narbk,abk->nrk", Gt, E[l])
+def add_marginals(dA, H, positions, n_c, s_c):
+    """Add to ``dA[l]`` (``l`` in ``positions``) the marginals of ``H``.
+
+    ``H`` (shape ``(n_c**p, s_c**p, K)``, rows ``(concept tuple, rank tuple)``
+    of a product table over ``positions``) holds
+    :math:`H[\text{row}, j] = T[\text{row}, j]\,\partial F/\partial T[\text{row}, j]
+    = \sum_{x \ni \text{row}} q(x) p_j(x)`-type sums: every entry is a sum of
+    non-negative probabilities, so unlike a reverse pass through the scaled
+    table (which divides by the row scales) it cannot overflow.  The gradient
+    in :math:`A_l[w, j]` is the sum of ``H`` over the rows whose word at
+    position ``l`` is ``w``.
+    """
+    p = len(positions)
+    K = H.shape[-1]
+    Hr = H.reshape((n_c,) * p + (s_c,) * p + (K,))
+    for i, l in enumerate(positions):
+        axes = tuple(a for a in range(2 * p) if a not in (i, p + i))
+        marg = Hr.sum(axis=axes) if axes else Hr
+        dA[l] += marg.reshape(n_c * s_c, K)
 
 
 def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_rowmax):
@@ -89,8 +98,8 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_r
     M, N = n_c**m, n_c**h
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
-    P, badP, levP = _table(E, list(range(h)), rescale_below, bad_rowmax)  # (N, R, K)
-    S, badS, levS = _table(E, list(range(h, L)), rescale_below, bad_rowmax)  # (M, Sw, K)
+    P, badP, _ = _table(E, list(range(h)), rescale_below, bad_rowmax)  # (N, R, K)
+    S, badS, _ = _table(E, list(range(h, L)), rescale_below, bad_rowmax)  # (M, Sw, K)
     R, Sw = P.shape[1], S.shape[1]
     S2 = S.reshape(M * Sw, K)
     # S restricted to the columns D_alpha, per prefix block: Ssub[a, beta, i, j'] = S[beta, i, a*M + j']
@@ -101,7 +110,6 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_r
     qS = _probabilities(mu, m)
     q = qP[None, None, :, None] * qS[None, None, None, :]  # (1, 1, R, Sw)
 
-    dE = np.zeros_like(E) if grad else None
     dA_direct = np.zeros((L, n_w, K)) if grad else None
     dP = np.empty_like(P) if grad else None
     dS = np.zeros((M, Sw, K)) if grad else None
@@ -147,10 +155,9 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_r
         _own_class(dA_direct, -beta * O, ab, n_c, s_c, h, m, M)
     if not grad:
         return total, None, fallback
-    _table_reverse(E, list(range(h)), levP, dP, dE)
-    _table_reverse(E, list(range(h, L)), levS, dS, dE)
-    dA = (E * dE).reshape(L, n_w, K) + dA_direct
-    return total, dA, fallback
+    add_marginals(dA_direct, P * dP, list(range(h)), n_c, s_c)
+    add_marginals(dA_direct, S * dS, list(range(h, L)), n_c, s_c)
+    return total, dA_direct, fallback
 
 
 def _probabilities(mu, p):

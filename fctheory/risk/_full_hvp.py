@@ -10,7 +10,10 @@ through the tables to :math:`E` and :math:`\\nabla_A F = E \\odot \\partial_E F`
 The product :math:`\\nabla^2 F[\\delta A]` is the forward-mode derivative of
 that computation along :math:`\\delta A` (tangents :math:`E' = E \\odot \\delta A`,
 :math:`P'`, :math:`S'`, :math:`Z' = P' S^T + P S'^T`, :math:`B' = -q Z'/Z^2`):
-nine products of the size of :math:`P S^T` in BLAS.  Sentences whose scaled
+nine products of the size of :math:`P S^T` in BLAS.  The gradient in
+:math:`A_l` is the marginal at position ``l`` of :math:`H = P \\odot \\partial_P F`
+(and of :math:`S \\odot \\partial_S F`), so the product is the marginal of
+:math:`P' \\odot \\partial_P F + P \\odot (\\partial_P F)'`.  Sentences whose scaled
 partition sum underflows are handled exactly by :func:`._sentences.hvp_terms`.
 """
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._full import _probabilities, split_point
+from ._full import _probabilities, add_marginals, split_point
 from ._sentences import hvp_terms
 
 __all__ = ["full_log_partition_hvp"]
@@ -46,20 +49,6 @@ def _tables(E, Ed, positions, rescale_below, bad_rowmax):
         levels.append((T, Td, scale))
         T, Td, bad = X, Xd, b
     return T, Td, bad, levels
-
-
-def _reverse(E, Ed, positions, levels, G, Gd, dE, dEd):
-    n_c, s, K = E.shape[1], E.shape[2], E.shape[3]
-    for l, (Tp, Tpd, scale) in zip(reversed(positions), reversed(levels)):
-        N, R = Tp.shape[0], Tp.shape[1]
-        Gt = (G / scale[..., None]).reshape(N, n_c, R, s, K)
-        Gtd = (Gd / scale[..., None]).reshape(N, n_c, R, s, K)
-        dE[l] += np.einsum("narbk,nrk->abk", Gt, Tp)
-        dEd[l] += np.einsum("narbk,nrk->abk", Gtd, Tp) + np.einsum("narbk,nrk->abk", Gt, Tpd)
-        if N == 1 and R == 1:
-            break
-        G, Gd = (np.einsum("narbk,abk->nrk", Gt, E[l]),
-                 np.einsum("narbk,abk->nrk", Gtd, E[l]) + np.einsum("narbk,abk->nrk", Gt, Ed[l]))
 
 
 def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_below, bad_rowmax):
@@ -100,11 +89,10 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_be
         if fb.any():
             rows, cols = np.nonzero(fb)
             fallback.append((rows + r0, cols))
-    dE = np.zeros_like(E)
-    dEd = np.zeros_like(E)
-    _reverse(E, Ed, list(range(h)), levP, dP.reshape(N, R, K), dPd.reshape(N, R, K), dE, dEd)
-    _reverse(E, Ed, list(range(h, L)), levS, dS.reshape(M, Sw, K), dSd.reshape(M, Sw, K), dE, dEd)
-    Gam = (E * (dA_dir.reshape(L, n_c, s_c, K) * dE + dEd)).reshape(L, n_w, K)
+    # d/de of the marginals of H = T * dT (see _full.add_marginals): T' dT + T dT'
+    Gam = np.zeros((L, n_w, K))
+    add_marginals(Gam, (Pd2 * dP + P2 * dPd).reshape(N, R, K), list(range(h)), n_c, s_c)
+    add_marginals(Gam, (Sd2 * dS + S2 * dSd).reshape(M, Sw, K), list(range(h, L)), n_c, s_c)
     if fallback:
         rows = np.concatenate([f[0] for f in fallback])
         cols = np.concatenate([f[1] for f in fallback])

@@ -220,3 +220,23 @@ def test_d_taken_from_W_when_setting_has_none(rng):
         W = rng.standard_normal((d, 4))
         U = rng.standard_normal((4, 2 * d))
         assert exact_risk(s, W, U) == pytest.approx(brute_force_risk(s, W, U), rel=VALUE_RTOL)
+
+
+@pytest.mark.parametrize("K", [None, 20, 6])
+def test_stress_random_extreme_points(K):
+    """Many random points with weights from moderate to huge (row rescaling,
+    fallback, mixed): value matches brute force, gradient and Hessian-vector
+    product stay finite, and no floating-point warning is raised."""
+    from fctheory.risk import exact_risk_hvp
+
+    rng = np.random.default_rng(99)
+    for scale in (3.0, 15.0, 60.0, 300.0):
+        for _ in range(3):
+            setting, latent, W, U = _instance((3, 2, 3, 2, "zipf", K), rng, scale=scale)
+            W *= rng.uniform(0.1, 1.0, size=W.shape)  # uneven magnitudes
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                value, dW, dU = exact_risk_and_grad(setting, W, U, latent=latent)
+                HW, HU = exact_risk_hvp(setting, W, U, dW, dU, latent=latent)
+            assert value == pytest.approx(brute_force_risk(setting, W, U, latent), rel=1e-12)
+            assert all(np.all(np.isfinite(x)) for x in (dW, dU, HW, HU))
