@@ -73,7 +73,7 @@ from ._counts import block_rows, one_hot, validated
 __all__ = ["AssumptionB", "check_assumption_b"]
 
 #: Largest code space for which new keys are found with a bitmap (bytes).
-_BITMAP_LIMIT = 2**26
+_BITMAP_LIMIT = 2**25
 _FLOAT_EXACT = 2**53
 
 

@@ -49,6 +49,8 @@ __all__ = ["DistanceCounts", "distance_counts", "validated", "MAX_ANALYSIS_K", "
 #: Largest K analysed (the work grows like K^2; float32 distance products are
 #: exact for K < 2^24).
 MAX_ANALYSIS_K = 2**17
+#: Largest count tensor (K * L * L * n_c entries, int32) materialised.
+MAX_COUNT_ENTRIES = 2**28
 #: Bits of an exact float64 integer.
 _MANTISSA_BITS = 53
 #: Target size in bytes of one block of the K x K work arrays (assumption B scan).
@@ -91,7 +93,7 @@ class DistanceCounts:
     n_c, L, K : int
     sizes : numpy.ndarray of int64, shape ``(K, L + 1)``
         ``sizes[k, r]`` = :math:`|S_r(k)|` (eq. 36); ``sizes[k, 0] = 1``.
-    T : numpy.ndarray of int64, shape ``(K, L, L, n_c)``
+    T : numpy.ndarray of int32, shape ``(K, L, L, n_c)``
         ``T[k, r - 1, l, a]`` = :math:`|\\{j : d(z_j, z_k) = r, z_{j,l} = a\\}|`
         for ``r = 1..L`` (the left side of eq. 35).
     """
@@ -155,6 +157,8 @@ def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCoun
     Z = validated(latent, n_c)
     n_c = int(n_c)
     K, L = Z.shape
+    if K * L * L * n_c > MAX_COUNT_ENTRIES:
+        raise ProblemTooLarge("the count tensor (K * L * L * n_c entries)", K * L * L * n_c, MAX_COUNT_ENTRIES)
     X = one_hot(Z, n_c, np.float32)
     tile = min(K, _TILE)
     M = np.empty((tile, tile), dtype=np.float32)
@@ -205,7 +209,7 @@ def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCoun
             P[i : i + ni] += w @ Xr[j : j + nj]
             if j != i:
                 P[j : j + nj] += w.T @ Xr[i : i + ni]
-    T = np.zeros((K, L, L, n_c), dtype=np.int64)
+    T = np.zeros((K, L, L, n_c), dtype=np.int32)
     for group, P in zip(groups, packed):
         Pi = P.astype(np.int64)
         for r, off, width in group:
