@@ -217,7 +217,6 @@ def _chunk(E, dE, dA_direct, Zc, kidx, mu, s_c, b1: slice):
 
     # ---- forward: T_l for l = 0..L-1, shape (N_l, R_l, K), R_l = prod(sizes[:l])
     T = [np.ones((1, 1, K))]
-    scale = [np.ones((1, 1))]
     bad = [np.zeros((1, 1), dtype=bool)]
     any_bad = False
     for l in range(1, L):
@@ -232,11 +231,9 @@ def _chunk(E, dE, dA_direct, Zc, kidx, mu, s_c, b1: slice):
         any_bad = any_bad or bool(b.any())
         # rescale (to maximum 1) only the rows that lost RESCALE_BELOW in magnitude
         need = (rowmax < RESCALE_BELOW) & ~b
-        sc = np.where(need, rowmax, 1.0)
         if need.any():
             X[need] /= rowmax[need][:, None]
         T.append(X)
-        scale.append(sc)
         bad.append(b)
 
     # ---- last position: matrix products against E_L

@@ -43,29 +43,30 @@ def split_point(L: int) -> int:
 
 def _table(E, positions, rescale_below, bad_rowmax):
     """Products of ``E`` over ``positions``: shape ``(n_c**p, s_c**p, K)``,
-    row ``(concept tuple, word-rank tuple)``; returns the scaled table, the
-    list of per-level tables, scales and bad-row masks (for the reverse pass)."""
+    row ``(concept tuple, word-rank tuple)`` (first position most significant).
+
+    Rows whose maximum fell below ``rescale_below`` are rescaled to maximum 1
+    (the scale cancels in :math:`O/t` and in the probabilities); rows whose
+    maximum fell below ``bad_rowmax`` are flagged for the exact path.
+    Returns the table and the flag array ``(n_c**p, s_c**p)``."""
     K = E.shape[3]
+    n_c, s = E.shape[1], E.shape[2]
     T = np.ones((1, 1, K))
     bad = np.zeros((1, 1), dtype=bool)
-    levels = []
     for l in positions:
         N, R = T.shape[0], T.shape[1]
-        n_c, s = E.shape[1], E.shape[2]
         X = (T[:, None, :, None, :] * E[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
         rowmax = X.max(axis=2)
         b = (rowmax < bad_rowmax) | np.repeat(np.repeat(bad, n_c, axis=0), s, axis=1)
         need = (rowmax < rescale_below) & ~b
-        scale = np.where(need, rowmax, 1.0)
         if need.any():
             X[need] /= rowmax[need][:, None]
-        levels.append((T, scale))
         T, bad = X, b
-    return T, bad, levels
+    return T, bad
 
 
 def add_marginals(dA, H, positions, n_c, s_c):
-    """Add to ``dA[l]`` (``l`` in ``positions``) the marginals of ``H``.
+    r"""Add to ``dA[l]`` (``l`` in ``positions``) the marginals of ``H``.
 
     ``H`` (shape ``(n_c**p, s_c**p, K)``, rows ``(concept tuple, rank tuple)``
     of a product table over ``positions``) holds
@@ -98,8 +99,8 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_r
     M, N = n_c**m, n_c**h
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
-    P, badP, _ = _table(E, list(range(h)), rescale_below, bad_rowmax)  # (N, R, K)
-    S, badS, _ = _table(E, list(range(h, L)), rescale_below, bad_rowmax)  # (M, Sw, K)
+    P, badP = _table(E, list(range(h)), rescale_below, bad_rowmax)  # (N, R, K)
+    S, badS = _table(E, list(range(h, L)), rescale_below, bad_rowmax)  # (M, Sw, K)
     R, Sw = P.shape[1], S.shape[1]
     S2 = S.reshape(M * Sw, K)
     # S restricted to the columns D_alpha, per prefix block: Ssub[a, beta, i, j'] = S[beta, i, a*M + j']

@@ -31,11 +31,12 @@ CHUNK_ELEMENTS = 2**22
 
 
 def _tables(E, Ed, positions, rescale_below, bad_rowmax):
+    """Prefix/suffix tables as in :func:`._full._table` with their tangents
+    :math:`T' = T_{prev}' \\odot E + T_{prev} \\odot E'` (same row scales)."""
     K = E.shape[3]
     n_c, s = E.shape[1], E.shape[2]
     T, Td = np.ones((1, 1, K)), np.zeros((1, 1, K))
     bad = np.zeros((1, 1), dtype=bool)
-    levels = []
     for l in positions:
         N, R = T.shape[0], T.shape[1]
         X = (T[:, None, :, None, :] * E[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
@@ -46,9 +47,8 @@ def _tables(E, Ed, positions, rescale_below, bad_rowmax):
         scale = np.where((rowmax < rescale_below) & ~b, rowmax, 1.0)
         X /= scale[..., None]
         Xd /= scale[..., None]
-        levels.append((T, Td, scale))
         T, Td, bad = X, Xd, b
-    return T, Td, bad, levels
+    return T, Td, bad
 
 
 def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_below, bad_rowmax):
@@ -60,8 +60,8 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_be
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     Ed = E * dA_dir.reshape(L, n_c, s_c, K)
-    P, Pd, badP, levP = _tables(E, Ed, list(range(h)), rescale_below, bad_rowmax)
-    S, Sd, badS, levS = _tables(E, Ed, list(range(h, L)), rescale_below, bad_rowmax)
+    P, Pd, badP = _tables(E, Ed, list(range(h)), rescale_below, bad_rowmax)
+    S, Sd, badS = _tables(E, Ed, list(range(h, L)), rescale_below, bad_rowmax)
     N, R = P.shape[0], P.shape[1]
     M, Sw = S.shape[0], S.shape[1]
     P2, Pd2 = P.reshape(N * R, K), Pd.reshape(N * R, K)
