@@ -149,7 +149,8 @@ class Certificate:
     solver : str
         The solver whose answer is reported (``"CLARABEL"`` or ``"SCS"``).
     fallback_reason : str
-        Why the default solver's answer was replaced ("" when it was not).
+        Why the first solver's answer was replaced, or why the fallback failed
+        when a non-optimal first answer is kept ("" when neither happened).
     solver_primal_objective, solver_dual_objective : float
         The solver's primal and dual objective of the conic form (cvxpy's
         constant offset added).
@@ -383,7 +384,7 @@ def certify_optimum(
 
         raise VerificationError(f"no solver produced a solution of the convex program: {reason}")
     name, status, Dval, stats = result
-    if name == solver:
+    if name == solver and status in ("optimal", "optimal_inaccurate"):
         reason = ""
     # bounds at the solver's D and at its polished version; keep the best of each
     upper, bound, best_D = objective(table, Dval, lam), dual_lower_bound(table, Dval, lam), Dval
