@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     source.add_argument("--K", dest="K", type=int, default=None, help="a uniformly random subset of K latent variables")
     source.add_argument("--file", dest="file", default=None, help="latent set file (.npy, .npz with 'latent', or text)")
     source.add_argument("--code", dest="code", default=None, help="a named linear code (see above)")
-    check.add_argument("--seed", dest="seed", type=int, default=None, help="seed of the random subset (with --K)")
+    check.add_argument("--seed", dest="seed", type=int, default=None, help="seed of the random subset (with --K; default 0)")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(func=run)
 
@@ -63,8 +63,9 @@ def latent_from_args(args):
     if args.file is not None:
         return load_latent_file(args.file, args.n_c, args.L), f"file {args.file}"
     if args.K is not None:
-        z = random_latent_set(args.n_c, args.L, args.K, seed=args.seed)
-        return z, f"uniformly random subset (K={args.K}, seed={args.seed})"
+        seed = 0 if args.seed is None else args.seed
+        z = random_latent_set(args.n_c, args.L, args.K, seed=seed)
+        return z, f"uniformly random subset (K={args.K}, seed={seed})"
     from ..latent._sets import validate_sizes
 
     validate_sizes(args.n_c, args.L)

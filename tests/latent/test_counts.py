@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fctheory.errors import InvalidLatentSet
 from fctheory.latent import distance_counts, full_latent_set, named_code, random_latent_set
@@ -58,3 +60,13 @@ def test_size_limits_are_errors(monkeypatch):
     monkeypatch.setattr(_counts, "MAX_COUNT_ENTRIES", 200 * 6 * 6 * 3 - 1)
     with pytest.raises(ProblemTooLarge, match="count tensor"):
         check_latent_set(z, 3)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 5), st.integers(0, 2**31 - 1), st.data())
+def test_counts_match_direct_loop_property(n_c, L, seed, data):
+    K = data.draw(st.integers(2, min(30, n_c**L)))
+    z = random_latent_set(n_c, L, K, seed=seed)
+    dc = distance_counts(z, n_c)
+    S, T = naive_counts(z, n_c)
+    assert np.array_equal(dc.sizes, S) and np.array_equal(dc.T, T)
