@@ -104,6 +104,10 @@ class DistanceCounts:
     sizes: np.ndarray
     T: np.ndarray
 
+    def to_dict(self) -> dict:
+        """JSON-ready nested lists (``T`` indexed ``[k][r-1][l][a]``)."""
+        return {"n_c": self.n_c, "L": self.L, "K": self.K, "sizes": self.sizes.tolist(), "T": self.T.tolist()}
+
 
 def _packing_groups(max_sizes: np.ndarray, L: int) -> list[list[tuple[int, int, int]]]:
     """Radii grouped into float64 words: lists of ``(r, offset, width)``.

@@ -70,3 +70,12 @@ def test_counts_match_direct_loop_property(n_c, L, seed, data):
     dc = distance_counts(z, n_c)
     S, T = naive_counts(z, n_c)
     assert np.array_equal(dc.sizes, S) and np.array_equal(dc.T, T)
+
+
+def test_to_dict_round_trips():
+    import json
+
+    z = random_latent_set(3, 3, 10, seed=0)
+    dc = distance_counts(z, 3)
+    d = json.loads(json.dumps(dc.to_dict()))
+    assert np.array_equal(np.array(d["T"]), dc.T) and np.array_equal(np.array(d["sizes"]), dc.sizes)
