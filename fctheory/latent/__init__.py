@@ -18,6 +18,7 @@ Symmetry checks (exact)
 check_assumption_a      eq. (35), with a deviation calibrated against random subsets
 check_lemma_b           lemma B (i)-(iii), with theta_r and A_r
 lemma_b_noise_levels    deviations (i), (ii) of a random subset of the same size
+random_baseline         all deviations simulated on seeded random subsets (RandomBaseline)
 check_assumption_b      eq. (44) as an exact linear system; witness when it fails
 check_latent_set        all three (LatentCheck)
 distance_counts         the exact count tensor |{j : d(z_j,z_k)=r, z_{j,l}=a}|
@@ -30,6 +31,7 @@ sphere_sizes            the profile |S_r| for ``predict_type1/2(sphere_sizes=...
 from ._arrays import as_latent_array, full_latent_set
 from ._assumption_a import AssumptionA, assumption_a_noise_level, check_assumption_a
 from ._assumption_b import AssumptionB, check_assumption_b
+from ._baseline import RandomBaseline, random_baseline
 from ._check import LatentCheck, check_latent_set, sphere_sizes
 from ._codes import CODE_NAMES, LinearCode, linear_code, named_code
 from ._counts import DistanceCounts, distance_counts
@@ -56,6 +58,8 @@ __all__ = [
     "AssumptionB",
     "check_assumption_b",
     "LatentCheck",
+    "RandomBaseline",
+    "random_baseline",
     "check_latent_set",
     "sphere_sizes",
 ]

@@ -29,8 +29,9 @@ def test_random_set_of_full_size_is_the_full_set():
 
 
 def test_random_set_is_uniform_over_positions_and_concepts():
-    # each (l, a) cell of a uniform K-subset has mean K/n_c; 40 sets of K=300
-    # put the grand mean within a few standard errors of 100
+    # each (l, a) cell of a uniform K-subset has mean K/n_c = 50 and standard
+    # deviation about sqrt(150 * 2/9) = 5.8; the mean over 40 sets is within
+    # 3 (about 3.3 standard errors) of 50
     counts = np.zeros((5, 3))
     for seed in range(40):
         z = random_latent_set(3, 5, 150, seed=seed)
