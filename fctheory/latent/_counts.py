@@ -36,7 +36,6 @@ column of ones gives :math:`|S_r(k)|`; the last concept of every position is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb
 
 import numpy as np
 

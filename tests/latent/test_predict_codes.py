@@ -9,7 +9,6 @@ evaluates the built configurations on codes, independently of the formula.
 
 import math
 
-import numpy as np
 import pytest
 
 from fctheory import H, H_star, Setting, exact_risk, predict_type1, predict_type2
