@@ -2,7 +2,7 @@
 
 exact_risk              R(W, U) (network h, eq. 17) or R*(W, U) (h*, eq. 18), exactly
 exact_risk_and_grad     value and exact gradient in W and U
-exact_risk_hvp          exact Hessian-vector product (network h)
+exact_risk_hvp          exact Hessian-vector product (networks h and h*)
 layer_norm              the parameter-free LayerNorm phi of eq. 18
 equiangular_frame       equiangular (optionally mean-zero) frames f_1..f_{n_c}
 type1_configuration     definition 1: w = c f_a, u = c' f_z

@@ -20,7 +20,7 @@ from ..errors import InvalidInput
 from ._contraction import BAD_ROWMAX, FALLBACK_TERM, RESCALE_BELOW, data_term
 from ._full_hvp import full_log_partition_hvp
 from ._inputs import Problem, prepare
-from ._layernorm import layer_norm, layer_norm_vjp
+from ._layernorm import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
 from ._sentences import sentence_batches, hvp_terms
 
 __all__ = ["exact_risk", "exact_risk_and_grad", "exact_risk_hvp"]
@@ -112,7 +112,7 @@ def exact_risk_and_grad(setting, W, U, *, network: str = "h", latent=None):
 
 
 def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, enumerate_sentences: bool = False):
-    """Exact Hessian-vector product of :math:`R` (eq. 5) at ``(W, U)`` along ``(VW, VU)``.
+    """Exact Hessian-vector product of :math:`R` (eq. 5) or :math:`R^*` (eq. 10) at ``(W, U)`` along ``(VW, VU)``.
 
     With :math:`A_l = W^T U_l^T` and :math:`f` the data term,
 
@@ -131,15 +131,16 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
     sentences are enumerated one by one (cost of the direct method,
     :math:`\\approx 2 L K^2 s_c^L` operations).
 
-    Only the network ``"h"`` is supported.
+    For ``"h*"`` the same is done in :math:`Y = \\varphi(W)` (direction
+    :math:`J_\\varphi V_W`), then pulled back:
+    :math:`H_W = J_\\varphi^T H_Y + \\delta(J_\\varphi^T)[V_W]\\, \\nabla_Y f`
+    (no regularization on ``W``, eq. 10).
 
     Returns
     -------
     HW : ndarray ``(d, n_w)``
     HU : ndarray ``(K, L*d)``
     """
-    if network != "h":
-        raise InvalidInput("network", "'h' (the Hessian-vector product is implemented for eq. 17 only)", network)
     p = prepare(setting, W, U, network, latent)
     K, L, d = p.setting.K, p.setting.L, p.d
     VW = np.asarray(VW, dtype=np.float64)
@@ -150,8 +151,13 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
         raise InvalidInput("VU", f"a finite array of the shape of U, {p.U.shape}", f"shape {VU.shape}")
     Ub = p.U.reshape(K, L, d)
     VUb = VU.reshape(K, L, d)
-    A = _score_tables(p.W, Ub)
-    dA_dir = np.stack([VW.T @ Ub[:, l, :].T + p.W.T @ VUb[:, l, :].T for l in range(L)])
+    if p.network == "h*":
+        Y, sigma = layer_norm(p.W)
+        VY = layer_norm_jvp(Y, sigma, VW)  # direction of phi(W)
+    else:
+        Y, VY = p.W, VW
+    A = _score_tables(Y, Ub)
+    dA_dir = np.stack([VY.T @ Ub[:, l, :].T + Y.T @ VUb[:, l, :].T for l in range(L)])
     if p.setting.is_full and L >= 2 and not enumerate_sentences:
         # full set: forward-mode pass over the prefix/suffix split; G from the engine
         _, G = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=True)
@@ -168,8 +174,13 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
             hvp_terms(A, dA_dir, k, X, q, G, Gam)
         G /= K
         Gam /= K
-    HW, HUb = _pull_back(Gam, p.W, Ub)
-    HW = HW + sum(VUb[:, l, :].T @ G[l].T for l in range(L)) + p.lam * VW
-    HUb = HUb + np.stack([G[l].T @ VW.T for l in range(L)], axis=1)
+    HY, HUb = _pull_back(Gam, Y, Ub)
+    HY = HY + sum(VUb[:, l, :].T @ G[l].T for l in range(L))
+    HUb = HUb + np.stack([G[l].T @ VY.T for l in range(L)], axis=1)
     HU = HUb.reshape(K, L * d) + p.lam * VU
+    if p.network == "h*":
+        gY, _ = _pull_back(G, Y, Ub)  # gradient of the data term in phi(W)
+        HW = layer_norm_vjp(Y, sigma, HY) + layer_norm_vjp_derivative(Y, sigma, gY, VW)
+    else:
+        HW = HY + p.lam * VW
     return HW, HU

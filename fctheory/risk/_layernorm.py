@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import InvalidInput
 
-__all__ = ["layer_norm", "layer_norm_vjp"]
+__all__ = ["layer_norm", "layer_norm_vjp", "layer_norm_jvp", "layer_norm_vjp_derivative"]
 
 #: A column whose population standard deviation is at most this multiple of
 #: its largest absolute entry is treated as constant (phi undefined there).
@@ -63,3 +63,30 @@ def layer_norm_vjp(Y: np.ndarray, sigma: np.ndarray, dY: np.ndarray) -> np.ndarr
     g_mean = dY.mean(axis=0, keepdims=True)
     gy_mean = np.mean(dY * Y, axis=0, keepdims=True)
     return (dY - g_mean - Y * gy_mean) / sigma
+
+
+def layer_norm_jvp(Y: np.ndarray, sigma: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Directional derivative :math:`J V` of :func:`layer_norm` along ``V``:
+    :math:`\\sigma^{-1}(c - \\overline{(y \\odot c)}\\, y)` with :math:`c = V - \\bar V 1`."""
+    c = V - V.mean(axis=0, keepdims=True)
+    return (c - Y * np.mean(Y * c, axis=0, keepdims=True)) / sigma
+
+
+def layer_norm_vjp_derivative(Y: np.ndarray, sigma: np.ndarray, g: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Derivative of :math:`v \\mapsto J(v)^T g` along ``V`` (``g`` fixed).
+
+    From :math:`J^T g = \\sigma^{-1}(g - \\bar g - \\overline{(g\\odot y)}\\, y)`,
+    :math:`\\delta\\sigma/\\sigma = \\overline{(y \\odot c)}/\\sigma` and :math:`\\delta y = J V`:
+
+    .. math::
+
+        \\delta(J^T g) = -\\frac{\\delta\\sigma}{\\sigma} J^T g
+        - \\sigma^{-1}\\big(\\overline{(g \\odot y)}\\, \\delta y + \\overline{(g \\odot \\delta y)}\\, y\\big).
+    """
+    c = V - V.mean(axis=0, keepdims=True)
+    dsig = np.mean(Y * c, axis=0, keepdims=True) / sigma  # delta sigma / sigma
+    dY = layer_norm_jvp(Y, sigma, V)
+    JTg = layer_norm_vjp(Y, sigma, g)
+    gy = np.mean(g * Y, axis=0, keepdims=True)
+    gdy = np.mean(g * dY, axis=0, keepdims=True)
+    return -dsig * JTg - (gy * dY + gdy * Y) / sigma
