@@ -71,7 +71,6 @@ class _Trie:
 
     def __init__(self, Z: np.ndarray):
         Kc, L = Z.shape
-        self.L = L
         self.node_of_leaf = [np.zeros(Kc, dtype=np.int64)]
         self.par = [None]
         self.conc = [None]
@@ -86,9 +85,6 @@ class _Trie:
             self.child_starts.append(np.flatnonzero(np.concatenate(([True], par[1:] != par[:-1]))))
         self.leaf_par = self.node_of_leaf[L - 1]
         self.leaf_conc = Z[:, L - 1]
-
-    def n_nodes(self, l: int) -> int:
-        return 1 if l == 0 else len(self.par[l])
 
 
 def _plan(Z: np.ndarray, s_c: int, K: int, max_elements: int):
@@ -164,7 +160,7 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
         total += part
         fallback.extend(fb)
     if fallback:
-        total += _run_fallback(A, fallback, latent, mu, s_c, dA_direct)
+        total += _run_fallback(A, fallback, mu, s_c, dA_direct)
     if not grad:
         return total / K, None
     dA = (E * dE).reshape(L, n_w, K) + dA_direct
@@ -185,14 +181,15 @@ def _data_term_full(A, latent, mu, n_c, s_c, grad):
     if grad and dAc is None:
         dAc = np.zeros_like(A)
     if fallback:
-        total += _run_fallback(Ac, fallback, None, mu, s_c, dAc if grad else None)
+        total += _run_fallback(Ac, fallback, mu, s_c, dAc if grad else None)
     if not grad:
         return total / K, None
     dA = dAc if identity else dAc[:, :, code]
     return total / K, dA / K
 
 
-def _run_fallback(A, fallback, latent, mu, s_c, dA):
+def _run_fallback(A, fallback, mu, s_c, dA):
+    """Exact per-sentence value (and gradient into ``dA``) of the listed ``(classes, words)``."""
     k = np.concatenate([f[0] for f in fallback])
     X = np.concatenate([f[1] for f in fallback])
     q = np.prod(mu[X % s_c], axis=1)
@@ -378,8 +375,7 @@ def _last_dense(ctx, trie, TL, EL, q, badL, dE, b1, grad):
     T2 = TL.reshape(-1, K)
     ELw = EL.reshape(n_c * r, K)
     O = (T2 @ ELw.T).reshape(N, R, n_c, r)
-    Ek = [EL[a][:, kk[:, a]].T for a in range(n_c)]  # Ek[a'] (N, r): E_L[a', b, k(p, a')]... per a
-    # cross[a][a2] = E_L[a, b, k(p, a2)] as (N, r)
+    # cross[a][a2][p, b] = E_L[a, b, k(p, a2)]: word (a, b) against the class of child a2 of p
     cross = [[EL[a][:, kk[:, a2]].T for a2 in range(n_c)] for a in range(n_c)]
     term = np.empty_like(O)
     for a in range(n_c):
@@ -392,7 +388,7 @@ def _last_dense(ctx, trie, TL, EL, q, badL, dE, b1, grad):
         bad_rows = bad_rows | badL[:, :, None, None]
     fb, value, beta = _ratio_terms(O, term, q[:, :, None, :], bad_rows)
     fb &= present[:, None, :, None]
-    Gt = None
+    dT = None
     if grad:
         B2 = beta.reshape(-1, n_c * r)
         dEL = (B2.T @ T2).reshape(n_c, r, K)
@@ -403,15 +399,15 @@ def _last_dense(ctx, trie, TL, EL, q, badL, dE, b1, grad):
                     dEL[a][:, kk[ps[a2], a2]] += V.T
         if L >= 2:
             dE[L - 1] += dEL
-            betas = beta
-            Gt = (betas.reshape(-1, n_c * r) @ ELw).reshape(N, R, K)
+            dT = (beta.reshape(-1, n_c * r) @ ELw).reshape(N, R, K)
             for a in range(n_c):
                 if ps[a].size:
+                    # column k(p, a) is own for child a, off-class for the other children
                     own = np.zeros((ps[a].size, R))
                     for a2 in range(n_c):
                         if a2 != a:
-                            own += np.einsum("prb,pb->pr", betas[ps[a], :, a2, :], cross[a2][a][ps[a]])
-                    Gt[ps[a], :, kk[ps[a], a]] = own
+                            own += np.einsum("prb,pb->pr", beta[ps[a], :, a2, :], cross[a2][a][ps[a]])
+                    dT[ps[a], :, kk[ps[a], a]] = own
         else:
             dE[0][:, b1] += dEL
         for a in range(n_c):
@@ -421,4 +417,4 @@ def _last_dense(ctx, trie, TL, EL, q, badL, dE, b1, grad):
         TL[ps[a], :, kk[ps[a], a]] = S[ps[a], :, a]
         if ps[a].size:
             ctx.record_fallback(fb[ps[a], :, a, :], leaf_of[ps[a], a])
-    return value, Gt
+    return value, dT

@@ -116,7 +116,7 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_r
     dS = np.zeros((M, Sw, K)) if grad else None
     total = 0.0
     fallback = []
-    step = max(1, CHUNK_ELEMENTS // (R * M * Sw + R * K))
+    step = max(1, CHUNK_ELEMENTS // (R * M * (Sw + M) + R * K))  # per block: O, beta (M Sw), X (M M), P (K)
     for a0 in range(0, N, step):
         blk = slice(a0, min(N, a0 + step))
         nb = blk.stop - blk.start
