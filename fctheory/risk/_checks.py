@@ -22,7 +22,7 @@ Tolerances are relative and stated in :data:`RISK_RTOL`, :data:`GRAD_RTOL`,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np

@@ -20,7 +20,6 @@ from fctheory.risk._checks import (
     check_lemma_k,
     check_lemma_r,
     check_threshold,
-    check_type3_risk,
     default_grid,
     hessian_at_zero,
     run_checks,
