@@ -14,7 +14,8 @@ global minimizer.  For every setting below this script
    consistent with the solver's accuracy), and the solver-free test of
    claim H, ``||∇f(D_III)||_op / lam - 1`` (``<= 0`` up to float64
    rounding proves that type III is a global minimizer for ``d >= min(n_w,
-   K L)``; ``> 0`` proves it is not).
+   K L)``; ``> 0`` proves it is not), in float64 and again at 40 digits
+   with :func:`fctheory.certify.claim_h_ratio`.
 
 Run:  ``OMP_NUM_THREADS=1 .venv/bin/python validation/conjecture_sweep.py``
 Writes ``validation/conjecture_sweep.json``, ``validation/conjecture_table.md``
@@ -34,8 +35,8 @@ from pathlib import Path
 import mpmath
 from tqdm import tqdm
 
-from fctheory import Setting, lambda_thresholds
-from fctheory.certify import certify_optimum, compare_type3
+from fctheory import Setting, lambda_thresholds, predict_type3
+from fctheory.certify import certify_optimum, claim_h_ratio, compare_type3
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_JSON = ROOT / "validation" / "conjecture_sweep.json"
@@ -75,6 +76,11 @@ LAMBDA_FRACTIONS = (Fraction(1, 100), Fraction(1, 10), Fraction(1, 2), Fraction(
 #: |claim-H ratio - 1| below this is float64 rounding of a spectral norm of an
 #: O(1) gradient computed from ~1e4 terms.
 CLAIM_H_TOL = 1e-9
+#: Digits of the high-precision claim-H ratio (inputs c, r from predict_type3 at CLAIM_H_DPS + 20).
+CLAIM_H_DPS = 40
+#: |ratio - 1| below this at CLAIM_H_DPS digits counts as ratio = 1.
+with mpmath.workdps(CLAIM_H_DPS):
+    CLAIM_H_MP_TOL = mpmath.mpf(10) ** -(CLAIM_H_DPS - 5)
 
 
 def lam_below_threshold(n_c, s_c, L, mu, frac):
@@ -93,9 +99,11 @@ def run_one(n_c, s_c, L, mu, frac):
     cmp = compare_type3(cert)
     width = cert.gap
     claim_h = cmp.gradient_ratio - 1.0
-    if claim_h > CLAIM_H_TOL or cmp.verdict == "not globally optimal":
+    p3 = predict_type3(s, dps=CLAIM_H_DPS + 20)
+    claim_mp = claim_h_ratio(s, p3.c, p3.r, dps=CLAIM_H_DPS).ratio_minus_one
+    if claim_mp > CLAIM_H_MP_TOL or claim_h > CLAIM_H_TOL or cmp.verdict == "not globally optimal":
         verdict = "type III NOT globally optimal"
-    elif claim_h <= CLAIM_H_TOL and cmp.verdict == "consistent":
+    elif claim_mp <= CLAIM_H_MP_TOL and cmp.verdict == "consistent":
         verdict = "type III globally optimal (claim H)"
     else:
         verdict = cmp.verdict
@@ -106,7 +114,8 @@ def run_one(n_c, s_c, L, mu, frac):
         "width": width, "solver_gap": cert.solver_gap, "status": cert.status, "solver": cert.solver,
         "F_minus_upper": cmp.difference, "F_minus_lower": cmp.excess,
         "excess_over_width": cmp.excess / width if width > 0 else None,
-        "claim_h_ratio_minus_1": claim_h, "d_difference": cmp.d_difference,
+        "claim_h_ratio_minus_1": claim_h, "claim_h_mp_ratio_minus_1": mpmath.nstr(claim_mp, 3),
+        "claim_h_mp_dps": CLAIM_H_DPS, "d_difference": cmp.d_difference,
         "exp_cones": cert.size.exp_cones, "seconds": time.perf_counter() - start,
         "verdict": verdict,
     }
@@ -115,8 +124,8 @@ def run_one(n_c, s_c, L, mu, frac):
 def table(rows) -> str:
     head = (
         "| n_c | s_c | L | K | mu | λ/λ₉ | F(type III) | lower | upper | width | F − upper | (F − lower)/width "
-        "| solver gap | ‖∇f(D_III)‖/λ − 1 | ‖D*−D_III‖/‖D_III‖ | verdict |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| solver gap | ‖∇f(D_III)‖/λ − 1 (float64) | same, 40 digits | ‖D*−D_III‖/‖D_III‖ | verdict |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
@@ -125,7 +134,7 @@ def table(rows) -> str:
             f"| {r['n_c']} | {r['s_c']} | {r['L']} | {r['K']} | {r['mu']} | {r['lam_over_threshold']:g} "
             f"| {r['F_type3']:.12f} | {r['lower']:.12f} | {r['upper']:.12f} | {r['width']:.1e} "
             f"| {r['F_minus_upper']:.1e} | {ratio} | {r['solver_gap']:.1e} | {r['claim_h_ratio_minus_1']:.1e} "
-            f"| {r['d_difference']:.1e} | {r['verdict']} |"
+            f"| {r['claim_h_mp_ratio_minus_1']} | {r['d_difference']:.1e} | {r['verdict']} |"
         )
     return head + "\n".join(lines) + "\n"
 
@@ -138,7 +147,8 @@ def write(rows, complete: bool) -> None:
         f"{'' if complete else ' (interrupted run)'}; type III not globally optimal in {n_bad}; "
         f"largest F − upper {max(r['F_minus_upper'] for r in rows):.1e}; "
         f"‖∇f(D_III)‖/λ − 1 in [{min(r['claim_h_ratio_minus_1'] for r in rows):.1e}, "
-        f"{max(r['claim_h_ratio_minus_1'] for r in rows):.1e}]; largest width {max(r['width'] for r in rows):.1e}; "
+        f"{max(r['claim_h_ratio_minus_1'] for r in rows):.1e}] in float64, largest |·| at {CLAIM_H_DPS} digits "
+        f"{max(abs(float(r['claim_h_mp_ratio_minus_1'])) for r in rows):.1e}; largest width {max(r['width'] for r in rows):.1e}; "
         f"total {sum(r['seconds'] for r in rows):.0f} s.\n\n"
     )
     text = summary + table(rows)

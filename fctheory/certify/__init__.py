@@ -6,6 +6,7 @@ general_lambda_threshold    ||∇f(0)||_op: the λ threshold for any latent set 
 compare_type1, compare_type3, compare_prediction
                             certified optimum vs H(tau), F(c, r), H_Z -> Comparison
 compare_trained             certified optimum vs trained weights (W, U) -> Comparison
+claim_h_ratio               ||∇f(D)||_op / lam of a collapse configuration in mpmath (claim H)
 dual_lower_bound            the solver-free Fenchel-dual lower bound at any D
 """
 
@@ -17,6 +18,7 @@ from ._compare import (
     compare_type1,
     compare_type3,
 )
+from ._claim_h import ClaimH, claim_h_ratio
 from ._configurations import type1_D, type3_D
 from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
 from ._program import Certificate, ProblemSize, certify_optimum, problem_size
@@ -25,12 +27,14 @@ from ._threshold import GeneralThreshold, general_lambda_threshold, gradient_at_
 
 __all__ = [
     "Certificate",
+    "ClaimH",
     "Comparison",
     "DualBound",
     "GeneralThreshold",
     "ProblemSize",
     "SentenceTable",
     "certify_optimum",
+    "claim_h_ratio",
     "compare_prediction",
     "compare_trained",
     "D_of_weights",
