@@ -1,0 +1,54 @@
+"""Property test: random small settings, latent sets, word laws and weights,
+engine against the brute-force enumeration of conftest (value) and a central
+difference (gradient, one random direction)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from fctheory import Setting
+from fctheory.latent import full_latent_set
+from fctheory.risk import exact_risk, exact_risk_and_grad
+
+from .conftest import brute_force_risk
+
+
+@st.composite
+def problems(draw):
+    n_c = draw(st.integers(2, 3))
+    s_c = draw(st.integers(1, 3))
+    L = draw(st.integers(1, 3))
+    d = draw(st.integers(max(1, n_c - 1), 4))
+    full = n_c**L
+    K = draw(st.one_of(st.none(), st.integers(2, full)))
+    mu = draw(st.sampled_from(["uniform", "zipf", "zipf:2"]))
+    network = draw(st.sampled_from(["h", "h*"]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    scale = draw(st.sampled_from([0.1, 1.0, 4.0, 25.0]))
+    if network == "h*" and d < 2:
+        d = 2
+    rng = np.random.default_rng(seed)
+    setting = Setting(n_c, s_c, L, "1/30", K=K, d=d, mu=mu)
+    latent = None
+    if K is not None:
+        latent = full_latent_set(n_c, L)[rng.choice(full, K, replace=False)]
+    W = scale * rng.standard_normal((d, setting.n_w))
+    U = scale * rng.standard_normal((setting.K, L * d))
+    return setting, latent, W, U, network, rng
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_engine_matches_brute_force(problem):
+    setting, latent, W, U, network, rng = problem
+    value, dW, dU = exact_risk_and_grad(setting, W, U, network=network, latent=latent)
+    assert value == pytest.approx(brute_force_risk(setting, W, U, latent, network), rel=1e-12)
+    VW, VU = rng.standard_normal(W.shape), rng.standard_normal(U.shape)
+    h = 1e-6
+    fp = exact_risk(setting, W + h * VW, U + h * VU, network=network, latent=latent)
+    fm = exact_risk(setting, W - h * VW, U - h * VU, network=network, latent=latent)
+    slope = np.sum(dW * VW) + np.sum(dU * VU)
+    # central difference error ~h^2 |f'''| + 1e-16 |f| / h, relative to the value's scale
+    assert (fp - fm) / (2 * h) == pytest.approx(slope, rel=1e-5, abs=1e-6 * max(1.0, abs(value)))
