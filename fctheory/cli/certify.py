@@ -37,6 +37,8 @@ def register(subparsers) -> None:
     p.add_argument("--solver", choices=("CLARABEL", "SCS"), default="CLARABEL", help="conic solver tried first (default CLARABEL; the other is the fallback)")
     p.add_argument("--nuclear-form", choices=("blocks", "joint"), default="blocks", help="SDP form of the nuclear norm (default blocks)")
     p.add_argument("--dps", default=30, type=int, help="digits of the predictions (default 30)")
+    p.add_argument("--train", action="store_true",
+                   help="also train network h (d = min(n_w, K L) + 1, init seed --seed) and compare its minimum")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -85,6 +87,15 @@ def run(args) -> int:
         "sphere_sizes": None if profile is None else profile.to_dict(),
         "certificate": cert.to_dict(include_D=False),
     }
+    trained = None
+    if args.train:
+        from ..certify import compare_trained
+        from ..train import train_network
+
+        d = min(setting.n_w, setting.K * setting.L) + 1  # theorem G: d > min(n_w, K L)
+        result = train_network(setting.replace(d=d), latent=cert.latent if latent is not None else None, seed=args.seed)
+        trained = compare_trained(cert, result.W, result.U)
+        payload["trained"] = dict(trained.to_dict(), d=d, converged=result.converged, reason=result.reason)
     if args.json:
         json.dump(payload, sys.stdout)
         sys.stdout.write("\n")
@@ -102,5 +113,10 @@ def run(args) -> int:
         f"  ||D_opt - D_pred||_F / ||D_pred||_F = {cmp.d_difference:.3g}",
         f"  λ threshold    ||∇f(0)||_op = {thr.value_float:.12g}  (D = 0 optimal iff λ >= it)",
     ]
+    if trained is not None:
+        lines.append(
+            f"  trained (d={payload['trained']['d']}) R = {trained.predicted_value:.12g}, difference {trained.difference:.3g}"
+            f" -> {trained.verdict}; ||D_opt - D_trained||_F / ||D_trained||_F = {trained.d_difference:.3g}"
+        )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

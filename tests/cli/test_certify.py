@@ -66,3 +66,13 @@ def test_linear_code_uses_H_Z(capsys):
 def test_code_that_does_not_match_the_setting_is_refused(capsys):
     code, _, err = _run(capsys, "--n-c", "2", "--s-c", "1", "--L", "4", "--lam", "0.05", "--code", "ternary-hamming")
     assert code == 2 and "--code must be a code over n_c = 2" in err
+
+
+def test_train_flag_puts_the_trained_minimum_in_the_interval(capsys):
+    code, out, _ = _run(capsys, "--n-c", "2", "--s-c", "1", "--L", "3", "--lam", "0.05", "--K", "5", "--seed", "2", "--train", "--json")
+    assert code == 0
+    data = json.loads(out)
+    trained = data["trained"]
+    assert trained["d"] == 3 and trained["converged"]  # d = min(n_w, K L) + 1
+    assert trained["verdict"] == "consistent"
+    assert data["lower_bound"] - 1e-12 <= trained["predicted_value"] <= data["optimal_value"] + data["gap"]
