@@ -9,7 +9,9 @@ Hessian at W = U = 0 changes sign at the eq. 9 threshold.
 With no setting flag, runs the default grid: (n_c, s_c, L) in (2,2,3),
 (3,2,3), (3,3,4), (4,2,3); uniform and Zipf words; d = n_c - 1, n_c, 2 n_c.
 With --n-c/--s-c/--L (defaults 3, 2, 3), runs that setting; --mu and --d
-default to both word laws and the three dimensions.  Exit status 1 when a
+default to both word laws and the three dimensions.  With --K, K latent
+variables are drawn at random (--seed) and only lemma K / R are checked,
+against the class-averaged H_Z of that latent set.  Exit status 1 when a
 check fails.
 """
 
@@ -40,6 +42,9 @@ def register(subparsers) -> None:
     parser.add_argument("--lam", dest="lam", default="1/100", help="regularization λ > 0 (default 1/100); decimal or fraction")
     parser.add_argument("--mu", dest="mu", default=None, help="word law: uniform | zipf | zipf:EXP | v1,v2,... (default: uniform and zipf)")
     parser.add_argument("--d", dest="d", default=None, help="embedding dimension (default: n_c - 1, n_c and 2 n_c)")
+    parser.add_argument("--K", dest="K", default=None,
+                        help="use K latent variables drawn at random (seed --seed) instead of the full set: "
+                             "lemma K / R against the class-averaged H_Z only")
     parser.add_argument("--seed", dest="seed", default=0, type=int, help="seed of the random rotation of the frames (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.set_defaults(func=run)
@@ -47,7 +52,7 @@ def register(subparsers) -> None:
 
 def settings_from_args(args) -> list[Setting]:
     """The settings to check (the default grid, or the flags' settings)."""
-    if all(getattr(args, k) is None for k in ("n_c", "s_c", "L", "mu", "d")):
+    if all(getattr(args, k, None) is None for k in ("n_c", "s_c", "L", "mu", "d", "K")):
         return default_grid(args.lam)
     n_c = args.n_c if args.n_c is not None else 3
     s_c = args.s_c if args.s_c is not None else 2
@@ -55,11 +60,26 @@ def settings_from_args(args) -> list[Setting]:
     base = Setting(n_c, s_c, L, args.lam)  # validates n_c, s_c, L, lam first
     mus = [args.mu] if args.mu is not None else ["uniform", "zipf"]
     ds = [args.d] if args.d is not None else sorted({max(1, base.n_c - 1), base.n_c, 2 * base.n_c})
-    return [Setting(n_c, s_c, L, args.lam, d=d, mu=mu) for mu in mus for d in ds]
+    K = getattr(args, "K", None)
+    return [Setting(n_c, s_c, L, args.lam, d=d, mu=mu, K=K) for mu in mus for d in ds]
+
+
+def latent_for(setting: Setting, seed: int):
+    """``None`` for the full set, else ``K`` distinct latent variables drawn
+    uniformly at random (the paper's protocol) with ``seed``."""
+    if setting.is_full:
+        return None
+    import numpy as np
+
+    from ..latent import full_latent_set
+
+    rng = np.random.default_rng(seed)
+    return full_latent_set(setting.n_c, setting.L)[np.sort(rng.choice(setting.n_latent_full, setting.K, replace=False))]
 
 
 def _label(s: Setting) -> str:
-    return f"({s.n_c},{s.s_c},{s.L}) d={s.d} {s.mu.spec()}"
+    K = "" if s.is_full else f" K={s.K}"
+    return f"({s.n_c},{s.s_c},{s.L}){K} d={s.d} {s.mu.spec()}"
 
 
 def _num(x) -> str:
@@ -91,7 +111,7 @@ def run(args) -> int:
     interrupted = False
     try:
         for s in tqdm(settings, desc="fctheory check", unit="setting", file=sys.stderr, disable=None):
-            results.extend(run_checks(s, rotation=args.seed))
+            results.extend(run_checks(s, rotation=args.seed, latent=latent_for(s, args.seed)))
     except KeyboardInterrupt:
         interrupted = True
     failed = [r for r in results if not r.passed]

@@ -391,8 +391,23 @@ def _require_full(setting: Setting) -> None:
         raise InvalidInput("setting.K", f"the full set K = n_c**L = {setting.n_latent_full} for the brute-force checks", setting.K)
 
 
-def run_checks(setting: Setting, *, rotation=0) -> list[CheckResult]:
-    """Every check that applies to ``setting`` (full set; ``d`` needed)."""
+#: t values of the lemma K / R checks on latent sets other than the full set.
+LATENT_T_VALUES = (0.3, 1.0, 3.0, 10.0, 30.0)
+
+
+def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[CheckResult]:
+    """Every check that applies to ``setting`` (``d`` needed).
+
+    On the full set: lemma K, lemma R (``d >= n_c``), appendix F, theorems
+    1-3 and eq. 9.  With another latent set (``setting.K < n_c**L``,
+    ``latent`` given): lemma K and lemma R against the class-averaged
+    :math:`H_Z` (:func:`check_lemma_k_latent`)."""
+    if isinstance(setting, Setting) and not setting.is_full:
+        _require_d(setting, mean_zero=False)
+        out = check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h", rotation=rotation)
+        if setting.d >= setting.n_c:
+            out += check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h*", rotation=rotation)
+        return out
     _require_full(setting)
     _require_d(setting, mean_zero=False)
     out = check_lemma_k(setting, rotation=rotation)

@@ -46,19 +46,29 @@ def test_table_output(capsys):
 def test_failure_gives_nonzero_exit(capsys, monkeypatch):
     s = Setting(2, 2, 3, "1/100", d=2)
     bad = CheckResult("lemma K: R(type I) = H(t)", s, 1.0, 1.1, 0.1, 1e-12, False, "t = 1")
-    monkeypatch.setattr(check_cli, "run_checks", lambda setting, rotation=0: [bad])
+    monkeypatch.setattr(check_cli, "run_checks", lambda setting, rotation=0, latent=None: [bad])
     code, out, _ = run(SMALL, capsys)
     assert code == 1 and "FAIL" in out
 
 
+def test_random_latent_subset(capsys):
+    code, out, err = run(["check", "--n-c", "3", "--s-c", "2", "--L", "3", "--K", "9", "--d", "3", "--mu", "zipf",
+                          "--seed", "4", "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    names = {r["name"] for r in data["results"]}
+    assert names == {"lemma K (latent set): R(type I) = H_Z(t)", "lemma R (latent set): R*(type II) = H*_Z(t)"}
+    assert all(r["setting"]["K"] == 9 and r["passed"] for r in data["results"])
+
+
 def test_default_grid_without_flags():
-    ns = argparse.Namespace(n_c=None, s_c=None, L=None, mu=None, d=None, lam="1/100")
+    ns = argparse.Namespace(n_c=None, s_c=None, L=None, mu=None, d=None, K=None, lam="1/100")
     grid = check_cli.settings_from_args(ns)
     assert len(grid) == 24
 
 
 def test_partial_flags_fill_in_defaults():
-    ns = argparse.Namespace(n_c="4", s_c=None, L=None, mu=None, d=None, lam="0.02")
+    ns = argparse.Namespace(n_c="4", s_c=None, L=None, mu=None, d=None, K=None, lam="0.02")
     settings = check_cli.settings_from_args(ns)
     assert {(s.n_c, s.s_c, s.L) for s in settings} == {(4, 2, 3)}
     assert sorted({s.d for s in settings}) == [3, 4, 8]
