@@ -10,20 +10,33 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from report_helpers import write_reduced_suite  # noqa: E402
 
 
-def test_validate_reduced_suite_passes_and_resumes(tmp_path, capsys):
+def test_validate_reduced_suite_passes_and_resumes(tmp_path, capsys, monkeypatch):
+    # pin the source-code part of the cache key (other package files may change during the test)
+    import fctheory.report._runner as runner
+
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "pinned-for-tests")
     suite = write_reduced_suite(tmp_path / "reduced.toml")
     out = tmp_path / "rep"
     status = main(["validate", "--suite", str(suite), "--out", str(out), "--no-progress"])
     text = capsys.readouterr().out
     assert status == 0, text
-    assert "5/5 runs passed" in text and "0 from cache" in text
+    assert "6/6 runs passed" in text and "0 from cache" in text
     data = json.loads((out / "results.json").read_text())
-    assert [c["name"] for c in data["cases"]] == ["t1/seed0", "t2/seed0", "t3/seed0", "t3/seed1", "triv/seed0"]
+    assert [c["name"] for c in data["cases"]] == ["t1/seed0", "t2/seed0", "t3/seed0", "t3/seed1", "triv/seed0", "code/seed0"]
     assert all(c["passed"] and c["rel_error"] for c in data["cases"])
-    assert (out / "report.md").exists() and (out / "figures" / "convergence.png").exists()
+    for case in data["cases"]:
+        assert case["training"]["converged"]
+    t3 = next(c for c in data["cases"] if c["name"] == "t3/seed0")
+    assert {"r_1", "r_2", "r_3"} <= {q.split(" ")[0] for q in t3["predicted"]}
+    md = (out / "report.md").read_text()
+    assert "**Overall: PASS**" in md and "Theorem 2" in md and "Lemma B" in md and "Versions" in md
+    assert "conjecture" in md  # d > n_w: type-III agreement is reported as evidence
+    for fig in ("pca-t1.png", "pca-t2.png", "pca-t3.png", "pca-code.png", "type3-rb.png", "convergence.png"):
+        assert (out / "figures" / fig).stat().st_size > 1000
+    assert not (out / "figures" / "pca-triv.png").exists()
     # a second run reuses every finished case
     assert main(["validate", "--suite", str(suite), "--out", str(out), "--no-progress"]) == 0
-    assert "5 from cache" in capsys.readouterr().out
+    assert "6 from cache" in capsys.readouterr().out
 
 
 def test_validate_fails_with_nonzero_status(tmp_path, capsys):
@@ -42,7 +55,7 @@ def test_validate_jobs_two_processes(tmp_path, capsys):
     # two cases only (t1 and triv): spawned workers cost an interpreter start each
     text = suite.read_text()
     start, end = text.index('[[case]]\nname = "t2"'), text.index('[[case]]\nname = "triv"')
-    suite.write_text(text[:start] + text[end:])
+    suite.write_text(text[:start] + text[end:text.index('[[case]]\nname = "code"')])
     status = main(["validate", "--suite", str(suite), "--out", str(tmp_path / "rep"), "--jobs", "2", "--no-progress"])
     out = capsys.readouterr().out
     assert status == 0, out

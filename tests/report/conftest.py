@@ -7,3 +7,15 @@ import sys
 _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def fixed_code_fingerprint(monkeypatch):
+    """Pin the source-code part of the cache key: other files of the package
+    may change while a test runs, which would (correctly) invalidate the cache."""
+    import fctheory.report._runner as runner
+
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "pinned-for-tests")

@@ -45,6 +45,16 @@ s_c = 2
 L = 2
 d = 5
 lam_over_threshold = 2.0
+
+[[case]]
+name = "code"
+kind = "code"
+code = "parity:2:3"
+n_c = 2
+s_c = 2
+L = 3
+d = 5
+lam = "1/50"
 """
 
 

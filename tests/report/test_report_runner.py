@@ -1,6 +1,5 @@
 """Running a suite: content-hash cache, resume after an interruption, report files."""
 
-import json
 
 import pytest
 
@@ -15,28 +14,7 @@ def suite(tmp_path):
     return load_suite(str(write_reduced_suite(tmp_path / "reduced.toml")))
 
 
-def test_validate_writes_report(tmp_path, suite):
-    out = tmp_path / "rep"
-    run = validate(suite, out, progress=False)
-    assert run.passed, [(r["name"], [c for c in r["checks"] if not c["passed"]]) for r in run.records]
-    assert [r["name"] for r in run.records] == ["t1/seed0", "t2/seed0", "t3/seed0", "t3/seed1", "triv/seed0"]
-    data = json.loads((out / "results.json").read_text())
-    assert data["passed"] is True
-    for case in data["cases"]:
-        for key in ("name", "theorem", "predicted", "measured", "rel_error", "passed"):
-            assert key in case
-        assert case["training"]["converged"]
-    t3 = next(c for c in data["cases"] if c["name"] == "t3/seed0")
-    assert {"r_1", "r_2", "r_3"} <= {q.split(" ")[0] for q in t3["predicted"]}
-    md = (out / "report.md").read_text()
-    assert "**Overall: PASS**" in md and "Theorem 2" in md and "Versions" in md
-    assert "conjecture" in md  # d > n_w: type-III agreement is reported as evidence
-    for fig in ("pca-t1.png", "pca-t2.png", "pca-t3.png", "type3-rb.png", "convergence.png"):
-        assert (out / "figures" / fig).stat().st_size > 1000
-    assert not (out / "figures" / "pca-triv.png").exists()
-
-
-def test_cache_and_resume(tmp_path, suite, monkeypatch):
+def test_cache_and_resume(tmp_path, suite, monkeypatch, fixed_code_fingerprint):
     out = tmp_path / "rep"
     calls = []
     real = runner_module.run_job
@@ -57,17 +35,17 @@ def test_cache_and_resume(tmp_path, suite, monkeypatch):
     run = run_suite(suite, out, progress=False)
     assert run.cached == 2 and run.passed
     again = run_suite(suite, out, progress=False)
-    assert again.cached == 5
+    assert again.cached == 6
     assert [r["measured"] for r in again.records] == [r["measured"] for r in run.records]
 
 
-def test_changed_case_reruns_only_itself(tmp_path):
+def test_changed_case_reruns_only_itself(tmp_path, fixed_code_fingerprint):
     path = write_reduced_suite(tmp_path / "reduced.toml")
     out = tmp_path / "rep"
     run_suite(load_suite(str(path)), out, progress=False)
     path.write_text(path.read_text().replace('lam = "1/50"\n\n[[case]]\nname = "t2"', 'lam = "1/40"\n\n[[case]]\nname = "t2"'))
     run = run_suite(load_suite(str(path)), out, progress=False)
-    assert run.cached == 4
+    assert run.cached == 5
 
 
 def test_jobs_argument(tmp_path, suite):
@@ -75,3 +53,53 @@ def test_jobs_argument(tmp_path, suite):
 
     with pytest.raises(InvalidInput):
         run_suite(suite, tmp_path, jobs=0, progress=False)
+
+
+def test_certificate_section(tmp_path):
+    path = tmp_path / "cert.toml"
+    path.write_text("""
+[suite]
+name = "cert"
+certify = true
+
+[[case]]
+name = "t3"
+kind = "type3"
+n_c = 2
+s_c = 2
+L = 2
+d = 5
+lam = "1/20"
+mu = "zipf"
+seeds = [0, 1]
+
+[[case]]
+name = "t2"
+kind = "type2"
+n_c = 2
+s_c = 2
+L = 2
+d = 3
+lam = "1/20"
+""")
+    run = validate(str(path), tmp_path / "rep", progress=False)
+    assert run.passed
+    first, second, hstar = run.records
+    assert first["certificate"]["verdict"] == "consistent"
+    assert first["certificate"]["lower_bound"] <= first["certificate"]["trained_value"] + 1e-9
+    assert second["certificate"] is None  # only the first seed is certified
+    assert hstar["certificate"]["skipped"]  # theorem G covers network h only
+    assert "## Global optimality (theorem G)" in (tmp_path / "rep" / "report.md").read_text()
+
+
+def test_code_change_invalidates_cache(tmp_path, monkeypatch):
+    import fctheory.report._runner as runner
+
+    text = write_reduced_suite(tmp_path / "one.toml").read_text()
+    (tmp_path / "one.toml").write_text(text[: text.index('[[case]]\nname = "t2"')])
+    suite = load_suite(str(tmp_path / "one.toml"))
+
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "version-a")
+    run_suite(suite, tmp_path, progress=False)
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "version-b")
+    assert run_suite(suite, tmp_path, progress=False).cached == 0

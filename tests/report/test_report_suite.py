@@ -26,7 +26,8 @@ def test_reduced_suite_parses(tmp_path):
     path = tmp_path / "r.toml"
     path.write_text(REDUCED_SUITE.format(tolerance="1e-8"))
     suite = load_suite(str(path))
-    assert [c.name for c in suite.cases] == ["t1", "t2", "t3", "triv"]
+    assert [c.name for c in suite.cases] == ["t1", "t2", "t3", "triv", "code"]
+    assert suite.cases[4].code == "parity:2:3" and suite.cases[4].theorem == "lemma B (codes)"
     t3 = suite.cases[2]
     assert t3.seeds == (0, 1) and t3.theorem == "theorem 2" and t3.network == "h"
     assert suite.cases[3].lam is None and suite.cases[3].lam_over_threshold == 2.0
