@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 
-import numpy as np
-
 from ..errors import InvalidInput
 
 HELP = "collapse measurements of any weights (an .npz with W and U)"
@@ -23,41 +21,21 @@ def register(subparsers) -> None:
     p.add_argument("--s-c", type=int, required=True, help="words per concept s_c")
     p.add_argument("--L", type=int, required=True, help="sentence length L")
     p.add_argument("--latent-file", metavar="F", default=None,
-                   help="latent set (K, L) as .npy, .npz (key 'latent') or whitespace/comma text; default: full set")
+                   help="latent set (K, L): .npy, .npz (array latent) or text rows; default: the full set")
     p.add_argument("--network", choices=("h", "h*"), default="h", help="h (default) or h* (LayerNorm'd features)")
     p.add_argument("--tol", type=float, default=None, help="verdict tolerance (default 1e-6)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run)
 
 
-def read_latent_file(path: str) -> np.ndarray:
-    """Read a latent array from ``.npy``, ``.npz`` (key ``latent``) or text."""
-    try:
-        if path.endswith(".npy"):
-            return np.load(path, allow_pickle=False)
-        if path.endswith(".npz"):
-            with np.load(path, allow_pickle=False) as data:
-                if "latent" not in data.files:
-                    raise InvalidInput("--latent-file", "an .npz file with an array 'latent'", f"keys {sorted(data.files)}")
-                return np.array(data["latent"])
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read().replace(",", " ")
-        rows = [line.split() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-        return np.array([[int(v) for v in row] for row in rows])
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, InvalidInput):
-            raise
-        raise InvalidInput("--latent-file", "a readable integer array file (.npy, .npz or text)", path,
-                           detail=type(exc).__name__) from None
-
-
 def run(args) -> int:
+    from ..latent import load_latent_file
     from ..train import DEFAULT_COLLAPSE_TOL, load_weights, measure_collapse
 
     if not os.path.exists(args.weights):
         raise InvalidInput("WEIGHTS", "an existing .npz file", args.weights)
     W, U = load_weights(args.weights)
-    latent = read_latent_file(args.latent_file) if args.latent_file else None
+    latent = load_latent_file(args.latent_file, args.n_c, args.L) if args.latent_file else None
     tol = DEFAULT_COLLAPSE_TOL if args.tol is None else args.tol
     m = measure_collapse(W, U, args.n_c, args.s_c, args.L, latent=latent, network=args.network, tol=tol)
     if args.json:
