@@ -277,7 +277,13 @@ def _random_points(entries: list, domains: dict, points: int, seed: int) -> tupl
 def _random_points_unguarded(entries: list, domains: dict, points: int, seed: int) -> tuple[bool, str, int]:
     rng = random.Random(seed)
     scalars = _free_scalars(entries)
-    ordered = [s for s in domains if s in scalars] + sorted(
+    # symbols a sampled symbol's bounds depend on are sampled too (l <= L needs L)
+    needed = set(scalars)
+    for s in reversed(list(domains)):
+        if s in needed:
+            dom = domains[s]
+            needed |= dom.lo.free_symbols | (dom.hi.free_symbols if dom.hi is not None else set())
+    ordered = [s for s in domains if s in needed] + sorted(
         (s for s in scalars if s not in domains), key=lambda s: s.name
     )
     for k in range(points):

@@ -129,8 +129,9 @@ def derive_type3() -> Derivation:
     -------
     Derivation
         ``result`` is the tuple of the two equations (eq. 7 for a generic
-        word b, eq. 8); ``F`` (the reduced risk) is the last-but-five step's
-        right side and is available as :func:`stated_F`.
+        word b, eq. 8).  The reduced risk F(c, r) is the right side of the
+        step ``reduced-risk`` (:func:`stated_F`); evaluate it with
+        ``lambdify_mp(derive_type3(), "F")``.
     """
     fact_explicit, risk_explicit = _explicit_steps()
     m_b, r_b = sp.symbols("mu_b r_b", positive=True)

@@ -7,7 +7,9 @@ exact sympy arithmetic only:
 
 * products of exponentials are merged (``e^a e^b = e^{a+b}``) and the result
   expanded, so a polynomial identity in exponentials becomes the literal
-  ``0``;
+  ``0``; logarithms of products are split first (``log(AB) = log A + log B``
+  when sympy proves A, B > 0), and rational functions of exponentials are
+  brought to one fraction whose numerator is expanded;
 * a rational combination of logarithms ``sum_i q_i log A_i`` (all ``A_i > 0``)
   is zero iff ``prod_{q_i > 0} A_i^{q_i} = prod_{q_i < 0} A_i^{-q_i}``, which is
   again a polynomial identity in exponentials and decided the same way.
@@ -27,6 +29,9 @@ __all__ = ["decide_zero", "canonical"]
 NONZERO_DIGITS = 60
 #: a value whose 60-digit magnitude exceeds this (absolute) is certainly non-zero
 NONZERO_ABS = sp.Rational(1, 10**40)
+#: the product test for a combination of logs expands prod A_i^{k_i}; above
+#: this total exponent sum_i |k_i| it is skipped (the expansion would be huge)
+MAX_LOG_EXPONENT = 48
 
 
 def canonical(expr: sp.Expr) -> sp.Expr:
@@ -49,6 +54,8 @@ def _log_combination(expr: sp.Expr):
 
 def _products_equal(pairs) -> bool | None:
     den = sp.ilcm(*[q.q for q, _ in pairs]) if pairs else 1
+    if sum(abs(int(q * den)) for q, _ in pairs) > MAX_LOG_EXPONENT:
+        return None
     pos, neg = sp.Integer(1), sp.Integer(1)
     for q, arg in pairs:
         if arg.is_positive is not True:
@@ -83,6 +90,12 @@ def decide_zero(value: sp.Expr) -> bool | None:
         return True
     if e.is_Rational:
         return False
+    # a rational function of exponentials: bring to one fraction, expand the numerator
+    if canonical(sp.numer(sp.together(value))) == 0:
+        return True
+    # split logs of products before expansion multiplies the factors out
+    if value.has(sp.log) and canonical(sp.expand_log(value)) == 0:
+        return True
     e_log = sp.expand(e, log=True, force=True, power_exp=False)
     pairs = _log_combination(e_log)
     if pairs is not None and _products_equal(pairs):
