@@ -46,6 +46,7 @@ import numpy as np
 
 from ..errors import ProblemTooLarge
 from ._full import full_data_term
+from ._split import split_data_term
 from ._sentences import exact_terms
 
 __all__ = ["data_term", "FALLBACK_TERM", "DEFAULT_MAX_ELEMENTS", "HARD_MAX_ELEMENTS"]
@@ -136,7 +137,8 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
     and its gradient with respect to the score tables ``A`` (shape ``(L, n_w, K)``).
 
     The full set (``K = n_c**L``, ``L >= 2``) goes through the prefix/suffix
-    split of :mod:`._full`; other latent sets (or ``force_trie``) through the
+    split of :mod:`._full`, other latent sets with ``L >= 2`` through the
+    blocked split of :mod:`._split`; ``L = 1`` (or ``force_trie``) through the
     trie contraction of this module.
 
     Returns
@@ -147,6 +149,12 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
     L, n_w, K = A.shape
     if L >= 2 and K == n_c**L and not force_trie:
         return _data_term_full(A, latent, mu, n_c, s_c, grad)
+    if L >= 2 and not force_trie:
+        total, dA, fallback = split_data_term(A, latent, mu, n_c, s_c, grad=grad, fallback_term=FALLBACK_TERM,
+                                              rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)
+        if fallback:
+            total += _run_fallback(A, fallback, mu, s_c, dA)
+        return total / K, (dA / K if grad else None)
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)  # entries in [0, 1], max 1 per word
     dE = np.zeros_like(E) if grad else None

@@ -240,3 +240,38 @@ def test_stress_random_extreme_points(K):
                 HW, HU = exact_risk_hvp(setting, W, U, dW, dU, latent=latent)
             assert value == pytest.approx(brute_force_risk(setting, W, U, latent), rel=1e-12)
             assert all(np.all(np.isfinite(x)) for x in (dW, dU, HW, HU))
+
+
+@pytest.mark.parametrize("K", [6, 25])  # one concept at a time / nearly full (dense) at the last position
+@pytest.mark.parametrize("scale", [0.7, 30.0])
+def test_trie_and_split_paths_agree_on_latent_subsets(K, scale, rng):
+    """The two contractions for latent sets other than the full set (the
+    blocked prefix/suffix split used by default, the trie kept as a second
+    implementation) give the same value and gradient, also at extreme points."""
+    n_c, s_c, L = 3, 2, 3
+    latent = full_latent_set(n_c, L)[rng.choice(n_c**L, K, replace=False)]
+    A = scale * rng.standard_normal((L, n_c * s_c, K))
+    mu = np.array([2 / 3, 1 / 3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v0, g0 = _contraction.data_term(A, latent, mu, n_c, s_c)
+        v1, g1 = _contraction.data_term(A, latent, mu, n_c, s_c, force_trie=True)
+    assert v1 == pytest.approx(v0, rel=1e-13)
+    np.testing.assert_allclose(g1, g0, rtol=0, atol=1e-14 * np.abs(g0).max())
+
+
+@pytest.mark.parametrize("h", [1, 2, 3])
+def test_split_point_does_not_matter(h, rng):
+    from fctheory.risk._contraction import BAD_ROWMAX, FALLBACK_TERM, RESCALE_BELOW
+    from fctheory.risk._split import split_data_term
+
+    n_c, s_c, L, K = 2, 3, 4, 7
+    latent = full_latent_set(n_c, L)[rng.choice(n_c**L, K, replace=False)]
+    A = rng.standard_normal((L, n_c * s_c, K))
+    mu = np.array([0.5, 0.3, 0.2])
+    ref, gref = _contraction.data_term(A, latent, mu, n_c, s_c, force_trie=True)
+    total, dA, fb = split_data_term(A, latent, mu, n_c, s_c, grad=True, fallback_term=FALLBACK_TERM,
+                                    rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX, h=h)
+    assert not fb
+    assert total / K == pytest.approx(ref, rel=1e-13)
+    np.testing.assert_allclose(dA / K, gref, rtol=0, atol=1e-14 * np.abs(gref).max())

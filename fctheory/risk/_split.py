@@ -1,0 +1,178 @@
+"""The data term for any latent set by a prefix/suffix split (eq. 5, 17).
+
+Generalises :mod:`._full` to latent sets that are not the full set (random
+subsets, linear codes).  Positions ``1..h`` form the prefix and ``h+1..L``
+the suffix; the distinct prefix concept tuples :math:`\\alpha` and suffix
+tuples :math:`\\beta` among the classes index the tables
+:math:`P_\\alpha = \\prod_{l \\le h} E_l` (``s_c^h x K`` rows of word ranks) and
+:math:`S_\\beta = \\prod_{l > h} E_l` (``s_c^m x K``).  Class
+:math:`k = (\\alpha, \\beta)` emits the sentences (prefix rank tuple, suffix rank
+tuple) and :math:`t_j(x) = P_\\alpha[r, j]\\, S_\\beta[i, j]`.
+
+For each prefix block :math:`\\alpha` with classes :math:`C_\\alpha` (suffixes
+:math:`\\beta \\in C_\\alpha`), the partition sums of all its sentences are the
+batched product :math:`P_\\alpha S_{C_\\alpha}^T` (``s_c^h x K`` by
+``K x |C_\\alpha| s_c^m``), with the columns of the classes of
+:math:`C_\\alpha` zeroed in :math:`P_\\alpha` and those other than the
+sentence's own added back by a small product (no subtraction, as in
+:mod:`._full`).  Cost: :math:`K^2 s_c^L` multiply-adds per product (three
+with the gradient), :math:`O((|A| s_c^h + K s_c^m) K)` for the tables and
+gathers; ``h`` is chosen to minimise the table sizes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._full import _digits, _probabilities
+
+__all__ = ["split_data_term", "choose_split"]
+
+#: Target entries of the per-chunk working arrays.
+CHUNK_ELEMENTS = 2**23
+
+
+def choose_split(latent: np.ndarray, s_c: int) -> int:
+    """The prefix length ``h`` (``1 <= h < L``) minimising the number of
+    table entries :math:`|A_h| s_c^h + |B_{L-h}| s_c^{L-h}` (ties: the
+    most balanced)."""
+    K, L = latent.shape
+    best = None
+    for h in range(1, L):
+        nA = np.unique(latent[:, :h], axis=0).shape[0]
+        nB = np.unique(latent[:, h:], axis=0).shape[0]
+        cost = (nA * s_c**h + nB * s_c ** (L - h), abs(L - 2 * h))
+        if best is None or cost < best[0]:
+            best = (cost, h)
+    return best[1]
+
+
+def _tables(E, tuples, first, rescale_below, bad_rowmax):
+    """Products of ``E`` over positions ``first..first+p-1`` for each concept
+    tuple (row of ``tuples``): shape ``(n, s_c**p, K)``, rows = rank tuples
+    (first position most significant); rows rescaled as in :mod:`._full`."""
+    n, p = tuples.shape
+    K, s = E.shape[3], E.shape[2]
+    T = np.ones((n, 1, K))
+    bad = np.zeros((n, 1), dtype=bool)
+    for i in range(p):
+        Ei = E[first + i][tuples[:, i]]  # (n, s, K)
+        X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
+        rowmax = X.max(axis=2)
+        b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
+        need = (rowmax < rescale_below) & ~b
+        if need.any():
+            X[need] /= rowmax[need][:, None]
+        T, bad = X, b
+    return T, bad
+
+
+def _scatter_marginals(dA, H, tuples, first, s_c):
+    """``dA[first + l][tuples[., l] * s_c + b] += `` marginal of ``H`` at
+    position ``l``; ``H`` has shape ``(n, s_c**p, K)`` (rows = rank tuples)."""
+    n, p = tuples.shape
+    K = H.shape[-1]
+    Hr = H.reshape((n,) + (s_c,) * p + (K,))
+    n_c = dA.shape[1] // s_c
+    for l in range(p):
+        axes = tuple(1 + a for a in range(p) if a != l)
+        marg = Hr.sum(axis=axes) if axes else Hr  # (n, s_c, K)
+        conc = tuples[:, l]
+        target = dA[first + l].reshape(n_c, s_c, K)
+        for a in np.unique(conc):
+            target[a] += marg[conc == a].sum(axis=0)
+
+
+def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_rowmax, h=None):
+    """Data term of eq. (5) for a latent set (see module docstring).
+
+    Returns ``(sum, dA_unnormalised or None, fallback)`` as :func:`._full.full_data_term`
+    (class indices are the rows of ``latent``)."""
+    L, n_w, K = A.shape
+    if h is None:
+        h = choose_split(latent, s_c)
+    m = L - h
+    shift = A.max(axis=2, keepdims=True)
+    E = np.exp(A - shift).reshape(L, n_c, s_c, K)
+    pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
+    suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
+    pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
+    P, badP = _tables(E, pre, 0, rescale_below, bad_rowmax)  # (nA, Rh, K)
+    S, badS = _tables(E, suf, h, rescale_below, bad_rowmax)  # (nB, Rm, K)
+    nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
+    # classes of each prefix block, padded to cmax (-1 = no class)
+    order = np.argsort(pre_id, kind="stable")
+    counts = np.bincount(pre_id, minlength=nA)
+    cmax = int(counts.max())
+    slot = np.arange(K) - np.repeat(np.cumsum(counts) - counts, counts)  # position within its block
+    cls = np.full((nA, cmax), -1, dtype=np.int64)
+    cls[pre_id[order], slot] = order
+    valid = cls >= 0
+    clsz = np.where(valid, cls, 0)
+    sufs = np.where(valid, suf_id[clsz], 0)
+    q = _probabilities(mu, h)[None, None, :, None] * _probabilities(mu, m)[None, None, None, :]  # (1,1,Rh,Rm)
+    ar_c = np.arange(cmax)
+
+    dA = np.zeros((L, n_w, K)) if grad else None
+    total = 0.0
+    fallback = []
+    per_block = cmax * Rm * K + Rh * K + 4 * cmax * Rh * Rm + cmax * cmax * (Rh + Rm)
+    step = max(1, CHUNK_ELEMENTS // per_block)
+    for a0 in range(0, nA, step):
+        ia = np.arange(a0, min(nA, a0 + step))
+        na = ia.size
+        D, Dz, val = cls[ia], clsz[ia], valid[ia]  # (na, cmax)
+        ii = np.arange(na)[:, None]
+        Pb = P[ia].copy()  # (na, Rh, K)
+        Psub = Pb[ii, :, Dz].transpose(0, 2, 1) * val[:, None, :]  # (na, Rh, cmax): own-prefix classes
+        Pb[np.broadcast_to(ii, D.shape)[val], :, D[val]] = 0.0
+        Sg = S[sufs[ia]]  # (na, cmax, Rm, K)
+        Z = np.matmul(Pb, Sg.reshape(na, cmax * Rm, K).transpose(0, 2, 1))  # (na, Rh, cmax*Rm)
+        Z = Z.reshape(na, Rh, cmax, Rm).transpose(0, 2, 1, 3)  # (na, cmax, Rh, Rm)
+        # Ssub[i, c, :, c2] = S_{beta_c}[:, k(alpha_i, c2)]
+        Ssub = Sg[np.arange(na)[:, None, None], ar_c[None, :, None], :, Dz[:, None, :]]  # (na, cmax, cmax, Rm)
+        Ssub = Ssub.transpose(0, 1, 3, 2)  # (na, cmax(beta), Rm, cmax(j'))
+        X = np.broadcast_to(Psub[:, None, :, :], (na, cmax, Rh, cmax)).copy()
+        X[:, ar_c, :, ar_c] = 0.0  # own column out
+        O = Z + np.matmul(X, Ssub.transpose(0, 1, 3, 2))  # (na, cmax, Rh, Rm)
+        Sown = Ssub[:, ar_c, :, ar_c].transpose(1, 0, 2)  # (na, cmax, Rm)
+        t = Psub.transpose(0, 2, 1)[:, :, :, None] * Sown[:, :, None, :]
+        sentence = val[:, :, None, None]
+        fb = sentence & ((t < fallback_term) | badP[ia][:, None, :, None] | badS[sufs[ia]][:, :, None, :])
+        ok = sentence & ~fb
+        ratio = np.divide(O, t, out=np.zeros_like(O), where=ok)
+        total += float(np.sum(q * np.log1p(ratio)))
+        if fb.any():
+            i, c, r, j = np.nonzero(fb)
+            k = D[i, c]
+            words = np.concatenate([pre[ia[i]] * s_c + _digits(r, s_c, h), suf[sufs[ia][i, c]] * s_c + _digits(j, s_c, m)], axis=1)
+            fallback.append((k, words))
+        if not grad:
+            continue
+        beta = np.divide(np.broadcast_to(q, O.shape), O + t, out=np.zeros_like(O), where=ok)
+        Bm = beta.transpose(0, 2, 1, 3).reshape(na, Rh, cmax * Rm)
+        # prefix side: dP (columns of other prefixes), then the own-prefix block
+        dP = np.matmul(Bm, Sg.reshape(na, cmax * Rm, K))  # (na, Rh, K)
+        dsub = np.matmul(beta, Ssub)  # (na, cmax(beta), Rh, cmax(j'))
+        dsub[:, ar_c, :, ar_c] = 0.0
+        dsub = dsub.sum(axis=1)  # (na, Rh, cmax)
+        dP[np.broadcast_to(ii, D.shape)[val], :, D[val]] = dsub.transpose(0, 2, 1)[val]
+        _scatter_marginals(dA, P[ia] * dP, pre[ia], 0, s_c)
+        # suffix side, per class slot
+        dSg = np.matmul(beta.transpose(0, 1, 3, 2), Pb[:, None, :, :])  # (na, cmax, Rm, K)
+        dS_sub = np.matmul(beta.transpose(0, 1, 3, 2), X)  # (na, cmax, Rm, cmax(j'))
+        for c2 in range(cmax):  # column k(alpha, c2) of every slot's S (valid blocks only: no repeated index)
+            rows = np.flatnonzero(val[:, c2])
+            dSg[rows, :, :, D[rows, c2]] += dS_sub[rows, :, :, c2]
+        Hs = (Sg * dSg)[val]  # (n_valid, Rm, K)
+        _scatter_marginals(dA, Hs, suf[sufs[ia][val]], h, s_c)
+        # own class: d CE / d h_k = -O/Z at column k, all positions
+        gamma = (-beta * O)[val]  # (n_valid, Rh, Rm)
+        kv = D[val]
+        g = gamma.reshape((kv.size,) + (s_c,) * L)
+        for l in range(L):
+            axes = tuple(1 + a for a in range(L) if a != l)
+            marg = g.sum(axis=axes) if axes else g  # (n_valid, s_c)
+            words = latent[kv, l][:, None] * s_c + np.arange(s_c)[None, :]
+            dA[l][words, kv[:, None]] += marg
+    return total, dA, fallback
