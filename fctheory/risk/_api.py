@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import InvalidInput
 from ._contraction import BAD_ROWMAX, FALLBACK_TERM, RESCALE_BELOW, data_term
 from ._full_hvp import full_log_partition_hvp
+from ._split_hvp import split_log_partition_hvp
 from ._inputs import Problem, prepare
 from ._layernorm import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
 from ._sentences import sentence_batches, hvp_terms
@@ -124,12 +125,12 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
     term gives :math:`\\sum_l V_{U,l}^T \\nabla_{A_l} f^T` (for ``W``) and
     :math:`\\nabla_{A_l} f^T V_W^T` (for :math:`U_l`).
 
-    On the full set (``L >= 2``) :math:`\\nabla^2 f[JV]` is the forward-mode
-    derivative of the prefix/suffix contraction (nine BLAS products of
-    :math:`n_w^L K` multiply-adds, plus one gradient evaluation for
-    :math:`\\nabla f`); otherwise, or with ``enumerate_sentences=True``, the
-    sentences are enumerated one by one (cost of the direct method,
-    :math:`\\approx 2 L K^2 s_c^L` operations).
+    For ``L >= 2`` :math:`\\nabla^2 f[JV]` is the forward-mode derivative of
+    the prefix/suffix contraction (nine BLAS products of :math:`K^2 s_c^L`
+    multiply-adds, plus one gradient evaluation for :math:`\\nabla f`); for
+    ``L = 1``, or with ``enumerate_sentences=True``, the sentences are
+    enumerated one by one (cost of the direct method, :math:`\\approx 2 L K^2 s_c^L`
+    operations).
 
     For ``"h*"`` the same is done in :math:`Y = \\varphi(W)` (direction
     :math:`J_\\varphi V_W`), then pulled back:
@@ -167,6 +168,12 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
         dAc[:, :, code] = dA_dir
         Gam = full_log_partition_hvp(Ac, dAc, p.mu, p.setting.n_c, p.setting.s_c, fallback_term=FALLBACK_TERM,
                                      rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)[:, :, code] / K
+    elif L >= 2 and not enumerate_sentences:
+        # other latent sets: forward-mode pass over the blocked split; G from the engine
+        _, G = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=True)
+        Gam = split_log_partition_hvp(A, dA_dir, p.latent, p.mu, p.setting.n_c, p.setting.s_c,
+                                      fallback_term=FALLBACK_TERM, rescale_below=RESCALE_BELOW,
+                                      bad_rowmax=BAD_ROWMAX) / K
     else:
         G = np.zeros_like(A)
         Gam = np.zeros_like(A)

@@ -81,3 +81,20 @@ def test_full_set_contraction_matches_enumeration(scale, rng):
     scale_ref = np.sqrt(np.sum(slow[0] ** 2) + np.sum(slow[1] ** 2))
     err = np.sqrt(np.sum((fast[0] - slow[0]) ** 2) + np.sum((fast[1] - slow[1]) ** 2))
     assert err <= 1e-13 * scale_ref
+
+
+@pytest.mark.parametrize("network", ["h", "h*"])
+@pytest.mark.parametrize("scale", [1.0, 20.0])
+def test_latent_subset_contraction_matches_enumeration(network, scale, rng):
+    """The forward-mode blocked split (latent sets other than the full set)
+    against sentence-by-sentence enumeration, including an extreme point."""
+    setting = Setting(3, 2, 4, 0.03, K=14, d=3, mu="zipf")
+    latent = full_latent_set(3, 4)[rng.choice(81, 14, replace=False)]
+    W = scale * rng.standard_normal((3, setting.n_w))
+    U = scale * rng.standard_normal((14, 12))
+    VW, VU = rng.standard_normal(W.shape), rng.standard_normal(U.shape)
+    fast = exact_risk_hvp(setting, W, U, VW, VU, latent=latent, network=network)
+    slow = exact_risk_hvp(setting, W, U, VW, VU, latent=latent, network=network, enumerate_sentences=True)
+    scale_ref = np.sqrt(np.sum(slow[0] ** 2) + np.sum(slow[1] ** 2))
+    err = np.sqrt(np.sum((fast[0] - slow[0]) ** 2) + np.sum((fast[1] - slow[1]) ** 2))
+    assert err <= 1e-12 * scale_ref

@@ -1,0 +1,112 @@
+"""Hessian-vector product of the log-partition term for any latent set.
+
+The forward-mode derivative of the blocked prefix/suffix contraction of
+:mod:`._split` (as :mod:`._full_hvp` does for the full set).  Only the
+log-partition part :math:`F = \\sum_x q \\log Z` has a Hessian (the own-class
+logit is linear in ``A``), so no class is excluded here:
+:math:`Z = P_\\alpha S_{C_\\alpha}^T`, :math:`Z' = P'_\\alpha S^T + P_\\alpha S'^T`,
+:math:`B = q/Z`, :math:`B' = -B Z'/Z`, and the product is the position
+marginal of :math:`P' \\odot (B S) + P \\odot (B' S + B S')` and of the
+suffix counterpart.  Sentences whose scaled partition sum underflows are
+handled exactly by :func:`._sentences.hvp_terms`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._full import _digits, _probabilities
+from ._sentences import hvp_terms
+from ._split import _scatter_marginals, choose_split
+
+__all__ = ["split_log_partition_hvp"]
+
+#: Target entries of the per-chunk working arrays.
+CHUNK_ELEMENTS = 2**22
+
+
+def _tables(E, Ed, tuples, first, rescale_below, bad_rowmax):
+    """:func:`._split._tables` with tangents (same row scales)."""
+    n, p = tuples.shape
+    K, s = E.shape[3], E.shape[2]
+    T, Td = np.ones((n, 1, K)), np.zeros((n, 1, K))
+    bad = np.zeros((n, 1), dtype=bool)
+    for i in range(p):
+        Ei, Edi = E[first + i][tuples[:, i]], Ed[first + i][tuples[:, i]]  # (n, s, K)
+        X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
+        Xd = (Td[:, :, None, :] * Ei[:, None, :, :] + T[:, :, None, :] * Edi[:, None, :, :]).reshape(n, -1, K)
+        rowmax = X.max(axis=2)
+        b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
+        scale = np.where((rowmax < rescale_below) & ~b, rowmax, 1.0)
+        X /= scale[..., None]
+        Xd /= scale[..., None]
+        T, Td, bad = X, Xd, b
+    return T, Td, bad
+
+
+def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, rescale_below, bad_rowmax):
+    """:math:`\\nabla^2 F(A)[\\delta A]`, unnormalised, shape ``(L, n_w, K)``."""
+    L, n_w, K = A.shape
+    h = choose_split(latent, s_c)
+    m = L - h
+    shift = A.max(axis=2, keepdims=True)
+    E = np.exp(A - shift).reshape(L, n_c, s_c, K)
+    Ed = E * dA_dir.reshape(L, n_c, s_c, K)
+    pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
+    suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
+    pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
+    P, Pd, badP = _tables(E, Ed, pre, 0, rescale_below, bad_rowmax)
+    S, Sd, badS = _tables(E, Ed, suf, h, rescale_below, bad_rowmax)
+    nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
+    order = np.argsort(pre_id, kind="stable")
+    counts = np.bincount(pre_id, minlength=nA)
+    cmax = int(counts.max())
+    slot = np.arange(K) - np.repeat(np.cumsum(counts) - counts, counts)
+    cls = np.full((nA, cmax), -1, dtype=np.int64)
+    cls[pre_id[order], slot] = order
+    valid = cls >= 0
+    sufs = np.where(valid, suf_id[np.where(valid, cls, 0)], 0)
+    q = _probabilities(mu, h)[None, :, None, None] * _probabilities(mu, m)[None, None, None, :]  # (1, Rh, 1, Rm)
+
+    Gam = np.zeros((L, n_w, K))
+    fallback = []
+    per_block = 2 * cmax * Rm * K + 2 * Rh * K + 6 * Rh * cmax * Rm
+    step = max(1, CHUNK_ELEMENTS // per_block)
+    for a0 in range(0, nA, step):
+        ia = np.arange(a0, min(nA, a0 + step))
+        na = ia.size
+        val = valid[ia]
+        Pb, Pdb = P[ia], Pd[ia]
+        Sg, Sdg = S[sufs[ia]].reshape(na, cmax * Rm, K), Sd[sufs[ia]].reshape(na, cmax * Rm, K)
+        SgT, SdgT = Sg.transpose(0, 2, 1), Sdg.transpose(0, 2, 1)
+        Z = np.matmul(Pb, SgT).reshape(na, Rh, cmax, Rm)
+        Zd = (np.matmul(Pdb, SgT) + np.matmul(Pb, SdgT)).reshape(na, Rh, cmax, Rm)
+        sentence = val[:, None, :, None]
+        fb = sentence & ((Z < fallback_term) | badP[ia][:, :, None, None] | badS[sufs[ia]][:, None, :, :])
+        ok = sentence & ~fb
+        B = np.divide(np.broadcast_to(q, Z.shape), Z, out=np.zeros_like(Z), where=ok)
+        Bd = -np.divide(B * Zd, Z, out=np.zeros_like(Z), where=ok)
+        B2, Bd2 = B.reshape(na, Rh, cmax * Rm), Bd.reshape(na, Rh, cmax * Rm)
+        dP = np.matmul(B2, Sg)
+        dPd = np.matmul(Bd2, Sg) + np.matmul(B2, Sdg)
+        _scatter_marginals(Gam, Pdb * dP + Pb * dPd, pre[ia], 0, s_c)
+        B2T, Bd2T = B2.transpose(0, 2, 1), Bd2.transpose(0, 2, 1)  # (na, cmax*Rm, Rh)
+        dS = np.matmul(B2T, Pb)
+        dSd = np.matmul(Bd2T, Pb) + np.matmul(B2T, Pdb)
+        Hs = (Sdg * dS + Sg * dSd).reshape(na, cmax, Rm, K)[val]
+        _scatter_marginals(Gam, Hs, suf[sufs[ia][val]], h, s_c)
+        if fb.any():
+            i, r, c, j = np.nonzero(fb)
+            k = cls[ia[i], c]
+            words = np.concatenate([pre[ia[i]] * s_c + _digits(r, s_c, h), suf[sufs[ia][i, c]] * s_c + _digits(j, s_c, m)], axis=1)
+            fallback.append((k, words))
+    if fallback:
+        k = np.concatenate([f[0] for f in fallback])
+        words = np.concatenate([f[1] for f in fallback])
+        qf = np.prod(mu[words % s_c], axis=1)
+        G_unused = np.zeros_like(A)
+        step_fb = max(1, 2**21 // K)
+        for a0 in range(0, k.size, step_fb):
+            sl = slice(a0, a0 + step_fb)
+            hvp_terms(A, dA_dir, k[sl], words[sl], qf[sl], G_unused, Gam)
+    return Gam
