@@ -17,6 +17,10 @@ global minimizer.  For every setting below this script
    K L)``; ``> 0`` proves it is not), in float64 and again at 40 digits
    with :func:`fctheory.certify.claim_h_ratio`.
 
+Phase 2 (solver-free) repeats the 40-digit claim-H test alone on more
+settings: extreme word laws (Zipf exponents 1/2 to 4, one word with 99 % of
+the mass) and λ from 1e-3 to 0.999 of the eq. 9 threshold.
+
 Run:  ``OMP_NUM_THREADS=1 .venv/bin/python validation/conjecture_sweep.py``
 Writes ``validation/conjecture_sweep.json``, ``validation/conjecture_table.md``
 and the table section of ``docs/certify.md`` (between its markers).  Results
@@ -71,6 +75,14 @@ SETTINGS = [
     (4, 3, 2, "zipf"),
     (5, 2, 2, "zipf"),
 ]
+#: The solver-free claim-H scan (phase 2): more settings, extreme laws, λ down to
+#: 1e-3 and up to 0.999 of the eq. 9 threshold.
+SCAN_SHAPES = [(2, 2, 2), (2, 2, 3), (2, 3, 2), (2, 4, 2), (2, 5, 2), (2, 6, 2), (2, 3, 3), (2, 2, 4),
+               (3, 2, 2), (3, 3, 2), (3, 4, 2), (3, 2, 3), (4, 2, 2), (4, 3, 2), (5, 2, 2)]
+SCAN_LAWS = ("zipf:1/2", "zipf:1", "zipf:2", "zipf:4", "skewed")
+SCAN_FRACTIONS = (Fraction(1, 1000), Fraction(1, 100), Fraction(1, 3), Fraction(99, 100), Fraction(999, 1000))
+SCAN_DPS = 25
+
 #: λ as fractions of the eq. 9 threshold (all below it).
 LAMBDA_FRACTIONS = (Fraction(1, 100), Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
 #: |claim-H ratio - 1| below this is float64 rounding of a spectral norm of an
@@ -121,6 +133,36 @@ def run_one(n_c, s_c, L, mu, frac):
     }
 
 
+def skewed_law(s_c: int) -> str:
+    """``mu = (1 - eps, eps/(s_c-1), ...)`` with ``eps = 1/100``: one dominant word."""
+    rest = Fraction(1, 100) / (s_c - 1)
+    return ",".join(str(v) for v in [Fraction(99, 100)] + [rest] * (s_c - 1))
+
+
+def scan_one(n_c, s_c, L, law):
+    """max over SCAN_FRACTIONS of ``||∇f(D_III)||_op / lam - 1`` at SCAN_DPS digits."""
+    mu = skewed_law(s_c) if law == "skewed" else law
+    worst = None
+    for frac in SCAN_FRACTIONS:
+        lam, _ = lam_below_threshold(n_c, s_c, L, mu, frac)
+        s = Setting(n_c, s_c, L, lam, mu=mu)
+        p3 = predict_type3(s, dps=SCAN_DPS + 20)
+        excess = claim_h_ratio(s, p3.c, p3.r, dps=SCAN_DPS).ratio_minus_one
+        if worst is None or excess > worst[0]:
+            worst = (excess, frac)
+    return {"n_c": n_c, "s_c": s_c, "L": L, "K": n_c**L, "mu": law if law != "skewed" else f"skewed ({mu})",
+            "lambda_fractions": [str(f) for f in SCAN_FRACTIONS], "max_ratio_minus_1": mpmath.nstr(worst[0], 3),
+            "at_fraction": str(worst[1]), "dps": SCAN_DPS}
+
+
+def scan_table(rows) -> str:
+    head = ("| n_c | s_c | L | K | mu | max over λ/λ₉ of ‖∇f(D_III)‖/λ − 1 (25 digits) | at λ/λ₉ |\n"
+            "|---|---|---|---|---|---|---|\n")
+    return head + "\n".join(
+        f"| {r['n_c']} | {r['s_c']} | {r['L']} | {r['K']} | {r['mu']} | {r['max_ratio_minus_1']} | {r['at_fraction']} |"
+        for r in rows) + "\n"
+
+
 def table(rows) -> str:
     head = (
         "| n_c | s_c | L | K | mu | λ/λ₉ | F(type III) | lower | upper | width | F − upper | (F − lower)/width "
@@ -139,8 +181,9 @@ def table(rows) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def write(rows, complete: bool) -> None:
-    OUT_JSON.write_text(json.dumps({"complete": complete, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+def write(rows, complete: bool, scan=()) -> None:
+    OUT_JSON.write_text(json.dumps({"complete": complete, "rows": rows, "claim_h_scan": list(scan)}, indent=1) + "\n",
+                        encoding="utf-8")
     n_bad = sum(r["verdict"].startswith("type III NOT") for r in rows)
     summary = (
         f"{len(rows)} runs over {len({(r['n_c'], r['s_c'], r['L'], r['mu']) for r in rows})} full-set settings"
@@ -152,6 +195,13 @@ def write(rows, complete: bool) -> None:
         f"total {sum(r['seconds'] for r in rows):.0f} s.\n\n"
     )
     text = summary + table(rows)
+    if scan:
+        n_runs = len(scan) * len(SCAN_FRACTIONS)
+        text += (
+            f"\n**Solver-free claim-H scan**: {n_runs} type-III points ({len(scan)} settings × λ/λ₉ ∈ "
+            f"{{{', '.join(str(f) for f in SCAN_FRACTIONS)}}}); largest ‖∇f(D_III)‖/λ − 1 at {SCAN_DPS} digits: "
+            f"{max(float(r['max_ratio_minus_1']) for r in scan):.1e}.\n\n" + scan_table(scan)
+        )
     OUT_MD.write_text(text, encoding="utf-8")
     if DOC.exists():
         doc = DOC.read_text(encoding="utf-8")
@@ -163,15 +213,19 @@ def write(rows, complete: bool) -> None:
 
 def main() -> int:
     jobs = [(*s, f) for s in SETTINGS for f in LAMBDA_FRACTIONS]
-    rows = []
+    rows, scan = [], []
     try:
-        for job in tqdm(jobs, desc="conjecture sweep", file=sys.stderr):
+        for job in tqdm(jobs, desc="conjecture sweep (certificates)", file=sys.stderr):
             rows.append(run_one(*job))
             write(rows, complete=False)
+        shapes = [(*shape, law) for shape in SCAN_SHAPES for law in SCAN_LAWS]
+        for job in tqdm(shapes, desc="conjecture sweep (claim-H scan)", file=sys.stderr):
+            scan.append(scan_one(*job))
+            write(rows, complete=False, scan=scan)
     except KeyboardInterrupt:
-        print(f"interrupted after {len(rows)} runs; partial results saved", file=sys.stderr)
+        print(f"interrupted after {len(rows)} runs and {len(scan)} scan settings; partial results saved", file=sys.stderr)
         return 130
-    write(rows, complete=True)
+    write(rows, complete=True, scan=scan)
     print(OUT_MD.read_text(encoding="utf-8"))
     return 0
 
