@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ProblemTooLarge
 from ._full import _digits, _probabilities
 
-__all__ = ["split_data_term", "choose_split"]
+__all__ = ["split_data_term", "choose_split", "check_tables"]
 
 #: Target entries of the per-chunk working arrays.
 CHUNK_ELEMENTS = 2**23
+#: Largest total size of the prefix and suffix tables.
+MAX_TABLE_ENTRIES = 2**28
 
 
 def choose_split(latent: np.ndarray, s_c: int) -> int:
@@ -45,6 +48,14 @@ def choose_split(latent: np.ndarray, s_c: int) -> int:
         if best is None or cost < best[0]:
             best = (cost, h)
     return best[1]
+
+
+def check_tables(nA: int, nB: int, s_c: int, h: int, m: int, K: int) -> None:
+    """Refuse prefix/suffix tables larger than :data:`MAX_TABLE_ENTRIES`."""
+    entries = (nA * s_c**h + nB * s_c**m) * K
+    if entries > MAX_TABLE_ENTRIES:
+        raise ProblemTooLarge("the prefix/suffix tables of the exact risk (float64 entries)", entries,
+                              MAX_TABLE_ENTRIES, "reduce s_c, L or K")
 
 
 def _tables(E, tuples, first, rescale_below, bad_rowmax):
@@ -97,6 +108,7 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, rescale_bel
     pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
     suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
     pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
+    check_tables(pre.shape[0], suf.shape[0], s_c, h, m, K)
     P, badP = _tables(E, pre, 0, rescale_below, bad_rowmax)  # (nA, Rh, K)
     S, badS = _tables(E, suf, h, rescale_below, bad_rowmax)  # (nB, Rm, K)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._full import _digits, _probabilities
 from ._sentences import hvp_terms
-from ._split import _scatter_marginals, choose_split
+from ._split import _scatter_marginals, check_tables, choose_split
 
 __all__ = ["split_log_partition_hvp"]
 
@@ -55,6 +55,7 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, r
     pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
     suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
     pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
+    check_tables(pre.shape[0], suf.shape[0], s_c, h, m, K)
     P, Pd, badP = _tables(E, Ed, pre, 0, rescale_below, bad_rowmax)
     S, Sd, badS = _tables(E, Ed, suf, h, rescale_below, bad_rowmax)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
