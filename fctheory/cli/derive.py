@@ -17,9 +17,9 @@ import sys
 
 from tqdm import tqdm
 
-from ..symbolic import DERIVATIONS
+from ..symbolic import DERIVATIONS, THEOREM_DERIVATIONS
 
-TARGETS = ("H", "Hstar", "type3", "threshold")
+TARGETS = THEOREM_DERIVATIONS
 EXIT_NOT_VERIFIED = 1
 
 

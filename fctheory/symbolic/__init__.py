@@ -12,7 +12,8 @@ derive_H            H(t) of theorem 1 (lemma K): sphere sizes, binomial theorem,
 derive_H_star       H*(t) of theorem 3 (lemma R)
 derive_type3        theorem 2: F(c, r) by factorisation over positions, stationarity, eq. 7-8
 derive_thresholds   type-I threshold from H'(0) < 0, eq. 9 from proposition D, their agreement
-DERIVATIONS         name -> derive function (``H``, ``Hstar``, ``type3``, ``threshold``, ``margins``)
+DERIVATIONS         name -> derive function (``margins``, ``H``, ``Hstar``, ``type3``, ``threshold``)
+THEOREM_DERIVATIONS the names whose result is a closed form stated by a theorem (``fctheory derive`` targets)
 Derivation, Step    the derivation objects; ``verify()``, ``to_latex()``, ``to_dict()``
 Verification        the typed result of ``verify()`` (one StepCheck per step)
 lambdify_mp         a derivation's closed form as an mpmath callable (DerivedFunction)
@@ -34,8 +35,12 @@ DERIVATIONS = {
     "threshold": derive_thresholds,
 }
 
+#: Derivations ending in a closed form the paper states (theorems 1-3, eq. 7-9).
+THEOREM_DERIVATIONS = ("H", "Hstar", "type3", "threshold")
+
 __all__ = [
     "DERIVATIONS",
+    "THEOREM_DERIVATIONS",
     "METHODS",
     "Derivation",
     "DerivedFunction",

@@ -18,10 +18,10 @@ import sympy as sp
 
 from ._derivation import Derivation, Step
 from ._margins import margin_type1, margin_type2
-from ._symbols import K, L, c, c_prime, d, dist, lam, n_c, n_w, r, t, x
+from ._symbols import K, L, S, c, c_prime, d, dist, lam, n_c, n_w, r, t, x
 
 __all__ = [
-    "derive_H", "derive_H_star", "eta_expr", "eta_star_expr", "stated_H", "stated_H_star",
+    "derive_H", "derive_H_star", "eta_expr", "eta_star_expr", "stated_H", "stated_H_star", "stated_H_Z",
     "sphere_size_A",
 ]
 
@@ -46,6 +46,11 @@ def stated_H_star() -> sp.Expr:
     """H*(t) exactly as theorem 3 states it."""
     q = K / n_c**L
     return sp.log(1 - q + q * (1 + (n_c - 1) * sp.exp(-eta_star_expr() * t)) ** L) + lam / 2 * t**2
+
+
+def stated_H_Z() -> sp.Expr:
+    """H_Z(t) = log(1 + sum_r |S_r| e^{-η t r}) + λ t for a latent set's sphere sizes S_r (lemma K)."""
+    return sp.log(1 + sp.Sum(S[r] * sp.exp(-eta_expr() * t * r), (r, 1, L))) + lam * t
 
 
 def sphere_size_A() -> sp.Expr:
@@ -130,6 +135,9 @@ def derive_H() -> Derivation:
         Step("H-closed-form", derived, stated_H(),
              "x = e^{-eta t} in the risk plus the regularization: the derived function is H of theorem 1",
              "theorem 1; lemma K (eq. 92)"),
+        Step("H-from-sphere-sizes", stated_H_Z().xreplace({S[r]: sphere_size_A()}), stated_H(),
+             "H_Z, the risk with a latent set's own sphere sizes |S_r| (lemma B (i)), is H under assumption A",
+             "lemma K; remark after lemma K; eq. (39)"),
         Step("H-full-set", derived.subs(K, n_c**L), full,
              "K = n_c^L: the constant 1 - K/n_c^L vanishes and the L-th power leaves the log",
              "theorem 1 with K = n_c^L"),

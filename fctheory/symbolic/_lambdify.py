@@ -19,13 +19,16 @@ import sympy as sp
 
 from ..errors import InvalidInput
 from ._derivation import Derivation
-from ._symbols import K, L, d, lam, mu, n_c, n_w, s_c
+from ._hfunctions import stated_H_Z
+from ._symbols import S, L, mu, rr, s_c
 from ._type3 import stated_F
 
 __all__ = ["DerivedFunction", "lambdify_mp", "PARTS"]
 
 #: Named expressions other than ``derivation.result`` that can be lambdified.
-PARTS = {("type3", "F"): stated_F}
+PARTS = {("type3", "F"): stated_F, ("H", "H_Z"): stated_H_Z}
+#: The size that is the length of each indexed argument.
+_LENGTH = {mu: s_c, rr: s_c, S: L}
 
 
 def _arg_name(obj) -> str:
@@ -59,7 +62,8 @@ class DerivedFunction:
         The expression evaluated (a ``Tuple`` gives a tuple of values).
     arguments : tuple of str
         Keyword arguments of :meth:`__call__` (``lam`` stands for λ;
-        ``mu`` and ``r`` are sequences of length ``s_c``).
+        ``mu`` and ``r`` are sequences of length ``s_c``, ``S`` (sphere sizes
+        ``|S_1|..|S_L|``) of length ``L``).
 
     Examples
     --------
@@ -92,24 +96,29 @@ class DerivedFunction:
         unknown = sorted(set(values) - set(self.arguments))
         if unknown and setting is None:
             raise InvalidInput("arguments", f"among {list(self.arguments)}", unknown)
+        # a size fixed by a sequence's length need not be given (s_c from mu or r, L from S)
+        for obj in self._symbols:
+            if isinstance(obj, sp.IndexedBase) and _arg_name(obj) in values:
+                size = _arg_name(_LENGTH[obj])
+                if size in self.arguments and size not in values:
+                    values[size] = len(values[_arg_name(obj)])
         missing = [a for a in self.arguments if a not in values]
-        if "s_c" in missing:
-            for seq in ("mu", "r"):
-                if seq in values:
-                    values["s_c"] = len(values[seq])
-                    missing.remove("s_c")
-                    break
         if missing:
             raise InvalidInput("arguments", f"all of {list(self.arguments)}", f"missing {missing}")
-        shape = ()
-        if "s_c" in self.arguments:
-            s = values["s_c"]
-            if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-                raise InvalidInput("s_c", "a positive integer", s)
-            for seq in ("mu", "r"):
-                if seq in self.arguments and len(values[seq]) != s:
-                    raise InvalidInput(seq, f"a sequence of s_c = {s} numbers", f"{len(values[seq])} values")
-            shape = (s,)
+        shape = []
+        for sym in self._shape:
+            n = values[_arg_name(sym)]
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise InvalidInput(_arg_name(sym), "a positive integer", n)
+            shape.append(n)
+        shape = tuple(shape)
+        sizes = dict(zip(self._shape, shape))
+        for obj in self._symbols:
+            if isinstance(obj, sp.IndexedBase):
+                name, n = _arg_name(obj), sizes[_LENGTH[obj]]
+                if len(values[name]) != n:
+                    raise InvalidInput(name, f"a sequence of {_arg_name(_LENGTH[obj])} = {n} numbers",
+                                       f"{len(values[name])} values")
         fn, order = self._compiled(shape)
         args = []
         for kind, name, index in order:
@@ -117,22 +126,33 @@ class DerivedFunction:
             args.append(_to_mpf(name, v[index - 1] if kind == "indexed" else v))
         return fn(*args)
 
+    @property
+    def _shape(self) -> tuple:
+        """Sizes that bound a sum in the expression (expanded per call), in argument order."""
+        bounds = set()
+        for obj in sp.preorder_traversal(self.expression):
+            if isinstance(obj, (sp.Sum, sp.Product)):
+                for lim in obj.limits:
+                    bounds |= lim[1].free_symbols | lim[2].free_symbols
+        return tuple(s for s in self._symbols if isinstance(s, sp.Symbol) and s in bounds)
+
     def _compiled(self, shape: tuple):
         if shape in self._cache:
             return self._cache[shape]
+        sizes = dict(zip(self._shape, shape))
         expr = self.expression
-        if shape:
-            expr = expr.subs(s_c, shape[0]).doit()
+        if sizes:
+            expr = expr.subs(sizes).doit()
         order, syms, repl = [], [], {}
         for obj in self._symbols:
             name = _arg_name(obj)
             if isinstance(obj, sp.IndexedBase):
-                for i in range(1, shape[0] + 1):
+                for i in range(1, sizes[_LENGTH[obj]] + 1):
                     dummy = sp.Dummy(f"{name}_{i}")
                     repl[obj[i]] = dummy
                     syms.append(dummy)
                     order.append(("indexed", name, i))
-            elif obj == s_c:
+            elif obj in sizes:
                 continue
             else:
                 syms.append(obj)
@@ -162,7 +182,8 @@ def lambdify_mp(derivation: Derivation, part: str | None = None) -> DerivedFunct
         E.g. ``derive_H()``; its ``result`` is lambdified.
     part : str, optional
         A named intermediate result instead: ``"F"`` for ``derive_type3()``
-        (the reduced risk F(c, r)).
+        (the reduced risk F(c, r)); ``"H_Z"`` for ``derive_H()`` (lemma K with
+        a latent set's own sphere sizes ``S``).
 
     Returns
     -------
@@ -179,7 +200,7 @@ def lambdify_mp(derivation: Derivation, part: str | None = None) -> DerivedFunct
             allowed = [p for (dn, p) in PARTS if dn == derivation.name]
             raise InvalidInput("part", f"one of {allowed} for derivation {derivation.name!r}", part)
         expr = PARTS[key]()
-        symbols = tuple(derivation.arguments)
+        symbols = tuple(derivation.arguments) + ((S,) if part == "H_Z" else ())
         name = f"{derivation.name}.{part}"
     if isinstance(expr, (sp.Equality, sp.Tuple)) and any(isinstance(e, sp.Equality) for e in sp.preorder_traversal(expr)):
         allowed = [p for (dn, p) in PARTS if dn == derivation.name]

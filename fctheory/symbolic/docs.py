@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import DERIVATIONS
+from . import DERIVATIONS, THEOREM_DERIVATIONS
 from ._derivation import Derivation, Verification
 
 __all__ = ["render_page", "render_index", "generate", "main"]
@@ -34,6 +34,12 @@ def _method(check) -> str:
     return _METHOD_TEXT[check.method].format(points=check.points)
 
 
+def _how_to_check(derivation: Derivation) -> str:
+    if derivation.name in THEOREM_DERIVATIONS:
+        return f"`fctheory derive {derivation.name}`"
+    return f"`fctheory.symbolic.DERIVATIONS[{derivation.name!r}]().verify()`"
+
+
 def render_page(derivation: Derivation, verification: Verification) -> str:
     """Markdown page of one derivation: summary, result, then every step."""
     lines = [
@@ -49,7 +55,7 @@ def render_page(derivation: Derivation, verification: Verification) -> str:
         f"{derivation.result_name} = {derivation.result_latex()}",
         "$$",
         "",
-        f"Every step below is checked by `fctheory derive {derivation.name}` "
+        f"Every step below is checked by {_how_to_check(derivation)} "
         f"(verified: {'yes' if verification.verified else 'NO'}, "
         f"{len(verification.checks)} steps).",
         "",

@@ -62,3 +62,16 @@ def test_bad_arguments():
         lambdify_mp(derive_H(), "F")
     with pytest.raises(InvalidInput, match="derivation"):
         lambdify_mp(derive_margins())
+
+
+def test_H_Z_sphere_sizes_length_is_L():
+    H_Z = lambdify_mp(derive_H(), "H_Z")
+    assert H_Z.arguments[-1] == "S"
+    with pytest.raises(InvalidInput, match="S"):
+        H_Z(t=1, n_c=3, L=2, K=9, n_w=6, lam=1, S=[4, 4, 0])
+    with mpmath.workdps(30):
+        # the full set [3]^2 has |S_1| = |S_2| = 4: H_Z equals H there (L inferred from len(S))
+        H = lambdify_mp(derive_H())
+        a = H_Z(t=3, n_c=3, K=9, n_w=6, lam="1/10", S=[4, 4])
+        b = H(t=3, n_c=3, L=2, K=9, n_w=6, lam="1/10")
+        assert abs(a - b) < mpmath.mpf(10) ** -28

@@ -102,3 +102,19 @@ def test_predicted_minimizers_are_stationary_points_of_the_derived_functions(fun
         slope = mpmath.diff(lambda s: funcs["H"](setting=setting, t=s), pred.tau)
         assert abs(slope) < mpmath.mpf(10) ** -40
         assert _close(funcs["H"](setting=setting, t=pred.tau), pred.risk)
+
+
+@pytest.mark.parametrize("setting,counts,source", [
+    (Setting(2, 3, 3, "1/50", K=4), [0, 3, 0], "even-weight code of length 3"),
+    (Setting(3, 2, 2, "1/100"), [4, 4], "full set [3]^2"),
+    (Setting(2, 2, 4, "1/1000", K=8), [1, 3, 3, 0], "a profile with 1 + sum = K"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_H_Z_with_latent_set_sphere_sizes(setting, counts, source):
+    H_Z = lambdify_mp(derive_H(), "H_Z")
+    profile = fctheory.SphereSizes.from_counts(counts, K=setting.K, exact=True, source=source)
+    for t in T_VALUES:
+        with mpmath.workdps(DPS):
+            tt = _num(t)
+            derived = H_Z(setting=setting, t=tt, S=counts)
+            solver = fctheory.H(setting, tt, dps=DPS, sphere_sizes=profile)
+            assert _close(derived, solver), (t, derived, solver)
