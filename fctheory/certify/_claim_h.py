@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import mpmath
-import numpy as np
 
 from .._precision import check_dps
 from ..errors import ProblemTooLarge

@@ -176,6 +176,8 @@ class Certificate:
         True when ``D`` (and ``optimal_value``) come from :func:`polish`.
     lam : float
     setting : Setting
+    latent : ndarray of int64, shape (K, L)
+        The latent set the program was built for.
     """
 
     optimal_value: float

@@ -1,6 +1,5 @@
 """Comparisons of the certified optimum with theorems 1-2 and lemma K."""
 
-import mpmath
 import numpy as np
 import pytest
 
