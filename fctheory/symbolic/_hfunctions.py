@@ -17,7 +17,7 @@ import itertools
 import sympy as sp
 
 from ._derivation import Derivation, Step
-from ._margins import margin_type1, margin_type2
+from ._margins import agree_or_differ, dist_sum, margin_type1, margin_type2
 from ._symbols import K, L, S, c, c_prime, d, dist, lam, n_c, n_w, r, t, x
 
 __all__ = [
@@ -117,9 +117,9 @@ def derive_H() -> Derivation:
     tau = sp.log((n_c - 1) * (L * eta_s - lam) / lam) / eta_s
     full_eta = L * sp.log(1 + (n_c - 1) * sp.exp(-eta_s * t)) + lam * t
     steps = (
-        Step("margin-type-I", margin_type1() / dist, n_c / (n_c - 1) * c * c_prime,
-             "per unit of Hamming distance the type-I margin is c c' n_c/(n_c - 1)",
-             "lemma K, proof; definition 1"),
+        Step("margin-type-I", agree_or_differ(c * c_prime), margin_type1().subs(dist, dist_sum),
+             "M(x, j) = sum_l <u_{k,l} - u_{j,l}, w_{x_l}> from the Gram matrix; delta_l = 1{z_{j,l} != z_{k,l}}",
+             "lemma K, proof; definition 1; appendix D, definition A"),
         Step("margin-in-t",
              (margin_type1() / dist).subs({c: sp.UnevaluatedExpr(c_val), c_prime: sp.UnevaluatedExpr(cp_val)}),
              rate * t,
@@ -178,8 +178,8 @@ def derive_H_star() -> Derivation:
     derived = risk_x.subs(x, sp.exp(-rate * t)) + lam / 2 * t**2
     slope0 = -sp.sqrt(d * K * L) / (1 + K - q)
     steps = (
-        Step("margin-type-II", margin_type2() / dist, n_c / (n_c - 1) * c * sp.sqrt(d),
-             "per unit of Hamming distance the type-II margin is c sqrt(d) n_c/(n_c - 1)",
+        Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, dist_sum),
+             "phi(w_(a,b)) = sqrt(d) f_a, u_{k,l} = c f_{z_{k,l}}: the Gram matrix gives the gap at differing positions",
              "lemma R, proof; definition 3"),
         Step("margin-in-t", (margin_type2() / dist).subs(c, sp.UnevaluatedExpr(c_val)), rate * t,
              "with c = t/sqrt(K L) (so t = ||U||_F) the margin per unit distance is eta* t",

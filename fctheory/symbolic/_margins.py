@@ -21,7 +21,8 @@ import sympy as sp
 from ._derivation import Derivation, Step
 from ._symbols import L, c, c_prime, d, dist, l, n_c
 
-__all__ = ["derive_margins", "gram", "margin_type1", "margin_type2", "margin_type3_terms"]
+__all__ = ["derive_margins", "gram", "agree_or_differ", "dist_sum", "margin_type1", "margin_type2",
+           "margin_type3_terms"]
 
 _delta = sp.IndexedBase("delta")   # delta_l = 1 if z_{j,l} != z_{k,l} else 0
 _rb = sp.IndexedBase("r_beta")     # r_{beta_l}: magnitude of the word at position l
@@ -38,7 +39,7 @@ def _gram_entry(equal: bool):
 
 
 #: dist(z_j, z_k) = sum_l delta_l
-_dist_sum = sp.Sum(_delta[l], (l, 1, L))
+dist_sum = sp.Sum(_delta[l], (l, 1, L))
 
 
 def agree_or_differ(scale) -> sp.Sum:
@@ -143,7 +144,7 @@ def derive_margins() -> Derivation:
              n_c / (n_c - 1),
              "a position where z_j and z_k differ contributes <f_a, f_a> - <f_a', f_a> = n_c/(n_c-1)",
              "lemma K, proof"),
-        Step("margin-type-I", agree_or_differ(c * c_prime), margin_type1().subs(dist, _dist_sum),
+        Step("margin-type-I", agree_or_differ(c * c_prime), margin_type1().subs(dist, dist_sum),
              "M(x, j) = sum_l <u_{k,l} - u_{j,l}, w_{x_l}>; delta_l = 1{z_{j,l} != z_{k,l}}, dist = sum_l delta_l",
              "definition 1; appendix D, definition A; lemma K, proof"),
         Step("explicit-frame", F.T * F, G3,
@@ -157,7 +158,7 @@ def derive_margins() -> Derivation:
         Step("layernorm-type-II-explicit", phiW, sp.sqrt(3) * Fm,
              "LayerNorm maps any w = s f_a + m 1 (s > 0, f_a mean-zero) to sqrt(d) f_a (d = 3)",
              "definition 3; appendix E, definition E"),
-        Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, _dist_sum),
+        Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, dist_sum),
              "as for type I with phi(w_(a,b)) = sqrt(d) f_a and u_{k,l} = c f_{z_{k,l}}",
              "definition 3; lemma R, proof"),
         Step("margin-type-III", per_position, margin_type3_terms(),
