@@ -74,8 +74,19 @@ class SphereSizes:
     # ------------------------------------------------------------------ build
     @classmethod
     def assumption_a(cls, setting: Setting) -> "SphereSizes":
-        """The profile of assumption A (eq. 35), summed in closed form."""
-        return cls(setting.L, setting.K, None, setting.n_c, True, "assumption A (eq. 35)")
+        """The profile of assumption A (eq. 35), summed in closed form.
+
+        This is the paper's formula for every ``K``.  Assumption A can hold
+        exactly only for the full set (its ``r = 1`` count ``K/n_c^L`` must be
+        an integer; see docs/latent.md), so for ``K < n_c^L`` the profile is
+        the paper's idealisation and ``exact`` is False: it even gives
+        ``Z(0) = 1 - K/n_c^L + K`` where a real latent set has ``Z(0) = K``.
+        For a concrete latent set use its own sphere sizes
+        (:func:`fctheory.latent.sphere_sizes`).
+        """
+        full = setting.is_full
+        source = "assumption A (eq. 35)" + ("" if full else ", the paper's formula for K < n_c^L")
+        return cls(setting.L, setting.K, None, setting.n_c, full, source)
 
     @classmethod
     def from_counts(cls, counts: Sequence, *, K: int, exact: bool, source: str = "latent set") -> "SphereSizes":
