@@ -128,20 +128,25 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
         "",
         "## Settings and training",
         "",
-        "| run | kind | net | n_c | s_c | L | K | d | λ | μ | converged | ‖∇‖/max(1,R) | L-BFGS it. | Newton it. | evals (+HVPs) | time (s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| run | kind | net | n_c | s_c | L | K | d | λ | μ | converged | ‖∇‖/max(1,R) | L-BFGS it. | Newton it. | evals (+HVPs) | HVP | time (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
-        s, t = r["setting"], r["training"]
+        s, t = dict(r["setting"]), r["training"]
+        if len(str(s["lam"])) > 12:  # a λ resolved from a threshold: show it as a decimal
+            num, _, den = str(s["lam"]).partition("/")
+            s["lam"] = f"{int(num) / int(den or 1):.10g}"
         lines.append(
             f"| {r['name']} | {r['kind']} | {r['network']} | {s['n_c']} | {s['s_c']} | {s['L']} | {s['K']} | {s['d']} | "
             f"{s['lam']} | {s['mu']['spec']} | {'yes' if t['converged'] else '**no**'} | {t['grad_norm_rel']:.1e} | "
             f"{t['lbfgs_iterations']} | {t['newton_iterations']} | {t['evaluations']} (+{t['hvp_evaluations']}) | "
-            f"{t['seconds']:.2f} |")
+            f"{'exact' if t['hvp_method'].startswith('exact') else 'diff.'} | {t['seconds']:.2f} |")
     reasons = sorted({r["training"]["reason"] for r in records})
-    methods = sorted({r["training"]["hvp_method"] for r in records})
-    lines += ["", "Stopping reasons: " + "; ".join(reasons) + ".",
-              "Hessian-vector products of the polish: " + "; ".join(methods) + "."]
+    lines += ["", "Stopping reasons: " + "; ".join(reasons) + ".", "",
+              "HVP: Hessian-vector products of the Newton-CG polish — *exact* = the engine's exact product "
+              "(network h); *diff.* = central differences of the analytic gradient (network h*, or when one exact "
+              "product cost more than the two gradients of a difference quotient; `training.hvp_method` in "
+              "results.json has the timing)."]
     notes = [r for r in records if r.get("lam_resolution")]
     for r in notes:
         info = r["lam_resolution"]
