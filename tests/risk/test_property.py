@@ -52,3 +52,18 @@ def test_engine_matches_brute_force(problem):
     slope = np.sum(dW * VW) + np.sum(dU * VU)
     # central difference error ~h^2 |f'''| + 1e-16 |f| / h, relative to the value's scale
     assert (fp - fm) / (2 * h) == pytest.approx(slope, rel=1e-5, abs=1e-6 * max(1.0, abs(value)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems())
+def test_hvp_contraction_matches_enumeration(problem):
+    """Hessian-vector products by the split contractions against enumeration."""
+    from fctheory.risk import exact_risk_hvp
+
+    setting, latent, W, U, network, rng = problem
+    VW, VU = rng.standard_normal(W.shape), rng.standard_normal(U.shape)
+    fast = exact_risk_hvp(setting, W, U, VW, VU, network=network, latent=latent)
+    slow = exact_risk_hvp(setting, W, U, VW, VU, network=network, latent=latent, enumerate_sentences=True)
+    ref = np.sqrt(np.sum(slow[0] ** 2) + np.sum(slow[1] ** 2))
+    err = np.sqrt(np.sum((fast[0] - slow[0]) ** 2) + np.sum((fast[1] - slow[1]) ** 2))
+    assert err <= 1e-11 * ref + 1e-300
