@@ -23,6 +23,7 @@ Enclosure               a certified interval [lo, hi]; decimal_string for direct
 The exact true risk (eq. 5, 10; fctheory.risk)
 ----------------------------------------------
 exact_risk, exact_risk_and_grad   R / R* and exact gradients by position-wise contraction
+exact_risk_hvp          exact Hessian-vector product of R / R* (Newton-type polishing)
 type1/2/3_configuration, equiangular_frame   collapse configurations built explicitly
 
 Training and validation (fctheory.train, fctheory.report)
