@@ -111,7 +111,7 @@ def parent(points: int, timeout: float) -> int:
     ok = totals["fctheory"] < TARGET_SECONDS
     if totals["fctheory"] > 0:
         print(f"baseline / fctheory time: simplify {totals['simplify'] / totals['fctheory']:.2f}x, "
-              f"points {totals['points'] / totals['fctheory']:.2f}x (each child includes ~1-2 s of imports)")
+              f"points {totals['points'] / totals['fctheory']:.2f}x (times exclude the child's imports)")
     print(f"fctheory total {totals['fctheory']:.2f} s: {'under' if ok else 'OVER'} the {TARGET_SECONDS:.0f} s target")
     return 0
 
