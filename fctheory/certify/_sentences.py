@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ProblemTooLarge
-from ..latent import as_latent_array, full_latent_set
+from ..latent import resolve_latent
 
 __all__ = ["SentenceTable", "sentence_table", "resolve_latent", "MAX_SENTENCES"]
 
@@ -52,29 +52,6 @@ class SentenceTable:
     @property
     def n_sentences(self) -> int:
         return int(self.words.shape[0])
-
-
-def resolve_latent(setting, latent=None) -> np.ndarray:
-    """The latent set as a validated int64 ``(K, L)`` array.
-
-    ``None`` means the full set (``setting.K`` must then be ``n_c**L``);
-    otherwise the array's row count must equal ``setting.K``.
-    """
-    from ..errors import InvalidLatentSet
-
-    if latent is None:
-        if not setting.is_full:
-            raise InvalidLatentSet(
-                "latent",
-                f"an integer array of shape (K={setting.K}, L={setting.L}) when K < n_c**L",
-                None,
-                "the setting is not the full set, so its latent variables must be given",
-            )
-        return full_latent_set(setting.n_c, setting.L)
-    arr = as_latent_array(latent, setting.n_c, setting.L)
-    if arr.shape[0] != setting.K:
-        raise InvalidLatentSet("latent", f"an array with K = {setting.K} rows (setting.K)", f"{arr.shape[0]} rows")
-    return arr
 
 
 def n_sentences(setting) -> int:

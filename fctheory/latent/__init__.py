@@ -9,6 +9,7 @@ full_latent_set         all of [n_c]^L, lexicographic order
 random_latent_set       a seeded, uniformly random K-subset of [n_c]^L
 load_latent_file        .npy, .npz (array ``latent``) or text, validated
 as_latent_array         validate a user array (shape, range, distinct rows)
+resolve_latent          the validated latent array of a Setting (None = full set)
 LinearCode              a linear code over GF(q) (``codewords()``)
 linear_code             a code from a generator matrix
 named_code              repetition:Q:L, parity:Q:L, ternary-hamming, ternary-golay
@@ -28,7 +29,7 @@ Predictions
 sphere_sizes            the profile |S_r| for ``predict_type1/2(sphere_sizes=...)``
 """
 
-from ._arrays import as_latent_array, full_latent_set
+from ._arrays import as_latent_array, full_latent_set, resolve_latent
 from ._assumption_a import AssumptionA, assumption_a_noise_level, check_assumption_a
 from ._assumption_b import AssumptionB, check_assumption_b
 from ._baseline import RandomBaseline, random_baseline
@@ -41,6 +42,7 @@ from ._sets import load_latent_file, random_latent_set
 __all__ = [
     "as_latent_array",
     "full_latent_set",
+    "resolve_latent",
     "random_latent_set",
     "load_latent_file",
     "LinearCode",

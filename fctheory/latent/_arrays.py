@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import InvalidLatentSet, ProblemTooLarge
 
-__all__ = ["full_latent_set", "as_latent_array", "MAX_FULL_SET"]
+__all__ = ["full_latent_set", "as_latent_array", "resolve_latent", "MAX_FULL_SET"]
 
 #: Largest full set ``n_c**L`` that :func:`full_latent_set` materialises.
 MAX_FULL_SET = 2**24
@@ -61,3 +61,29 @@ def as_latent_array(latent, n_c: int, L: int, *, field: str = "latent") -> np.nd
     if unique.shape[0] != arr.shape[0]:
         raise InvalidLatentSet(field, "distinct rows (distinct latent variables)", f"{arr.shape[0] - unique.shape[0]} repeated rows")
     return np.ascontiguousarray(arr)
+
+
+def resolve_latent(setting, latent=None) -> np.ndarray:
+    """The validated int64 ``(K, L)`` latent array of ``setting``.
+
+    ``None`` means the full set (then ``setting.K`` must be ``n_c**L``);
+    otherwise the array must have ``setting.K`` rows of length ``setting.L``
+    with entries in ``0..n_c-1``, all distinct.
+    """
+    from ..setting import Setting
+
+    if not isinstance(setting, Setting):
+        raise InvalidLatentSet("setting", "a fctheory.Setting", type(setting).__name__)
+    if latent is None:
+        if not setting.is_full:
+            raise InvalidLatentSet(
+                "latent",
+                f"an integer array of shape (K={setting.K}, L={setting.L})",
+                None,
+                "latent=None means the full set, but setting.K < n_c**L",
+            )
+        return full_latent_set(setting.n_c, setting.L)
+    arr = as_latent_array(latent, setting.n_c, setting.L)
+    if arr.shape[0] != setting.K:
+        raise InvalidLatentSet("latent", f"an array with K = setting.K = {setting.K} rows", f"{arr.shape[0]} rows")
+    return arr

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInput, ProblemTooLarge
-from ..latent import as_latent_array, full_latent_set
+from ..latent import resolve_latent
 from ..setting import Setting
 
 __all__ = ["NETWORKS", "Problem", "prepare"]
@@ -64,25 +64,6 @@ def check_network(network) -> str:
     if not isinstance(network, str) or network not in NETWORKS:
         raise InvalidInput("network", "'h' (eq. 17) or 'h*' (eq. 18, LayerNorm)", network)
     return network
-
-
-def resolve_latent(setting: Setting, latent) -> np.ndarray:
-    """The ``(K, L)`` latent array of ``setting`` (``None`` = full set)."""
-    if not isinstance(setting, Setting):
-        raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
-    if latent is None:
-        if not setting.is_full:
-            raise InvalidInput(
-                "latent",
-                f"an integer array of shape (K={setting.K}, L={setting.L})",
-                None,
-                "latent=None means the full set, but setting.K < n_c**L",
-            )
-        return full_latent_set(setting.n_c, setting.L)
-    arr = as_latent_array(latent, setting.n_c, setting.L)
-    if arr.shape[0] != setting.K:
-        raise InvalidInput("latent", f"an array with K = setting.K = {setting.K} rows", f"{arr.shape[0]} rows")
-    return arr
 
 
 def check_size(setting: Setting) -> None:
