@@ -200,6 +200,56 @@ def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero
     return checks
 
 
+#: A trained point is called second-order critical when the smallest Hessian
+#: eigenvalue is at least -HESSIAN_PSD_TOL times the largest (the rotation
+#: symmetry makes exact zeros, which round-off turns into ~1e-14).
+HESSIAN_PSD_TOL = 1e-9
+
+
+def _second_order(setting: Setting, Z, res) -> dict:
+    """Extreme eigenvalues of the Hessian of R at the trained point (Lanczos,
+    scipy ``eigsh`` on exact Hessian-vector products of :mod:`fctheory.risk`).
+
+    A type-III run with d > min(n_w, K L) whose Hessian is positive
+    semidefinite is a second-order critical point, hence (theorem G, appendix G:
+    no spurious local minima) evidence of a global minimizer."""
+    from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
+
+    from ..risk import exact_risk_hvp
+
+    W, U = res.W, res.U
+    nW = W.size
+    n = nW + U.size
+    count = [0]
+
+    def matvec(v):
+        count[0] += 1
+        v = np.ravel(v)
+        HW, HU = exact_risk_hvp(setting, W, U, v[:nW].reshape(W.shape), v[nW:].reshape(U.shape), latent=Z)
+        return np.concatenate([np.ravel(HW), np.ravel(HU)])
+
+    # ARPACK's tolerance is relative to the Ritz value, which cannot be met for
+    # the eigenvalue 0 that the rotation symmetry creates; so the smallest
+    # eigenvalue is found as sigma - (largest eigenvalue of sigma*I - H), with
+    # sigma just above the largest eigenvalue of H (absolute error ~ 1e-10 sigma).
+    op = LinearOperator((n, n), matvec=matvec, dtype=np.float64)
+    start = time.perf_counter()
+    rng = np.random.default_rng(0)
+    try:
+        high = float(eigsh(op, k=1, which="LA", tol=1e-8, maxiter=2000, v0=rng.normal(size=n),
+                           return_eigenvectors=False)[0])
+        sigma = 1.01 * abs(high)
+        shifted = LinearOperator((n, n), matvec=lambda v: sigma * np.ravel(v) - matvec(v), dtype=np.float64)
+        top = float(eigsh(shifted, k=1, which="LA", tol=1e-10, maxiter=2000, v0=rng.normal(size=n),
+                          return_eigenvectors=False)[0])
+        low = sigma - top
+    except (ArpackNoConvergence, ArpackError) as exc:
+        return {"computed": False, "reason": f"eigsh: {exc}", "hvps": count[0]}
+    return {"computed": True, "min_eigenvalue": low, "max_eigenvalue": high,
+            "psd": bool(low >= -HESSIAN_PSD_TOL * abs(high)), "tolerance": HESSIAN_PSD_TOL, "hvps": count[0],
+            "seconds": time.perf_counter() - start}
+
+
 def _certificate(spec: CaseSpec, setting: Setting, Z, res) -> dict:
     """Theorem G (appendix G) for network h: the certified global minimum of R
     (the convex program in D = W^T U, :mod:`fctheory.certify`) against the
@@ -259,6 +309,7 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     d = setting.d
     no_spurious = d > min(setting.n_w, setting.K * setting.L)  # theorem G (appendix G)
     passed = all(ch.passed for ch in checks)
+    hessian = _second_order(setting, Z, res) if spec.kind == "type3" and res.converged else None
     meas = measurement.to_dict()
     meas.pop("u_norms")
     record = {
@@ -284,7 +335,9 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         "training": res.to_dict(),
         "measurement": meas,
         "theorem_g_no_spurious_minima": bool(spec.network == "h" and no_spurious),
-        "conjecture_evidence": bool(spec.kind == "type3" and no_spurious and res.converged and passed),
+        "hessian": hessian,
+        "conjecture_evidence": bool(spec.kind == "type3" and no_spurious and res.converged and passed
+                                    and hessian is not None and hessian.get("psd", False)),
         "certificate": _certificate(spec, setting, Z, res) if job.get("certify") else None,
         "seconds": time.perf_counter() - start,
     }

@@ -27,6 +27,7 @@ def test_validate_reduced_suite_passes_and_resumes(tmp_path, capsys, monkeypatch
     for case in data["cases"]:
         assert case["training"]["converged"]
     t3 = next(c for c in data["cases"] if c["name"] == "t3/seed0")
+    assert t3["hessian"]["psd"] and t3["conjecture_evidence"]
     assert {"r_1", "r_2", "r_3"} <= {q.split(" ")[0] for q in t3["predicted"]}
     md = (out / "report.md").read_text()
     assert "**Overall: PASS**" in md and "Theorem 2" in md and "Lemma B" in md and "Versions" in md
