@@ -1,4 +1,4 @@
-"""The interactive examples (``>>>``) in docs/*.md are executed, so the docs cannot drift."""
+"""The interactive examples (``>>>``) in README.md and docs/*.md are executed, so the docs cannot drift."""
 
 import doctest
 import pathlib
@@ -6,15 +6,17 @@ import re
 
 import pytest
 
-DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
 def _pages():
-    return sorted(p for p in DOCS.rglob("*.md") if any(">>>" in b for b in BLOCK.findall(p.read_text())))
+    pages = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    return [p for p in pages if any(">>>" in b for b in BLOCK.findall(p.read_text()))]
 
 
-@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_examples_in_docs(page):
     text = "\n".join(b for b in BLOCK.findall(page.read_text()) if ">>>" in b)
     parser = doctest.DocTestParser()
