@@ -39,6 +39,14 @@ def _err(value) -> str:
     return "—" if value is None else f"{value:.1e}"
 
 
+def _short_reason(reason: str) -> str:
+    """'the convex program ... is too large: N exceeds the limit M; ...' -> 'program too large: N > M'."""
+    if "too large" in reason:
+        numbers = reason.split("too large:")[1].split(";")[0].replace("exceeds the limit", ">")
+        return "program too large:" + numbers
+    return reason
+
+
 def theorem_verdicts(records) -> list[dict]:
     """One verdict per theorem present in the run."""
     out = []
@@ -171,14 +179,17 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
             "| run | verdict | trained R | certified optimum | lower bound | gap | trained − optimum | ‖D − D_opt‖/‖D‖ | time (s) |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
+        skipped = [r for r in certs if r["certificate"].get("skipped")]
         for r in certs:
             c = r["certificate"]
             if c.get("skipped"):
-                lines.append(f"| {r['name']} | skipped: {_cell(c['skipped'])} | | | | | | | |")
                 continue
             lines.append(f"| {r['name']} | {c['verdict']} | {c['trained_value']:.12g} | {c['optimal_value']:.12g} | "
                          f"{c['lower_bound']:.12g} | {c['gap']:.1e} | {c['difference']:.1e} | {c['d_difference']:.1e} | "
                          f"{c['seconds']:.1f} |")
+        if skipped:
+            lines += ["", "Not certified: " + "; ".join(
+                f"`{r['name']}` ({_short_reason(r['certificate']['skipped'])})" for r in skipped) + "."]
     lines += ["", "## Figures", ""]
     if figures.get("pca"):
         lines.append("PCA of the word embeddings (left) and of the blocks u_{k,l} (right), coloured by concept "
