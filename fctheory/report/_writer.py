@@ -208,5 +208,8 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     lines += ["## Versions", ""]
     for name, value in run.versions.items():
         lines.append(f"- {name}: {value}")
-    lines += [f"- suite file: `{suite.path}`", ""]
+    suite_path = os.path.abspath(suite.path)
+    if suite_path.startswith(os.getcwd() + os.sep):
+        suite_path = os.path.relpath(suite_path)
+    lines += [f"- suite file: `{suite_path}`", ""]
     atomic_write_text(path, "\n".join(lines))
