@@ -103,3 +103,20 @@ def test_code_change_invalidates_cache(tmp_path, monkeypatch):
     run_suite(suite, tmp_path, progress=False)
     monkeypatch.setattr(runner, "code_fingerprint", lambda: "version-b")
     assert run_suite(suite, tmp_path, progress=False).cached == 0
+
+
+def test_non_convergence_is_shown_in_the_report(tmp_path, fixed_code_fingerprint):
+    from dataclasses import replace
+
+    from fctheory.report._writer import write_report_md
+
+    text = write_reduced_suite(tmp_path / "one.toml").read_text()
+    (tmp_path / "one.toml").write_text(text[: text.index('[[case]]\nname = "t2"')])
+    run = run_suite(load_suite(str(tmp_path / "one.toml")), tmp_path / "rep", progress=False)
+    record = dict(run.records[0])
+    record["training"] = dict(record["training"], converged=False, reason="Newton-CG iteration limit (50) reached")
+    write_report_md(replace(run, records=(record,)), tmp_path / "report.md", {})
+    md = (tmp_path / "report.md").read_text()
+    assert "| **no** |" in md
+    assert "training did not reach" in md and "`t1/seed0`" in md
+    assert "Newton-CG iteration limit (50) reached" in md

@@ -91,3 +91,11 @@ def test_bad_network_and_nan():
     W[0, 0] = np.nan
     with pytest.raises(InvalidInput):
         measure_collapse(W, np.ones((27, 15)), 3, 2, 3)
+
+
+def test_hstar_constant_column_is_an_error(rng):
+    W, U, _ = collapsed(3, 2, 2, 4, r=1.0, c=1.0, rng=rng)
+    W[:, 1] = 3.0  # LayerNorm of a constant vector is undefined (sigma = 0, eq. 18)
+    with pytest.raises(InvalidInput) as err:
+        measure_collapse(W, U, 3, 2, 2, network="h*")
+    assert err.value.field == "W"
