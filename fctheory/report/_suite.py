@@ -123,6 +123,8 @@ def suite_dirs() -> list[Path]:
 
 def find_suite(name_or_path: str) -> Path:
     """Resolve ``--suite NAME|FILE`` to a file."""
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        raise InvalidInput("--suite", "a suite name or a .toml path", name_or_path)
     text = os.fspath(name_or_path)
     candidate = Path(text)
     if text.endswith(".toml") or os.sep in text or "/" in text:

@@ -76,3 +76,5 @@ def test_unknown_suite_and_bad_toml(tmp_path):
         load_suite(str(bad))
     with pytest.raises(InvalidInput):
         find_suite(str(tmp_path / "missing.toml"))
+    with pytest.raises(InvalidInput):
+        load_suite(123)
