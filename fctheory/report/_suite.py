@@ -114,11 +114,11 @@ class Suite:
 
 
 def suite_dirs() -> list[Path]:
-    """Where suite names are looked up, in order: ``./validation/suites``, the
-    source tree's ``validation/suites`` (editable installs), and the
-    package's ``fctheory/suites`` data directory."""
+    """Where suite names are looked up, in order: ``./validation/suites`` (a
+    project's own suites) and the suites installed with the package
+    (``fctheory/suites``; in the source tree ``validation/suites`` links there)."""
     here = Path(__file__).resolve().parent.parent  # fctheory/
-    return [Path.cwd() / "validation" / "suites", here.parent / "validation" / "suites", here / "suites"]
+    return [Path.cwd() / "validation" / "suites", here / "suites"]
 
 
 def find_suite(name_or_path: str) -> Path:

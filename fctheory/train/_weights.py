@@ -14,6 +14,7 @@ import zipfile
 import numpy as np
 
 from ..errors import InvalidInput
+from ..risk._layernorm import layer_norm
 
 __all__ = ["as_weights", "load_weights", "save_weights", "u_blocks", "layer_norm_columns"]
 
@@ -52,23 +53,16 @@ def u_blocks(U: np.ndarray, L: int) -> np.ndarray:
 
 
 def layer_norm_columns(W: np.ndarray) -> np.ndarray:
-    """Parameter-free LayerNorm (eq. 18) of every column:
-    :math:`\\varphi(v) = (v - \\bar v)/\\sigma(v)`, population variance, no
-    epsilon, so :math:`\\|\\varphi(v)\\| = \\sqrt d`.
+    """Parameter-free LayerNorm (eq. 18) of every column, as the network h*
+    applies it: :math:`\\varphi(v) = (v - \\bar v)/\\sigma(v)`, population
+    variance, no epsilon (:func:`fctheory.risk.layer_norm`).
 
     Raises
     ------
     InvalidInput
         When a column is constant (LayerNorm is undefined there).
     """
-    centred = W - W.mean(axis=0, keepdims=True)
-    sigma = np.sqrt(np.mean(centred**2, axis=0))
-    scale = np.max(np.abs(W), axis=0)
-    bad = ~(sigma > 1e-300) | (sigma <= 1e-14 * np.where(scale > 0, scale, 1.0))
-    if np.any(bad):
-        raise InvalidInput("W", "columns that are not constant vectors (LayerNorm needs sigma > 0)",
-                           f"{int(bad.sum())} constant columns")
-    return centred / sigma
+    return layer_norm(W)[0]
 
 
 def load_weights(path) -> tuple[np.ndarray, np.ndarray]:
