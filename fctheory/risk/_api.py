@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInput
-from ._contraction import BAD_ROWMAX, FALLBACK_TERM, RESCALE_BELOW, data_term
+from ._contraction import BAD_ROWMAX, FALLBACK_TERM, data_term
 from ._full_hvp import full_log_partition_hvp
 from ._split_hvp import split_log_partition_hvp
 from ._inputs import Problem, prepare
@@ -167,12 +167,12 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
         Ac[:, :, code] = A
         dAc[:, :, code] = dA_dir
         Gam = full_log_partition_hvp(Ac, dAc, p.mu, p.setting.n_c, p.setting.s_c, fallback_term=FALLBACK_TERM,
-                                     rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)[:, :, code] / K
+                                     bad_rowmax=BAD_ROWMAX)[:, :, code] / K
     elif L >= 2 and not enumerate_sentences:
         # other latent sets: forward-mode pass over the blocked split; G from the engine
         _, G = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=True)
         Gam = split_log_partition_hvp(A, dA_dir, p.latent, p.mu, p.setting.n_c, p.setting.s_c,
-                                      fallback_term=FALLBACK_TERM, rescale_below=RESCALE_BELOW,
+                                      fallback_term=FALLBACK_TERM,
                                       bad_rowmax=BAD_ROWMAX) / K
     else:
         G = np.zeros_like(A)

@@ -20,8 +20,7 @@ logit-sized numbers is ever formed.
 
 Contraction.  The classes are the leaves of the trie of their latent
 prefixes.  For a trie node of depth ``l`` and each word prefix it can emit,
-the row vector :math:`T_l = T_{l-1} \\odot E_l[x_l, :]` (length ``K``,
-rescaled to maximum 1, the scale cancelling in :math:`O/t`) is shared by all
+the row vector :math:`T_l = T_{l-1} \\odot E_l[x_l, :]` (length ``K``) is shared by all
 classes below the node.  The last position is a matrix product
 :math:`O = T_{L-1} E_L^T` (BLAS), with the own-class column of :math:`T_{L-1}`
 zeroed so that :math:`O_k` excludes :math:`t_k` exactly.  The gradient is the
@@ -51,14 +50,16 @@ from ._sentences import exact_terms
 
 __all__ = ["data_term", "FALLBACK_TERM", "DEFAULT_MAX_ELEMENTS", "HARD_MAX_ELEMENTS"]
 
-#: Own-class terms t_k(x) below this (relative to the row scale) send the
-#: sentence to the exact fallback; dropped underflowed terms are then smaller
-#: than 2**-500 relative to the kept ones.
+#: Own-class terms t_k(x) below this send the sentence to the exact fallback.
+#: Terms are products of per-word max-shifted factors (each <= 1) and are never
+#: rescaled, so t_k >= 2**-500 means no factor of t_k was subnormal, and every
+#: term lost to underflow (< 2**-1022) is below 2**-522 t_k: negligible.
+#: (Rescaling rows to maximum 1 would amplify factors that had already lost
+#: digits as subnormals and let such sentences through.)
 FALLBACK_TERM = 2.0**-500
-#: A trie row whose maximum falls below this is marked as underflowed.
-BAD_ROWMAX = 2.0**-900
-#: Trie rows whose maximum fell below this are rescaled to maximum 1.
-RESCALE_BELOW = 2.0**-100
+#: A row whose maximum falls below this holds only terms below FALLBACK_TERM:
+#: all its sentences take the exact path.
+BAD_ROWMAX = FALLBACK_TERM
 #: Target number of float64 entries of the largest working array of a chunk.
 DEFAULT_MAX_ELEMENTS = 2**23
 #: A single chunk larger than this is refused (ProblemTooLarge).
@@ -151,7 +152,7 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
         return _data_term_full(A, latent, mu, n_c, s_c, grad)
     if L >= 2 and not force_trie:
         total, dA, fallback = split_data_term(A, latent, mu, n_c, s_c, grad=grad, fallback_term=FALLBACK_TERM,
-                                              rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)
+                                              bad_rowmax=BAD_ROWMAX)
         if fallback:
             total += _run_fallback(A, fallback, mu, s_c, dA)
         return total / K, (dA / K if grad else None)
@@ -185,7 +186,7 @@ def _data_term_full(A, latent, mu, n_c, s_c, grad):
     if not identity:
         Ac[:, :, code] = A
     total, dAc, fallback = full_data_term(Ac, mu, n_c, s_c, grad=grad, fallback_term=FALLBACK_TERM,
-                                          rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX)
+                                          bad_rowmax=BAD_ROWMAX)
     if grad and dAc is None:
         dAc = np.zeros_like(A)
     if fallback:
@@ -234,10 +235,6 @@ def _chunk(E, dE, dA_direct, Zc, kidx, mu, s_c, b1: slice):
         if any_bad:
             b |= np.repeat(bad[l - 1][par], r, axis=1)
         any_bad = any_bad or bool(b.any())
-        # rescale (to maximum 1) only the rows that lost RESCALE_BELOW in magnitude
-        need = (rowmax < RESCALE_BELOW) & ~b
-        if need.any():
-            X[need] /= rowmax[need][:, None]
         T.append(X)
         bad.append(b)
 

@@ -6,8 +6,8 @@ concepts :math:`\\alpha \\in [n_c]^h` (positions ``1..h``) and suffix concepts
 :math:`E_l = \\exp(A_l - \\max_j A_l)`, the term of class ``j`` on sentence
 ``x`` factorises as :math:`t_j(x) = P[x_{\\le h}, j]\\, S[x_{>h}, j]`, where
 the prefix table ``P`` (``n_w^h x K``) and suffix table ``S``
-(``n_w^m x K``) are products of ``E`` over their positions (rows rescaled
-to maximum 1; the scales cancel in :math:`O/t`).  All partition sums are
+(``n_w^m x K``) are products of ``E`` over their positions (never
+rescaled: see :data:`._contraction.FALLBACK_TERM`).  All partition sums are
 then the single matrix product :math:`P S^T` (``n_w^h x K`` by
 ``K x n_w^m``, BLAS), and the two gradient products have the same size.
 
@@ -41,13 +41,16 @@ def split_point(L: int) -> int:
     return (L + 1) // 2
 
 
-def _table(E, positions, rescale_below, bad_rowmax):
+def _table(E, positions, bad_rowmax):
     """Products of ``E`` over ``positions``: shape ``(n_c**p, s_c**p, K)``,
     row ``(concept tuple, word-rank tuple)`` (first position most significant).
 
-    Rows whose maximum fell below ``rescale_below`` are rescaled to maximum 1
-    (the scale cancels in :math:`O/t` and in the probabilities); rows whose
-    maximum fell below ``bad_rowmax`` are flagged for the exact path.
+    Rows are never rescaled: every entry stays in the scale of the per-word
+    max-shift (all factors <= 1), so an own-class term ``t_k >= FALLBACK_TERM``
+    certifies that no factor of it was subnormal and that every term lost to
+    underflow is below ``2**-1022``, i.e. negligible against ``t_k``.  Rows
+    whose maximum fell below ``bad_rowmax`` (then every term of the row is
+    below it) are flagged for the exact path.
     Returns the table and the flag array ``(n_c**p, s_c**p)``."""
     K = E.shape[3]
     n_c, s = E.shape[1], E.shape[2]
@@ -58,9 +61,6 @@ def _table(E, positions, rescale_below, bad_rowmax):
         X = (T[:, None, :, None, :] * E[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
         rowmax = X.max(axis=2)
         b = (rowmax < bad_rowmax) | np.repeat(np.repeat(bad, n_c, axis=0), s, axis=1)
-        need = (rowmax < rescale_below) & ~b
-        if need.any():
-            X[need] /= rowmax[need][:, None]
         T, bad = X, b
     return T, bad
 
@@ -86,7 +86,7 @@ def add_marginals(dA, H, positions, n_c, s_c):
         dA[l] += marg.reshape(n_c * s_c, K)
 
 
-def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_rowmax):
+def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax):
     """Data term of eq. (5) on the canonical full set (see module docstring).
 
     Returns ``(sum, dA_unnormalised or None, fallback)`` where ``sum`` is
@@ -99,8 +99,8 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_r
     M, N = n_c**m, n_c**h
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
-    P, badP = _table(E, list(range(h)), rescale_below, bad_rowmax)  # (N, R, K)
-    S, badS = _table(E, list(range(h, L)), rescale_below, bad_rowmax)  # (M, Sw, K)
+    P, badP = _table(E, list(range(h)), bad_rowmax)  # (N, R, K)
+    S, badS = _table(E, list(range(h, L)), bad_rowmax)  # (M, Sw, K)
     R, Sw = P.shape[1], S.shape[1]
     S2 = S.reshape(M * Sw, K)
     # S restricted to the columns D_alpha, per prefix block: Ssub[a, beta, i, j'] = S[beta, i, a*M + j']

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._full import _probabilities, add_marginals, split_point
-from ._sentences import hvp_terms
+from ._sentences import hvp_fallback
 
 __all__ = ["full_log_partition_hvp"]
 
@@ -30,9 +30,9 @@ __all__ = ["full_log_partition_hvp"]
 CHUNK_ELEMENTS = 2**22
 
 
-def _tables(E, Ed, positions, rescale_below, bad_rowmax):
+def _tables(E, Ed, positions, bad_rowmax):
     """Prefix/suffix tables as in :func:`._full._table` with their tangents
-    :math:`T' = T_{prev}' \\odot E + T_{prev} \\odot E'` (same row scales)."""
+    :math:`T' = T_{prev}' \\odot E + T_{prev} \\odot E'` (never rescaled)."""
     K = E.shape[3]
     n_c, s = E.shape[1], E.shape[2]
     T, Td = np.ones((1, 1, K)), np.zeros((1, 1, K))
@@ -44,14 +44,11 @@ def _tables(E, Ed, positions, rescale_below, bad_rowmax):
               + T[:, None, :, None, :] * Ed[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
         rowmax = X.max(axis=2)
         b = (rowmax < bad_rowmax) | np.repeat(np.repeat(bad, n_c, axis=0), s, axis=1)
-        scale = np.where((rowmax < rescale_below) & ~b, rowmax, 1.0)
-        X /= scale[..., None]
-        Xd /= scale[..., None]
         T, Td, bad = X, Xd, b
     return T, Td, bad
 
 
-def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_below, bad_rowmax):
+def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, bad_rowmax):
     """:math:`\\nabla^2 F(A)[\\delta A]` (unnormalised, shape ``(L, n_w, K)``) on the
     canonical full set; ``A`` and ``dA_dir`` have shape ``(L, n_w, K)``."""
     L, n_w, K = A.shape
@@ -60,8 +57,8 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_be
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     Ed = E * dA_dir.reshape(L, n_c, s_c, K)
-    P, Pd, badP = _tables(E, Ed, list(range(h)), rescale_below, bad_rowmax)
-    S, Sd, badS = _tables(E, Ed, list(range(h, L)), rescale_below, bad_rowmax)
+    P, Pd, badP = _tables(E, Ed, list(range(h)), bad_rowmax)
+    S, Sd, badS = _tables(E, Ed, list(range(h, L)), bad_rowmax)
     N, R = P.shape[0], P.shape[1]
     M, Sw = S.shape[0], S.shape[1]
     P2, Pd2 = P.reshape(N * R, K), Pd.reshape(N * R, K)
@@ -103,10 +100,5 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, rescale_be
         words = np.concatenate([_digits(alpha, n_c, h) * s_c + _digits(r, s_c, h),
                                 _digits(beta, n_c, m) * s_c + _digits(i, s_c, m)], axis=1)
         k = alpha * M + beta
-        qf = np.prod(mu[words % s_c], axis=1)
-        G_unused = np.zeros_like(A)
-        step_fb = max(1, 2**21 // K)
-        for a0 in range(0, k.size, step_fb):
-            sl = slice(a0, a0 + step_fb)
-            hvp_terms(A, dA_dir, k[sl], words[sl], qf[sl], G_unused, Gam)
+        hvp_fallback(A, dA_dir, k, words, mu, s_c, Gam)
     return Gam

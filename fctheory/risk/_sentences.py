@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["sentence_batches", "sentences_of", "exact_terms", "hvp_terms"]
+__all__ = ["sentence_batches", "sentences_of", "exact_terms", "hvp_terms", "hvp_fallback"]
 
 #: Largest one-hot matrix (entries) used to scatter-add rows.
 ONE_HOT_LIMIT = 2**24
@@ -136,3 +136,17 @@ def hvp_terms(A, dA_dir, k, X, q, G: np.ndarray, Gam: np.ndarray) -> None:
     for l in range(A.shape[0]):
         _scatter_rows(G[l], X[:, l], coeff)
         _scatter_rows(Gam[l], X[:, l], second)
+
+
+def hvp_fallback(A, dA_dir, k: np.ndarray, words: np.ndarray, mu: np.ndarray, s_c: int, Gam: np.ndarray) -> None:
+    """Directional derivative of the gradient for sentences handed over by a
+    factorised contraction (their scaled probabilities underflowed): exact,
+    sentence by sentence, in chunks of about 2**21 logits.  Only ``Gam`` is
+    accumulated; the gradient itself is computed elsewhere."""
+    K = A.shape[2]
+    q = np.prod(mu[words % s_c], axis=1)
+    unused = np.zeros_like(A)
+    step = max(1, 2**21 // K)
+    for a0 in range(0, k.size, step):
+        sl = slice(a0, a0 + step)
+        hvp_terms(A, dA_dir, k[sl], words[sl], q[sl], unused, Gam)

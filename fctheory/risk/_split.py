@@ -58,10 +58,11 @@ def check_tables(nA: int, nB: int, s_c: int, h: int, m: int, K: int) -> None:
                               MAX_TABLE_ENTRIES, "reduce s_c, L or K")
 
 
-def _tables(E, tuples, first, rescale_below, bad_rowmax):
+def _tables(E, tuples, first, bad_rowmax):
     """Products of ``E`` over positions ``first..first+p-1`` for each concept
     tuple (row of ``tuples``): shape ``(n, s_c**p, K)``, rows = rank tuples
-    (first position most significant); rows rescaled as in :mod:`._full`."""
+    (first position most significant); never rescaled, rows flagged as in
+    :func:`._full._table`."""
     n, p = tuples.shape
     K, s = E.shape[3], E.shape[2]
     T = np.ones((n, 1, K))
@@ -71,9 +72,6 @@ def _tables(E, tuples, first, rescale_below, bad_rowmax):
         X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
         rowmax = X.max(axis=2)
         b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
-        need = (rowmax < rescale_below) & ~b
-        if need.any():
-            X[need] /= rowmax[need][:, None]
         T, bad = X, b
     return T, bad
 
@@ -94,7 +92,7 @@ def _scatter_marginals(dA, H, tuples, first, s_c):
             target[a] += marg[conc == a].sum(axis=0)
 
 
-def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, rescale_below, bad_rowmax, h=None):
+def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax, h=None):
     """Data term of eq. (5) for a latent set (see module docstring).
 
     Returns ``(sum, dA_unnormalised or None, fallback)`` as :func:`._full.full_data_term`
@@ -109,8 +107,8 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, rescale_bel
     suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
     pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
     check_tables(pre.shape[0], suf.shape[0], s_c, h, m, K)
-    P, badP = _tables(E, pre, 0, rescale_below, bad_rowmax)  # (nA, Rh, K)
-    S, badS = _tables(E, suf, h, rescale_below, bad_rowmax)  # (nB, Rm, K)
+    P, badP = _tables(E, pre, 0, bad_rowmax)  # (nA, Rh, K)
+    S, badS = _tables(E, suf, h, bad_rowmax)  # (nB, Rm, K)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
     # classes of each prefix block, padded to cmax (-1 = no class)
     order = np.argsort(pre_id, kind="stable")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._full import _digits, _probabilities
-from ._sentences import hvp_terms
+from ._sentences import hvp_fallback
 from ._split import _scatter_marginals, check_tables, choose_split
 
 __all__ = ["split_log_partition_hvp"]
@@ -25,8 +25,8 @@ __all__ = ["split_log_partition_hvp"]
 CHUNK_ELEMENTS = 2**22
 
 
-def _tables(E, Ed, tuples, first, rescale_below, bad_rowmax):
-    """:func:`._split._tables` with tangents (same row scales)."""
+def _tables(E, Ed, tuples, first, bad_rowmax):
+    """:func:`._split._tables` with tangents (never rescaled)."""
     n, p = tuples.shape
     K, s = E.shape[3], E.shape[2]
     T, Td = np.ones((n, 1, K)), np.zeros((n, 1, K))
@@ -37,14 +37,11 @@ def _tables(E, Ed, tuples, first, rescale_below, bad_rowmax):
         Xd = (Td[:, :, None, :] * Ei[:, None, :, :] + T[:, :, None, :] * Edi[:, None, :, :]).reshape(n, -1, K)
         rowmax = X.max(axis=2)
         b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
-        scale = np.where((rowmax < rescale_below) & ~b, rowmax, 1.0)
-        X /= scale[..., None]
-        Xd /= scale[..., None]
         T, Td, bad = X, Xd, b
     return T, Td, bad
 
 
-def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, rescale_below, bad_rowmax):
+def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, bad_rowmax):
     """:math:`\\nabla^2 F(A)[\\delta A]`, unnormalised, shape ``(L, n_w, K)``."""
     L, n_w, K = A.shape
     h = choose_split(latent, s_c)
@@ -56,8 +53,8 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, r
     suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
     pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
     check_tables(pre.shape[0], suf.shape[0], s_c, h, m, K)
-    P, Pd, badP = _tables(E, Ed, pre, 0, rescale_below, bad_rowmax)
-    S, Sd, badS = _tables(E, Ed, suf, h, rescale_below, bad_rowmax)
+    P, Pd, badP = _tables(E, Ed, pre, 0, bad_rowmax)
+    S, Sd, badS = _tables(E, Ed, suf, h, bad_rowmax)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
     order = np.argsort(pre_id, kind="stable")
     counts = np.bincount(pre_id, minlength=nA)
@@ -104,10 +101,5 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, r
     if fallback:
         k = np.concatenate([f[0] for f in fallback])
         words = np.concatenate([f[1] for f in fallback])
-        qf = np.prod(mu[words % s_c], axis=1)
-        G_unused = np.zeros_like(A)
-        step_fb = max(1, 2**21 // K)
-        for a0 in range(0, k.size, step_fb):
-            sl = slice(a0, a0 + step_fb)
-            hvp_terms(A, dA_dir, k[sl], words[sl], qf[sl], G_unused, Gam)
+        hvp_fallback(A, dA_dir, k, words, mu, s_c, Gam)
     return Gam

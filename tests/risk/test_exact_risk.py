@@ -262,7 +262,7 @@ def test_trie_and_split_paths_agree_on_latent_subsets(K, scale, rng):
 
 @pytest.mark.parametrize("h", [1, 2, 3])
 def test_split_point_does_not_matter(h, rng):
-    from fctheory.risk._contraction import BAD_ROWMAX, FALLBACK_TERM, RESCALE_BELOW
+    from fctheory.risk._contraction import BAD_ROWMAX, FALLBACK_TERM
     from fctheory.risk._split import split_data_term
 
     n_c, s_c, L, K = 2, 3, 4, 7
@@ -271,7 +271,7 @@ def test_split_point_does_not_matter(h, rng):
     mu = np.array([0.5, 0.3, 0.2])
     ref, gref = _contraction.data_term(A, latent, mu, n_c, s_c, force_trie=True)
     total, dA, fb = split_data_term(A, latent, mu, n_c, s_c, grad=True, fallback_term=FALLBACK_TERM,
-                                    rescale_below=RESCALE_BELOW, bad_rowmax=BAD_ROWMAX, h=h)
+                                    bad_rowmax=BAD_ROWMAX, h=h)
     assert not fb
     assert total / K == pytest.approx(ref, rel=1e-13)
     np.testing.assert_allclose(dA / K, gref, rtol=0, atol=1e-14 * np.abs(gref).max())

@@ -67,3 +67,23 @@ def test_hvp_contraction_matches_enumeration(problem):
     ref = np.sqrt(np.sum(slow[0] ** 2) + np.sum(slow[1] ** 2))
     err = np.sqrt(np.sum((fast[0] - slow[0]) ** 2) + np.sum((fast[1] - slow[1]) ** 2))
     assert err <= 1e-11 * ref + 1e-300
+
+
+def test_regression_subnormal_factors_are_not_rescaled():
+    """A case found by the property test: with weights of size ~25 some per-word
+    factors are subnormal; rescaling table rows to maximum 1 once amplified them
+    and gave 1089.9955 instead of 1090.3101 (reference: 50-digit mpmath
+    enumeration of the same sentences, and the brute force of conftest)."""
+    setting = Setting(2, 3, 3, "1/30", K=5, d=1)
+    latent = np.array([[1, 1, 1], [0, 1, 0], [1, 0, 1], [0, 0, 1], [1, 0, 0]])
+    W = np.array([[-25.25240244, -21.0956438, -12.25331711, 33.94506108, -13.75900213, -0.67400952]])
+    U = np.array([
+        [8.25914945, -15.60578781, 3.62666742],
+        [-0.94911287, 6.82305443, -29.77925738],
+        [6.77764197, -22.98193568, 38.4473446],
+        [53.13849392, -2.99984067, 28.40103667],
+        [-10.42431164, 25.09709777, 2.6439052],
+    ])
+    value = exact_risk(setting, W, U, latent=latent)
+    assert value == pytest.approx(1090.31007441089, rel=1e-13)
+    assert value == pytest.approx(brute_force_risk(setting, W, U, latent, "h"), rel=1e-12)
