@@ -272,7 +272,17 @@ def _certificate(spec: CaseSpec, setting: Setting, Z, res) -> dict:
     out = {"skipped": None, "verdict": comp.verdict, "trained_value": comp.predicted_value,
            "optimal_value": comp.optimal_value, "lower_bound": comp.lower_bound, "gap": comp.gap,
            "difference": comp.difference, "excess": comp.excess, "d_difference": comp.d_difference,
-           "seconds": time.perf_counter() - start}
+           "conjecture": None, "seconds": time.perf_counter() - start}
+    if spec.kind == "type3":
+        # the paper's open conjecture: F(c, r) of theorem 2 against the certified optimum,
+        # and the solver-free test of claim H, ||grad f(D_III)||_op / lam <= 1 (appendix G)
+        from ..certify import compare_type3
+
+        pred = compare_type3(cert)
+        out["conjecture"] = {"predicted_value": pred.predicted_value, "difference": pred.difference,
+                             "excess": pred.excess, "verdict": pred.verdict,
+                             "claim_h_ratio": pred.gradient_ratio}
+        out["seconds"] = time.perf_counter() - start
     return out
 
 

@@ -89,7 +89,14 @@ lam = "1/20"
     assert first["certificate"]["lower_bound"] <= first["certificate"]["trained_value"] + 1e-9
     assert second["certificate"] is None  # only the first seed is certified
     assert hstar["certificate"]["skipped"]  # theorem G covers network h only
-    assert "## Global optimality (theorem G)" in (tmp_path / "rep" / "report.md").read_text()
+    report = (tmp_path / "rep" / "report.md").read_text()
+    assert "## Global optimality (theorem G)" in report
+    # the type-III conjecture: F(c, r) of theorem 2 against the certified optimum (one row per setting)
+    conj = first["certificate"]["conjecture"]
+    assert conj["verdict"] == "consistent"
+    assert abs(conj["difference"]) <= 1e-9 and conj["claim_h_ratio"] <= 1 + 1e-12
+    assert "### The type-III conjecture against the certificate" in report
+    assert report.count("| t3 | ") == 1
 
 
 def test_code_change_invalidates_cache(tmp_path, monkeypatch):
