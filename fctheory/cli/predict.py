@@ -80,6 +80,8 @@ def run(args) -> int:
     else:
         result = _predict.lambda_thresholds(setting, dps=dps, sphere_sizes=profile)
     payload = result.to_dict()
+    if args.kind == "threshold":
+        payload["general"] = _general_threshold(setting, profile, dps)
     if args.json:
         json.dump(payload, sys.stdout)
         sys.stdout.write("\n")
@@ -102,6 +104,9 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
             lines.append(f"  {'':<10} enclosure [{item['enclosure'][0]}, {item['enclosure'][1]}]")
         if payload["agree"] is not None:
             lines.append(f"  thresholds equal (exact): {payload['agree']}")
+        general = payload["general"]
+        if general is not None:
+            lines.append(f"  {'general':<10} {general['value']}   [{general['equation']}]")
         return "\n".join(lines) + "\n"
     lines.append(f"  {result.theorem}")
     if kind == "type1" and result.trivial:
@@ -119,6 +124,22 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
         lines.append(f"  {name:<{width + 6}} {value}{suffix}")
     lines.append(f"  residual {payload['residual']} (relative; certified by interval arithmetic at {result.working_dps} digits)")
     return "\n".join(lines) + "\n"
+
+
+#: Largest full set for which ``predict threshold`` also computes the theorem-G threshold.
+GENERAL_THRESHOLD_MAX_K = 2**16
+
+
+def _general_threshold(setting: Setting, profile, dps: int):
+    """The λ threshold of theorem G (claim H, ``||∇f(0)||_op``) for the full set,
+    which must equal eq. 9 (and λ_I for uniform μ); None when it does not apply
+    here (a latent file/code profile, or K above :data:`GENERAL_THRESHOLD_MAX_K`)."""
+    if profile is not None or not setting.is_full or setting.K > GENERAL_THRESHOLD_MAX_K:
+        return None
+    from ..certify import general_lambda_threshold
+
+    value = general_lambda_threshold(setting, dps=dps).value
+    return {"value": mpmath.nstr(value, dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
 
 
 def _setting_line(setting: Setting) -> str:

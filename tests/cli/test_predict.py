@@ -84,3 +84,14 @@ def test_console_script_module_entry():
         [sys.executable, "-m", "fctheory", "predict", "type1", "--lam", "-1"], capture_output=True, text=True
     )
     assert proc.returncode != 0 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+def test_threshold_general_equals_eq9_on_the_full_set(capsys):
+    # theorem G's threshold ||grad f(0)||_op (a spectral norm, computed independently of eq. 9)
+    argv = ["predict", "threshold", "--n-c", "3", "--s-c", "4", "--L", "3", "--K", "full", "--mu", "zipf", "--json"]
+    code, out, _ = run(argv, capsys)
+    data = json.loads(out)
+    with mpmath.workdps(40):
+        assert abs(mpmath.mpf(data["general"]["value"]) - mpmath.mpf(data["type3"]["value"])) < mpmath.mpf(10) ** -28
+    code, out, _ = run(["predict", "threshold", "--json"], capsys)
+    assert json.loads(out)["general"] is None  # K < n_c**L: no latent set given
