@@ -27,7 +27,7 @@ from ._minimize import MinimizeOptions, fd_hvp, polished_minimize
 
 __all__ = ["TrainResult", "train_network", "HVP_FD", "HVP_EXACT"]
 
-HVP_EXACT = "exact (fctheory.risk.exact_risk_hvp, network h)"
+HVP_EXACT = "exact (fctheory.risk.exact_risk_hvp)"
 HVP_FD = "central differences of the analytic gradient (2 gradients each)"
 
 
@@ -155,7 +155,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         Tolerances; the default target is ``||grad|| <= 1e-12 max(1, R)``.
     hessian : {"auto", "exact", "fd"}
         Hessian-vector products of the Newton-CG polish: the engine's exact
-        product (network h), central differences of the analytic gradient,
+        product (networks h and h*), central differences of the analytic gradient,
         or ``"auto"``: exact when available and its first product costs at
         most two gradient evaluations (what a difference quotient costs),
         otherwise differences.  ``TrainResult.hvp_method`` says which ran.
@@ -206,7 +206,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         return value, np.concatenate([np.asarray(dW).ravel(), np.asarray(dU).ravel()])
 
     hvp = None
-    exact_ok = hvp_engine is not None and network == "h"  # the engine's exact product covers eq. 17 only
+    exact_ok = hvp_engine is not None  # eq. 17 and eq. 18 (LayerNorm) alike
     if hessian == "exact" and not exact_ok:
         raise InvalidInput("hessian", "'auto' or 'fd' here (no exact Hessian-vector product for this network)", hessian)
     if exact_ok and hessian in ("exact", "auto"):

@@ -92,7 +92,12 @@ def test_real_engine_all_hessian_modes(hessian):
         assert res.hvp_method == trainer_module.HVP_EXACT
 
 
-def test_exact_hessian_refused_for_hstar():
-    with pytest.raises(InvalidInput) as err:
-        train_network(Setting(3, 2, 2, 0.02, d=4), network="h*", hessian="exact")
-    assert err.value.field == "hessian"
+def test_exact_hessian_for_hstar_matches_differences():
+    """Network h* (LayerNorm, eq. 18): the exact Hessian-vector product and
+    central differences polish to the same minimum."""
+    setting = Setting(3, 2, 2, 0.02, d=4, mu="zipf")
+    exact = train_network(setting, network="h*", hessian="exact", seed=1)
+    fd = train_network(setting, network="h*", hessian="fd", seed=1)
+    assert exact.converged and fd.converged
+    assert exact.hvp_method == trainer_module.HVP_EXACT and fd.hvp_method == trainer_module.HVP_FD
+    assert exact.risk == pytest.approx(fd.risk, rel=1e-13)
