@@ -120,7 +120,7 @@ def _require_d(setting: Setting, mean_zero: bool) -> int:
 
 
 def _predict():
-    from .. import predict  # the closed forms (lead module); imported lazily
+    from .. import predict  # the closed forms of fctheory.predict; imported lazily
 
     return predict
 

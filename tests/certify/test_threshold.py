@@ -21,7 +21,7 @@ FULL = [
 
 @pytest.mark.parametrize("n_c,s_c,L,mu", FULL)
 def test_equals_eq9_on_the_full_set(n_c, s_c, L, mu):
-    # reference: the lead's exact eq. 9 threshold (predict.lambda_thresholds, type3.squared)
+    # reference: the exact eq. 9 threshold of fctheory.predict (predict.lambda_thresholds, type3.squared)
     s = Setting(n_c, s_c, L, "1/100", mu=mu)
     thr = general_lambda_threshold(s, dps=40)
     eq9 = lambda_thresholds(s, dps=40).type3
