@@ -218,16 +218,17 @@ class WordLaw:
         total = mpmath.fsum(weights)
         return [w / total for w in weights]
 
-    def iv(self) -> list:
-        """The law as :class:`mpmath.iv.mpf` intervals at the current
-        :data:`mpmath.iv` precision (exact rationals are enclosed tightly)."""
-        iv = mpmath.iv
+    def iv(self, ctx) -> list:
+        """The law as intervals of the interval context ``ctx`` (e.g.
+        :func:`fctheory._precision.interval_context`): exact rationals are
+        enclosed tightly, an irrational Zipf law is computed in interval
+        arithmetic."""
         exact = self.exact()
         if exact is not None:
-            return [iv.mpf(v.numerator) / v.denominator for v in exact]
-        s = iv.mpf(self.exponent.numerator) / self.exponent.denominator
-        weights = [iv.exp(-s * iv.log(b)) for b in range(1, self.s_c + 1)]
-        total = sum(weights[1:], weights[0])
+            return [ctx.mpf(v.numerator) / v.denominator for v in exact]
+        s = ctx.mpf(self.exponent.numerator) / self.exponent.denominator
+        weights = [ctx.exp(-s * ctx.log(b)) for b in range(1, self.s_c + 1)]
+        total = sum(weights, ctx.mpf(0))
         return [w / total for w in weights]
 
     def as_array(self) -> np.ndarray:

@@ -200,11 +200,6 @@ class SphereSizes:
             d2z += r * r * term
         return z, minus_dz, d2z
 
-    def describe(self) -> str:
-        kind = "closed form" if self.counts is None else "explicit |S_r|"
-        status = "exact" if self.exact else "approximation (lemma B fails; mean sphere sizes)"
-        return f"{self.source}; {kind}; {status}"
-
     def to_dict(self) -> dict:
         return {
             "source": self.source,

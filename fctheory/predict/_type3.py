@@ -42,7 +42,7 @@ from ..setting import Setting
 from ._enclosure import Enclosure
 from ._profile import _const
 from ._results import prediction_dict, residual_bound
-from ._roots import GUARD_DIGITS, safeguarded_newton
+from ._roots import GUARD_DIGITS, guard_schedule, safeguarded_newton
 from ._type1 import _as_nonneg_mpf
 
 __all__ = ["TypeIIIPrediction", "predict_type3", "type3_reduced_risk", "type3_threshold"]
@@ -134,42 +134,18 @@ def type3_threshold(setting: Setting, *, dps: int = 30) -> _Threshold:
             value = mpmath.sqrt(_const(mpmath.mp, squared))
             enc = Enclosure(*iv_bounds(ctx.sqrt(_const(ctx, squared))))
         return _Threshold(value, enc, squared, below)
-    below = None
     while work <= _MAX_THRESHOLD_DPS:
         ctx = interval_context(work)
         with mpmath.workdps(work):
-            ctx_mu = _law_iv(setting, ctx)
-            sq_iv = _const(ctx, factor) * _iv_sum([m * m for m in ctx_mu], ctx)
-            lam_sq_iv = _const(ctx, lam_sq)
-            decided = lam_sq_iv < sq_iv
-            if decided is not None:
-                below = bool(decided)
-                mus_mp = setting.mu.mp()
-                value = mpmath.sqrt(_const(mpmath.mp, factor) * mpmath.fsum(m * m for m in mus_mp))
-                enc = Enclosure(*iv_bounds(ctx.sqrt(sq_iv)))
-                return _Threshold(value, enc, None, below)
+            sq_iv = _const(ctx, factor) * sum((m * m for m in setting.mu.iv(ctx)), ctx.mpf(0))
+            below = _const(ctx, lam_sq) < sq_iv  # True / False when proven, None when undecided
+            if below is not None:
+                value = mpmath.sqrt(_const(mpmath.mp, factor) * mpmath.fsum(m * m for m in setting.mu.mp()))
+                return _Threshold(value, Enclosure(*iv_bounds(ctx.sqrt(sq_iv))), None, below)
         work *= 2
     raise VerificationError(
         f"λ is too close to the eq. 9 threshold to decide its side with {_MAX_THRESHOLD_DPS} digits"
     )
-
-
-def _iv_sum(terms, ctx):
-    total = ctx.mpf(0)
-    for t in terms:
-        total = total + t
-    return total
-
-
-def _law_iv(setting: Setting, ctx):
-    """The word law as intervals of ``ctx`` (exact rationals enclosed tightly)."""
-    exact = setting.mu.exact()
-    if exact is not None:
-        return [_const(ctx, m) for m in exact]
-    s = _const(ctx, setting.mu.exponent)
-    weights = [ctx.exp(-s * ctx.log(b)) for b in range(1, setting.s_c + 1)]
-    total = _iv_sum(weights, ctx)
-    return [w / total for w in weights]
 
 
 # --------------------------------------------------------------------------- the system
@@ -419,8 +395,8 @@ def _certify(setting, system, groups_iv, x, dps, ctx):
         bounds[name] = (lows, highs)
     lows_lo, highs_lo = bounds["lo"]
     lows_hi, highs_hi = bounds["hi"]
-    sum_low = _iv_sum([w * ctx.mpf(r) ** 2 for w, r in zip(system.weights, lows_lo)], ctx)
-    sum_high = _iv_sum([w * ctx.mpf(r) ** 2 for w, r in zip(system.weights, highs_hi)], ctx)
+    sum_low = _sum([w * ctx.mpf(r) ** 2 for w, r in zip(system.weights, lows_lo)], ctx)
+    sum_high = _sum([w * ctx.mpf(r) ** 2 for w, r in zip(system.weights, highs_hi)], ctx)
     if (sum_low > T_iv) is not True or (sum_high < T_iv) is not True:
         return None
     return c_lo, c_hi, lows_hi, highs_lo
@@ -457,10 +433,15 @@ def type3_reduced_risk(setting: Setting, c, r, *, dps: int = 30):
         return +value
 
 
+def _sum(terms, ctx):
+    """Sum in ``ctx`` (point or interval arithmetic)."""
+    return sum(terms, ctx.mpf(0))
+
+
 def _reduced_risk(ctx, setting, c, rs, mus, lam, log1p):
     n, L = setting.n_c, setting.L
-    data = _iv_sum([mu * log1p((n - 1) * ctx.exp(-n * c * rb / (n - 1))) for mu, rb in zip(mus, rs)], ctx)
-    reg = n * _iv_sum([rb * rb for rb in rs], ctx) + setting.K * L * c * c
+    data = _sum([mu * log1p((n - 1) * ctx.exp(-n * c * rb / (n - 1))) for mu, rb in zip(mus, rs)], ctx)
+    reg = n * _sum([rb * rb for rb in rs], ctx) + setting.K * L * c * c
     return L * data + lam / 2 * reg
 
 
@@ -500,7 +481,7 @@ def predict_type3(setting: Setting, *, dps: int = 30) -> TypeIIIPrediction:
             threshold=thr.value,
         )
     x_float = None
-    for work in [dps + g for g in GUARD_DIGITS]:
+    for work in guard_schedule(dps):
         with mpmath.workdps(work):
             distinct, weights, word_group, log_mu = _groups(setting)
             if x_float is None:
@@ -517,7 +498,7 @@ def predict_type3(setting: Setting, *, dps: int = 30) -> TypeIIIPrediction:
 
 
 def _groups_iv(setting, ctx, distinct, word_group):
-    law = _law_iv(setting, ctx)
+    law = setting.mu.iv(ctx)
     out = [None] * len(distinct)
     for b, g in enumerate(word_group):
         if out[g] is None:
@@ -552,7 +533,7 @@ def _assemble(setting, dps, work, system, x, proof, word_group, groups_iv, thr, 
         hi = iv_bounds(ctx.mpf(c_hi) * ctx.mpf(rho_high_at_clo[g]))[1]
         r_enc.append(Enclosure(lo, hi))
         r_iv.append(ctx.mpf([lo, hi]))
-    law_iv = _law_iv(setting, ctx)
+    law_iv = setting.mu.iv(ctx)
     risk_iv = _reduced_risk(ctx, setting, c_iv, r_iv, law_iv, _const(ctx, setting.lam), lambda v: ctx.log(1 + v))
     encl = {
         "c": Enclosure(c_lo, c_hi),
