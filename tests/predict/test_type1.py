@@ -87,8 +87,9 @@ def test_threshold_closed_form_and_trivial_side():
 @pytest.mark.parametrize("side", [-1, 1])
 def test_lambda_within_1e_20_of_threshold(side):
     s = Setting(3, 2, 4, "1/100", K=40)
+    squared = lambda_thresholds(s).type1.squared
     with mpmath.workdps(60):
-        thr = mpmath.sqrt(mpmath.mpf(lambda_thresholds(s).type1.squared.numerator) / lambda_thresholds(s).type1.squared.denominator)
+        thr = mpmath.sqrt(mpmath.mpf(squared.numerator) / squared.denominator)
         lam = thr * (1 + side * mpmath.mpf(10) ** -20)
         lam_text = mpmath.nstr(lam, 50)
     result = predict_type1(s.replace(lam=lam_text), dps=30)
