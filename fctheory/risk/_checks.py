@@ -27,9 +27,12 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NoNontrivialSolution
+from .. import predict  # the closed forms (mpmath) the checks compare with
+from ..latent import distance_counts, resolve_latent
 from ..setting import Setting
 from ._api import exact_risk, exact_risk_and_grad
+from ._contraction import data_term
 from ._configurations import type1_configuration, type2_configuration, type3_configuration
 
 __all__ = [
@@ -45,7 +48,6 @@ __all__ = [
     "run_checks",
     "default_grid",
     "hessian_at_zero",
-    "sphere_counts",
     "collapse_risk_any_latent",
     "check_lemma_k_latent",
 ]
@@ -63,6 +65,9 @@ T_FACTORS = (0.05, 0.3, 1.0, 3.0, 10.0)
 #: Hessian sizes (n_w + K*L) above which the threshold check is skipped
 #: (dense symmetric eigenvalue problem).
 MAX_HESSIAN_SIZE = 4000
+#: The Hessian at 0 counts as PSD when its smallest eigenvalue is
+#: >= -PSD_RTOL * lam (rounding of eigvalsh on a matrix of norm ~lam + ||B||).
+PSD_RTOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -115,16 +120,6 @@ def _compare(name, setting, predicted, measured, tol, detail) -> CheckResult:
     return CheckResult(name, setting, predicted, measured, rel, tol, bool(rel <= tol), detail)
 
 
-def _require_d(setting: Setting, mean_zero: bool) -> int:
-    return setting.require_d(mean_zero=mean_zero)
-
-
-def _predict():
-    from .. import predict  # the closed forms of fctheory.predict; imported lazily
-
-    return predict
-
-
 def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckResult]:
     """Lemma K: exact risk of the type-I configuration with
     :math:`c = \\sqrt{t/n_w}`, :math:`c' = \\sqrt{t/(KL)}` against :math:`H(t)`.
@@ -134,10 +129,9 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
     latent sets ``H`` needs their sphere sizes).
     """
     _require_full(setting)
-    _require_d(setting, mean_zero=False)
-    pr = _predict()
+    setting.require_d(mean_zero=False)
     if t_values is None:
-        tau = float(pr.predict_type1(setting).tau)
+        tau = float(predict.predict_type1(setting).tau)
         base = tau if tau > 0 else 1.0
         t_values = [f * base for f in T_FACTORS]
     out = []
@@ -146,23 +140,9 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
         cfg = type1_configuration(setting, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)), rotation=rotation)
         measured = exact_risk(setting, cfg.W, cfg.U)
         with mpmath.workdps(30):
-            predicted = pr.H(setting, mpmath.mpf(t))
+            predicted = predict.H(setting, mpmath.mpf(t))
         out.append(_compare("lemma K: R(type I) = H(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
-
-
-def sphere_counts(latent: np.ndarray) -> np.ndarray:
-    """``counts[k, r] = |S_r(k)| = |{j : dist(z_j, z_k) = r}|`` (Hamming
-    distance, appendix B), shape ``(K, L + 1)``."""
-    lat = np.asarray(latent)
-    K, L = lat.shape
-    counts = np.zeros((K, L + 1), dtype=np.int64)
-    step = max(1, 2**22 // max(1, K * L))
-    for k0 in range(0, K, step):
-        dist = np.sum(lat[k0:k0 + step, None, :] != lat[None, :, :], axis=2)  # (kb, K)
-        for r in range(L + 1):
-            counts[k0:k0 + step, r] = np.sum(dist == r, axis=1)
-    return counts
 
 
 def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h", dps: int = 30):
@@ -183,7 +163,7 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
     :math:`H^*(t)`; in general it is :math:`H_Z(t)` averaged over classes.
     Evaluated with mpmath at ``dps`` digits.
     """
-    counts = sphere_counts(latent)
+    counts = distance_counts(latent, setting.n_c).sizes  # |S_r(k)|, eq. (36)
     K, L = setting.K, setting.L
     with mpmath.workdps(dps):
         t = mpmath.mpf(float(t)) if not isinstance(t, mpmath.mpf) else t
@@ -193,7 +173,7 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
             eta = ratio / mpmath.sqrt(setting.n_w * K * L)
             reg = lam * t
         else:
-            eta = ratio * mpmath.sqrt(mpmath.mpf(_require_d(setting, mean_zero=True)) / (K * L))
+            eta = ratio * mpmath.sqrt(mpmath.mpf(setting.require_d(mean_zero=True)) / (K * L))
             reg = lam / 2 * t**2
         e = [mpmath.exp(-eta * t * r) for r in range(L + 1)]
         rows = {}
@@ -207,8 +187,6 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
 def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "h", rotation=0) -> list[CheckResult]:
     """Lemma K (``"h"``, type I) or lemma R (``"h*"``, type II) for any latent
     set, against :func:`collapse_risk_any_latent`."""
-    from ._inputs import resolve_latent
-
     lat = resolve_latent(setting, latent)
     out = []
     for t in t_values:
@@ -230,10 +208,9 @@ def check_lemma_r(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
     """Lemma R: exact :math:`R^*` of the type-II configuration with
     :math:`c = t/\\sqrt{KL}` against :math:`H^*(t)` (needs ``d >= n_c``)."""
     _require_full(setting)
-    _require_d(setting, mean_zero=True)
-    pr = _predict()
+    setting.require_d(mean_zero=True)
     if t_values is None:
-        tau = float(pr.predict_type2(setting).tau)
+        tau = float(predict.predict_type2(setting).tau)
         t_values = [f * tau for f in T_FACTORS]
     out = []
     for t in t_values:
@@ -241,7 +218,7 @@ def check_lemma_r(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
         cfg = type2_configuration(setting, t / math.sqrt(setting.K * setting.L), rotation=rotation)
         measured = exact_risk(setting, cfg.W, cfg.U, network="h*")
         with mpmath.workdps(30):
-            predicted = pr.H_star(setting, mpmath.mpf(t))
+            predicted = predict.H_star(setting, mpmath.mpf(t))
         out.append(_compare("lemma R: R*(type II) = H*(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
@@ -253,8 +230,7 @@ def check_type3_risk(setting: Setting, points=None, *, rotation=0) -> list[Check
     (theorem 2, when it exists) and three deterministic perturbations of it
     (or of ``c = 1``, ``r_b = 1 + b``)."""
     _require_full(setting)
-    _require_d(setting, mean_zero=False)
-    pr = _predict()
+    setting.require_d(mean_zero=False)
     if points is None:
         base = _type3_constants(setting)
         if base is None:
@@ -268,16 +244,14 @@ def check_type3_risk(setting: Setting, points=None, *, rotation=0) -> list[Check
         cfg = type3_configuration(setting, c, r, rotation=rotation)
         measured = exact_risk(setting, cfg.W, cfg.U)
         with mpmath.workdps(30):
-            predicted = pr.type3_reduced_risk(setting, mpmath.mpf(float(c)), [mpmath.mpf(float(v)) for v in r])
+            predicted = predict.type3_reduced_risk(setting, mpmath.mpf(float(c)), [mpmath.mpf(float(v)) for v in r])
         out.append(_compare("appendix F: R(type III) = F(c, r)", setting, predicted, measured, RISK_RTOL, f"c = {float(c):.6g}"))
     return out
 
 
 def _type3_constants(setting: Setting):
-    from ..errors import NoNontrivialSolution
-
     try:
-        p = _predict().predict_type3(setting)
+        p = predict.predict_type3(setting)
     except NoNontrivialSolution:
         return None
     return float(p.c), [float(v) for v in p.r]
@@ -297,17 +271,16 @@ def check_critical_points(setting: Setting, *, rotation=0) -> list[CheckResult]:
     words), 3 (``d >= n_c``) and 2 (below eq. 9), relative to the
     regularization gradient it must cancel."""
     _require_full(setting)
-    pr = _predict()
     out = []
     if setting.mu.is_uniform and setting.d is not None and setting.d >= setting.n_c - 1:
-        p = pr.predict_type1(setting)
+        p = predict.predict_type1(setting)
         if not p.trivial:
             cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), rotation=rotation)
             ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
             out.append(CheckResult("theorem 1: grad R = 0 at type I (tau)", setting, 0.0, ratio, ratio, GRAD_RTOL,
                                    ratio <= GRAD_RTOL, f"tau = {float(p.tau):.6g}; measured = ||grad R|| / ||lam (W, U)||"))
     if setting.d is not None and setting.d >= setting.n_c:
-        p = pr.predict_type2(setting)
+        p = predict.predict_type2(setting)
         cfg = type2_configuration(setting, float(p.u_norm), rotation=rotation)
         ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h*")
         out.append(CheckResult("theorem 3: grad R* = 0 at type II (tau*)", setting, 0.0, ratio, ratio, GRAD_RTOL,
@@ -339,9 +312,6 @@ def hessian_at_zero(setting: Setting) -> np.ndarray:
     block repeated, so its spectrum does not depend on ``d``.  (The test suite
     checks this matrix against columns of :func:`exact_risk_hvp`.)
     """
-    from ._contraction import data_term
-    from ._inputs import resolve_latent
-
     latent = resolve_latent(setting, None)
     L, n_w, K = setting.L, setting.n_w, setting.K
     _, G = data_term(np.zeros((L, n_w, K)), latent, setting.mu.as_array(), setting.n_c, setting.s_c)
@@ -363,8 +333,7 @@ def check_threshold(setting: Setting) -> list[CheckResult]:
     n = setting.n_w + setting.K * setting.L
     if n > MAX_HESSIAN_SIZE:
         return []
-    pr = _predict()
-    thr = float(pr.lambda_thresholds(setting).type3.value)
+    thr = float(predict.lambda_thresholds(setting).type3.value)
     lam0 = float(setting.lam)
     offset = float(np.linalg.eigvalsh(hessian_at_zero(setting))[0]) - lam0  # min eig of Hess R(0) - lam I
     d = setting.d or 1
@@ -378,7 +347,7 @@ def check_threshold(setting: Setting) -> list[CheckResult]:
     for factor, want_psd in ((1.25, True), (0.8, False)):
         lam = factor * thr
         min_eig = lam + offset
-        psd = min_eig >= -1e-12 * lam
+        psd = min_eig >= -PSD_RTOL * lam
         out.append(CheckResult(f"eq. 9: Hess R(0) {'PSD' if want_psd else 'not PSD'} at {factor} x threshold", setting,
                                None, min_eig, None, 0.0, psd == want_psd, f"lam = {lam:.6g}; measured = min eigenvalue"))
     return out
@@ -403,13 +372,13 @@ def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[CheckResult
     ``latent`` given): lemma K and lemma R against the class-averaged
     :math:`H_Z` (:func:`check_lemma_k_latent`)."""
     if isinstance(setting, Setting) and not setting.is_full:
-        _require_d(setting, mean_zero=False)
+        setting.require_d(mean_zero=False)
         out = check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h", rotation=rotation)
         if setting.d >= setting.n_c:
             out += check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h*", rotation=rotation)
         return out
     _require_full(setting)
-    _require_d(setting, mean_zero=False)
+    setting.require_d(mean_zero=False)
     out = check_lemma_k(setting, rotation=rotation)
     if setting.d >= setting.n_c:
         out += check_lemma_r(setting, rotation=rotation)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInput
+from ..latent import resolve_latent
 from ..setting import Setting
 from ._frames import equiangular_frame
-from ._inputs import resolve_latent
 
 __all__ = ["Configuration", "type1_configuration", "type2_configuration", "type3_configuration"]
 

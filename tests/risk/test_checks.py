@@ -100,13 +100,13 @@ def test_lemma_k_and_r_on_random_latent_sets(network, rng):
 
 
 def test_sphere_counts_full_set():
-    """Full set: |S_r| = C(L, r) (n_c - 1)^r for every class (appendix B)."""
+    """Full set: |S_r| = C(L, r) (n_c - 1)^r for every class (appendix B), the
+    profile collapse_risk_any_latent reads from fctheory.latent."""
     from math import comb
 
-    from fctheory.latent import full_latent_set
-    from fctheory.risk._checks import sphere_counts
+    from fctheory.latent import distance_counts, full_latent_set
 
-    counts = sphere_counts(full_latent_set(3, 4))
+    counts = distance_counts(full_latent_set(3, 4), 3).sizes
     expected = [comb(4, r) * 2**r for r in range(5)]
     assert (counts == np.array(expected)[None, :]).all()
 
