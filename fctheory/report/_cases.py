@@ -34,6 +34,7 @@ from ..errors import InvalidInput, NoNontrivialSolution
 from ..latent import full_latent_set
 from ..setting import Setting
 from ..train import layer_norm_columns, measure_collapse, train_network
+from ..train._measure import equiangular_gram
 from ._checks import matrix_check, scalar_check, verdict_check
 from ._suite import CaseSpec
 
@@ -41,13 +42,6 @@ __all__ = ["run_job", "job_setting", "EXPECTED_VERDICT"]
 
 EXPECTED_VERDICT = {"type1": "type I", "type2": "type II", "type3": "type III", "trivial": "trivial", "code": "type I"}
 VERDICT_TOL = 1e-6
-
-
-def _equiangular(n_c: int) -> np.ndarray:
-    """Gram matrix of an equiangular frame: 1 on the diagonal, -1/(n_c-1) off it (definition 1)."""
-    E = np.full((n_c, n_c), -1.0 / (n_c - 1))
-    np.fill_diagonal(E, 1.0)
-    return E
 
 
 def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
@@ -136,13 +130,12 @@ def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero
     thm3 = "lemma B, H*_Z" if spec.kind == "code" else "theorem 3"
     blocks = U.reshape(K * L, d).T  # (d, K*L), column k*L + l = u_{k,l}
     u_norms = np.linalg.norm(blocks, axis=0)
-    concept_of_word = np.repeat(np.arange(n_c), s_c)
+    cw = np.repeat(np.arange(n_c), s_c)  # concept of word column a*s_c + b
     concept_of_block = Z.ravel()
-    E = _equiangular(n_c)
+    E = equiangular_gram(n_c)  # definition 1
     checks = []
     if kind == "type1":
         c, cp = pred["word_norm"], pred["u_norm"]
-        cw = concept_of_word
         checks += [
             scalar_check("word norm c = sqrt(tau/n_w)", thm1, c, np.linalg.norm(W, axis=0), tol, zero_tol),
             scalar_check("block norm c' = sqrt(tau/(K L))", thm1, cp, u_norms, tol, zero_tol),
@@ -159,7 +152,6 @@ def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero
     elif kind == "type2":
         cu = pred["u_norm"]
         feats = layer_norm_columns(W)
-        cw = concept_of_word
         checks += [
             scalar_check("block norm c = tau*/sqrt(K L)", thm3, cu, u_norms, tol, zero_tol),
             scalar_check("||U||_F = tau*", thm3, pred["tau"], np.linalg.norm(U), tol, zero_tol),
@@ -180,7 +172,6 @@ def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero
             checks.append(scalar_check(f"r_{b + 1} (mu_{b + 1} = {setting.mu.as_array()[b]:.4g})", "theorem 2, eq. 7-8",
                                        r[b], norms[:, b], tol, zero_tol))
         rw = np.tile(r, n_c)
-        cw = concept_of_word
         checks += [
             scalar_check("block norm c", "theorem 2, eq. 7-8", c, u_norms, tol, zero_tol),
             scalar_check("R = F(c, r)", "theorem 2 (reduced risk)", pred["risk"], res.risk, tol, zero_tol),

@@ -5,30 +5,33 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 
 import numpy as np
 
 __all__ = ["atomic_write_text", "atomic_write_json", "atomic_write_npz", "atomic_savefig"]
 
 
-def _tmp_path(path: str, suffix: str) -> str:
+@contextmanager
+def _atomic(path, suffix: str):
+    """Yield a temporary path in the directory of ``path``; rename it to
+    ``path`` when the block succeeds, remove it in every case otherwise."""
+    path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=directory)
     os.close(fd)
-    return tmp
-
-
-def atomic_write_text(path, text: str) -> None:
-    path = os.fspath(path)
-    tmp = _tmp_path(path, ".txt")
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        yield tmp
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def atomic_write_text(path, text: str) -> None:
+    with _atomic(path, ".txt") as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def atomic_write_json(path, data) -> None:
@@ -36,22 +39,10 @@ def atomic_write_json(path, data) -> None:
 
 
 def atomic_write_npz(path, **arrays) -> None:
-    path = os.fspath(path)
-    tmp = _tmp_path(path, ".npz")
-    try:
+    with _atomic(path, ".npz") as tmp:
         np.savez(tmp, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def atomic_savefig(fig, path) -> None:
-    path = os.fspath(path)
-    tmp = _tmp_path(path, ".png")
-    try:
+    with _atomic(path, ".png") as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 
+from ._cases import HESSIAN_PSD_TOL
 from ._files import atomic_write_json, atomic_write_text
 
 __all__ = ["write_results_json", "write_report_md", "theorem_verdicts"]
@@ -113,7 +114,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
                 f"{len(v['conjecture_evidence'])} run(s) with d > min(n_w, K L), where theorem G (appendix G) "
                 f"rules out spurious local minima, converged from random initialisations to the type-III "
                 f"configuration, and the Hessian of R there is positive semidefinite (smallest eigenvalue ≥ "
-                f"−1e-9 × the largest, by Lanczos on exact Hessian-vector products): "
+                f"−{HESSIAN_PSD_TOL:g} × the largest, by Lanczos on exact Hessian-vector products): "
                 + ", ".join(f"`{n}`" for n in v["conjecture_evidence"])
                 + ". This is evidence, not a proof: a second-order critical point reached from a few random "
                 "starts, with the eigenvalue test in floating point.")
@@ -160,7 +161,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     reasons = sorted({r["training"]["reason"] for r in records})
     lines += ["", "Stopping reasons: " + "; ".join(reasons) + ".", "",
               "HVP: Hessian-vector products of the Newton-CG polish — *exact* = the engine's exact product "
-              "(network h); *diff.* = central differences of the analytic gradient (network h*, or when one exact "
+              "(networks h and h*); *diff.* = central differences of the analytic gradient (used when one exact "
               "product cost more than the two gradients of a difference quotient; `training.hvp_method` in "
               "results.json has the timing)."]
     notes = [r for r in records if r.get("lam_resolution")]

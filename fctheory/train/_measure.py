@@ -22,7 +22,7 @@ from ..errors import InvalidInput
 from ..latent import as_latent_array, full_latent_set
 from ._weights import as_weights, layer_norm_columns, u_blocks
 
-__all__ = ["CollapseMeasurement", "measure_collapse", "DEFAULT_COLLAPSE_TOL"]
+__all__ = ["CollapseMeasurement", "measure_collapse", "DEFAULT_COLLAPSE_TOL", "equiangular_gram"]
 
 #: Default tolerance of the collapse verdict: every deviation below (relative
 #: norms, 1 - cosines, cosine errors) must be at most this.
@@ -35,6 +35,13 @@ def _unit(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     norms = np.linalg.norm(X, axis=axis, keepdims=True)
     safe = np.where(norms > 0, norms, 1.0)
     return X / safe, np.squeeze(norms, axis=axis)
+
+
+def equiangular_gram(n_c: int) -> np.ndarray:
+    """Gram matrix of an equiangular frame: 1 on the diagonal, -1/(n_c-1) off it (definition 1)."""
+    E = np.full((n_c, n_c), -1.0 / (n_c - 1))
+    np.fill_diagonal(E, 1.0)
+    return E
 
 
 def _rel_range(values: np.ndarray) -> float:
@@ -190,20 +197,18 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
     cos_within = np.einsum("dab,da->ab", dirs_by_concept, means)
     within_spread = float(np.max(1.0 - cos_within))
     cosines = means.T @ means
-    target = np.full((n_c, n_c), -1.0 / (n_c - 1))
-    np.fill_diagonal(target, 1.0)
     off = ~np.eye(n_c, dtype=bool)
-    equi_err = float(np.max(np.abs(cosines - target)[off]))
+    equi_err = float(np.max(np.abs(cosines - equiangular_gram(n_c))[off]))
     feature_mean = float(np.max(np.abs(means.sum(axis=0))) / np.sqrt(d))
 
     blocks = u_blocks(U, L)  # (K, L, d)
-    u_norms = np.linalg.norm(blocks, axis=2)
+    ublocks_unit, u_norms = _unit(blocks, axis=2)
     u_mean = float(u_norms.mean())
     u_spread = _rel_range(u_norms)
-    ublocks_unit = blocks / np.where(u_norms > 0, u_norms, 1.0)[:, :, None]
     concept_dir_of_block = means.T[Z]  # (K, L, d)
     u_align = float(np.min(np.einsum("kld,kld->kl", ublocks_unit, concept_dir_of_block)))
 
+    word_spread = _rel_range(word_norms)
     collapsed = within_spread <= tol and equi_err <= tol and u_spread <= tol and u_align >= 1.0 - tol
     if trivial:
         verdict = "trivial"
@@ -211,7 +216,7 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
         verdict = "not collapsed"
     elif network == "h*":
         verdict = "type II"
-    elif _rel_range(word_norms) <= tol:
+    elif word_spread <= tol:
         verdict = "type I"
     elif r_concept_spread <= tol:
         verdict = "type III"
@@ -223,7 +228,7 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
         word_norms=tuple(float(x) for x in word_norms),
         r_by_rank=tuple(float(x) for x in r_by_rank),
         r_concept_spread=float(r_concept_spread),
-        word_norm_spread=_rel_range(word_norms),
+        word_norm_spread=word_spread,
         concept_cosines=tuple(tuple(float(x) for x in row) for row in cosines),
         within_concept_spread=within_spread,
         equiangular_error=equi_err,

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import InvalidInput
 from ..latent import as_latent_array
+from ..risk import exact_risk_and_grad, exact_risk_hvp
 from ..setting import Setting
 from ._minimize import MinimizeOptions, fd_hvp, polished_minimize
 
@@ -121,11 +122,11 @@ class TrainResult:
 
 
 def _engine():
-    """The exact-risk engine (issue 3); imported lazily."""
-    from .. import risk as risk_module
-
-    hvp = getattr(risk_module, "exact_risk_hvp", None)
-    return risk_module.exact_risk_and_grad, hvp
+    """The objective and its Hessian-vector product: :func:`fctheory.risk.exact_risk_and_grad`
+    and :func:`fctheory.risk.exact_risk_hvp` (eq. 5/10 and eq. 17/18).  A
+    function, so that a test can substitute an engine without an exact product
+    (``hvp = None``: the Newton polish then uses differences)."""
+    return exact_risk_and_grad, exact_risk_hvp
 
 
 def _centre_unit_columns(W: np.ndarray) -> np.ndarray:
@@ -135,7 +136,7 @@ def _centre_unit_columns(W: np.ndarray) -> np.ndarray:
 
 
 def train_network(setting: Setting, *, network: str = "h", latent=None, seed: int = 0, init_scale: float = 0.1,
-          options: MinimizeOptions | None = None, hessian: str = "auto") -> TrainResult:
+                  options: MinimizeOptions | None = None, hessian: str = "auto") -> TrainResult:
     """Train network h (risk R, eq. 5) or h* (risk R*, eq. 10) on the exact true risk.
 
     Parameters
@@ -187,7 +188,6 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         options = MinimizeOptions(lbfgs_chunk=200) if network == "h*" else MinimizeOptions()
     elif not isinstance(options, MinimizeOptions):
         raise InvalidInput("options", "a fctheory.train.MinimizeOptions", type(options).__name__)
-    opts = options
     fg_engine, hvp_engine = _engine()
     n_w, K, L = setting.n_w, setting.K, setting.L
     nW = d * n_w
@@ -210,7 +210,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
     if hessian == "exact" and not exact_ok:
         raise InvalidInput("hessian", "'auto' or 'fd' here (no exact Hessian-vector product for this network)", hessian)
     if exact_ok and hessian in ("exact", "auto"):
-        fd = fd_hvp(fun_and_grad, (options or MinimizeOptions()).fd_step)
+        fd = fd_hvp(fun_and_grad, options.fd_step)
         timing["method"] = HVP_EXACT
 
         def exact(x, v):
@@ -244,7 +244,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
     std = float(init_scale) / np.sqrt(d)
     x0 = np.concatenate([rng.normal(0.0, std, nW), rng.normal(0.0, std, K * L * d)])
     start = time.perf_counter()
-    out = polished_minimize(fun_and_grad, x0, options=opts, hvp=hvp, renormalize=renormalize)
+    out = polished_minimize(fun_and_grad, x0, options=options, hvp=hvp, renormalize=renormalize)
     seconds = time.perf_counter() - start
     W, U = split(out.x)
     return TrainResult(
@@ -253,5 +253,5 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         converged=out.converged, reason=out.reason, lbfgs_iterations=out.lbfgs_iterations,
         newton_iterations=out.newton_iterations, evaluations=out.evaluations,
         hvp_evaluations=out.hvp_evaluations, hvp_method=timing["method"] + timing.get("note", ""), history=out.history, seconds=seconds,
-        options=opts, init_scale=float(init_scale),
+        options=options, init_scale=float(init_scale),
     )
