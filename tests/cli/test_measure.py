@@ -5,19 +5,15 @@ import json
 import numpy as np
 import pytest
 
+from fctheory import Setting
 from fctheory.cli.main import main
-from fctheory.latent import full_latent_set
+from fctheory.risk import type1_configuration
 
 
 def _type1(n_c, s_c, L, d, c, cp, Z=None):
-    # equiangular frame f_a = normalise(e_a - 1/n_c) in R^d (definition 1)
-    F = np.zeros((d, n_c))
-    F[:n_c] = np.eye(n_c) - 1.0 / n_c
-    F /= np.linalg.norm(F, axis=0)
-    W = np.repeat(F, s_c, axis=1) * c
-    Z = full_latent_set(n_c, L) if Z is None else Z
-    U = (cp * F.T[Z]).reshape(Z.shape[0], L * d)
-    return W, U
+    """Type I (definition 1): w_(a,b) = c f_a, u_{k,l} = c' f_{z_{k,l}}; lambda does not enter."""
+    setting = Setting(n_c, s_c, L, "1/100", K=None if Z is None else len(Z), d=d)
+    return tuple(type1_configuration(setting, c, cp, latent=Z))
 
 
 def test_measure_json_contract(tmp_path, capsys):

@@ -61,3 +61,10 @@ lam = "1/50"
 def write_reduced_suite(path, tolerance="1e-8"):
     path.write_text(REDUCED_SUITE.format(tolerance=tolerance))
     return path
+
+
+def write_t1_suite(path):
+    """The reduced suite cut to its first case (t1, one training run)."""
+    text = REDUCED_SUITE.format(tolerance="1e-8")
+    path.write_text(text[: text.index('[[case]]\nname = "t2"')])
+    return path

@@ -6,7 +6,7 @@ from fctheory.errors import InvalidInput
 from fctheory.report import load_suite
 from fctheory.report._suite import find_suite
 
-from report_helpers import REDUCED_SUITE
+from report_helpers import write_reduced_suite
 
 
 @pytest.mark.parametrize("name", ["default", "extended"])
@@ -23,9 +23,7 @@ def test_shipped_suites_load(name):
 
 
 def test_reduced_suite_parses(tmp_path):
-    path = tmp_path / "r.toml"
-    path.write_text(REDUCED_SUITE.format(tolerance="1e-8"))
-    suite = load_suite(str(path))
+    suite = load_suite(str(write_reduced_suite(tmp_path / "r.toml")))
     assert [c.name for c in suite.cases] == ["t1", "t2", "t3", "triv", "code"]
     assert suite.cases[4].code == "parity:2:3" and suite.cases[4].theorem == "lemma B (codes)"
     t3 = suite.cases[2]

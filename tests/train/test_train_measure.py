@@ -1,12 +1,21 @@
-"""Collapse measurements on explicitly built configurations with known answers."""
+"""Collapse measurements on explicitly built configurations with known answers.
+
+The weights come from :mod:`fctheory.risk` (definitions 1-3, randomly rotated
+frames); the expected values follow from the definitions alone: word norms r_b,
+block norms c, concept cosines -1/(n_c-1), ||W||_F^2 = n_w r^2, ||U||_F^2 = K L c^2.
+"""
 
 import numpy as np
 import pytest
 
+from fctheory import Setting
 from fctheory.errors import InvalidInput
+from fctheory.risk import type1_configuration, type2_configuration, type3_configuration
 from fctheory.train import measure_collapse
 
-from train_frames import collapsed
+
+def _setting(n_c, s_c, L, d, K=None):
+    return Setting(n_c, s_c, L, "1/100", K=K, d=d)  # lambda does not enter the weights
 
 
 @pytest.fixture
@@ -16,7 +25,7 @@ def rng():
 
 def test_type1_known_answers(rng):
     n_c, s_c, L, d = 3, 2, 3, 5
-    W, U, _ = collapsed(n_c, s_c, L, d, r=1.7, c=0.4, rng=rng)
+    W, U = type1_configuration(_setting(n_c, s_c, L, d), 1.7, 0.4, rotation=rng)
     m = measure_collapse(W, U, n_c, s_c, L)
     assert m.collapse_verdict == "type I"
     np.testing.assert_allclose(m.word_norms, 1.7, rtol=1e-13)
@@ -32,7 +41,7 @@ def test_type1_known_answers(rng):
 
 def test_type3_known_answers(rng):
     r = [2.0, 1.0, 0.5]
-    W, U, _ = collapsed(4, 3, 2, 6, r=r, c=0.3, rng=rng)
+    W, U = type3_configuration(_setting(4, 3, 2, 6), 0.3, r, rotation=rng)
     m = measure_collapse(W, U, 4, 3, 2)
     assert m.collapse_verdict == "type III"
     np.testing.assert_allclose(m.r_by_rank, r, rtol=1e-13)
@@ -43,7 +52,7 @@ def test_type3_known_answers(rng):
 
 def test_type2_layernorm_features(rng):
     n_c, s_c, L, d = 3, 2, 2, 4
-    W, U, F = collapsed(n_c, s_c, L, d, r=1.0, c=0.9, rng=rng)
+    W, U = type2_configuration(_setting(n_c, s_c, L, d), 0.9, rotation=rng)  # w = f_a, mean-zero frame
     # any positive scale and shift per word leaves phi(w) = sqrt(d) f_a (eq. 18)
     W = W * rng.uniform(0.5, 3.0, size=W.shape[1]) + rng.normal(size=W.shape[1])
     m = measure_collapse(W, U, n_c, s_c, L, network="h*")
@@ -61,7 +70,7 @@ def test_random_and_trivial(rng):
 
 
 def test_perturbation_is_detected_at_the_tolerance(rng):
-    W, U, _ = collapsed(3, 2, 3, 5, r=1.0, c=1.0, rng=rng)
+    W, U = type1_configuration(_setting(3, 2, 3, 5), 1.0, 1.0, rotation=rng)
     W2 = W.copy()
     W2[:, 0] += 1e-2 * rng.normal(size=5)
     assert measure_collapse(W2, U, 3, 2, 3).collapse_verdict == "not collapsed"
@@ -70,7 +79,7 @@ def test_perturbation_is_detected_at_the_tolerance(rng):
 
 def test_latent_subset(rng):
     Z = np.array([[0, 1], [1, 2], [2, 0], [0, 0]])
-    W, U, _ = collapsed(3, 2, 2, 4, r=1.0, c=2.0, rng=rng, latent=Z)
+    W, U = type1_configuration(_setting(3, 2, 2, 4, K=4), 1.0, 2.0, latent=Z, rotation=rng)
     m = measure_collapse(W, U, 3, 2, 2, latent=Z)
     assert m.K == 4 and m.collapse_verdict == "type I"
     # a wrong latent set breaks the alignment of u_{k,l} with its concept
@@ -94,7 +103,7 @@ def test_bad_network_and_nan():
 
 
 def test_hstar_constant_column_is_an_error(rng):
-    W, U, _ = collapsed(3, 2, 2, 4, r=1.0, c=1.0, rng=rng)
+    W, U = type1_configuration(_setting(3, 2, 2, 4), 1.0, 1.0, rotation=rng)
     W[:, 1] = 3.0  # LayerNorm of a constant vector is undefined (sigma = 0, eq. 18)
     with pytest.raises(InvalidInput) as err:
         measure_collapse(W, U, 3, 2, 2, network="h*")
