@@ -44,9 +44,9 @@ from math import comb
 
 import numpy as np
 
-from ._counts import DistanceCounts, distance_counts, validated
+from ._counts import DistanceCounts, counts_and_mask
 
-__all__ = ["AssumptionA", "check_assumption_a", "assumption_a_noise_level"]
+__all__ = ["AssumptionA", "check_assumption_a", "assumption_a_noise_level", "hypergeometric_variance"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,20 @@ def _word_counts(n_c: int, L: int) -> tuple[list[int], list[int]]:
     return m1, m0
 
 
+def hypergeometric_variance(draws: int, population: int, successes: int) -> Fraction:
+    """Variance of the number of successes in ``draws`` draws without replacement.
+
+    From a population of ``population`` items of which ``successes`` count:
+    :math:`n p (1 - p) \\frac{P - n}{P - 1}` with :math:`n` = ``draws``,
+    :math:`P` = ``population`` and :math:`p` = ``successes / population``
+    (the hypergeometric variance), exact; 0 when ``population <= 1``.
+    """
+    if population <= 1:
+        return Fraction(0)
+    share = Fraction(successes, population)
+    return draws * share * (1 - share) * Fraction(population - draws, population - 1)
+
+
 def assumption_a_noise_level(n_c: int, L: int, K: int) -> float:
     """RMS relative Frobenius deviation from eq. (35) of a uniformly random ``K``-subset.
 
@@ -119,10 +133,9 @@ def assumption_a_noise_level(n_c: int, L: int, K: int) -> float:
     def mean_square_error(M: int) -> Fraction:
         if N == K or M == 0:
             return Fraction(0)
-        share = Fraction(M, N - 1)
-        var = (K - 1) * share * (1 - share) * Fraction(N - K, N - 2)
-        bias = (K - 1) * share - p * M
-        return var + bias * bias
+        # K - 1 draws from the N - 1 words other than z_k, M of them counted
+        bias = Fraction((K - 1) * M, N - 1) - p * M
+        return hypergeometric_variance(K - 1, N - 1, M) + bias * bias
 
     err = sum(mean_square_error(m1[r]) + (n_c - 1) * mean_square_error(m0[r]) for r in range(1, L + 1))
     ref = sum((p * m1[r]) ** 2 + (n_c - 1) * (p * m0[r]) ** 2 for r in range(1, L + 1))
@@ -148,15 +161,13 @@ def check_assumption_a(latent, n_c: int, *, counts: DistanceCounts | None = None
     -------
     AssumptionA
     """
-    Z = validated(latent, n_c)
-    dc = counts if counts is not None else distance_counts(Z, n_c, progress=progress)
+    dc, same = counts_and_mask(latent, n_c, counts, progress)
     n_c, L, K = dc.n_c, dc.L, dc.K
     N = n_c**L
     m1, m0 = _word_counts(n_c, L)
     exp1 = [Fraction(K * m1[r], N) for r in range(L + 1)]
     exp0 = [Fraction(K * m0[r], N) for r in range(L + 1)]
     integral = all(e.denominator == 1 for e in exp1[1:] + exp0[1:])
-    same = Z[:, :, None] == np.arange(n_c)[None, None, :]  # same[k, l, a] = 1{z_{k,l} = a}
     # float64 deviation: sum over (k, r, l, a) of (T - K M / N)^2
     err2 = 0.0
     for r in range(1, L + 1):
@@ -186,6 +197,5 @@ def check_assumption_a(latent, n_c: int, *, counts: DistanceCounts | None = None
 
 
 def _violation(k, r, l, a, count, table) -> dict:
-    value = table[r]
-    text = str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    return {"k": k, "r": r, "l": l, "a": a, "count": count, "expected": text}
+    # str(Fraction) is "p" for an integer, "p/q" otherwise
+    return {"k": k, "r": r, "l": l, "a": a, "count": count, "expected": str(table[r])}

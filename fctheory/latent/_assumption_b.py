@@ -122,9 +122,7 @@ class AssumptionB:
     nullspace: tuple
 
     def to_dict(self) -> dict:
-        def frac(v: Fraction) -> str:
-            return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
-
+        # exact rationals as strings: str(Fraction) is "p" for an integer, "p/q" otherwise
         return {
             "holds": self.holds,
             "n_c": self.n_c,
@@ -136,8 +134,8 @@ class AssumptionB:
             "pairs_examined": self.pairs_examined,
             "early_stop": self.early_stop,
             "witness": None if self.witness is None else [list(row) for row in self.witness],
-            "psd_witness": None if self.psd_witness is None else [[frac(v) for v in row] for row in self.psd_witness],
-            "epsilon": None if self.epsilon is None else frac(self.epsilon),
+            "psd_witness": None if self.psd_witness is None else [[str(v) for v in row] for row in self.psd_witness],
+            "epsilon": None if self.epsilon is None else str(self.epsilon),
             "nullspace": [[list(row) for row in m] for m in self.nullspace],
         }
 

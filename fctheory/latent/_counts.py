@@ -43,7 +43,7 @@ from ..errors import InvalidLatentSet, ProblemTooLarge
 from ._arrays import as_latent_array
 from ._sets import validate_sizes
 
-__all__ = ["DistanceCounts", "distance_counts", "validated", "MAX_ANALYSIS_K", "one_hot"]
+__all__ = ["DistanceCounts", "distance_counts", "validated", "counts_and_mask", "MAX_ANALYSIS_K", "one_hot"]
 
 #: Largest K analysed (the work grows like K^2; float32 distance products are
 #: exact for K < 2^24).
@@ -139,6 +139,20 @@ def _tile_pairs(K: int, tile: int, progress: bool, desc: str):
 
         return tqdm(pairs, desc=desc, unit="tile", leave=False)
     return pairs
+
+
+def counts_and_mask(latent, n_c, counts: DistanceCounts | None, progress: bool):
+    """``(dc, same)`` for the checks that read the count tensor (assumption A, lemma B).
+
+    ``latent`` is validated; ``dc`` is ``counts`` or, when that is ``None``,
+    :func:`distance_counts` of ``latent``, and ``same[k, l, a] =
+    1{z_{k,l} = a}`` is the one-hot :math:`Z_k` of eq. (22), transposed to
+    ``(l, a)`` (a ``(K, L, n_c)`` bool array).
+    """
+    Z = validated(latent, n_c)
+    dc = counts if counts is not None else distance_counts(Z, n_c, progress=progress)
+    K, L = Z.shape
+    return dc, one_hot(Z, int(n_c), bool).reshape(K, L, int(n_c))
 
 
 def distance_counts(latent, n_c: int, *, progress: bool = False) -> DistanceCounts:

@@ -60,13 +60,10 @@ from math import comb
 
 import numpy as np
 
-from ._counts import DistanceCounts, distance_counts, validated
+from ._assumption_a import hypergeometric_variance
+from ._counts import DistanceCounts, counts_and_mask
 
 __all__ = ["LemmaB", "check_lemma_b", "lemma_b_noise_levels"]
-
-
-def _text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +117,7 @@ class LemmaB:
     reason: str
 
     def to_dict(self) -> dict:
+        # exact rationals as strings: str(Fraction) is "p" for an integer, "p/q" otherwise
         return {
             "holds": self.holds,
             "i": self.i,
@@ -129,10 +127,10 @@ class LemmaB:
             "L": self.L,
             "K": self.K,
             "sphere_sizes": None if self.sphere_sizes is None else list(self.sphere_sizes),
-            "mean_sphere_sizes": [_text(v) for v in self.mean_sphere_sizes],
+            "mean_sphere_sizes": [str(v) for v in self.mean_sphere_sizes],
             "empty_radii": list(self.empty_radii),
-            "theta": [None if t is None else _text(t) for t in self.theta],
-            "A": [None if a is None else [[_text(v) for v in row] for row in a] for a in self.A],
+            "theta": [None if t is None else str(t) for t in self.theta],
+            "A": [None if a is None else [[str(v) for v in row] for row in a] for a in self.A],
             "deviation_i": self.deviation_i,
             "deviation_ii": self.deviation_ii,
             "deviation_iii": self.deviation_iii,
@@ -175,8 +173,8 @@ def _property_iii(dc: DistanceCounts, same: np.ndarray, r: int):
                 if diff is None:
                     diff = d
                 elif d != diff:
-                    return False, None, None, (f"(iii) fails at r={r}: 1 - theta_r would be {_text(diff)} and "
-                                               f"{_text(d)} at different entries")
+                    return False, None, None, (f"(iii) fails at r={r}: 1 - theta_r would be {diff} and "
+                                               f"{d} at different entries")
     theta = 1 - diff
     for l in range(L):
         for a in range(n_c):
@@ -185,7 +183,7 @@ def _property_iii(dc: DistanceCounts, same: np.ndarray, r: int):
             else:
                 A[a][l] = 1 - theta - Fraction(int(num1[l, a]), int(den1[l, a]))
     if theta <= 0:
-        return False, None, None, f"(iii) fails at r={r}: theta_r = {_text(theta)} is not positive"
+        return False, None, None, f"(iii) fails at r={r}: theta_r = {theta} is not positive"
     return True, theta, tuple(tuple(row) for row in A), ""
 
 
@@ -217,10 +215,12 @@ def lemma_b_noise_levels(n_c: int, L: int, K: int) -> tuple[float, float]:
     num = Fraction(0)
     den = Fraction(0)
     for r in range(1, L + 1):
-        share = Fraction(comb(L, r) * (n_c - 1) ** r, N - 1)
-        num += (K - 1) * share * (1 - share) * Fraction(N - K, N - 2)
-        den += ((K - 1) * share) ** 2
-    var_cell = K * Fraction(1, n_c) * (1 - Fraction(1, n_c)) * Fraction(N - K, N - 1)
+        # |S_r(k)|: K - 1 draws from the N - 1 words other than z_k, M_r of them at distance r
+        M = comb(L, r) * (n_c - 1) ** r
+        num += hypergeometric_variance(K - 1, N - 1, M)
+        den += Fraction((K - 1) * M, N - 1) ** 2
+    # a position-concept count: K draws from the N words, N / n_c of them with z_l = a
+    var_cell = hypergeometric_variance(K, N, N // n_c)
     return math.sqrt(num / den), math.sqrt(var_cell) / (K / n_c)
 
 
@@ -240,10 +240,8 @@ def check_lemma_b(latent, n_c: int, *, counts: DistanceCounts | None = None, pro
     -------
     LemmaB
     """
-    Z = validated(latent, n_c)
-    dc = counts if counts is not None else distance_counts(Z, n_c, progress=progress)
+    dc, same = counts_and_mask(latent, n_c, counts, progress)
     n_c, L, K = dc.n_c, dc.L, dc.K
-    same = Z[:, :, None] == np.arange(n_c)[None, None, :]
     reasons = []
     # (i) equal sphere sizes, eq. (36)
     s = dc.sizes[:, 1:]
@@ -261,7 +259,7 @@ def check_lemma_b(latent, n_c: int, *, counts: DistanceCounts | None = None, pro
     dev_ii = float(np.linalg.norm(C - K / n_c)) / (K / n_c * math.sqrt(L * n_c))
     if not prop_ii:
         l, a = (int(v) for v in np.argwhere(n_c * C != K)[0])
-        reasons.append(f"(ii) fails: concept {a} appears {int(C[l, a])} times at position {l}, not K/n_c = {_text(Fraction(K, n_c))}")
+        reasons.append(f"(ii) fails: concept {a} appears {int(C[l, a])} times at position {l}, not K/n_c = {Fraction(K, n_c)}")
     # (iii) the mean-value property, radius by radius
     empty = tuple(r for r in range(1, L + 1) if not np.any(dc.sizes[:, r]))
     thetas: list = [None] * L

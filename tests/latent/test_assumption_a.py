@@ -77,6 +77,19 @@ def test_codes_fail_assumption_a():
         assert not check_assumption_a(code.codewords(), code.q).holds
 
 
+@pytest.mark.parametrize("draws, population, successes", [(3, 7, 2), (4, 8, 4), (1, 5, 3), (5, 5, 2), (2, 6, 0)])
+def test_hypergeometric_variance_by_enumeration(draws, population, successes):
+    # independent: the exact variance over every draws-subset of the population
+    from itertools import combinations
+
+    from fctheory.latent._assumption_a import hypergeometric_variance
+
+    hits = [sum(1 for i in subset if i < successes) for subset in combinations(range(population), draws)]
+    mean = Fraction(sum(hits), len(hits))
+    var = sum((Fraction(h) - mean) ** 2 for h in hits) / len(hits)
+    assert hypergeometric_variance(draws, population, successes) == var
+
+
 def test_noise_level_vanishes_for_the_full_set():
     assert assumption_a_noise_level(3, 4, 81) == 0.0
     assert assumption_a_noise_level(3, 4, 80) > 0.0

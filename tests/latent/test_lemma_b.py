@@ -94,7 +94,10 @@ def test_to_dict_is_json_ready():
 
     d = check_lemma_b(named_code("ternary-hamming").codewords(), 3).to_dict()
     json.dumps(d)
+    # by hand: the 9 codewords are pairwise at distance 3 and sum_j Z_j = 3 1 1^T ((ii)),
+    # so the sphere mean is (3 1 1^T - Z_k)/8 and Z_k - mean = (9/8) Z_k - (3/8) 1 1^T
     assert d["theta"][2] == "9/8" and d["theta"][0] is None
+    assert d["A"][2] == [["-3/8"] * 4] * 3
 
 
 @pytest.mark.parametrize("n_c, L, K", [(3, 6, 200), (2, 9, 150), (4, 4, 120)])
