@@ -114,7 +114,7 @@ class MinimizeOutcome:
 def fd_hvp(fun_and_grad: Callable, step: float) -> Callable:
     """Central-difference Hessian-vector product of an analytic gradient."""
 
-    def hvp(x, g, v):
+    def hvp(x, v):
         nv = float(np.linalg.norm(v))
         if nv == 0.0:
             return np.zeros_like(v)
@@ -135,9 +135,11 @@ def _cg(hvp, x, g, rtol, maxiter):
     target = rtol * np.sqrt(rr)
     products = 0
     for _ in range(maxiter):
-        Hd = hvp(x, g, d)
+        Hd = hvp(x, d)
         products += 1
         curv = float(d @ Hd)
+        # non-positive curvature along d (the factor 1e-300 only keeps rr/curv finite):
+        # stop with the CG iterate so far, or steepest descent if there is none
         if curv <= 1e-300 * float(d @ d):
             if not p.any():
                 p = -g.copy()
@@ -165,7 +167,7 @@ def polished_minimize(fun_and_grad: Callable, x0, *, options: MinimizeOptions | 
         Starting point (flat float64).
     options : MinimizeOptions, optional
     hvp : callable, optional
-        ``(x, g, v) -> H(x) v``.  Default: central differences of
+        ``(x, v) -> H(x) v``.  Default: central differences of
         ``fun_and_grad`` (see :attr:`MinimizeOptions.fd_step`).
     renormalize : callable, optional
         ``x -> x'`` with ``f(x') = f(x)``, applied between L-BFGS chunks and
@@ -212,6 +214,7 @@ def polished_minimize(fun_and_grad: Callable, x0, *, options: MinimizeOptions | 
             if "x" in cache and np.array_equal(cache["x"], xk):
                 history.append(("lbfgs", lbfgs_iters, counter["evals"], cache["v"], float(np.linalg.norm(cache["g"]))))
 
+        # maxfun leaves room for ~10 line-search evaluations per iteration
         res = minimize(fg, x, jac=True, method="L-BFGS-B", callback=callback,
                        options={"maxiter": chunk, "ftol": opts.lbfgs_ftol, "gtol": opts.lbfgs_gtol,
                                 "maxcor": opts.lbfgs_memory, "maxfun": 10 * chunk + 100})

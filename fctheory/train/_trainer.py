@@ -206,7 +206,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         return value, np.concatenate([np.asarray(dW).ravel(), np.asarray(dU).ravel()])
 
     hvp = None
-    exact_ok = hvp_engine is not None  # eq. 17 and eq. 18 (LayerNorm) alike
+    exact_ok = hvp_engine is not None  # always, for the package engine (h: eq. 17, h*: eq. 18)
     if hessian == "exact" and not exact_ok:
         raise InvalidInput("hessian", "'auto' or 'fd' here (no exact Hessian-vector product for this network)", hessian)
     if exact_ok and hessian in ("exact", "auto"):
@@ -219,9 +219,9 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
             HW, HU = hvp_engine(setting, W, U, VW, VU, network=network, latent=latent)
             return np.concatenate([np.asarray(HW).ravel(), np.asarray(HU).ravel()])
 
-        def hvp(x, g, v):
+        def hvp(x, v):
             if timing["method"] == HVP_FD:
-                return fd(x, g, v)
+                return fd(x, v)
             t0 = time.perf_counter()
             out = exact(x, v)
             spent = time.perf_counter() - t0
