@@ -79,35 +79,31 @@ def quadruple_count(z: np.ndarray) -> int:
     return int(np.sum(total.astype(float) ** 2))
 
 
-_CPU = {"total": 0.0}
-
-
 def timed(fn, *args, **kwargs):
-    """Wall-clock seconds of one call (the CPU seconds are added to ``_CPU['total']``)."""
+    """``(result, wall-clock seconds, CPU seconds of this process)`` of one call."""
     c0 = time.process_time()
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
-    _CPU["total"] += time.process_time() - c0
-    return out, time.perf_counter() - t0
+    return out, time.perf_counter() - t0, time.process_time() - c0
 
 
 def run_case(name: str, z: np.ndarray, n_c: int, target: float, small_K: int, quad_K: int, seed: int = 0) -> None:
     K, L = z.shape
-    _CPU["total"] = 0.0
-    counts, t_counts = timed(distance_counts, z, n_c)
-    a, t_a = timed(check_assumption_a, z, n_c, counts=counts)
-    b, t_b = timed(check_lemma_b, z, n_c, counts=counts)
-    c, t_c = timed(check_assumption_b, z, n_c)
+    counts, t_counts, cpu_counts = timed(distance_counts, z, n_c)
+    a, t_a, cpu_a = timed(check_assumption_a, z, n_c, counts=counts)
+    b, t_b, cpu_b = timed(check_lemma_b, z, n_c, counts=counts)
+    c, t_c, cpu_c = timed(check_assumption_b, z, n_c)
     total = t_counts + t_a + t_b + t_c
-    cpu = _CPU["total"]
+    cpu = cpu_counts + cpu_a + cpu_b + cpu_c
     # naive baselines on random subsets of the same set, extrapolated
     rng = np.random.default_rng(seed)
     sub = z[rng.choice(K, size=min(small_K, K), replace=False)]
-    _, t_naive_small = timed(naive_counts, sub, n_c)
+    _, t_naive_small, _ = timed(naive_counts, sub, n_c)
     naive_pairs = t_naive_small * (K / sub.shape[0]) ** 2
     qsub = z[rng.choice(K, size=min(quad_K, K), replace=False)]
-    n_quad_small, t_quad_small = timed(naive_quadruple_rows, qsub, n_c)
-    naive_quads = t_quad_small * quadruple_count(z) / max(1, n_quad_small)
+    n_quad_small, t_quad_small, _ = timed(naive_quadruple_rows, qsub, n_c)
+    n_quad = quadruple_count(z)
+    naive_quads = t_quad_small * n_quad / max(1, n_quad_small)
     print(f"\n{name}: n_c={n_c} L={L} K={K}")
     print(f"  count tensor (eq. 35 / lemma B)   {t_counts:8.3f} s")
     print(f"  assumption A                      {t_a:8.3f} s   holds={a.holds} deviation={a.deviation:.4g} "
@@ -121,7 +117,7 @@ def run_case(name: str, z: np.ndarray, n_c: int, target: float, small_K: int, qu
     print(f"  naive pairs loop (A + lemma B)    {naive_pairs:8.3g} s   (measured {t_naive_small:.3f} s at K={sub.shape[0]},"
           f" x K^2)   speed-up {naive_pairs / (t_counts + t_a + t_b):.0f}x")
     print(f"  naive quadruples loop (B)         {naive_quads:8.3g} s   (measured {t_quad_small:.3f} s for {n_quad_small}"
-          f" quadruples at K={qsub.shape[0]}, x {quadruple_count(z):.3g})   speed-up {naive_quads / t_c:.3g}x")
+          f" quadruples at K={qsub.shape[0]}, x {n_quad:.3g})   speed-up {naive_quads / t_c:.3g}x")
 
 
 def main() -> None:
