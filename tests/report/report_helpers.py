@@ -58,13 +58,11 @@ lam = "1/50"
 """
 
 
-def write_reduced_suite(path, tolerance="1e-8"):
-    path.write_text(REDUCED_SUITE.format(tolerance=tolerance))
-    return path
-
-
-def write_t1_suite(path):
-    """The reduced suite cut to its first case (t1, one training run)."""
-    text = REDUCED_SUITE.format(tolerance="1e-8")
-    path.write_text(text[: text.index('[[case]]\nname = "t2"')])
+def write_reduced_suite(path, tolerance="1e-8", cases=None):
+    """Write the reduced suite to ``path``; ``cases``: the names of the cases to keep (default all)."""
+    head, *blocks = REDUCED_SUITE.format(tolerance=tolerance).split("[[case]]\n")
+    if cases is not None:
+        blocks = [b for b in blocks if b.split("\n", 1)[0] in {f'name = "{name}"' for name in cases}]
+        assert len(blocks) == len(cases), cases
+    path.write_text(head + "".join("[[case]]\n" + b for b in blocks))
     return path

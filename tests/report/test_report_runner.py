@@ -6,7 +6,7 @@ import pytest
 import fctheory.report._runner as runner_module
 from fctheory.report import load_suite, run_suite, validate
 
-from report_helpers import write_reduced_suite, write_t1_suite
+from report_helpers import write_reduced_suite
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ lam = "1/20"
 
 
 def test_code_change_invalidates_cache(tmp_path, monkeypatch):
-    suite = load_suite(str(write_t1_suite(tmp_path / "one.toml")))
+    suite = load_suite(str(write_reduced_suite(tmp_path / "one.toml", cases=["t1"])))
 
     monkeypatch.setattr(runner_module, "code_fingerprint", lambda: "version-a")
     run_suite(suite, tmp_path, progress=False)
@@ -113,7 +113,7 @@ def test_non_convergence_is_shown_in_the_report(tmp_path, fixed_code_fingerprint
 
     from fctheory.report._writer import write_report_md
 
-    run = run_suite(load_suite(str(write_t1_suite(tmp_path / "one.toml"))), tmp_path / "rep", progress=False)
+    run = run_suite(load_suite(str(write_reduced_suite(tmp_path / "one.toml", cases=["t1"]))), tmp_path / "rep", progress=False)
     record = dict(run.records[0])
     record["training"] = dict(record["training"], converged=False, reason="Newton-CG iteration limit (50) reached")
     write_report_md(replace(run, records=(record,)), tmp_path / "report.md", {})
