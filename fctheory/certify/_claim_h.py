@@ -27,7 +27,8 @@ import mpmath
 
 from .._precision import check_dps
 from ..errors import ProblemTooLarge
-from ._sentences import n_sentences, resolve_latent, sentence_table
+from ..latent import resolve_latent
+from ._sentences import n_sentences, sentence_table
 
 __all__ = ["ClaimH", "claim_h_ratio", "MAX_CLAIM_H_TERMS"]
 

@@ -37,6 +37,9 @@ from ._sentences import SentenceTable
 
 __all__ = [
     "logits",
+    "position_matrix",
+    "label_matrix",
+    "scatter",
     "risk_f",
     "gradient_f",
     "nuclear_norm",
@@ -76,14 +79,24 @@ def risk_f(table: SentenceTable, D) -> float:
     return float(np.dot(table.weight, per))
 
 
-def _scatter(table: SentenceTable, R: np.ndarray) -> np.ndarray:
-    """``G[w, j*L + l] = sum_i R[i, j] 1{x_l(i) = w}`` (adjoint of :func:`logits`)."""
+def position_matrix(table: SentenceTable, l: int) -> sp.csr_matrix:
+    """``S_l[i, w] = 1{x_l(i) = w}``, shape ``(N, n_w)``: the word at position ``l``."""
     N = table.n_sentences
+    return sp.csr_matrix((np.ones(N), (np.arange(N), table.words[:, l])), shape=(N, table.n_w))
+
+
+def label_matrix(table: SentenceTable) -> np.ndarray:
+    """``E[i, j] = 1{j = k(i)}``, shape ``(N, K)``: the one-hot class of every sentence."""
+    E = np.zeros((table.n_sentences, table.K))
+    E[np.arange(table.n_sentences), table.label] = 1.0
+    return E
+
+
+def scatter(table: SentenceTable, R: np.ndarray) -> np.ndarray:
+    """``G[w, j*L + l] = sum_i R[i, j] 1{x_l(i) = w}`` (adjoint of :func:`logits`)."""
     G3 = np.empty((table.n_w, table.K, table.L))
-    rows = np.arange(N)
     for l in range(table.L):
-        S = sp.csr_matrix((np.ones(N), (rows, table.words[:, l])), shape=(N, table.n_w))
-        G3[:, :, l] = S.T @ R
+        G3[:, :, l] = position_matrix(table, l).T @ R
     return G3.reshape(table.n_w, table.K * table.L)
 
 
@@ -92,7 +105,7 @@ def gradient_f(table: SentenceTable, D) -> np.ndarray:
     Y = logits(table, D)
     P = softmax(Y, axis=1)
     P[np.arange(table.n_sentences), table.label] -= 1.0
-    return _scatter(table, table.weight[:, None] * P)
+    return scatter(table, table.weight[:, None] * P)
 
 
 def nuclear_norm(D) -> float:
@@ -133,9 +146,8 @@ def dual_lower_bound(table: SentenceTable, D, lam: float) -> DualBound:
     """
     Y = logits(table, D)
     Q = softmax(Y, axis=1)
-    E = np.zeros_like(Q)
-    E[np.arange(table.n_sentences), table.label] = 1.0
-    G = _scatter(table, table.weight[:, None] * (Q - E))
+    E = label_matrix(table)
+    G = scatter(table, table.weight[:, None] * (Q - E))
     gnorm = float(np.linalg.norm(G, 2))
     lam = float(lam)
     t = 1.0 if gnorm * (1 + SPECTRAL_SAFETY) <= lam else lam / (gnorm * (1 + SPECTRAL_SAFETY))

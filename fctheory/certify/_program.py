@@ -34,12 +34,12 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
-from ..errors import InvalidInput, ProblemTooLarge
-from ._objective import dual_lower_bound, nuclear_norm, objective, risk_f
+from ..errors import InvalidInput, ProblemTooLarge, VerificationError
+from ..latent import resolve_latent
+from ._objective import dual_lower_bound, label_matrix, nuclear_norm, objective, position_matrix, risk_f, scatter
 from ._polish import polish
-from ._sentences import n_sentences, resolve_latent, sentence_table
+from ._sentences import n_sentences, sentence_table
 
 __all__ = [
     "Certificate",
@@ -166,8 +166,8 @@ class Certificate:
     wall_time : float
         Seconds for building, solving and bounding.
     gradient_norm : float
-        ``||∇f(D)||_op`` at the solver's D; ``<= lam`` at an exact optimum
-        with ``D != 0`` it equals ``lam`` (claim H).
+        ``||∇f(D)||_op`` at the D of :attr:`lower_bound`; ``<= lam`` at an
+        exact optimum, and equal to ``lam`` there when ``D != 0`` (claim H).
     size : ProblemSize
     D : ndarray, shape (n_w, K L)
         The optimal D (column ``j*L + l`` is ``W^T u_{j,l}``): the solver's,
@@ -242,17 +242,13 @@ class Certificate:
 def _build(table, lam: float, nuclear_form: str):
     import cvxpy as cp
 
-    n_w, K, L, N = table.n_w, table.K, table.L, table.n_sentences
+    n_w, K, L = table.n_w, table.K, table.L
     D = cp.Variable((n_w, K * L), name="D")
-    rows = np.arange(N)
     Y = 0
     for l in range(L):  # y_j(x) = sum_l D[x_l, j*L + l]   (appendix G)
-        S = sp.csr_matrix((np.ones(N), (rows, table.words[:, l])), shape=(N, n_w))
-        Y = Y + S @ D[:, l::L]
-    # linear part sum p(x,k) y_k(x) = <M0, D>
-    M0 = np.zeros((n_w, K * L))
-    for l in range(L):
-        np.add.at(M0, (table.words[:, l], table.label * L + l), table.weight)
+        Y = Y + position_matrix(table, l) @ D[:, l::L]
+    # linear part sum p(x,k) y_k(x) = <M0, D>,  M0 = sum p(x,k) A_x^T e_k
+    M0 = scatter(table, table.weight[:, None] * label_matrix(table))
     f = table.weight @ cp.log_sum_exp(Y, axis=1) - cp.sum(cp.multiply(M0, D))  # eq. 159
     constraints = []
     if nuclear_form == "joint":
@@ -382,12 +378,8 @@ def certify_optimum(
         result = (name, status, np.asarray(Dval), stats)
         break
     if result is None:
-        from ..errors import VerificationError
-
         raise VerificationError(f"no solver produced a solution of the convex program: {reason}")
     name, status, Dval, stats = result
-    if name == solver and status in ("optimal", "optimal_inaccurate"):
-        reason = ""
     # bounds at the solver's D and at its polished version; keep the best of each
     upper, bound, best_D = objective(table, Dval, lam), dual_lower_bound(table, Dval, lam), Dval
     polished = False

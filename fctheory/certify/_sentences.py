@@ -8,6 +8,10 @@ true risk of network h is the average over classes of the expectation over
 needs the ``K * s_c**L`` pairs (sentence, class) with weights
 ``p(x, k) = D_k(x) / K``.  Distinct latent variables generate disjoint sets of
 sentences (the concepts of ``x`` determine ``z``).
+
+The enumeration is the risk engine's (:func:`fctheory.risk._sentences.sentences_of`:
+class-major, then the word ranks ``b`` in lexicographic order), so both
+modules list the same sentences in the same order.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import numpy as np
 
 from ..errors import ProblemTooLarge
 from ..latent import resolve_latent
+from ..risk._sentences import sentences_of
 
-__all__ = ["SentenceTable", "sentence_table", "resolve_latent", "MAX_SENTENCES"]
+__all__ = ["SentenceTable", "sentence_table", "n_sentences", "MAX_SENTENCES"]
 
 #: Largest number of (sentence, class) pairs ``K * s_c**L`` materialised.
 MAX_SENTENCES = 2_000_000
@@ -72,15 +77,6 @@ def sentence_table(setting, latent=None) -> SentenceTable:
     if size > MAX_SENTENCES:
         raise ProblemTooLarge("the sentence table K * s_c**L", size, MAX_SENTENCES)
     Z = resolve_latent(setting, latent)
-    K, L, s_c = Z.shape[0], setting.L, setting.s_c
-    mu = setting.mu.as_array()
-    # all b in [s_c]^L, lexicographic
-    n_b = s_c**L
-    idx = np.arange(n_b, dtype=np.int64)
-    powers = s_c ** np.arange(L - 1, -1, -1, dtype=np.int64)
-    B = (idx[:, None] // powers[None, :]) % s_c  # (n_b, L)
-    words = (Z[:, None, :] * s_c + B[None, :, :]).reshape(K * n_b, L)
-    label = np.repeat(np.arange(K, dtype=np.int64), n_b)
-    pb = np.prod(mu[B], axis=1)  # prod_l mu_{b_l}
-    weight = np.tile(pb, K) / K
-    return SentenceTable(words=words, label=label, weight=weight, n_w=setting.n_w, K=K, L=L)
+    K = Z.shape[0]
+    label, words, pb = sentences_of(Z, setting.s_c, setting.mu.as_array(), 0, size)  # pb = prod_l mu_{b_l}
+    return SentenceTable(words=words, label=label, weight=pb / K, n_w=setting.n_w, K=K, L=setting.L)

@@ -34,7 +34,7 @@ import mpmath
 import numpy as np
 
 from .._precision import check_dps
-from ._sentences import resolve_latent
+from ..latent import resolve_latent
 
 __all__ = ["GeneralThreshold", "general_lambda_threshold", "gradient_at_zero"]
 

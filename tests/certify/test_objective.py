@@ -16,6 +16,10 @@ def test_sentence_weights_sum_to_one_and_classes_partition():
     assert len({tuple(w) for w in T.words}) == T.n_sentences
     # the concepts of every sentence are its class's latent variable
     np.testing.assert_array_equal(T.words // s.s_c, np.array([[k // 3, k % 3] for k in T.label]))
+    # D_k(x)/K with mu_b = (1/b)/(1 + 1/2) (Zipf, s_c = 2), word rank b = index % s_c + 1
+    zipf = {1: 2 / 3, 2: 1 / 3}
+    expected = [zipf[w[0] % 2 + 1] * zipf[w[1] % 2 + 1] / 9 for w in T.words]
+    np.testing.assert_allclose(T.weight, expected, rtol=1e-15)
 
 
 def test_risk_at_zero_is_log_K():
