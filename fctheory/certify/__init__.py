@@ -8,6 +8,12 @@ compare_type1, compare_type3, compare_prediction
 compare_trained             certified optimum vs trained weights (W, U) -> Comparison
 claim_h_ratio               ||∇f(D)||_op / lam of a collapse configuration in mpmath (claim H)
 dual_lower_bound            the solver-free Fenchel-dual lower bound at any D
+objective, risk_f, gradient_f
+                            f(D) + lam ||D||_*, f(D) (eq. 159) and ∇f(D) in numpy
+gradient_at_zero            ∇f(0) = -(1/K) C ⊗ mu, float64
+sentence_table              every (sentence, class) pair with weight D_k(x)/K
+type1_D, type3_D, D_of_weights
+                            D = W^T [U_1 ... U_K] of type I / III and of any weights
 """
 
 from ._compare import (

@@ -64,6 +64,9 @@ def polish(table: SentenceTable, D, lam: float, *, max_iter: int = 500) -> np.nd
         return val, np.concatenate([gA.ravel(), gB.ravel()])
 
     z0 = np.concatenate([A0.ravel(), B0.ravel()])
+    # gtol (max |gradient entry|) and ftol (relative decrease of phi per step) are set below
+    # what float64 resolves for an O(1) phi, so L-BFGS stops after max_iter iterations or when
+    # its line search can no longer decrease phi.
     res = minimize(fun, z0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "gtol": 1e-15, "ftol": 1e-16})
     A = res.x[: r * m].reshape(r, m)
     B = res.x[r * m :].reshape(r, n)

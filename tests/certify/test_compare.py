@@ -37,6 +37,8 @@ def test_type3_D_objective_is_F_of_c_r():
     cmp = compare_type3(cert)
     assert cmp.predicted_objective == pytest.approx(float(type3_reduced_risk(s, p.c, p.r)), abs=1e-13)
     assert D.shape == cert.D.shape
+    # the comparison's D_pred is this type-III D built from theorem 2's (c, r)
+    assert cmp.d_difference == pytest.approx(np.linalg.norm(cert.D - D) / np.linalg.norm(D), rel=1e-12)
 
 
 def test_above_eq9_type3_compares_with_the_trivial_point():
