@@ -100,7 +100,7 @@ def main() -> int:
                     line += f" {size.n_w + size.KL:>9} {jcert.solve_time:>8.2f} {jwall:>8.2f} {jwall / wall:>11.1f}x"
                     joint_on = jwall <= JOINT_SKIP_AFTER
         else:
-            line += f" {'(baseline skipped: previous > 30 s)':>36}"
+            line += f" {f'(baseline skipped: previous > {JOINT_SKIP_AFTER:.0f} s)':>36}"
         print(line, flush=True)
         if wall < BUDGET:
             over = 0
