@@ -68,13 +68,15 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import VerificationError
-from ._counts import block_rows, one_hot, validated
+from ._counts import one_hot, validated
 
 __all__ = ["AssumptionB", "check_assumption_b"]
 
 #: Largest code space for which new keys are found with a bitmap (bytes).
 _BITMAP_LIMIT = 2**25
 _FLOAT_EXACT = 2**53
+#: Target size in bytes of one block of the ``block x K`` code arrays of the scan.
+_BLOCK_BYTES = 48 * 2**20
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,14 @@ class AssumptionB:
         }
 
 
-def _coordinates(n_c: int) -> tuple[list[tuple[int, int]], dict]:
+def _coordinates(n_c: int) -> list[tuple[int, int]]:
     """Unknowns of symmetric A: the diagonal (a, a) first, then (a, b) with a < b."""
-    coords = [(a, a) for a in range(n_c)] + [(a, b) for a in range(n_c) for b in range(a + 1, n_c)]
-    return coords, {c: i for i, c in enumerate(coords)}
+    return [(a, a) for a in range(n_c)] + [(a, b) for a in range(n_c) for b in range(a + 1, n_c)]
+
+
+def _block_rows(K: int, row_bytes: int) -> int:
+    """Rows per block so that a ``block x K`` array of ``row_bytes``-byte entries fits ``_BLOCK_BYTES``."""
+    return int(max(1, min(K, _BLOCK_BYTES // max(1, K * row_bytes))))
 
 
 class _Nullspace:
@@ -229,7 +235,7 @@ def check_assumption_b(latent, n_c: int, *, progress: bool = False) -> Assumptio
     Z = validated(latent, n_c)
     n_c = int(n_c)
     K, L = Z.shape
-    coords, _ = _coordinates(n_c)
+    coords = _coordinates(n_c)
     m = len(coords)
     floor = 2  # I and 1 1^T always solve (44)
     base = L + 1
@@ -266,7 +272,7 @@ def check_assumption_b(latent, n_c: int, *, progress: bool = False) -> Assumptio
         from tqdm import tqdm
 
         bar = tqdm(total=K, desc="assumption B", unit="class", leave=False)
-    step = block_rows(K, 8 * len(words))
+    step = _block_rows(K, 8 * len(words))
     size = min(step, 16)  # small first blocks: the rank is often full after a few pairs
     s = 0
     while s < K:
@@ -341,6 +347,9 @@ def _check_identity_directions(mats, n_c: int) -> None:
     vecs = np.array([[float(v) for row in mat for v in row] for mat in mats])
     for target in (np.eye(n_c).ravel(), np.ones(n_c * n_c)):
         coef, *_ = np.linalg.lstsq(vecs.T, target, rcond=None)
+        # tolerance: absolute, on the Euclidean norm of the float64 least-squares residual
+        # (the targets have norms sqrt(n_c) and n_c); a target in the span of the exact
+        # integer basis leaves only rounding error.  A guard against a wrong basis, not a proof.
         if np.linalg.norm(vecs.T @ coef - target) > 1e-8 * n_c:
             raise VerificationError("assumption B: the solution space misses I or 1 1^T (internal inconsistency)")
 

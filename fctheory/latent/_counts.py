@@ -52,8 +52,6 @@ MAX_ANALYSIS_K = 2**17
 MAX_COUNT_ENTRIES = 2**28
 #: Bits of an exact float64 integer.
 _MANTISSA_BITS = 53
-#: Target size in bytes of one block of the K x K work arrays (assumption B scan).
-_BLOCK_BYTES = 48 * 2**20
 #: Side of the square tiles of the count-tensor passes (cache-sized: 512^2 float64 = 2 MiB).
 _TILE = 512
 
@@ -76,11 +74,6 @@ def one_hot(latent: np.ndarray, n_c: int, dtype=np.float32) -> np.ndarray:
     X = np.zeros((K, L, n_c), dtype=dtype)
     X[np.arange(K)[:, None], np.arange(L)[None, :], latent] = 1
     return X.reshape(K, L * n_c)
-
-
-def block_rows(K: int, row_bytes: int) -> int:
-    """Rows per block so that a ``block x K`` array of ``row_bytes``-byte entries fits the budget."""
-    return int(max(1, min(K, _BLOCK_BYTES // max(1, K * row_bytes))))
 
 
 @dataclass(frozen=True)
