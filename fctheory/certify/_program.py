@@ -82,6 +82,8 @@ class ProblemSize:
     psd_entries : int
         ``psd_cones * (psd_size (psd_size + 1) / 2)**2``, the dense KKT
         entries an interior-point solver allocates for them.
+    nuclear_form : str
+        ``"blocks"`` or ``"joint"`` (see the module docstring).
     """
 
     n_w: int

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fctheory import Setting, SphereSizes, predict_type1, predict_type3, type3_reduced_risk
+from fctheory import Setting, SphereSizes, lambda_thresholds, predict_type1, predict_type3, type3_reduced_risk
 from fctheory.certify import certify_optimum, compare_prediction, compare_trained, compare_type1, compare_type3, type3_D
 
 
@@ -43,6 +43,7 @@ def test_type3_D_objective_is_F_of_c_r():
 
 def test_above_eq9_type3_compares_with_the_trivial_point():
     s = Setting(2, 2, 2, "1", mu="zipf")
+    assert float(lambda_thresholds(s).type3.value) < 1  # eq. 9: lam_9 = sqrt(5/36) = 0.3727 here
     cmp = compare_type3(certify_optimum(s))
     assert "trivial" in cmp.prediction
     assert cmp.predicted_value == pytest.approx(np.log(4), abs=1e-15)

@@ -43,6 +43,7 @@ def test_joint_nuclear_form_agrees_with_blocks():
     s = Setting(2, 2, 2, "1/20", mu="2/3,1/3")
     a = certify_optimum(s, nuclear_form="blocks")
     b = certify_optimum(s, nuclear_form="joint")
+    # n_w = 4, KL = 8: blocks has max(n_w, KL) cones of size min(n_w, KL) + 1; joint one of size n_w + KL
     assert (a.size.psd_cones, a.size.psd_size) == (8, 5)
     assert (b.size.psd_cones, b.size.psd_size) == (1, 12)
     assert a.optimal_value == pytest.approx(b.optimal_value, abs=a.gap + b.gap + 1e-12)
