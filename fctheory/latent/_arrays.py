@@ -11,10 +11,16 @@ import numpy as np
 
 from ..errors import InvalidLatentSet, ProblemTooLarge
 
-__all__ = ["full_latent_set", "as_latent_array", "resolve_latent", "MAX_FULL_SET"]
+__all__ = ["full_latent_set", "as_latent_array", "resolve_latent", "base_digits", "MAX_FULL_SET"]
 
 #: Largest full set ``n_c**L`` that :func:`full_latent_set` materialises.
 MAX_FULL_SET = 2**24
+
+
+def base_digits(values: np.ndarray, base: int, width: int) -> np.ndarray:
+    """Row ``i``: the ``width`` base-``base`` digits of ``values[i]``, most significant first (int64)."""
+    powers = base ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return (values[:, None] // powers[None, :]) % base
 
 
 def full_latent_set(n_c: int, L: int) -> np.ndarray:
@@ -28,9 +34,7 @@ def full_latent_set(n_c: int, L: int) -> np.ndarray:
     size = n_c**L
     if size > MAX_FULL_SET:
         raise ProblemTooLarge("the full latent set n_c**L", size, MAX_FULL_SET)
-    k = np.arange(size, dtype=np.int64)
-    powers = n_c ** np.arange(L - 1, -1, -1, dtype=np.int64)
-    return (k[:, None] // powers[None, :]) % n_c
+    return base_digits(np.arange(size, dtype=np.int64), n_c, L)
 
 
 def as_latent_array(latent, n_c: int, L: int, *, field: str = "latent") -> np.ndarray:

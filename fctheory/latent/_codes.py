@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInput, ProblemTooLarge
+from ._arrays import full_latent_set
 
 __all__ = ["LinearCode", "linear_code", "named_code", "CODE_NAMES", "MAX_CODE_SIZE"]
 
@@ -92,10 +93,7 @@ class LinearCode:
         """
         if self.K > MAX_CODE_SIZE:
             raise ProblemTooLarge(f"the code {self.name} (q**m codewords)", self.K, MAX_CODE_SIZE)
-        m = self.dimension
-        k = np.arange(self.K, dtype=np.int64)
-        powers = self.q ** np.arange(m - 1, -1, -1, dtype=np.int64)
-        messages = (k[:, None] // powers[None, :]) % self.q
+        messages = full_latent_set(self.q, self.dimension)  # all x in GF(q)^m, lexicographic
         return np.ascontiguousarray((messages @ np.array(self.generator, dtype=np.int64)) % self.q)
 
     def to_dict(self) -> dict:

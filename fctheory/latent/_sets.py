@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ..errors import InvalidInput, InvalidLatentSet
-from ._arrays import as_latent_array
+from ._arrays import as_latent_array, base_digits
 
 __all__ = ["random_latent_set", "load_latent_file", "validate_sizes"]
 
@@ -68,8 +68,7 @@ def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
     if total < 2**62:
         # a uniformly random K-subset of the integers 0..n_c**L - 1, written in base n_c
         idx = rng.choice(total, size=K, replace=False).astype(np.int64)
-        powers = n_c ** np.arange(L - 1, -1, -1, dtype=np.int64)
-        return np.ascontiguousarray((idx[:, None] // powers[None, :]) % n_c)
+        return base_digits(idx, n_c, L)
     # huge spaces: draw rows and keep the first K distinct ones in draw order
     # (sequential rejection of repeats gives a uniformly random K-subset)
     rows = np.empty((0, L), dtype=np.int64)
