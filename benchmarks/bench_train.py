@@ -36,6 +36,7 @@ from scipy.special import logsumexp  # noqa: E402
 
 from fctheory import Setting, exact_risk_and_grad, train_network  # noqa: E402
 from fctheory.latent import full_latent_set  # noqa: E402
+from fctheory.train import MinimizeOptions  # noqa: E402
 
 
 class _Stop(Exception):
@@ -112,8 +113,10 @@ def baseline_train(setting, Z, seed, init_scale=0.1, cap_seconds=None):
 
     capped = False
     try:
+        opts = MinimizeOptions()  # the trainer's first-phase tolerances and memory
         res = minimize(fg, x0, jac=True, method="L-BFGS-B",
-                       options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 20})
+                       options={"maxiter": opts.lbfgs_maxiter, "ftol": opts.lbfgs_ftol, "gtol": opts.lbfgs_gtol,
+                                "maxcor": opts.lbfgs_memory})
         message, f, g = res.message, res.fun, res.jac
     except _Stop:
         capped, message, f, g = True, f"stopped at the {cap_seconds:.0f} s cap", state["f"], state["g"]
