@@ -15,9 +15,10 @@ import argparse
 import json
 import sys
 
+import sympy as sp
 from tqdm import tqdm
 
-from ..symbolic import DERIVATIONS, THEOREM_DERIVATIONS
+from ..symbolic import DEFAULT_POINTS, DERIVATIONS, THEOREM_DERIVATIONS
 
 TARGETS = THEOREM_DERIVATIONS
 EXIT_NOT_VERIFIED = 1
@@ -33,7 +34,8 @@ def register(subparsers) -> None:
     parser.add_argument("target", choices=TARGETS, help="H (lemma K), Hstar (lemma R), type3 (theorem 2), threshold (eq. 9)")
     parser.add_argument("--latex", action="store_true", help="print the LaTeX chain (align*)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--points", type=int, default=6, help="random exact points per undecided step, 1..1000 (default 6)")
+    parser.add_argument("--points", type=int, default=DEFAULT_POINTS,
+                        help=f"random exact points per undecided step, 1..1000 (default {DEFAULT_POINTS})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
     parser.set_defaults(func=run)
 
@@ -66,7 +68,7 @@ def run(args) -> int:
             print(f"{i:3d}. {step.label:<{width}}  {status:<30} {step.reference}")
             if not check.verified:
                 print(f"       {check.detail}")
-        print(f"result: {derivation.to_dict()['expression']}")
+        print(f"result: {sp.sstr(derivation.result)}")
         n_ok = sum(c.verified for c in verification.checks)
         print(f"verified: {'yes' if verification.verified else 'no'} ({n_ok}/{len(verification.checks)} steps, "
               f"{verification.seconds:.1f} s)")

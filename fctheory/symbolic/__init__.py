@@ -16,10 +16,11 @@ DERIVATIONS         name -> derive function (``margins``, ``H``, ``Hstar``, ``ty
 THEOREM_DERIVATIONS the names whose result is a closed form stated by a theorem (``fctheory derive`` targets)
 Derivation, Step    the derivation objects; ``verify()``, ``to_latex()``, ``to_dict()``
 Verification        the typed result of ``verify()`` (one StepCheck per step)
+METHODS, DEFAULT_POINTS  verification methods in the order tried; random points per step by default
 lambdify_mp         a derivation's closed form as an mpmath callable (DerivedFunction)
 """
 
-from ._derivation import METHODS, Derivation, Step, StepCheck, Verification
+from ._derivation import DEFAULT_POINTS, METHODS, Derivation, Step, StepCheck, Verification
 from ._hfunctions import derive_H, derive_H_star
 from ._lambdify import DerivedFunction, lambdify_mp
 from ._margins import derive_margins
@@ -39,6 +40,7 @@ DERIVATIONS = {
 THEOREM_DERIVATIONS = ("H", "Hstar", "type3", "threshold")
 
 __all__ = [
+    "DEFAULT_POINTS",
     "DERIVATIONS",
     "THEOREM_DERIVATIONS",
     "METHODS",

@@ -292,7 +292,6 @@ def _random_points_unguarded(entries: list, domains: dict, points: int, seed: in
             env[s] = _sample(s, domains.get(s), env, rng)
         for e in entries:
             v = _evaluate(e.xreplace(env))
-            v = _evaluate(v)
             indexed = sorted(v.atoms(sp.Indexed), key=sp.default_sort_key)
             if indexed:
                 env_i = {i: _sample(i, None, env, rng) for i in indexed}

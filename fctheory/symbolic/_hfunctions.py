@@ -17,8 +17,8 @@ import itertools
 import sympy as sp
 
 from ._derivation import Derivation, Step
-from ._margins import agree_or_differ, dist_sum, margin_type1, margin_type2
-from ._symbols import K, L, S, c, c_prime, d, dist, lam, n_c, n_w, r, t, x
+from ._margins import _hamming, agree_or_differ, dist_sum, margin_type1, margin_type2
+from ._symbols import K, L, S, c, c_prime, d, dist, eta, lam, n_c, n_w, r, t, x
 
 __all__ = [
     "derive_H", "derive_H_star", "eta_expr", "eta_star_expr", "stated_H", "stated_H_star", "stated_H_Z",
@@ -58,15 +58,22 @@ def sphere_size_A() -> sp.Expr:
     return K / n_c**L * sp.binomial(L, r) * (n_c - 1) ** r
 
 
+def _risk_in_x() -> sp.Expr:
+    """log(1 - K/n_c^L + (K/n_c^L)(1 + (n_c - 1) x)^L): the risk with x = e^{-rate t} (eq. 94, lemma K)."""
+    q = K / n_c**L
+    return sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L)
+
+
+def _full_set_H(rate) -> sp.Expr:
+    """L log(1 + (n_c - 1) e^{-rate t}) + λ t: H of theorem 1 on the full set K = n_c^L."""
+    return L * sp.log(1 + (n_c - 1) * sp.exp(-rate * t)) + lam * t
+
+
 def _explicit_sphere_step() -> Step:
     """Grouping by distance on the full set [3]^2 (every |S_r(k)| equal, lemma B (i))."""
     Z = list(itertools.product(range(3), repeat=2))
-
-    def hamming(u, v):
-        return sum(1 for a, b in zip(u, v) if a != b)
-
-    per_class = [sp.log(1 + sum(x ** hamming(zj, zk) for zj in Z if zj != zk)) for zk in Z]
-    counts = [sum(1 for zj in Z if hamming(zj, Z[0]) == rr_) for rr_ in (1, 2)]
+    per_class = [sp.log(1 + sum(x ** _hamming(zj, zk) for zj in Z if zj != zk)) for zk in Z]
+    counts = [sum(1 for zj in Z if _hamming(zj, Z[0]) == rr_) for rr_ in (1, 2)]
     lhs = sp.Add(*per_class) / len(Z)
     rhs = sp.log(1 + sum(counts[i] * x ** (i + 1) for i in range(2)))
     return Step(
@@ -78,7 +85,7 @@ def _explicit_sphere_step() -> Step:
     )
 
 
-def _series_steps(rate: sp.Expr):
+def _series_steps():
     """Steps shared by lemmas K and R: sphere sizes, binomial theorem, the log."""
     q = K / n_c**L
     a_count = q * (sp.binomial(L - 1, r) * (n_c - 1) ** r + (n_c - 1) * sp.binomial(L - 1, r - 1) * (n_c - 1) ** (r - 1))
@@ -92,7 +99,7 @@ def _series_steps(rate: sp.Expr):
         Step("binomial-theorem", series, closed,
              "sum_{r=1}^L C(L, r) y^r = (1 + y)^L - 1 with y = (n_c - 1) x",
              "lemma K, proof (binomial theorem)"),
-        Step("risk-in-x", sp.log(1 + series), sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L),
+        Step("risk-in-x", sp.log(1 + series), _risk_in_x(),
              "log(1 + sum_r |S_r| x^r) with assumption-A sphere sizes; independent of k and x, so the averages drop",
              "eq. (94); lemma K"),
     )
@@ -108,14 +115,11 @@ def derive_H() -> Derivation:
         states that it equals H as written in theorem 1.
     """
     c_val, cp_val = sp.sqrt(t / n_w), sp.sqrt(t / (K * L))
-    q = K / n_c**L
     rate = eta_expr()
-    risk_x = sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L)
-    derived = risk_x.subs(x, sp.exp(-rate * t)) + lam * t
-    full = L * sp.log(1 + (n_c - 1) * sp.exp(-rate.subs(K, n_c**L) * t)) + lam * t
-    eta_s = sp.Symbol("eta", positive=True)
-    tau = sp.log((n_c - 1) * (L * eta_s - lam) / lam) / eta_s
-    full_eta = L * sp.log(1 + (n_c - 1) * sp.exp(-eta_s * t)) + lam * t
+    derived = _risk_in_x().subs(x, sp.exp(-rate * t)) + lam * t
+    full = _full_set_H(rate.subs(K, n_c**L))
+    tau = sp.log((n_c - 1) * (L * eta - lam) / lam) / eta
+    full_eta = _full_set_H(eta)
     steps = (
         Step("margin-type-I", agree_or_differ(c * c_prime), margin_type1().subs(dist, dist_sum),
              "M(x, j) = sum_l <u_{k,l} - u_{j,l}, w_{x_l}> from the Gram matrix; delta_l = 1{z_{j,l} != z_{k,l}}",
@@ -125,7 +129,7 @@ def derive_H() -> Derivation:
              rate * t,
              "with c = sqrt(t/n_w), c' = sqrt(t/(K L)) the margin per unit distance is eta t",
              "theorem 1; lemma K (eq. 92)"),
-    ) + _series_steps(rate) + (
+    ) + _series_steps() + (
         Step("regularization",
              lam / 2 * (n_w * c**2 + K * L * c_prime**2).subs(
                  {c: sp.UnevaluatedExpr(c_val), c_prime: sp.UnevaluatedExpr(cp_val)}),
@@ -172,11 +176,9 @@ def derive_H_star() -> Derivation:
         states that it equals H* as written in theorem 3.
     """
     c_val = t / sp.sqrt(K * L)
-    q = K / n_c**L
     rate = eta_star_expr()
-    risk_x = sp.log(1 - q + q * (1 + (n_c - 1) * x) ** L)
-    derived = risk_x.subs(x, sp.exp(-rate * t)) + lam / 2 * t**2
-    slope0 = -sp.sqrt(d * K * L) / (1 + K - q)
+    derived = _risk_in_x().subs(x, sp.exp(-rate * t)) + lam / 2 * t**2
+    slope0 = -sp.sqrt(d * K * L) / (1 + K - K / n_c**L)
     steps = (
         Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, dist_sum),
              "phi(w_(a,b)) = sqrt(d) f_a, u_{k,l} = c f_{z_{k,l}}: the Gram matrix gives the gap at differing positions",
@@ -184,7 +186,7 @@ def derive_H_star() -> Derivation:
         Step("margin-in-t", (margin_type2() / dist).subs(c, sp.UnevaluatedExpr(c_val)), rate * t,
              "with c = t/sqrt(K L) (so t = ||U||_F) the margin per unit distance is eta* t",
              "theorem 3; lemma R (eq. 124)"),
-    ) + _series_steps(rate) + (
+    ) + _series_steps() + (
         Step("regularization", lam / 2 * (K * L * c**2).subs(c, sp.UnevaluatedExpr(c_val)), lam / 2 * t**2,
              "only U is regularized in eq. (10); it has K L blocks of norm c",
              "eq. (10); lemma R, proof"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import mpmath
@@ -126,9 +127,12 @@ class DerivedFunction:
             args.append(_to_mpf(name, v[index - 1] if kind == "indexed" else v))
         return fn(*args)
 
-    @property
+    @cached_property
     def _shape(self) -> tuple:
-        """Sizes that bound a sum in the expression (expanded per call), in argument order."""
+        """Sizes that bound a sum in the expression (expanded per call), in argument order.
+
+        Computed once per function: it walks the whole expression tree.
+        """
         bounds = set()
         for obj in sp.preorder_traversal(self.expression):
             if isinstance(obj, (sp.Sum, sp.Product)):

@@ -127,11 +127,6 @@ def derive_margins() -> Derivation:
         9, 9, lambda j, k: c * sp.Rational(3, 2) * sum(rbeta[i] for i in range(2) if Z[j][i] != Z[k][i])
     )
 
-    per_position = sp.Sum(
-        c * _rb[l] * (_gram_entry(True) - ((1 - _delta[l]) * _gram_entry(True) + _delta[l] * _gram_entry(False))),
-        (l, 1, L),
-    )
-
     steps = (
         Step("gram-diagonal", _gram_entry(True), sp.Integer(1),
              "the diagonal of n_c/(n_c-1) I - 1/(n_c-1) 11^T: equiangular vectors have unit norm",
@@ -161,7 +156,7 @@ def derive_margins() -> Derivation:
         Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, dist_sum),
              "as for type I with phi(w_(a,b)) = sqrt(d) f_a and u_{k,l} = c f_{z_{k,l}}",
              "definition 3; lemma R, proof"),
-        Step("margin-type-III", per_position, margin_type3_terms(),
+        Step("margin-type-III", agree_or_differ(c * _rb[l]), margin_type3_terms(),
              "w_(a,b) = r_b f_a: the word at position l weighs its gap by r_{beta_l}; delta_l = 1{z_{j,l} != z_{k,l}}",
              "definition 2; lemma U, proof"),
         Step("margin-type-III-explicit", M3, M3_formula,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = [
-    "n_c", "s_c", "L", "K", "n_w", "d", "lam", "t", "c", "c_prime", "eta", "eta_star",
+    "n_c", "s_c", "L", "K", "n_w", "d", "lam", "t", "c", "c_prime", "eta",
     "dist", "r", "b", "l", "x", "p", "mu", "rr", "S", "Domain", "DEFAULT_DOMAINS",
 ]
 
@@ -34,9 +34,8 @@ t = sp.Symbol("t", positive=True)
 #: collapse constants c, c' (definitions 1-3)
 c = sp.Symbol("c", positive=True)
 c_prime = sp.Symbol("c'", positive=True)
-#: the rates η of theorem 1 and η* of theorem 3 (as symbols, before substitution)
+#: the rate η of theorem 1 as a symbol (before substitution)
 eta = sp.Symbol("eta", positive=True)
-eta_star = sp.Symbol("eta^*", positive=True)
 #: a Hamming distance dist(z_j, z_k) (0 <= dist <= L)
 dist = sp.Symbol("D", integer=True, nonnegative=True)
 #: summation index over distances, words and positions

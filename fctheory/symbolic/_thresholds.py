@@ -22,6 +22,9 @@ from ._type3 import eq7_lhs
 
 __all__ = ["derive_thresholds", "type1_threshold", "type3_threshold"]
 
+#: γ = 1/(n_c - 1) of proposition D, proof
+_gamma = 1 / (n_c - 1)
+
 
 def type1_threshold() -> sp.Expr:
     """sqrt(K L / n_w) / (1 + K - K/n_c^L): H'(0) < 0 iff λ is below it (theorem 1)."""
@@ -35,8 +38,7 @@ def type3_threshold() -> sp.Expr:
 
 def _g(cc, xx) -> sp.Expr:
     """g(c, x) = x (1 + γ e^{(1+γ) c^2 x}) / (1 + γ), γ = 1/(n_c - 1) (proposition D, proof)."""
-    gamma = 1 / (n_c - 1)
-    return xx * (1 + gamma * sp.exp((1 + gamma) * cc**2 * xx)) / (1 + gamma)
+    return xx * (1 + _gamma * sp.exp((1 + _gamma) * cc**2 * xx)) / (1 + _gamma)
 
 
 def derive_thresholds() -> Derivation:
@@ -50,7 +52,6 @@ def derive_thresholds() -> Derivation:
     """
     T1, T3 = type1_threshold(), type3_threshold()
     m_b = sp.Symbol("mu_b", positive=True)
-    gamma = 1 / (n_c - 1)
     phi0 = L * m_b / (n_c * lam)
     sum_mu2 = sp.Sum(mu[b] ** 2, (b, 1, s_c))
     Phi0 = sp.Sum((L * mu[b] / (n_c * lam)) ** 2, (b, 1, s_c))
@@ -66,11 +67,11 @@ def derive_thresholds() -> Derivation:
              "with rho_b = r_b / c, eq. 7 reads g(c, rho_b) = L mu_b / (n_c lambda)",
              "proposition D (eq. 153)"),
         Step("g-increasing-in-x", sp.Derivative(_g(c, x), x),
-             (1 + gamma * sp.exp((1 + gamma) * c**2 * x) * (1 + (1 + gamma) * c**2 * x)) / (1 + gamma),
+             (1 + _gamma * sp.exp((1 + _gamma) * c**2 * x) * (1 + (1 + _gamma) * c**2 * x)) / (1 + _gamma),
              "dg/dx >= (1 + gamma e^{...})/(1 + gamma) >= 1 for x >= 0: x -> g(c, x) is a bijection of [0, inf)",
              "proposition D, proof"),
         Step("g-increasing-in-c", sp.Derivative(_g(c, x), c),
-             2 * gamma * c * x**2 * sp.exp((1 + gamma) * c**2 * x),
+             2 * _gamma * c * x**2 * sp.exp((1 + _gamma) * c**2 * x),
              "dg/dc > 0 for c, x > 0: a larger c needs a smaller phi_b(c), so each phi_b and Phi decrease",
              "proposition D, claim F"),
         Step("g-at-c-0", sp.Limit(_g(c, x), c, 0), x,

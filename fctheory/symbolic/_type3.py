@@ -18,6 +18,8 @@ import itertools
 import sympy as sp
 
 from ._derivation import Derivation, Step
+from ._hfunctions import _full_set_H, eta_expr
+from ._margins import gram
 from ._symbols import K, L, b, c, l, lam, mu, n_c, n_w, rr, s_c, t
 
 __all__ = ["derive_type3", "FullSetPartitionSum", "stated_F", "eq7_lhs", "word_loss"]
@@ -47,13 +49,11 @@ class FullSetPartitionSum(sp.Function):
         if not (n.is_Integer and length.is_Integer and n >= 2 and length >= 1):
             return self.func(n, length, cc)
         n, length = int(n), int(length)
+        G = gram(n)
         zk = [ell % n for ell in range(length)]
         total = sp.Integer(0)
         for zj in itertools.product(range(n), repeat=length):
-            expo = sum(
-                cc * _rho[ell + 1] * ((1 if zj[ell] == zk[ell] else -sp.Rational(1, n - 1)) - 1)
-                for ell in range(length)
-            )
+            expo = sum(cc * _rho[ell + 1] * (G[zj[ell], zk[ell]] - 1) for ell in range(length))
             total += sp.exp(expo)
         return total
 
@@ -84,13 +84,11 @@ def _explicit_steps():
     rs, ms = (r1, r2), (m1, m2)
     Z = list(itertools.product(range(n), repeat=length))
     betas = list(itertools.product(range(2), repeat=length))
-
-    def gram(a, a2):
-        return 1 if a == a2 else -sp.Rational(1, n - 1)
+    G = gram(n)
 
     def score(j, zk, beta):
         # h(x)_j = sum_l <u_{j,l}, w_{x_l}> = c sum_l r_{beta_l} <f_{z_{j,l}}, f_{z_{k,l}}>
-        return c * sum(rs[beta[i]] * gram(Z[j][i], zk[i]) for i in range(length))
+        return c * sum(rs[beta[i]] * G[Z[j][i], zk[i]] for i in range(length))
 
     def partition(k, beta):
         return sp.Add(*[sp.exp(score(j, Z[k], beta) - score(k, Z[k], beta)) for j in range(len(Z))])
@@ -147,7 +145,6 @@ def derive_type3() -> Derivation:
     eq7 = sp.Eq(eq7_lhs(r_b), m_b)
     eq8 = sp.Eq(sum_ratio, L * n_c ** (L - 1))
     # uniform mu, r_b = r: F equals the full-set H of theorem 1 at t = n_w r^2 = K L c^2
-    eta = n_c / (n_c - 1) / sp.sqrt(n_w * K * L)
     F_uniform = (L * sp.Sum(word_loss(sp.sqrt(t / n_w), cc=sp.sqrt(t / (K * L))) / s_c, (b, 1, s_c))
                  + lam / 2 * (n_c * sp.Sum(t / n_w, (b, 1, s_c)) + t))
     steps = (
@@ -202,7 +199,7 @@ def derive_type3() -> Derivation:
              "theorem 2; eq. (8)"),
         Step("uniform-reduces-to-type-I",
              F_uniform.subs({K: n_c**L, n_w: n_c * s_c}),
-             (L * sp.log(1 + (n_c - 1) * sp.exp(-eta * t)) + lam * t).subs({K: n_c**L, n_w: n_c * s_c}),
+             _full_set_H(eta_expr()).subs({K: n_c**L, n_w: n_c * s_c}),
              "mu_b = 1/s_c, r_b = sqrt(t/n_w), c = sqrt(t/(K L)): F is the full-set H of theorem 1",
              "theorem 2 and theorem 1 (uniform mu)"),
     )
