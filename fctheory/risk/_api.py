@@ -17,17 +17,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInput
-from ._contraction import BAD_ROWMAX, FALLBACK_TERM, data_term
+from ._contraction import BAD_ROWMAX, FALLBACK_TERM, canonical_class_index, data_term
 from ._full_hvp import full_log_partition_hvp
 from ._split_hvp import split_log_partition_hvp
 from ._inputs import Problem, prepare
 from ._layernorm import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
-from ._sentences import sentence_batches, hvp_terms
+from ._sentences import HVP_BATCH_ELEMENTS, hvp_terms, sentence_batches
 
 __all__ = ["exact_risk", "exact_risk_and_grad", "exact_risk_hvp"]
-
-#: Sentences times K per batch of the Hessian-vector product.
-HVP_BATCH_ELEMENTS = 2**21
 
 
 def _score_tables(Y: np.ndarray, Ub: np.ndarray) -> np.ndarray:
@@ -159,21 +156,20 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
         Y, VY = p.W, VW
     A = _score_tables(Y, Ub)
     dA_dir = np.stack([VY.T @ Ub[:, l, :].T + Y.T @ VUb[:, l, :].T for l in range(L)])
-    if p.setting.is_full and L >= 2 and not enumerate_sentences:
-        # full set: forward-mode pass over the prefix/suffix split; G from the engine
-        _, G = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=True)
-        code = p.latent @ (p.setting.n_c ** np.arange(L - 1, -1, -1, dtype=np.int64))
-        Ac, dAc = np.empty_like(A), np.empty_like(A)
-        Ac[:, :, code] = A
-        dAc[:, :, code] = dA_dir
-        Gam = full_log_partition_hvp(Ac, dAc, p.mu, p.setting.n_c, p.setting.s_c, fallback_term=FALLBACK_TERM,
-                                     bad_rowmax=BAD_ROWMAX)[:, :, code] / K
-    elif L >= 2 and not enumerate_sentences:
-        # other latent sets: forward-mode pass over the blocked split; G from the engine
-        _, G = data_term(A, p.latent, p.mu, p.setting.n_c, p.setting.s_c, grad=True)
-        Gam = split_log_partition_hvp(A, dA_dir, p.latent, p.mu, p.setting.n_c, p.setting.s_c,
-                                      fallback_term=FALLBACK_TERM,
-                                      bad_rowmax=BAD_ROWMAX) / K
+    n_c, s_c = p.setting.n_c, p.setting.s_c
+    if L >= 2 and not enumerate_sentences:
+        # forward-mode pass over the split contraction; the gradient G from the engine
+        _, G = data_term(A, p.latent, p.mu, n_c, s_c, grad=True)
+        if p.setting.is_full:  # prefix/suffix split in the canonical class order
+            code = canonical_class_index(p.latent, n_c)
+            Ac, dAc = np.empty_like(A), np.empty_like(A)
+            Ac[:, :, code] = A
+            dAc[:, :, code] = dA_dir
+            Gam = full_log_partition_hvp(Ac, dAc, p.mu, n_c, s_c, fallback_term=FALLBACK_TERM,
+                                         bad_rowmax=BAD_ROWMAX)[:, :, code] / K
+        else:  # blocked split of the other latent sets
+            Gam = split_log_partition_hvp(A, dA_dir, p.latent, p.mu, n_c, s_c, fallback_term=FALLBACK_TERM,
+                                          bad_rowmax=BAD_ROWMAX) / K
     else:
         G = np.zeros_like(A)
         Gam = np.zeros_like(A)

@@ -48,7 +48,7 @@ from ._full import full_data_term
 from ._split import split_data_term
 from ._sentences import exact_terms
 
-__all__ = ["data_term", "FALLBACK_TERM", "DEFAULT_MAX_ELEMENTS", "HARD_MAX_ELEMENTS"]
+__all__ = ["data_term", "canonical_class_index", "FALLBACK_TERM", "DEFAULT_MAX_ELEMENTS", "HARD_MAX_ELEMENTS"]
 
 #: Own-class terms t_k(x) below this send the sentence to the exact fallback.
 #: Terms are products of per-word max-shifted factors (each <= 1) and are never
@@ -176,11 +176,17 @@ def data_term(A: np.ndarray, latent: np.ndarray, mu: np.ndarray, n_c: int, s_c: 
     return total / K, dA / K
 
 
+def canonical_class_index(latent: np.ndarray, n_c: int) -> np.ndarray:
+    """Index of each row of a full latent set in the canonical order of
+    :func:`fctheory.latent.full_latent_set` (its base-``n_c`` value)."""
+    return latent @ (n_c ** np.arange(latent.shape[1] - 1, -1, -1, dtype=np.int64))
+
+
 def _data_term_full(A, latent, mu, n_c, s_c, grad):
     """The full set in any class order: permute the classes to the canonical
     (lexicographic) order, run :func:`._full.full_data_term`, permute back."""
     L, n_w, K = A.shape
-    code = latent @ (n_c ** np.arange(L - 1, -1, -1, dtype=np.int64))  # canonical index of class k
+    code = canonical_class_index(latent, n_c)
     identity = bool(np.all(code == np.arange(K)))
     Ac = A if identity else np.empty_like(A)
     if not identity:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._full import _probabilities, add_marginals, split_point
+from ._full import _fallback_words, _probabilities, add_marginals, split_point
 from ._sentences import hvp_fallback
 
 __all__ = ["full_log_partition_hvp"]
@@ -93,12 +93,6 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, bad_rowmax
     if fallback:
         rows = np.concatenate([f[0] for f in fallback])
         cols = np.concatenate([f[1] for f in fallback])
-        alpha, r = rows // R, rows % R
-        beta, i = cols // Sw, cols % Sw
-        from ._full import _digits
-
-        words = np.concatenate([_digits(alpha, n_c, h) * s_c + _digits(r, s_c, h),
-                                _digits(beta, n_c, m) * s_c + _digits(i, s_c, m)], axis=1)
-        k = alpha * M + beta
+        k, words = _fallback_words((rows // R, cols // Sw, rows % R, cols % Sw), 0, n_c, s_c, h, m, M)
         hvp_fallback(A, dA_dir, k, words, mu, s_c, Gam)
     return Gam

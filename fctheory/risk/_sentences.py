@@ -24,6 +24,8 @@ __all__ = ["sentence_batches", "sentences_of", "exact_terms", "hvp_terms", "hvp_
 
 #: Largest one-hot matrix (entries) used to scatter-add rows.
 ONE_HOT_LIMIT = 2**24
+#: Sentences times K per batch of the sentence-by-sentence Hessian-vector product.
+HVP_BATCH_ELEMENTS = 2**21
 
 
 def sentences_of(latent: np.ndarray, s_c: int, mu: np.ndarray, start: int, stop: int):
@@ -115,10 +117,10 @@ def exact_terms(A: np.ndarray, k: np.ndarray, X: np.ndarray, q: np.ndarray, dA: 
     return value
 
 
-def hvp_terms(A, dA_dir, k, X, q, G: np.ndarray, Gam: np.ndarray) -> None:
+def hvp_terms(A, dA_dir, k, X, q, G: np.ndarray | None, Gam: np.ndarray) -> None:
     """Accumulate, for explicit sentences, the gradient ``G`` of
-    :math:`\\sum_i q_i CE` in ``A`` and its directional derivative ``Gam``
-    along ``dA_dir``.
+    :math:`\\sum_i q_i CE` in ``A`` (skipped when ``G`` is None) and its
+    directional derivative ``Gam`` along ``dA_dir``.
 
     With :math:`p = \\mathrm{softmax}(h)` and :math:`\\delta h = \\sum_l
     \\delta A_l[x_l, :]`, the derivative of :math:`p - e_k` is
@@ -129,24 +131,25 @@ def hvp_terms(A, dA_dir, k, X, q, G: np.ndarray, Gam: np.ndarray) -> None:
     S = _logits(A, X)
     rows, m, e, ek, off, total = _softmax_parts(S, k)
     p = e / total[:, None]
-    coeff = p * q[:, None]
-    coeff[rows, k] = -q * off / total
     dS = _logits(dA_dir, X)
     second = p * (dS - np.sum(p * dS, axis=1, keepdims=True)) * q[:, None]
     for l in range(A.shape[0]):
-        _scatter_rows(G[l], X[:, l], coeff)
         _scatter_rows(Gam[l], X[:, l], second)
+    if G is not None:
+        coeff = p * q[:, None]
+        coeff[rows, k] = -q * off / total
+        for l in range(A.shape[0]):
+            _scatter_rows(G[l], X[:, l], coeff)
 
 
 def hvp_fallback(A, dA_dir, k: np.ndarray, words: np.ndarray, mu: np.ndarray, s_c: int, Gam: np.ndarray) -> None:
     """Directional derivative of the gradient for sentences handed over by a
     factorised contraction (their scaled probabilities underflowed): exact,
-    sentence by sentence, in chunks of about 2**21 logits.  Only ``Gam`` is
-    accumulated; the gradient itself is computed elsewhere."""
+    sentence by sentence, in chunks of :data:`HVP_BATCH_ELEMENTS` logits.  Only
+    ``Gam`` is accumulated; the gradient itself is computed elsewhere."""
     K = A.shape[2]
     q = np.prod(mu[words % s_c], axis=1)
-    unused = np.zeros_like(A)
-    step = max(1, 2**21 // K)
+    step = max(1, HVP_BATCH_ELEMENTS // K)
     for a0 in range(0, k.size, step):
         sl = slice(a0, a0 + step)
-        hvp_terms(A, dA_dir, k[sl], words[sl], q[sl], unused, Gam)
+        hvp_terms(A, dA_dir, k[sl], words[sl], q[sl], None, Gam)

@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import ProblemTooLarge
 from ._full import _digits, _probabilities
 
-__all__ = ["split_data_term", "choose_split", "check_tables"]
+__all__ = ["split_data_term", "choose_split", "check_tables", "class_blocks", "sentence_words"]
 
 #: Target entries of the per-chunk working arrays.
 CHUNK_ELEMENTS = 2**23
@@ -56,6 +56,38 @@ def check_tables(nA: int, nB: int, s_c: int, h: int, m: int, K: int) -> None:
     if entries > MAX_TABLE_ENTRIES:
         raise ProblemTooLarge("the prefix/suffix tables of the exact risk (float64 entries)", entries,
                               MAX_TABLE_ENTRIES, "reduce s_c, L or K")
+
+
+def class_blocks(latent: np.ndarray, h: int, s_c: int):
+    """The prefix blocks of a latent set split after position ``h``.
+
+    Returns ``pre`` (distinct prefix tuples), ``suf`` (distinct suffix
+    tuples), ``cls`` (``(len(pre), cmax)``: the classes of each prefix block,
+    padded with -1), ``valid = cls >= 0`` and ``sufs`` (the suffix index of
+    each slot, 0 for padding); refuses tables larger than
+    :data:`MAX_TABLE_ENTRIES`."""
+    K, L = latent.shape
+    pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
+    suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
+    pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
+    nA = pre.shape[0]
+    check_tables(nA, suf.shape[0], s_c, h, L - h, K)
+    order = np.argsort(pre_id, kind="stable")
+    counts = np.bincount(pre_id, minlength=nA)
+    slot = np.arange(K) - np.repeat(np.cumsum(counts) - counts, counts)  # position within its block
+    cls = np.full((nA, int(counts.max())), -1, dtype=np.int64)
+    cls[pre_id[order], slot] = order
+    valid = cls >= 0
+    sufs = np.where(valid, suf_id[np.where(valid, cls, 0)], 0)
+    return pre, suf, cls, valid, sufs
+
+
+def sentence_words(pre_rows: np.ndarray, suf_rows: np.ndarray, r: np.ndarray, j: np.ndarray, s_c: int) -> np.ndarray:
+    """Word indices ``(n, L)`` of the sentences with prefix concept tuples
+    ``pre_rows``, suffix tuples ``suf_rows`` and rank-tuple indices ``r``
+    (prefix) and ``j`` (suffix): word ``(a, b)`` is ``a * s_c + b``."""
+    return np.concatenate([pre_rows * s_c + _digits(r, s_c, pre_rows.shape[1]),
+                           suf_rows * s_c + _digits(j, s_c, suf_rows.shape[1])], axis=1)
 
 
 def _tables(E, tuples, first, bad_rowmax):
@@ -103,23 +135,12 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax,
     m = L - h
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
-    pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
-    suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
-    pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
-    check_tables(pre.shape[0], suf.shape[0], s_c, h, m, K)
+    pre, suf, cls, valid, sufs = class_blocks(latent, h, s_c)  # classes of each prefix block, padded to cmax
+    clsz = np.where(valid, cls, 0)
     P, badP = _tables(E, pre, 0, bad_rowmax)  # (nA, Rh, K)
     S, badS = _tables(E, suf, h, bad_rowmax)  # (nB, Rm, K)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
-    # classes of each prefix block, padded to cmax (-1 = no class)
-    order = np.argsort(pre_id, kind="stable")
-    counts = np.bincount(pre_id, minlength=nA)
-    cmax = int(counts.max())
-    slot = np.arange(K) - np.repeat(np.cumsum(counts) - counts, counts)  # position within its block
-    cls = np.full((nA, cmax), -1, dtype=np.int64)
-    cls[pre_id[order], slot] = order
-    valid = cls >= 0
-    clsz = np.where(valid, cls, 0)
-    sufs = np.where(valid, suf_id[clsz], 0)
+    cmax = cls.shape[1]
     q = _probabilities(mu, h)[None, None, :, None] * _probabilities(mu, m)[None, None, None, :]  # (1,1,Rh,Rm)
     ar_c = np.arange(cmax)
 
@@ -154,9 +175,7 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax,
         total += float(np.sum(q * np.log1p(ratio)))
         if fb.any():
             i, c, r, j = np.nonzero(fb)
-            k = D[i, c]
-            words = np.concatenate([pre[ia[i]] * s_c + _digits(r, s_c, h), suf[sufs[ia][i, c]] * s_c + _digits(j, s_c, m)], axis=1)
-            fallback.append((k, words))
+            fallback.append((D[i, c], sentence_words(pre[ia[i]], suf[sufs[ia][i, c]], r, j, s_c)))
         if not grad:
             continue
         beta = np.divide(np.broadcast_to(q, O.shape), O + t, out=np.zeros_like(O), where=ok)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._full import _digits, _probabilities
+from ._full import _probabilities
 from ._sentences import hvp_fallback
-from ._split import _scatter_marginals, check_tables, choose_split
+from ._split import _scatter_marginals, choose_split, class_blocks, sentence_words
 
 __all__ = ["split_log_partition_hvp"]
 
@@ -49,21 +49,11 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, b
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     Ed = E * dA_dir.reshape(L, n_c, s_c, K)
-    pre, pre_id = np.unique(latent[:, :h], axis=0, return_inverse=True)
-    suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
-    pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
-    check_tables(pre.shape[0], suf.shape[0], s_c, h, m, K)
+    pre, suf, cls, valid, sufs = class_blocks(latent, h, s_c)
     P, Pd, badP = _tables(E, Ed, pre, 0, bad_rowmax)
     S, Sd, badS = _tables(E, Ed, suf, h, bad_rowmax)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
-    order = np.argsort(pre_id, kind="stable")
-    counts = np.bincount(pre_id, minlength=nA)
-    cmax = int(counts.max())
-    slot = np.arange(K) - np.repeat(np.cumsum(counts) - counts, counts)
-    cls = np.full((nA, cmax), -1, dtype=np.int64)
-    cls[pre_id[order], slot] = order
-    valid = cls >= 0
-    sufs = np.where(valid, suf_id[np.where(valid, cls, 0)], 0)
+    cmax = cls.shape[1]
     q = _probabilities(mu, h)[None, :, None, None] * _probabilities(mu, m)[None, None, None, :]  # (1, Rh, 1, Rm)
 
     Gam = np.zeros((L, n_w, K))
@@ -95,9 +85,7 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, b
         _scatter_marginals(Gam, Hs, suf[sufs[ia][val]], h, s_c)
         if fb.any():
             i, r, c, j = np.nonzero(fb)
-            k = cls[ia[i], c]
-            words = np.concatenate([pre[ia[i]] * s_c + _digits(r, s_c, h), suf[sufs[ia][i, c]] * s_c + _digits(j, s_c, m)], axis=1)
-            fallback.append((k, words))
+            fallback.append((cls[ia[i], c], sentence_words(pre[ia[i]], suf[sufs[ia][i, c]], r, j, s_c)))
     if fallback:
         k = np.concatenate([f[0] for f in fallback])
         words = np.concatenate([f[1] for f in fallback])
