@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput
 from ._assumption_a import check_assumption_a
 from ._counts import distance_counts
 from ._lemma_b import check_lemma_b
-from ._sets import random_latent_set
+from ._sets import _int_field, random_latent_set
 
 __all__ = ["RandomBaseline", "random_baseline"]
 
@@ -74,18 +73,16 @@ def random_baseline(n_c: int, L: int, K: int, *, samples: int = 5, seed: int = 0
     -------
     RandomBaseline
     """
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 1 <= samples <= MAX_SAMPLES:
-        raise InvalidInput("samples", f"an integer in [1, {MAX_SAMPLES}]", samples)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidInput("seed", "an integer >= 0", seed)
+    samples = _int_field("samples", samples, 1, MAX_SAMPLES)
+    seed = _int_field("seed", seed, 0)
     devs: dict[str, list[float]] = {"a": [], "i": [], "ii": [], "iii": []}
-    indices = range(int(samples))
+    indices = range(samples)
     if progress:
         from tqdm import tqdm
 
         indices = tqdm(indices, desc="random baseline", unit="set", leave=False)
     for i in indices:
-        z = random_latent_set(n_c, L, K, seed=int(seed) + i)
+        z = random_latent_set(n_c, L, K, seed=seed + i)
         dc = distance_counts(z, n_c)
         a = check_assumption_a(z, n_c, counts=dc)
         b = check_lemma_b(z, n_c, counts=dc)
@@ -93,5 +90,5 @@ def random_baseline(n_c: int, L: int, K: int, *, samples: int = 5, seed: int = 0
         devs["i"].append(b.deviation_i)
         devs["ii"].append(b.deviation_ii)
         devs["iii"].append(b.deviation_iii)
-    return RandomBaseline(int(n_c), int(L), int(K), int(samples), int(seed), _mean_std(devs["a"]),
+    return RandomBaseline(int(n_c), int(L), int(K), samples, seed, _mean_std(devs["a"]),
                           _mean_std(devs["i"]), _mean_std(devs["ii"]), _mean_std(devs["iii"]))
