@@ -27,8 +27,12 @@ zeroed so that :math:`O_k` excludes :math:`t_k` exactly.  The gradient is the
 reverse pass of the same recursion: two more matrix products at the last
 position and element-wise passes above it.
 
-Cost (this path is used for latent sets other than the full set; the full
-set goes through the prefix/suffix split of :mod:`._full`): the last position
+Dispatch: :func:`data_term` sends the full set (``L >= 2``) to the
+prefix/suffix split of :mod:`._full` and other latent sets with ``L >= 2`` to
+the blocked split of :mod:`._split`; the trie below runs for ``L = 1`` and,
+with ``force_trie=True``, as a second implementation the tests compare with.
+
+Cost of the trie: the last position
 costs about :math:`K^2 s_c^L` multiply-adds per product in BLAS (three
 products with the gradient), the trie levels :math:`O(\\sum_l N_l s_c^l K)`
 element-wise work (:math:`N_l` trie nodes at depth ``l``); memory

@@ -128,8 +128,9 @@ def test_full_set_in_any_class_order(rng):
 
 
 def test_dense_and_sparse_last_position_agree(rng):
-    """A nearly-full latent set (dense path) and the same set with the class
-    order shuffled, against brute force; and a sparse set."""
+    """A nearly-full latent set (dense last position of the trie) and a sparse
+    one (one concept at a time), in shuffled class order, against brute force:
+    through exact_risk (blocked split) and through the trie itself."""
     n_c, L = 3, 3
     full = full_latent_set(n_c, L)
     for K in (25, 6):  # 25/27 present -> dense path; 6 -> one concept at a time
@@ -139,9 +140,14 @@ def test_dense_and_sparse_last_position_agree(rng):
         U = rng.standard_normal((K, 2 * L))
         ref = brute_force_risk(setting, W, U, latent)
         assert exact_risk(setting, W, U, latent=latent) == pytest.approx(ref, rel=VALUE_RTOL)
+        Ub = U.reshape(K, L, 2)
+        A = np.stack([W.T @ Ub[:, l, :].T for l in range(L)])
+        data, _ = _contraction.data_term(A, latent, setting.mu.as_array(), n_c, 2, grad=False, force_trie=True)
+        reg = 0.5 * 0.02 * (np.sum(W * W) + np.sum(U * U))  # eq. (5), lam = 0.02
+        assert data + reg == pytest.approx(ref, rel=VALUE_RTOL)
 
 
-@pytest.mark.parametrize("K", [None, 20, 6])  # full set (split), dense trie, sparse trie
+@pytest.mark.parametrize("K", [None, 20, 6])  # full set (split), nearly full and sparse subsets (blocked split)
 @pytest.mark.parametrize("scale", [12.0, 40.0])
 def test_extreme_points_stay_finite_and_exact(scale, K, rng):
     """Large weights make most scaled probabilities underflow: the engine must
@@ -224,8 +230,8 @@ def test_d_taken_from_W_when_setting_has_none(rng):
 
 @pytest.mark.parametrize("K", [None, 20, 6])
 def test_stress_random_extreme_points(K):
-    """Many random points with weights from moderate to huge (row rescaling,
-    fallback, mixed): value matches brute force, gradient and Hessian-vector
+    """Many random points with weights from moderate to huge (underflowing
+    rows, fallback, mixed): value matches brute force, gradient and Hessian-vector
     product stay finite, and no floating-point warning is raised."""
     from fctheory.risk import exact_risk_hvp
 
