@@ -253,9 +253,10 @@ def check_lemma_b(latent, n_c: int, *, counts: DistanceCounts | None = None, pro
         k = int(np.argmax(np.any(s != s[0], axis=1)))
         r = int(np.argmax(s[k] != s[0])) + 1
         reasons.append(f"(i) fails: |S_{r}(0)| = {int(s[0, r - 1])} but |S_{r}({k})| = {int(s[k, r - 1])}")
-    # (ii) position-concept counts (eq. 37) and concept totals
+    # (ii) position-concept counts (eq. 37); Z Z^T = diag(sum_l C[l, a]) (one-hot columns),
+    # so its half of (ii) follows from C = K/n_c
     C = same.sum(axis=0)  # (l, a)
-    prop_ii = bool(np.all(n_c * C == K)) and bool(np.all(n_c * C.sum(axis=0) == K * L))
+    prop_ii = bool(np.all(n_c * C == K))
     dev_ii = float(np.linalg.norm(C - K / n_c)) / (K / n_c * math.sqrt(L * n_c))
     if not prop_ii:
         l, a = (int(v) for v in np.argwhere(n_c * C != K)[0])
