@@ -89,5 +89,9 @@ def save_weights(path, W: np.ndarray, U: np.ndarray) -> None:
     """Write ``W`` and ``U`` to an ``.npz`` file atomically (temporary file + rename)."""
     path = os.fspath(path)
     tmp = f"{path}.tmp-{os.getpid()}.npz"
-    np.savez(tmp, W=W, U=U)
-    os.replace(tmp, path)
+    try:
+        np.savez(tmp, W=W, U=U)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):  # only when the write or the rename failed
+            os.remove(tmp)
