@@ -58,7 +58,10 @@ _TILE = 512
 
 def validated(latent, n_c) -> np.ndarray:
     """Validate ``latent`` as a ``(K, L)`` latent set over ``n_c`` concepts (L from its shape)."""
-    arr = np.asarray(latent) if not isinstance(latent, np.ndarray) else latent
+    try:
+        arr = np.asarray(latent)
+    except (ValueError, TypeError):  # ragged rows
+        raise InvalidLatentSet("latent", "a 2-D integer array of shape (K, L)", type(latent).__name__) from None
     if arr.ndim != 2:
         raise InvalidLatentSet("latent", "a 2-D integer array of shape (K, L)", f"shape {arr.shape}")
     n_c, L = validate_sizes(n_c, arr.shape[1])

@@ -46,6 +46,8 @@ def test_counts_reject_bad_sets():
         distance_counts([[0, 1], [0, 1]], 2)
     with pytest.raises(InvalidLatentSet, match="shape"):
         distance_counts([0, 1, 1], 2)
+    with pytest.raises(InvalidLatentSet, match="shape"):  # ragged rows
+        distance_counts([[0, 1], [1]], 2)
 
 
 def test_size_limits_are_errors(monkeypatch):
