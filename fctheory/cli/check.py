@@ -21,6 +21,9 @@ import argparse
 import json
 import sys
 
+import numpy as np
+
+from ..latent import full_latent_set
 from ..risk._checks import default_grid, run_checks
 from ..setting import Setting
 
@@ -69,10 +72,6 @@ def latent_for(setting: Setting, seed: int):
     uniformly at random (the paper's protocol) with ``seed``."""
     if setting.is_full:
         return None
-    import numpy as np
-
-    from ..latent import full_latent_set
-
     rng = np.random.default_rng(seed)
     return full_latent_set(setting.n_c, setting.L)[np.sort(rng.choice(setting.n_latent_full, setting.K, replace=False))]
 

@@ -17,13 +17,13 @@ from ..errors import InvalidInput
 __all__ = ["equiangular_frame", "as_rng"]
 
 
-def as_rng(rng, field: str = "rng"):
+def as_rng(rng):
     """``None`` -> ``None``; an int seed or a :class:`numpy.random.Generator` -> a Generator."""
     if rng is None or isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
         return np.random.default_rng(int(rng))
-    raise InvalidInput(field, "None, a non-negative integer seed or a numpy.random.Generator", rng)
+    raise InvalidInput("rng", "None, a non-negative integer seed or a numpy.random.Generator", rng)
 
 
 def _orthonormal_complement_of_ones(d: int) -> np.ndarray:

@@ -72,8 +72,12 @@ def test_hvp_contraction_matches_enumeration(problem):
 def test_regression_subnormal_factors_are_not_rescaled():
     """A case found by the property test: with weights of size ~25 some per-word
     factors are subnormal; rescaling table rows to maximum 1 once amplified them
-    and gave 1089.9955 instead of 1090.3101 (reference: 50-digit mpmath
-    enumeration of the same sentences, and the brute force of conftest)."""
+    and gave 1089.9955 instead of 1090.3101 (reference: the 50-digit mpmath
+    enumeration of the same sentences below, and the brute force of conftest)."""
+    import itertools
+
+    import mpmath
+
     setting = Setting(2, 3, 3, "1/30", K=5, d=1)
     latent = np.array([[1, 1, 1], [0, 1, 0], [1, 0, 1], [0, 0, 1], [1, 0, 0]])
     W = np.array([[-25.25240244, -21.0956438, -12.25331711, 33.94506108, -13.75900213, -0.67400952]])
@@ -84,6 +88,16 @@ def test_regression_subnormal_factors_are_not_rescaled():
         [53.13849392, -2.99984067, 28.40103667],
         [-10.42431164, 25.09709777, 2.6439052],
     ])
+    with mpmath.workdps(50):  # eq. (5) sentence by sentence, logits from the decimal weights
+        data = mpmath.mpf(0)
+        for k in range(5):
+            for b in itertools.product(range(3), repeat=3):
+                words = [latent[k, l] * 3 + b[l] for l in range(3)]
+                logits = [mpmath.fsum(mpmath.mpf(U[j, l]) * mpmath.mpf(W[0, words[l]]) for l in range(3)) for j in range(5)]
+                q = mpmath.fprod(mpmath.mpf(1) / 3 for _ in range(3))  # uniform words
+                data += q * (mpmath.log(mpmath.fsum(mpmath.exp(h) for h in logits)) - logits[k])
+        reference = float(data / 5 + mpmath.mpf(1) / 60 * mpmath.fsum(mpmath.mpf(x) ** 2 for x in list(W.ravel()) + list(U.ravel())))
+    assert reference == pytest.approx(1090.31007441089, rel=1e-13)
     value = exact_risk(setting, W, U, latent=latent)
-    assert value == pytest.approx(1090.31007441089, rel=1e-13)
+    assert value == pytest.approx(reference, rel=1e-13)
     assert value == pytest.approx(brute_force_risk(setting, W, U, latent, "h"), rel=1e-12)
