@@ -45,8 +45,8 @@ from ._sets import validate_sizes
 
 __all__ = ["DistanceCounts", "distance_counts", "validated", "counts_and_mask", "MAX_ANALYSIS_K", "one_hot"]
 
-#: Largest K analysed (the work grows like K^2; float32 distance products are
-#: exact for K < 2^24).
+#: Largest K analysed (the work grows like K^2).  The float32 distance products
+#: sum at most L <= 64 ones, so they are exact for any K.
 MAX_ANALYSIS_K = 2**17
 #: Largest count tensor (K * L * L * n_c entries, int32) materialised.
 MAX_COUNT_ENTRIES = 2**28
