@@ -19,13 +19,12 @@ import itertools
 import sympy as sp
 
 from ._derivation import Derivation, Step
-from ._symbols import L, c, c_prime, d, dist, l, n_c
+from ._symbols import L, c, c_prime, d, dist, l, n_c, r_beta
 
 __all__ = ["derive_margins", "gram", "agree_or_differ", "dist_sum", "margin_type1", "margin_type2",
            "margin_type3_terms"]
 
 _delta = sp.IndexedBase("delta")   # delta_l = 1 if z_{j,l} != z_{k,l} else 0
-_rb = sp.IndexedBase("r_beta")     # r_{beta_l}: magnitude of the word at position l
 
 
 def gram(n: int) -> sp.Matrix:
@@ -62,7 +61,7 @@ def margin_type2() -> sp.Expr:
 
 def margin_type3_terms():
     """Type-III margin ``c n_c/(n_c-1) sum_l delta_l r_{beta_l}`` (lemma U, proof)."""
-    return c * n_c / (n_c - 1) * sp.Sum(_delta[l] * _rb[l], (l, 1, L))
+    return c * n_c / (n_c - 1) * sp.Sum(_delta[l] * r_beta[l], (l, 1, L))
 
 
 def _frame3() -> sp.Matrix:
@@ -156,7 +155,7 @@ def derive_margins() -> Derivation:
         Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, dist_sum),
              "as for type I with phi(w_(a,b)) = sqrt(d) f_a and u_{k,l} = c f_{z_{k,l}}",
              "definition 3; lemma R, proof"),
-        Step("margin-type-III", agree_or_differ(c * _rb[l]), margin_type3_terms(),
+        Step("margin-type-III", agree_or_differ(c * r_beta[l]), margin_type3_terms(),
              "w_(a,b) = r_b f_a: the word at position l weighs its gap by r_{beta_l}; delta_l = 1{z_{j,l} != z_{k,l}}",
              "definition 2; lemma U, proof"),
         Step("margin-type-III-explicit", M3, M3_formula,

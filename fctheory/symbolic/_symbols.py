@@ -12,7 +12,7 @@ import sympy as sp
 
 __all__ = [
     "n_c", "s_c", "L", "K", "n_w", "d", "lam", "t", "c", "c_prime", "eta",
-    "dist", "r", "b", "l", "x", "p", "mu", "rr", "S", "Domain", "DEFAULT_DOMAINS",
+    "dist", "r", "b", "l", "x", "p", "mu", "rr", "r_beta", "S", "Domain", "DEFAULT_DOMAINS",
 ]
 
 #: number of concepts (section 2)
@@ -48,6 +48,8 @@ p = sp.Symbol("rho", positive=True)
 #: word law μ_b and type-III magnitudes r_b (indexed by the word b)
 mu = sp.IndexedBase("mu", positive=True)
 rr = sp.IndexedBase("r", positive=True)
+#: r_{beta_l}: magnitude of the word at position l of a sentence (type III, lemma U)
+r_beta = sp.IndexedBase("r_beta", positive=True)
 #: sphere sizes |S_r| of a latent set (lemma B (i))
 S = sp.IndexedBase("S", positive=True)
 

@@ -20,11 +20,10 @@ import sympy as sp
 from ._derivation import Derivation, Step
 from ._hfunctions import _full_set_H, eta_expr
 from ._margins import gram
-from ._symbols import K, L, b, c, l, lam, mu, n_c, n_w, rr, s_c, t
+from ._symbols import K, L, b, c, l, lam, mu, n_c, n_w, r_beta, rr, s_c, t
 
-__all__ = ["derive_type3", "FullSetPartitionSum", "stated_F", "eq7_lhs", "word_loss"]
+__all__ = ["derive_type3", "FullSetPartitionSum", "stated_F", "eq7_lhs", "position_factor", "word_loss"]
 
-_rho = sp.IndexedBase("r_beta", positive=True)  # r_{beta_l}: magnitude of the word at position l
 _a = sp.Symbol("a", integer=True, positive=True)
 
 
@@ -40,10 +39,6 @@ class FullSetPartitionSum(sp.Function):
 
     nargs = 3
 
-    @classmethod
-    def eval(cls, n, length, cc):
-        return None
-
     def doit(self, **hints):
         n, length, cc = (a.doit(**hints) for a in self.args)
         if not (n.is_Integer and length.is_Integer and n >= 2 and length >= 1):
@@ -53,7 +48,7 @@ class FullSetPartitionSum(sp.Function):
         zk = [ell % n for ell in range(length)]
         total = sp.Integer(0)
         for zj in itertools.product(range(n), repeat=length):
-            expo = sum(cc * _rho[ell + 1] * (G[zj[ell], zk[ell]] - 1) for ell in range(length))
+            expo = sum(cc * r_beta[ell + 1] * (G[zj[ell], zk[ell]] - 1) for ell in range(length))
             total += sp.exp(expo)
         return total
 
@@ -61,13 +56,18 @@ class FullSetPartitionSum(sp.Function):
         return r"\sum_{j=1}^{n_c^{L}} e^{h(x)_j - h(x)_k}"
 
 
+def position_factor(r_b, n=n_c, cc=c) -> sp.Expr:
+    """1 + (n_c - 1) exp(-n_c c r_b/(n_c - 1)): one position's factor of the partition sum (lemma U, eq. 138)."""
+    return 1 + (n - 1) * sp.exp(-n * cc * r_b / (n - 1))
+
+
 def word_loss(r_b, n=n_c, cc=c) -> sp.Expr:
     """log(1 + (n_c - 1) exp(-n_c c r_b/(n_c - 1))): the loss carried by one word (lemma V)."""
-    return sp.log(1 + (n - 1) * sp.exp(-n * cc * r_b / (n - 1)))
+    return sp.log(position_factor(r_b, n, cc))
 
 
 def stated_F() -> sp.Expr:
-    """F(c, r) as stated (the reduced risk on the type-III ansatz), symbolic s_c."""
+    """F(c, r) as stated (the reduced risk on the type-III ansatz, theorem 2; appendix F, eq. 146-147), symbolic s_c."""
     return (L * sp.Sum(mu[b] * word_loss(rr[b]), (b, 1, s_c))
             + lam / 2 * (n_c * sp.Sum(rr[b] ** 2, (b, 1, s_c)) + K * L * c**2))
 
@@ -94,7 +94,7 @@ def _explicit_steps():
         return sp.Add(*[sp.exp(score(j, Z[k], beta) - score(k, Z[k], beta)) for j in range(len(Z))])
 
     lhs = sp.Matrix(len(Z), len(betas), lambda k, q: partition(k, betas[q]))
-    factors = [1 + (n - 1) * sp.exp(-n * c * rs[bb] / (n - 1)) for bb in range(2)]
+    factors = [position_factor(rs[bb], n) for bb in range(2)]
     rhs = sp.Matrix(len(Z), len(betas), lambda k, q: factors[betas[q][0]] * factors[betas[q][1]])
     fact = Step(
         "partition-factorisation-explicit", lhs, rhs,
@@ -149,19 +149,19 @@ def derive_type3() -> Derivation:
                  + lam / 2 * (n_c * sp.Sum(t / n_w, (b, 1, s_c)) + t))
     steps = (
         Step("position-factor",
-             sp.exp(c * _rho[l] * (1 - 1)) + (n_c - 1) * sp.exp(c * _rho[l] * (-1 / (n_c - 1) - 1)),
-             1 + (n_c - 1) * sp.exp(-n_c * c * _rho[l] / (n_c - 1)),
+             sp.exp(c * r_beta[l] * (1 - 1)) + (n_c - 1) * sp.exp(c * r_beta[l] * (-1 / (n_c - 1) - 1)),
+             position_factor(r_beta[l]),
              "sum over the concept a' at position l of e^{c r_{beta_l} (<f_a', f_a> - 1)}: one term a' = a, n_c - 1 others",
              "lemma U (eq. 138)"),
         Step("partition-factorisation",
              FullSetPartitionSum(n_c, L, c),
-             sp.Product(1 + (n_c - 1) * sp.exp(-n_c * c * _rho[l] / (n_c - 1)), (l, 1, L)),
+             sp.Product(position_factor(r_beta[l]), (l, 1, L)),
              "{z_j} = [n_c]^L, so the sum over j of a product over positions is the product of the per-position sums",
              "lemma U, proof (product argument)"),
         fact_explicit,
         Step("cross-entropy-per-word",
-             sp.log(sp.Product(1 + (n_c - 1) * sp.exp(-n_c * c * _rho[l] / (n_c - 1)), (l, 1, L))),
-             sp.Sum(word_loss(_rho[l]), (l, 1, L)),
+             sp.log(sp.Product(position_factor(r_beta[l]), (l, 1, L))),
+             sp.Sum(word_loss(r_beta[l]), (l, 1, L)),
              "CE(h(x), k) = log sum_j e^{h_j - h_k}: the log of the product is the sum of the word losses",
              "lemma V; eq. (147)"),
         Step("expectation-over-words",
