@@ -90,6 +90,22 @@ def _time(fn, repeats):
     return best, out
 
 
+def _engine_vs_baseline(setting, W, U, latent, engine_repeats, baseline_repeats):
+    """Times of the engine and the baseline and their relative differences
+    (value; largest gradient entry relative to the largest baseline entry)."""
+    engine_latent = None if setting.is_full else latent
+    t_eng, (v, dW, dU) = _time(lambda: exact_risk_and_grad(setting, W, U, latent=engine_latent), engine_repeats)
+    t_base, (vb, dWb, dUb) = _time(lambda: baseline_risk_and_grad(setting, W, U, latent), baseline_repeats)
+    gscale = max(np.abs(dWb).max(), np.abs(dUb).max())
+    gdiff = max(np.abs(dW - dWb).max(), np.abs(dU - dUb).max()) / gscale
+    return t_eng, t_base, abs(v - vb) / abs(vb), gdiff
+
+
+def _print_row(case, K, size, t_eng, t_base, vdiff, gdiff) -> None:
+    print(f"{str(case):>14} {K:>5} {size:>10.3g} {t_eng:>10.4f} {t_base:>11.4f} {t_base / t_eng:>7.1f} "
+          f"{vdiff:>15.2e} {gdiff:>18.2e}", flush=True)
+
+
 def compare(quick: bool) -> None:
     cases = [(2, 2, 3, 2), (3, 2, 3, 3), (3, 3, 4, 4), (4, 2, 3, 4), (3, 4, 4, 8), (3, 3, 5, 8), (3, 4, 5, 8)]
     if quick:
@@ -100,12 +116,8 @@ def compare(quick: bool) -> None:
         setting, W, U = _instance(n_c, s_c, L, d)
         latent = full_latent_set(n_c, L)
         size = setting.n_w**L * setting.K
-        t_eng, (v, dW, dU) = _time(lambda: exact_risk_and_grad(setting, W, U), 5)
-        t_base, (vb, dWb, dUb) = _time(lambda: baseline_risk_and_grad(setting, W, U, latent), 1 if size > 1e7 else 3)
-        gscale = max(np.abs(dWb).max(), np.abs(dUb).max())
-        gdiff = max(np.abs(dW - dWb).max(), np.abs(dU - dUb).max()) / gscale
-        print(f"{str((n_c, s_c, L, d)):>14} {setting.K:>5} {size:>10.3g} {t_eng:>10.4f} {t_base:>11.4f} {t_base / t_eng:>7.1f} "
-              f"{abs(v - vb) / abs(vb):>15.2e} {gdiff:>18.2e}", flush=True)
+        _print_row((n_c, s_c, L, d), setting.K, size,
+                   *_engine_vs_baseline(setting, W, U, latent, 5, 1 if size > 1e7 else 3))
 
 
 def subsets(quick: bool) -> None:
@@ -119,12 +131,7 @@ def subsets(quick: bool) -> None:
         latent = full_latent_set(n_c, L)[np.sort(rng.choice(n_c**L, K, replace=False))]
         W = 0.5 * rng.standard_normal((d, setting.n_w))
         U = 0.5 * rng.standard_normal((K, L * d))
-        t_eng, (v, dW, dU) = _time(lambda: exact_risk_and_grad(setting, W, U, latent=latent), 3)
-        t_base, (vb, dWb, dUb) = _time(lambda: baseline_risk_and_grad(setting, W, U, latent), 1)
-        gscale = max(np.abs(dWb).max(), np.abs(dUb).max())
-        gdiff = max(np.abs(dW - dWb).max(), np.abs(dU - dUb).max()) / gscale
-        print(f"{str((n_c, s_c, L, d)):>14} {K:>5} {K * K * s_c**L:>10.3g} {t_eng:>10.4f} {t_base:>11.4f} {t_base / t_eng:>7.1f} "
-              f"{abs(v - vb) / abs(vb):>15.2e} {gdiff:>18.2e}", flush=True)
+        _print_row((n_c, s_c, L, d), K, K * K * s_c**L, *_engine_vs_baseline(setting, W, U, latent, 3, 1))
 
 
 def golay() -> None:
