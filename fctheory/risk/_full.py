@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["full_data_term", "split_point", "add_marginals"]
+from ..latent import full_latent_set
+
+__all__ = ["full_data_term", "split_point", "add_marginals", "product_tables"]
 
 #: Target entries of the (block-chunked) output arrays of size n_w**L.
 CHUNK_ELEMENTS = 2**22
@@ -41,9 +43,12 @@ def split_point(L: int) -> int:
     return (L + 1) // 2
 
 
-def _table(E, positions, bad_rowmax):
-    """Products of ``E`` over ``positions``: shape ``(n_c**p, s_c**p, K)``,
-    row ``(concept tuple, word-rank tuple)`` (first position most significant).
+def product_tables(E, tuples, first, bad_rowmax):
+    """Products of ``E`` over positions ``first..first+p-1`` for each concept
+    tuple (row of ``tuples``, ``(n, p)``): shape ``(n, s_c**p, K)``, rows =
+    word-rank tuples (first position most significant).  With ``tuples`` the
+    full set :math:`[n_c]^p` in canonical order, row ``(alpha, r)`` is the
+    prefix or suffix table of the module docstring.
 
     Rows are never rescaled: every entry stays in the scale of the per-word
     max-shift (all factors <= 1), so an own-class term ``t_k >= FALLBACK_TERM``
@@ -51,16 +56,16 @@ def _table(E, positions, bad_rowmax):
     underflow is below ``2**-1022``, i.e. negligible against ``t_k``.  Rows
     whose maximum fell below ``bad_rowmax`` (then every term of the row is
     below it) are flagged for the exact path.
-    Returns the table and the flag array ``(n_c**p, s_c**p)``."""
-    K = E.shape[3]
-    n_c, s = E.shape[1], E.shape[2]
-    T = np.ones((1, 1, K))
-    bad = np.zeros((1, 1), dtype=bool)
-    for l in positions:
-        N, R = T.shape[0], T.shape[1]
-        X = (T[:, None, :, None, :] * E[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
+    Returns the table and the flag array ``(n, s_c**p)``."""
+    n, p = tuples.shape
+    K, s = E.shape[3], E.shape[2]
+    T = np.ones((n, 1, K))
+    bad = np.zeros((n, 1), dtype=bool)
+    for i in range(p):
+        Ei = E[first + i][tuples[:, i]]  # (n, s, K)
+        X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
         rowmax = X.max(axis=2)
-        b = (rowmax < bad_rowmax) | np.repeat(np.repeat(bad, n_c, axis=0), s, axis=1)
+        b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
         T, bad = X, b
     return T, bad
 
@@ -99,8 +104,8 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax):
     M, N = n_c**m, n_c**h
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
-    P, badP = _table(E, list(range(h)), bad_rowmax)  # (N, R, K)
-    S, badS = _table(E, list(range(h, L)), bad_rowmax)  # (M, Sw, K)
+    P, badP = product_tables(E, full_latent_set(n_c, h), 0, bad_rowmax)  # (N, R, K)
+    S, badS = product_tables(E, full_latent_set(n_c, m), h, bad_rowmax)  # (M, Sw, K)
     R, Sw = P.shape[1], S.shape[1]
     S2 = S.reshape(M * Sw, K)
     # S restricted to the columns D_alpha, per prefix block: Ssub[a, beta, i, j'] = S[beta, i, a*M + j']

@@ -21,29 +21,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..latent import full_latent_set
 from ._full import _fallback_words, _probabilities, add_marginals, split_point
 from ._sentences import hvp_fallback
 
-__all__ = ["full_log_partition_hvp"]
+__all__ = ["full_log_partition_hvp", "product_tables_with_tangents"]
 
 #: Target entries of the per-chunk arrays of size (rows, n_w**m).
 CHUNK_ELEMENTS = 2**22
 
 
-def _tables(E, Ed, positions, bad_rowmax):
-    """Prefix/suffix tables as in :func:`._full._table` with their tangents
+def product_tables_with_tangents(E, Ed, tuples, first, bad_rowmax):
+    """:func:`._full.product_tables` with the tangents
     :math:`T' = T_{prev}' \\odot E + T_{prev} \\odot E'` (never rescaled)."""
-    K = E.shape[3]
-    n_c, s = E.shape[1], E.shape[2]
-    T, Td = np.ones((1, 1, K)), np.zeros((1, 1, K))
-    bad = np.zeros((1, 1), dtype=bool)
-    for l in positions:
-        N, R = T.shape[0], T.shape[1]
-        X = (T[:, None, :, None, :] * E[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
-        Xd = (Td[:, None, :, None, :] * E[l][None, :, None, :, :]
-              + T[:, None, :, None, :] * Ed[l][None, :, None, :, :]).reshape(N * n_c, R * s, K)
+    n, p = tuples.shape
+    K, s = E.shape[3], E.shape[2]
+    T, Td = np.ones((n, 1, K)), np.zeros((n, 1, K))
+    bad = np.zeros((n, 1), dtype=bool)
+    for i in range(p):
+        Ei, Edi = E[first + i][tuples[:, i]], Ed[first + i][tuples[:, i]]  # (n, s, K)
+        X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
+        Xd = (Td[:, :, None, :] * Ei[:, None, :, :] + T[:, :, None, :] * Edi[:, None, :, :]).reshape(n, -1, K)
         rowmax = X.max(axis=2)
-        b = (rowmax < bad_rowmax) | np.repeat(np.repeat(bad, n_c, axis=0), s, axis=1)
+        b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
         T, Td, bad = X, Xd, b
     return T, Td, bad
 
@@ -57,8 +57,8 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, bad_rowmax
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     Ed = E * dA_dir.reshape(L, n_c, s_c, K)
-    P, Pd, badP = _tables(E, Ed, list(range(h)), bad_rowmax)
-    S, Sd, badS = _tables(E, Ed, list(range(h, L)), bad_rowmax)
+    P, Pd, badP = product_tables_with_tangents(E, Ed, full_latent_set(n_c, h), 0, bad_rowmax)
+    S, Sd, badS = product_tables_with_tangents(E, Ed, full_latent_set(n_c, m), h, bad_rowmax)
     N, R = P.shape[0], P.shape[1]
     M, Sw = S.shape[0], S.shape[1]
     P2, Pd2 = P.reshape(N * R, K), Pd.reshape(N * R, K)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ProblemTooLarge
-from ._full import _digits, _probabilities
+from ._full import _digits, _probabilities, product_tables
 
 __all__ = ["split_data_term", "choose_split", "check_tables", "class_blocks", "sentence_words"]
 
@@ -90,24 +90,6 @@ def sentence_words(pre_rows: np.ndarray, suf_rows: np.ndarray, r: np.ndarray, j:
                            suf_rows * s_c + _digits(j, s_c, suf_rows.shape[1])], axis=1)
 
 
-def _tables(E, tuples, first, bad_rowmax):
-    """Products of ``E`` over positions ``first..first+p-1`` for each concept
-    tuple (row of ``tuples``): shape ``(n, s_c**p, K)``, rows = rank tuples
-    (first position most significant); never rescaled, rows flagged as in
-    :func:`._full._table`."""
-    n, p = tuples.shape
-    K, s = E.shape[3], E.shape[2]
-    T = np.ones((n, 1, K))
-    bad = np.zeros((n, 1), dtype=bool)
-    for i in range(p):
-        Ei = E[first + i][tuples[:, i]]  # (n, s, K)
-        X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
-        rowmax = X.max(axis=2)
-        b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
-        T, bad = X, b
-    return T, bad
-
-
 def _scatter_marginals(dA, H, tuples, first, s_c):
     """``dA[first + l][tuples[., l] * s_c + b] += `` marginal of ``H`` at
     position ``l``; ``H`` has shape ``(n, s_c**p, K)`` (rows = rank tuples)."""
@@ -137,8 +119,8 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax,
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     pre, suf, cls, valid, sufs = class_blocks(latent, h, s_c)  # classes of each prefix block, padded to cmax
     clsz = np.where(valid, cls, 0)
-    P, badP = _tables(E, pre, 0, bad_rowmax)  # (nA, Rh, K)
-    S, badS = _tables(E, suf, h, bad_rowmax)  # (nB, Rm, K)
+    P, badP = product_tables(E, pre, 0, bad_rowmax)  # (nA, Rh, K)
+    S, badS = product_tables(E, suf, h, bad_rowmax)  # (nB, Rm, K)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
     cmax = cls.shape[1]
     q = _probabilities(mu, h)[None, None, :, None] * _probabilities(mu, m)[None, None, None, :]  # (1,1,Rh,Rm)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._full import _probabilities
+from ._full_hvp import product_tables_with_tangents
 from ._sentences import hvp_fallback
 from ._split import _scatter_marginals, choose_split, class_blocks, sentence_words
 
@@ -23,22 +24,6 @@ __all__ = ["split_log_partition_hvp"]
 
 #: Target entries of the per-chunk working arrays.
 CHUNK_ELEMENTS = 2**22
-
-
-def _tables(E, Ed, tuples, first, bad_rowmax):
-    """:func:`._split._tables` with tangents (never rescaled)."""
-    n, p = tuples.shape
-    K, s = E.shape[3], E.shape[2]
-    T, Td = np.ones((n, 1, K)), np.zeros((n, 1, K))
-    bad = np.zeros((n, 1), dtype=bool)
-    for i in range(p):
-        Ei, Edi = E[first + i][tuples[:, i]], Ed[first + i][tuples[:, i]]  # (n, s, K)
-        X = (T[:, :, None, :] * Ei[:, None, :, :]).reshape(n, -1, K)
-        Xd = (Td[:, :, None, :] * Ei[:, None, :, :] + T[:, :, None, :] * Edi[:, None, :, :]).reshape(n, -1, K)
-        rowmax = X.max(axis=2)
-        b = (rowmax < bad_rowmax) | np.repeat(bad, s, axis=1)
-        T, Td, bad = X, Xd, b
-    return T, Td, bad
 
 
 def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, bad_rowmax):
@@ -50,8 +35,8 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, b
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     Ed = E * dA_dir.reshape(L, n_c, s_c, K)
     pre, suf, cls, valid, sufs = class_blocks(latent, h, s_c)
-    P, Pd, badP = _tables(E, Ed, pre, 0, bad_rowmax)
-    S, Sd, badS = _tables(E, Ed, suf, h, bad_rowmax)
+    P, Pd, badP = product_tables_with_tangents(E, Ed, pre, 0, bad_rowmax)
+    S, Sd, badS = product_tables_with_tangents(E, Ed, suf, h, bad_rowmax)
     nA, Rh, Rm = P.shape[0], P.shape[1], S.shape[1]
     cmax = cls.shape[1]
     q = _probabilities(mu, h)[None, :, None, None] * _probabilities(mu, m)[None, None, None, :]  # (1, Rh, 1, Rm)
