@@ -239,13 +239,13 @@ class WordLaw:
     def spec(self) -> str:
         """A short string naming the law (``uniform``, ``zipf:1``, ``explicit``)."""
         if self.kind == "zipf":
-            return f"zipf:{_fraction_text(self.exponent)}"
+            return f"zipf:{self.exponent}"
         return self.kind
 
     def to_dict(self) -> dict:
         out: dict = {"kind": self.kind, "spec": self.spec()}
         if self.kind == "explicit":
-            out["values"] = [_fraction_text(v) for v in self.values]
+            out["values"] = [str(v) for v in self.values]
         return out
 
 
@@ -255,10 +255,6 @@ def _looks_numeric(text: str) -> bool:
     except (ValueError, ZeroDivisionError):
         return False
     return True
-
-
-def _fraction_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 class Setting:
@@ -347,7 +343,7 @@ class Setting:
     def __repr__(self):
         K = "None" if self.is_full else str(self.K)
         return (
-            f"Setting(n_c={self.n_c}, s_c={self.s_c}, L={self.L}, lam={_fraction_text(self.lam)!r}, "
+            f"Setting(n_c={self.n_c}, s_c={self.s_c}, L={self.L}, lam={str(self.lam)!r}, "
             f"K={K}, d={self.d}, mu={self.mu.spec()!r})"
         )
 
@@ -426,7 +422,7 @@ class Setting:
             "L": self.L,
             "K": self.K,
             "full_set": self.is_full,
-            "lam": _fraction_text(self.lam),
+            "lam": str(self.lam),
             "d": self.d,
             "mu": self.mu.to_dict(),
         }

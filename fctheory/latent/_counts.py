@@ -146,8 +146,15 @@ def counts_and_mask(latent, n_c, counts: DistanceCounts | None, progress: bool):
     ``(l, a)`` (a ``(K, L, n_c)`` bool array).
     """
     Z = validated(latent, n_c)
-    dc = counts if counts is not None else distance_counts(Z, n_c, progress=progress)
     K, L = Z.shape
+    if counts is None:
+        dc = distance_counts(Z, n_c, progress=progress)
+    elif not isinstance(counts, DistanceCounts) or (counts.K, counts.L, counts.n_c) != (K, L, int(n_c)):
+        raise InvalidLatentSet("counts", f"the DistanceCounts of this latent set (K={K}, L={L}, n_c={n_c}) or None",
+                               type(counts).__name__ if not isinstance(counts, DistanceCounts)
+                               else f"counts for K={counts.K}, L={counts.L}, n_c={counts.n_c}")
+    else:
+        dc = counts
     return dc, one_hot(Z, int(n_c), bool).reshape(K, L, int(n_c))
 
 

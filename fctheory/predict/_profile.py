@@ -206,7 +206,7 @@ class SphereSizes:
             "exact": self.exact,
             "K": self.K,
             "L": self.L,
-            "counts": None if self.counts is None else [_fraction_text(c) for c in self.counts],
+            "counts": None if self.counts is None else [str(c) for c in self.counts],
         }
 
 
@@ -215,7 +215,3 @@ def _const(ctx, value: Fraction):
     if value.denominator == 1:
         return ctx.mpf(value.numerator)
     return ctx.mpf(value.numerator) / value.denominator
-
-
-def _fraction_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

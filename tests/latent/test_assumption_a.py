@@ -101,3 +101,15 @@ def test_to_dict_is_json_ready():
     d = check_assumption_a(random_latent_set(3, 4, 30, seed=2), 3).to_dict()
     json.dumps(d)
     assert d["holds"] is False and set(d) >= {"deviation", "noise_level", "deviation_ratio"}
+
+
+def test_counts_of_another_set_are_refused():
+    from fctheory import InvalidLatentSet
+    from fctheory.latent import check_assumption_a, check_lemma_b, distance_counts, full_latent_set
+
+    counts = distance_counts(full_latent_set(2, 3), 2)
+    other = full_latent_set(2, 4)
+    for check in (check_assumption_a, check_lemma_b):
+        with pytest.raises(InvalidLatentSet, match="counts"):
+            check(other, 2, counts=counts)
+    assert check_assumption_a(full_latent_set(2, 3), 2, counts=counts).holds
