@@ -32,7 +32,7 @@ import numpy as np
 
 from ..latent import full_latent_set
 
-__all__ = ["full_data_term", "split_point", "add_marginals", "product_tables"]
+__all__ = ["full_data_term", "split_point", "add_marginals", "add_own_class", "product_tables"]
 
 #: Target entries of the (block-chunked) output arrays of size n_w**L.
 CHUNK_ELEMENTS = 2**22
@@ -70,25 +70,47 @@ def product_tables(E, tuples, first, bad_rowmax):
     return T, bad
 
 
-def add_marginals(dA, H, positions, n_c, s_c):
-    r"""Add to ``dA[l]`` (``l`` in ``positions``) the marginals of ``H``.
+def add_marginals(dA, H, tuples, first, s_c):
+    r"""Add to ``dA[first + l]`` the marginals of ``H`` at position ``l``.
 
-    ``H`` (shape ``(n_c**p, s_c**p, K)``, rows ``(concept tuple, rank tuple)``
-    of a product table over ``positions``) holds
+    ``H`` (shape ``(n, s_c**p, K)``, rows = rank tuples of the concept tuples
+    ``tuples`` (``(n, p)``) of a product table over positions
+    ``first..first+p-1``) holds
     :math:`H[\text{row}, j] = T[\text{row}, j]\,\partial F/\partial T[\text{row}, j]
     = \sum_{x \ni \text{row}} q(x) p_j(x)`-type sums: every entry is a sum of
     non-negative probabilities, so unlike a reverse pass through the scaled
     table (which divides by the row scales) it cannot overflow.  The gradient
     in :math:`A_l[w, j]` is the sum of ``H`` over the rows whose word at
-    position ``l`` is ``w``.
+    position ``l`` is ``w = a s_c + b``: the rank-``b`` marginal, summed over
+    the rows of concept ``a`` (a one-hot product).
     """
-    p = len(positions)
+    n, p = tuples.shape
     K = H.shape[-1]
-    Hr = H.reshape((n_c,) * p + (s_c,) * p + (K,))
-    for i, l in enumerate(positions):
-        axes = tuple(a for a in range(2 * p) if a not in (i, p + i))
-        marg = Hr.sum(axis=axes) if axes else Hr
-        dA[l] += marg.reshape(n_c * s_c, K)
+    n_c = dA.shape[1] // s_c
+    Hr = H.reshape((n,) + (s_c,) * p + (K,))
+    rows = np.arange(n)
+    for l in range(p):
+        axes = tuple(1 + a for a in range(p) if a != l)
+        marg = Hr.sum(axis=axes) if axes else Hr  # (n, s_c, K)
+        onehot = np.zeros((n_c, n))
+        onehot[tuples[:, l], rows] = 1.0
+        dA[first + l] += (onehot @ marg.reshape(n, s_c * K)).reshape(n_c * s_c, K)
+
+
+def add_own_class(dA, gamma, classes, tuples, s_c):
+    """Add :math:`\\gamma = -q O_k/Z` (shape ``(n, s_c**L)``, one row per
+    class ``classes[i]`` with latent variable ``tuples[i]``, columns = rank
+    tuples) to ``dA[l][word, k]`` for every position ``l`` (marginals over the
+    other positions): the derivative of :math:`CE(h, k)` in :math:`h_k` is
+    :math:`p_k - 1 = -O_k/Z`, accumulated without cancellation.  The classes
+    must be distinct."""
+    n, L = tuples.shape
+    g = gamma.reshape((n,) + (s_c,) * L)
+    for l in range(L):
+        axes = tuple(1 + a for a in range(L) if a != l)
+        marg = g.sum(axis=axes) if axes else g  # (n, s_c)
+        words = tuples[:, l][:, None] * s_c + np.arange(s_c)[None, :]
+        dA[l][words, classes[:, None]] += marg
 
 
 def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax):
@@ -104,8 +126,9 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax):
     M, N = n_c**m, n_c**h
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
-    P, badP = product_tables(E, full_latent_set(n_c, h), 0, bad_rowmax)  # (N, R, K)
-    S, badS = product_tables(E, full_latent_set(n_c, m), h, bad_rowmax)  # (M, Sw, K)
+    pre, suf, classes = full_latent_set(n_c, h), full_latent_set(n_c, m), full_latent_set(n_c, L)
+    P, badP = product_tables(E, pre, 0, bad_rowmax)  # (N, R, K)
+    S, badS = product_tables(E, suf, h, bad_rowmax)  # (M, Sw, K)
     R, Sw = P.shape[1], S.shape[1]
     S2 = S.reshape(M * Sw, K)
     # S restricted to the columns D_alpha, per prefix block: Ssub[a, beta, i, j'] = S[beta, i, a*M + j']
@@ -158,11 +181,12 @@ def full_data_term(A, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax):
         dS_sub = np.matmul(beta.transpose(0, 1, 3, 2), X)  # (nb, M(beta), Sw, M(j'))
         dS.reshape(M, Sw, N, M)[:, :, blk, :] += dS_sub.transpose(1, 2, 0, 3)
         # own class: d CE / d h_k = -O/Z, added to A directly
-        _own_class(dA_direct, -beta * O, ab, n_c, s_c, h, m, M)
+        cls = (ab[:, None] * M + ar_M[None, :]).ravel()  # classes (alpha, beta), rows of beta * O
+        add_own_class(dA_direct, (-beta * O).reshape(nb * M, R * Sw), cls, classes[cls], s_c)
     if not grad:
         return total, None, fallback
-    add_marginals(dA_direct, P * dP, list(range(h)), n_c, s_c)
-    add_marginals(dA_direct, S * dS, list(range(h, L)), n_c, s_c)
+    add_marginals(dA_direct, P * dP, pre, 0, s_c)
+    add_marginals(dA_direct, S * dS, suf, h, s_c)
     return total, dA_direct, fallback
 
 
@@ -181,24 +205,6 @@ def _digits(index, base, count):
         out[..., c] = rem % base
         rem = rem // base
     return out
-
-
-def _own_class(dA, gamma, ab, n_c, s_c, h, m, M):
-    """Add :math:`\\gamma = -q O_k/Z` of the classes ``(alpha in ab, beta)`` to
-    ``dA[l][word, k]`` for every position (marginals over the other positions)."""
-    nb = ab.size
-    L = h + m
-    g = gamma.reshape((nb, M) + (s_c,) * L)
-    alpha_d = _digits(ab, n_c, h)  # (nb, h)
-    beta_d = _digits(np.arange(M), n_c, m)  # (M, m)
-    cls = ab[:, None] * M + np.arange(M)[None, :]  # (nb, M)
-    b = np.arange(s_c)
-    for l in range(L):
-        axes = tuple(2 + i for i in range(L) if i != l)
-        marg = g.sum(axis=axes) if axes else g  # (nb, M, s_c)
-        conc = alpha_d[:, l][:, None] * np.ones((1, M), dtype=np.int64) if l < h else np.ones((nb, 1), dtype=np.int64) * beta_d[:, l - h][None, :]
-        words = conc[:, :, None] * s_c + b[None, None, :]
-        dA[l][words, cls[:, :, None]] += marg
 
 
 def _fallback_words(idx, a0, n_c, s_c, h, m, M):

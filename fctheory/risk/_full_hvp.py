@@ -57,8 +57,9 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, bad_rowmax
     shift = A.max(axis=2, keepdims=True)
     E = np.exp(A - shift).reshape(L, n_c, s_c, K)
     Ed = E * dA_dir.reshape(L, n_c, s_c, K)
-    P, Pd, badP = product_tables_with_tangents(E, Ed, full_latent_set(n_c, h), 0, bad_rowmax)
-    S, Sd, badS = product_tables_with_tangents(E, Ed, full_latent_set(n_c, m), h, bad_rowmax)
+    pre, suf = full_latent_set(n_c, h), full_latent_set(n_c, m)
+    P, Pd, badP = product_tables_with_tangents(E, Ed, pre, 0, bad_rowmax)
+    S, Sd, badS = product_tables_with_tangents(E, Ed, suf, h, bad_rowmax)
     N, R = P.shape[0], P.shape[1]
     M, Sw = S.shape[0], S.shape[1]
     P2, Pd2 = P.reshape(N * R, K), Pd.reshape(N * R, K)
@@ -88,8 +89,8 @@ def full_log_partition_hvp(A, dA_dir, mu, n_c, s_c, *, fallback_term, bad_rowmax
             fallback.append((rows + r0, cols))
     # d/de of the marginals of H = T * dT (see _full.add_marginals): T' dT + T dT'
     Gam = np.zeros((L, n_w, K))
-    add_marginals(Gam, (Pd2 * dP + P2 * dPd).reshape(N, R, K), list(range(h)), n_c, s_c)
-    add_marginals(Gam, (Sd2 * dS + S2 * dSd).reshape(M, Sw, K), list(range(h, L)), n_c, s_c)
+    add_marginals(Gam, (Pd2 * dP + P2 * dPd).reshape(N, R, K), pre, 0, s_c)
+    add_marginals(Gam, (Sd2 * dS + S2 * dSd).reshape(M, Sw, K), suf, h, s_c)
     if fallback:
         rows = np.concatenate([f[0] for f in fallback])
         cols = np.concatenate([f[1] for f in fallback])

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ProblemTooLarge
-from ._full import _digits, _probabilities, product_tables
+from ._full import _digits, _probabilities, add_marginals, add_own_class, product_tables
 
 __all__ = ["split_data_term", "choose_split", "check_tables", "class_blocks", "sentence_words"]
 
@@ -90,22 +90,6 @@ def sentence_words(pre_rows: np.ndarray, suf_rows: np.ndarray, r: np.ndarray, j:
                            suf_rows * s_c + _digits(j, s_c, suf_rows.shape[1])], axis=1)
 
 
-def _scatter_marginals(dA, H, tuples, first, s_c):
-    """``dA[first + l][tuples[., l] * s_c + b] += `` marginal of ``H`` at
-    position ``l``; ``H`` has shape ``(n, s_c**p, K)`` (rows = rank tuples)."""
-    n, p = tuples.shape
-    K = H.shape[-1]
-    Hr = H.reshape((n,) + (s_c,) * p + (K,))
-    n_c = dA.shape[1] // s_c
-    for l in range(p):
-        axes = tuple(1 + a for a in range(p) if a != l)
-        marg = Hr.sum(axis=axes) if axes else Hr  # (n, s_c, K)
-        conc = tuples[:, l]
-        target = dA[first + l].reshape(n_c, s_c, K)
-        for a in np.unique(conc):
-            target[a] += marg[conc == a].sum(axis=0)
-
-
 def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax, h=None):
     """Data term of eq. (5) for a latent set (see module docstring).
 
@@ -168,7 +152,7 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax,
         dsub[:, ar_c, :, ar_c] = 0.0
         dsub = dsub.sum(axis=1)  # (na, Rh, cmax)
         dP[np.broadcast_to(ii, D.shape)[val], :, D[val]] = dsub.transpose(0, 2, 1)[val]
-        _scatter_marginals(dA, P[ia] * dP, pre[ia], 0, s_c)
+        add_marginals(dA, P[ia] * dP, pre[ia], 0, s_c)
         # suffix side, per class slot
         dSg = np.matmul(beta.transpose(0, 1, 3, 2), Pb[:, None, :, :])  # (na, cmax, Rm, K)
         dS_sub = np.matmul(beta.transpose(0, 1, 3, 2), X)  # (na, cmax, Rm, cmax(j'))
@@ -176,14 +160,8 @@ def split_data_term(A, latent, mu, n_c, s_c, *, grad, fallback_term, bad_rowmax,
             rows = np.flatnonzero(val[:, c2])
             dSg[rows, :, :, D[rows, c2]] += dS_sub[rows, :, :, c2]
         Hs = (Sg * dSg)[val]  # (n_valid, Rm, K)
-        _scatter_marginals(dA, Hs, suf[sufs[ia][val]], h, s_c)
+        add_marginals(dA, Hs, suf[sufs[ia][val]], h, s_c)
         # own class: d CE / d h_k = -O/Z at column k, all positions
-        gamma = (-beta * O)[val]  # (n_valid, Rh, Rm)
         kv = D[val]
-        g = gamma.reshape((kv.size,) + (s_c,) * L)
-        for l in range(L):
-            axes = tuple(1 + a for a in range(L) if a != l)
-            marg = g.sum(axis=axes) if axes else g  # (n_valid, s_c)
-            words = latent[kv, l][:, None] * s_c + np.arange(s_c)[None, :]
-            dA[l][words, kv[:, None]] += marg
+        add_own_class(dA, (-beta * O)[val], kv, latent[kv], s_c)
     return total, dA, fallback

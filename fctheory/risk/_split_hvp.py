@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._full import _probabilities
+from ._full import _probabilities, add_marginals
 from ._full_hvp import product_tables_with_tangents
 from ._sentences import hvp_fallback
-from ._split import _scatter_marginals, choose_split, class_blocks, sentence_words
+from ._split import choose_split, class_blocks, sentence_words
 
 __all__ = ["split_log_partition_hvp"]
 
@@ -62,12 +62,12 @@ def split_log_partition_hvp(A, dA_dir, latent, mu, n_c, s_c, *, fallback_term, b
         B2, Bd2 = B.reshape(na, Rh, cmax * Rm), Bd.reshape(na, Rh, cmax * Rm)
         dP = np.matmul(B2, Sg)
         dPd = np.matmul(Bd2, Sg) + np.matmul(B2, Sdg)
-        _scatter_marginals(Gam, Pdb * dP + Pb * dPd, pre[ia], 0, s_c)
+        add_marginals(Gam, Pdb * dP + Pb * dPd, pre[ia], 0, s_c)
         B2T, Bd2T = B2.transpose(0, 2, 1), Bd2.transpose(0, 2, 1)  # (na, cmax*Rm, Rh)
         dS = np.matmul(B2T, Pb)
         dSd = np.matmul(Bd2T, Pb) + np.matmul(B2T, Pdb)
         Hs = (Sdg * dS + Sg * dSd).reshape(na, cmax, Rm, K)[val]
-        _scatter_marginals(Gam, Hs, suf[sufs[ia][val]], h, s_c)
+        add_marginals(Gam, Hs, suf[sufs[ia][val]], h, s_c)
         if fb.any():
             i, r, c, j = np.nonzero(fb)
             fallback.append((cls[ia[i], c], sentence_words(pre[ia[i]], suf[sufs[ia][i, c]], r, j, s_c)))
