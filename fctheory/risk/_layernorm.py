@@ -42,7 +42,7 @@ def layer_norm(W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     centred = W - W.mean(axis=0, keepdims=True)
     sigma = np.sqrt(np.mean(centred * centred, axis=0))
     scale = np.max(np.abs(W), axis=0)
-    bad = ~(sigma > DEGENERATE_RELATIVE_STD * scale) | (sigma == 0)
+    bad = ~(sigma > DEGENERATE_RELATIVE_STD * scale)  # also sigma = 0 and nan
     if np.any(bad):
         col = int(np.flatnonzero(bad)[0])
         raise InvalidInput(
