@@ -66,7 +66,16 @@ def test_hvp_contraction_matches_enumeration(problem):
     slow = exact_risk_hvp(setting, W, U, VW, VU, network=network, latent=latent, enumerate_sentences=True)
     ref = np.sqrt(np.sum(slow[0] ** 2) + np.sum(slow[1] ** 2))
     err = np.sqrt(np.sum((fast[0] - slow[0]) ** 2) + np.sum((fast[1] - slow[1]) ** 2))
-    assert err <= 1e-11 * ref + 1e-300
+    # Both paths share the LayerNorm pull-back, which amplifies their (different)
+    # rounding of the score-table products by up to (||w|| / sigma(w))^2 for a
+    # column w (the conditioning of the second derivative of LayerNorm, eq. 18);
+    # with d = 2 every column is mapped to +-(1, -1) and that Jacobian is exactly 0.
+    cond = 1.0
+    if network == "h*":
+        centred = W - W.mean(axis=0)
+        sigma = np.sqrt(np.mean(centred**2, axis=0))
+        cond = float(np.max(np.sum(W**2, axis=0) / sigma**2))
+    assert err <= 1e-11 * ref + 1e-14 * cond * ref + 1e-300
 
 
 def test_regression_subnormal_factors_are_not_rescaled():
