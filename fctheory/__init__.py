@@ -7,6 +7,8 @@ Setting and errors
 ------------------
 Setting                 validated (n_c, s_c, L, λ, K, d, μ); ``Setting.paper()``
 WordLaw                 the word law μ (uniform, Zipf, explicit)
+Problem                 a Setting with its validated latent set (full, random+seed, file, code, array)
+LatentSource            where a problem's latent set comes from; as_problem adapts (setting, latent=)
 FctheoryError           base of every deliberate error (InvalidSetting, ...)
 
 Predictions (theorems 1-3, eq. 7-9), certified at any precision
@@ -81,6 +83,7 @@ from .predict import (
 )
 from .certify import Certificate, Comparison, GeneralThreshold, certify_optimum, compare_prediction, general_lambda_threshold
 from .setting import Setting, WordLaw
+from .problem import LatentSource, Problem, as_problem
 from .risk import (
     Configuration,
     equiangular_frame,
@@ -126,6 +129,9 @@ __all__ = [
     "VerificationError",
     "Setting",
     "WordLaw",
+    "LatentSource",
+    "Problem",
+    "as_problem",
     "Configuration",
     "equiangular_frame",
     "exact_risk",

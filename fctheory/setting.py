@@ -340,6 +340,10 @@ class Setting:
     def __hash__(self):
         return hash(self._key())
 
+    def __reduce__(self):
+        # pickle (worker processes) through the validating constructor
+        return (_rebuild_setting, (self.n_c, self.s_c, self.L, self.lam, None if self.is_full else self.K, self.d, self.mu))
+
     def __repr__(self):
         K = "None" if self.is_full else str(self.K)
         return (
@@ -426,6 +430,10 @@ class Setting:
             "d": self.d,
             "mu": self.mu.to_dict(),
         }
+
+
+def _rebuild_setting(n_c, s_c, L, lam, K, d, mu) -> Setting:
+    return Setting(n_c, s_c, L, lam, K=K, d=d, mu=mu)
 
 
 def _int_text(value: int) -> str:
