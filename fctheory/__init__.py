@@ -54,62 +54,39 @@ check_assumption_a, check_lemma_b, check_assumption_b   the three checks, exact,
 sphere_sizes            a latent set's |S_r| -> SphereSizes for predict_type1/2 (H_Z, H*_Z)
 """
 
+from __future__ import annotations
+
+import importlib
+
 from ._version import __version__
-from ._precision import decimal_string
-from .errors import (
-    FctheoryError,
-    InvalidInput,
-    InvalidLatentSet,
-    InvalidSetting,
-    NoNontrivialSolution,
-    ProblemTooLarge,
-    VerificationError,
-)
-from .predict import (
-    Enclosure,
-    H,
-    H_star,
-    LambdaThresholds,
-    SphereSizes,
-    ThresholdValue,
-    TypeIIIPrediction,
-    TypeIIPrediction,
-    TypeIPrediction,
-    lambda_thresholds,
-    predict_type1,
-    predict_type2,
-    predict_type3,
-    type3_reduced_risk,
-)
-from .certify import Certificate, Comparison, GeneralThreshold, certify_optimum, compare_prediction, general_lambda_threshold
-from .setting import Setting, WordLaw
-from .problem import LatentSource, Problem, as_problem
-from .risk import (
-    Configuration,
-    equiangular_frame,
-    exact_risk,
-    exact_risk_and_grad,
-    exact_risk_hvp,
-    type1_configuration,
-    type2_configuration,
-    type3_configuration,
-)
-from .train import CollapseMeasurement, TrainResult, measure_collapse, train_network
-from .report import ValidationRun, load_suite, validate
-from .latent import (
-    LatentCheck,
-    check_assumption_a,
-    check_assumption_b,
-    check_latent_set,
-    check_lemma_b,
-    full_latent_set,
-    linear_code,
-    load_latent_file,
-    named_code,
-    random_latent_set,
-    sphere_sizes,
-)
-from .symbolic import Derivation, derive_H, derive_H_star, derive_margins, derive_thresholds, derive_type3, lambdify_mp
+
+# The re-exports are loaded on first use (PEP 562): ``import fctheory`` costs only the version, and
+# ``fctheory.predict_type1`` loads fctheory.predict (mpmath) but neither sympy (symbolic) nor cvxpy
+# (certify).  Each public name maps to the module that defines it.
+_EXPORTS = {
+    "._precision": ("decimal_string",),
+    ".errors": ("FctheoryError", "InvalidInput", "InvalidLatentSet", "InvalidSetting", "NoNontrivialSolution",
+                "ProblemTooLarge", "VerificationError"),
+    ".setting": ("Setting", "WordLaw"),
+    ".problem": ("LatentSource", "Problem", "as_problem"),
+    ".predict": ("Enclosure", "H", "H_star", "LambdaThresholds", "SphereSizes", "ThresholdValue", "TypeIIIPrediction",
+                 "TypeIIPrediction", "TypeIPrediction", "lambda_thresholds", "predict_type1", "predict_type2",
+                 "predict_type3", "type3_reduced_risk"),
+    ".certify": ("Certificate", "Comparison", "GeneralThreshold", "certify_optimum", "compare_prediction",
+                 "general_lambda_threshold"),
+    ".risk": ("Configuration", "equiangular_frame", "exact_risk", "exact_risk_and_grad", "exact_risk_hvp",
+              "type1_configuration", "type2_configuration", "type3_configuration"),
+    ".train": ("CollapseMeasurement", "TrainResult", "measure_collapse", "train_network"),
+    ".report": ("ValidationRun", "load_suite", "validate"),
+    ".latent": ("LatentCheck", "check_assumption_a", "check_assumption_b", "check_latent_set", "check_lemma_b",
+                "full_latent_set", "linear_code", "load_latent_file", "named_code", "random_latent_set",
+                "sphere_sizes"),
+    ".symbolic": ("Derivation", "derive_H", "derive_H_star", "derive_margins", "derive_thresholds", "derive_type3",
+                  "lambdify_mp"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+#: Subpackages reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
+_SUBPACKAGES = ("predict", "symbolic", "latent", "risk", "train", "certify", "report")
 
 __all__ = [
     "__version__",
@@ -180,3 +157,19 @@ __all__ = [
     "random_latent_set",
     "sphere_sizes",
 ]
+
+
+def __getattr__(name: str):
+    """Load a re-exported name from its module on first access (PEP 562)."""
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)  # the import binds it in globals()
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later accesses bypass __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import ProblemTooLarge
 from ..latent import resolve_latent
-from ..risk._sentences import sentences_of
+from ..risk import sentences_of
 
 __all__ = ["SentenceTable", "sentence_table", "n_sentences", "MAX_SENTENCES"]
 

@@ -24,7 +24,7 @@ import sys
 import numpy as np
 
 from ..latent import full_latent_set
-from ..risk._checks import default_grid, run_checks
+from ..risk import default_grid, run_checks
 from ..setting import Setting
 
 EXIT_FAILED = 1

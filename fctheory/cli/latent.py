@@ -66,7 +66,7 @@ def latent_from_args(args):
         seed = 0 if args.seed is None else args.seed
         z = random_latent_set(args.n_c, args.L, args.K, seed=seed)
         return z, f"uniformly random subset (K={args.K}, seed={seed})"
-    from ..latent._sets import validate_sizes
+    from ..latent import validate_sizes
 
     validate_sizes(args.n_c, args.L)
     return full_latent_set(args.n_c, args.L), "full set"

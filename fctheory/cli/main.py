@@ -5,6 +5,9 @@ sets ``func`` (``args -> int`` exit status).  Errors that fctheory raises on
 purpose (:class:`fctheory.errors.FctheoryError`) and argument errors become a
 single ``error: ...`` line on stderr with a non-zero exit status, never a
 traceback.
+
+Only the subcommand named on the command line is imported (``fctheory predict
+type1`` loads neither sympy nor cvxpy); ``fctheory --version`` imports none.
 """
 
 from __future__ import annotations
@@ -33,8 +36,20 @@ class _UsageError(Exception):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+def _commands_needed(argv) -> tuple[str, ...]:
+    """The subcommand modules to register for ``argv``: the named one, none for a bare
+    ``--version``, all of them otherwise (``--help``, a typo, no command)."""
+    words = [a for a in argv if not a.startswith("-")]
+    if words and words[0] in SUBCOMMANDS:
+        return (words[0],)
+    if not words and "--version" in argv and not {"-h", "--help"} & set(argv):
+        return ()
+    return SUBCOMMANDS
+
+
+def build_parser(argv=None) -> argparse.ArgumentParser:
+    """The parser with the subcommands that ``argv`` needs (all of them when ``argv`` is None)."""
+    from .._version import __version__
 
     parser = _Parser(
         prog="fctheory",
@@ -43,15 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fctheory {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in SUBCOMMANDS:
+    for name in SUBCOMMANDS if argv is None else _commands_needed(argv):
         importlib.import_module(f"{__package__}.{name}").register(sub)
     return parser
 
 
 def main(argv=None) -> int:
     """Run the CLI; returns the exit status (also used by the console script)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        parser = build_parser()
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except _UsageError as exc:

@@ -14,7 +14,7 @@ import zipfile
 import numpy as np
 
 from ..errors import InvalidInput
-from ..risk._layernorm import layer_norm
+from ..risk import layer_norm
 
 __all__ = ["as_weights", "load_weights", "save_weights", "u_blocks", "layer_norm_columns"]
 

@@ -1,0 +1,54 @@
+"""The top-level package loads its re-exports lazily (PEP 562): cheap imports, same names."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import fctheory
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The heavy modules in sys.modules after running ``code`` in a fresh interpreter."""
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(m for m in ('sympy', 'cvxpy', 'scipy', 'matplotlib', " \
+                   "'fctheory.symbolic', 'fctheory.certify', 'fctheory.predict') if m in sys.modules)))"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_predict_type1_loads_neither_sympy_nor_cvxpy():
+    loaded = _loaded_after("import fctheory\nfctheory.predict_type1")
+    assert "fctheory.predict" in loaded
+    assert not {"sympy", "cvxpy", "fctheory.symbolic", "fctheory.certify"} & set(loaded)
+
+
+def test_bare_import_loads_no_subpackage():
+    assert _loaded_after("import fctheory\nfctheory.__version__") == []
+
+
+def test_cli_predict_type1_loads_neither_sympy_nor_cvxpy():
+    code = ("import contextlib, io\nfrom fctheory.cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['predict', 'type1', '--dps', '15']) == 0")
+    loaded = _loaded_after(code)
+    assert not {"sympy", "cvxpy", "fctheory.symbolic", "fctheory.certify"} & set(loaded)
+
+
+def test_every_name_of_all_resolves_and_dir_lists_it():
+    for name in fctheory.__all__:
+        assert getattr(fctheory, name) is not None
+    assert set(fctheory.__all__) <= set(dir(fctheory))
+    assert fctheory.Setting is fctheory.setting.Setting and fctheory.exact_risk is fctheory.risk.exact_risk
+
+
+def test_star_import_and_unknown_name():
+    namespace = {}
+    exec("from fctheory import *", namespace)
+    assert {n for n in namespace if not n.startswith("__")} == set(fctheory.__all__) - {"__version__"}
+    with pytest.raises(AttributeError, match="no_such_name"):
+        fctheory.no_such_name  # noqa: B018
