@@ -1,4 +1,5 @@
-"""Scoped precision: dps validation, private interval contexts, directed decimal output.
+"""Scoped precision: dps validation, private interval contexts, directed decimal output,
+and the exact conversions between :class:`fractions.Fraction` and mpmath numbers.
 
 Nothing here changes mpmath's global state.  Point arithmetic runs inside
 ``mpmath.workdps(...)``; interval arithmetic runs in a *private*
@@ -17,7 +18,8 @@ from mpmath.ctx_iv import MPIntervalContext
 
 from .errors import InvalidInput
 
-__all__ = ["MIN_DPS", "MAX_DPS", "check_dps", "interval_context", "iv_bounds", "decimal_string"]
+__all__ = ["MIN_DPS", "MAX_DPS", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
+           "mpf_to_fraction"]
 
 MIN_DPS = 15
 MAX_DPS = 1000
@@ -28,6 +30,22 @@ def check_dps(dps) -> int:
     if isinstance(dps, bool) or not isinstance(dps, numbers.Integral) or not MIN_DPS <= int(dps) <= MAX_DPS:
         raise InvalidInput("dps", f"an integer in [{MIN_DPS}, {MAX_DPS}]", dps)
     return int(dps)
+
+
+def fraction_to_mpf(q, ctx=None):
+    """The rational ``q`` (Fraction or int) as a number of ``ctx`` (default ``mpmath.mp``, at its current
+    precision): ``p / q`` rounded once by the context, an interval enclosing ``q`` for an interval context."""
+    ctx = mpmath.mp if ctx is None else ctx
+    q = Fraction(q)
+    if q.denominator == 1:
+        return ctx.mpf(q.numerator)
+    return ctx.mpf(q.numerator) / q.denominator
+
+
+def mpf_to_fraction(x) -> Fraction:
+    """The exact value of a finite :class:`mpmath.mpf` as a Fraction (``man * 2**exp``)."""
+    man, exp = mpmath.mpf(x).man_exp
+    return Fraction(int(man)) * (Fraction(2) ** int(exp))
 
 
 def interval_context(dps: int) -> MPIntervalContext:
@@ -68,7 +86,7 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
             return text
         value = Decimal(text)
         ulp = Decimal(1).scaleb(value.adjusted() - (digits - 1))
-        exact_x = _mpf_to_fraction(x)
+        exact_x = mpf_to_fraction(x)
         back = Fraction(value)
         with localcontext() as dctx:
             dctx.prec = digits + 10
@@ -77,12 +95,6 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
             elif rounding == "ceil" and back < exact_x:
                 value = value + ulp
         return _format_decimal(value)
-
-
-def _mpf_to_fraction(x) -> Fraction:
-    sign, man, exp, _ = x._mpf_
-    value = Fraction(int(man)) * (Fraction(2) ** int(exp))
-    return -value if sign else value
 
 
 def _format_decimal(value: Decimal) -> str:

@@ -49,7 +49,7 @@ import numpy as np
 from .errors import InvalidInput, InvalidLatentSet
 from .setting import Setting
 
-__all__ = ["LATENT_KINDS", "LatentSource", "Problem", "as_problem"]
+__all__ = ["LATENT_KINDS", "LatentSource", "Problem", "as_problem", "setting_of"]
 
 #: The kinds of :class:`LatentSource`.
 LATENT_KINDS = ("full", "random", "file", "code", "array")
@@ -356,4 +356,14 @@ def as_problem(setting, latent=None, *, field: str = "setting") -> Problem:
         return setting
     if isinstance(setting, Setting):
         return Problem(setting, latent)
+    raise InvalidInput(field, "a fctheory.Problem or fctheory.Setting", type(setting).__name__)
+
+
+def setting_of(setting, *, field: str = "setting") -> Setting:
+    """The :class:`Setting` of a Setting or a Problem, without building any latent rows
+    (for size checks that must come before a latent set is materialised)."""
+    if isinstance(setting, Problem):
+        return setting.setting
+    if isinstance(setting, Setting):
+        return setting
     raise InvalidInput(field, "a fctheory.Problem or fctheory.Setting", type(setting).__name__)

@@ -30,6 +30,7 @@ from typing import Any, Sequence
 import mpmath
 import numpy as np
 
+from ._precision import fraction_to_mpf, mpf_to_fraction
 from .errors import InvalidSetting
 
 __all__ = ["Setting", "WordLaw", "to_fraction"]
@@ -79,8 +80,7 @@ def to_fraction(field: str, value: Any, cls: type[InvalidSetting] = InvalidSetti
         if isinstance(value, mpmath.mpf):
             if not mpmath.isfinite(value):
                 raise cls(field, allowed, value)
-            man, exp = value.man_exp
-            return Fraction(int(man)) * (Fraction(2) ** int(exp))
+            return mpf_to_fraction(value)
         if isinstance(value, (float, np.floating)):
             value = float(value)
             if not math.isfinite(value):
@@ -212,8 +212,8 @@ class WordLaw:
         """
         exact = self.exact()
         if exact is not None:
-            return [mpmath.mpf(v.numerator) / v.denominator for v in exact]
-        s = mpmath.mpf(self.exponent.numerator) / self.exponent.denominator
+            return [fraction_to_mpf(v) for v in exact]
+        s = fraction_to_mpf(self.exponent)
         weights = [mpmath.power(b, -s) for b in range(1, self.s_c + 1)]
         total = mpmath.fsum(weights)
         return [w / total for w in weights]
@@ -225,8 +225,8 @@ class WordLaw:
         arithmetic."""
         exact = self.exact()
         if exact is not None:
-            return [ctx.mpf(v.numerator) / v.denominator for v in exact]
-        s = ctx.mpf(self.exponent.numerator) / self.exponent.denominator
+            return [fraction_to_mpf(v, ctx) for v in exact]
+        s = fraction_to_mpf(self.exponent, ctx)
         weights = [ctx.exp(-s * ctx.log(b)) for b in range(1, self.s_c + 1)]
         total = sum(weights, ctx.mpf(0))
         return [w / total for w in weights]
@@ -374,7 +374,7 @@ class Setting:
 
     def lam_mp(self):
         """λ as an mpmath number at the current precision."""
-        return mpmath.mpf(self.lam.numerator) / self.lam.denominator
+        return fraction_to_mpf(self.lam)
 
     def require_d(self, *, mean_zero: bool) -> int:
         """Return ``d``, checking it allows the needed frame.

@@ -27,7 +27,7 @@ import mpmath
 
 from .._precision import check_dps
 from ..errors import ProblemTooLarge
-from ..latent import resolve_latent
+from ..problem import as_problem, setting_of
 from ._sentences import n_sentences, sentence_table
 
 __all__ = ["ClaimH", "claim_h_ratio", "MAX_CLAIM_H_TERMS"]
@@ -76,13 +76,14 @@ def claim_h_ratio(setting, c, r, latent=None, *, dps: int = 40, configuration: s
 
     Parameters
     ----------
-    setting : Setting
+    setting : Problem or Setting
+        A problem, or a setting with ``latent``.
     c : number
         Norm of every block ``u_{k,l}`` (mpmath numbers keep their precision).
     r : sequence of ``s_c`` numbers
         Norms of the word embeddings, ``r_b`` for word rank ``b``.
     latent : array_like, optional
-        ``None`` = full set.
+        With a Setting: the latent set (``None`` = full set).
     dps : int
 
     Raises
@@ -91,11 +92,13 @@ def claim_h_ratio(setting, c, r, latent=None, *, dps: int = 40, configuration: s
         When ``K * K s_c**L * L`` exceeds :data:`MAX_CLAIM_H_TERMS`.
     """
     dps = check_dps(dps)
-    terms = setting.K * n_sentences(setting) * setting.L
+    base = setting_of(setting)
+    terms = base.K * n_sentences(base) * base.L
     if terms > MAX_CLAIM_H_TERMS:
         raise ProblemTooLarge("the high-precision claim-H check (K * K s_c**L * L terms)", terms, MAX_CLAIM_H_TERMS)
-    Z = resolve_latent(setting, latent)
-    table = sentence_table(setting, Z)
+    problem = as_problem(setting, latent)
+    setting, Z = problem.setting, problem.latent
+    table = sentence_table(problem)
     n_c, s_c, K, L, n_w = setting.n_c, setting.s_c, Z.shape[0], setting.L, setting.n_w
     concepts = table.words // s_c
     ranks = table.words % s_c

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InvalidInput, ProblemTooLarge, VerificationError
-from ..latent import resolve_latent
+from ..problem import as_problem, setting_of
 from ._objective import dual_lower_bound, label_matrix, nuclear_norm, objective, position_matrix, risk_f, scatter
 from ._polish import polish
 from ._sentences import n_sentences, sentence_table
@@ -100,7 +100,8 @@ class ProblemSize:
 
 
 def problem_size(setting, nuclear_form: str = "blocks") -> ProblemSize:
-    """Sizes of the program for ``setting`` (no allocation)."""
+    """Sizes of the program for ``setting`` (a Setting or a Problem; no allocation)."""
+    setting = setting_of(setting)
     if nuclear_form not in NUCLEAR_FORMS:
         raise InvalidInput("nuclear_form", f"one of {NUCLEAR_FORMS}", nuclear_form)
     n_w, KL = setting.n_w, setting.K * setting.L
@@ -325,10 +326,11 @@ def certify_optimum(
 
     Parameters
     ----------
-    setting : Setting
-        Any ``n_c, s_c, L, lam`` and word law; ``K`` rows of ``latent``.
+    setting : Problem or Setting
+        A :class:`~fctheory.Problem` (any ``n_c, s_c, L, lam``, word law and
+        latent set), or a Setting with ``latent``.
     latent : array_like of int, shape (K, L), optional
-        The latent set; ``None`` means the full set ``K = n_c**L``.
+        With a Setting: the latent set; ``None`` means the full set ``K = n_c**L``.
     solver : {"CLARABEL", "SCS"}
         First solver tried (interior point by default).
     fallback : bool
@@ -355,10 +357,11 @@ def certify_optimum(
     if solver not in SOLVERS:
         raise InvalidInput("solver", f"one of {SOLVERS}", solver)
     size = problem_size(setting, nuclear_form)
-    _check_size(size, max_exp_cones, max_psd_entries)
-    Z = resolve_latent(setting, latent)
+    _check_size(size, max_exp_cones, max_psd_entries)  # before any latent rows are built
+    problem = as_problem(setting, latent)
+    setting, Z = problem.setting, problem.latent
     start = time.perf_counter()
-    table = sentence_table(setting, Z)
+    table = sentence_table(problem)
     lam = float(setting.lam)
     order = [solver] + ([s for s in SOLVERS if s != solver] if fallback else [])
     reason = ""
@@ -366,9 +369,9 @@ def certify_optimum(
     import cvxpy as cp
 
     for name in order:
-        problem, D = _build(table, lam, nuclear_form)
+        program, D = _build(table, lam, nuclear_form)
         try:
-            status, Dval, stats = _solve(problem, D, name, solver_options if name == solver else None)
+            status, Dval, stats = _solve(program, D, name, solver_options if name == solver else None)
         except (cp.error.SolverError, ArithmeticError, ValueError) as exc:
             reason = f"{name} failed: {type(exc).__name__}: {exc}"
             continue
@@ -414,5 +417,5 @@ def certify_optimum(
         polished=polished,
         lam=lam,
         setting=setting,
-        latent=Z,
+        latent=np.array(Z),
     )

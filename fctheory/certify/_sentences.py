@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ProblemTooLarge
-from ..latent import resolve_latent
+from ..problem import as_problem, setting_of
 from ..risk import sentences_of
 
 __all__ = ["SentenceTable", "sentence_table", "n_sentences", "MAX_SENTENCES"]
@@ -61,11 +61,15 @@ class SentenceTable:
 
 def n_sentences(setting) -> int:
     """``K * s_c**L``, the number of (sentence, class) pairs, without building them."""
+    setting = setting_of(setting)
     return setting.K * setting.s_c**setting.L
 
 
 def sentence_table(setting, latent=None) -> SentenceTable:
     """Enumerate every (sentence, class) pair with weight ``D_k(x)/K``.
+
+    ``setting`` is a :class:`~fctheory.Problem`, or a Setting with ``latent``
+    (``None`` = the full set).
 
     Raises
     ------
@@ -76,7 +80,8 @@ def sentence_table(setting, latent=None) -> SentenceTable:
     size = n_sentences(setting)
     if size > MAX_SENTENCES:
         raise ProblemTooLarge("the sentence table K * s_c**L", size, MAX_SENTENCES)
-    Z = resolve_latent(setting, latent)
+    problem = as_problem(setting, latent)
+    setting, Z = problem.setting, problem.latent
     K = Z.shape[0]
     label, words, pb = sentences_of(Z, setting.s_c, setting.mu.as_array(), 0, size)  # pb = prod_l mu_{b_l}
     return SentenceTable(words=words, label=label, weight=pb / K, n_w=setting.n_w, K=K, L=setting.L)

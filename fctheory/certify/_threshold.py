@@ -33,8 +33,8 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from .._precision import check_dps
-from ..latent import resolve_latent
+from .._precision import check_dps, fraction_to_mpf
+from ..problem import as_problem
 
 __all__ = ["GeneralThreshold", "general_lambda_threshold", "gradient_at_zero"]
 
@@ -102,19 +102,20 @@ def general_lambda_threshold(setting, latent=None, *, dps: int = 30) -> GeneralT
 
     Parameters
     ----------
-    setting : Setting
-        Its ``lam`` is not used.
+    setting : Problem or Setting
+        A problem, or a setting with ``latent``; ``lam`` is not used.
     latent : array_like of int, shape (K, L), optional
-        ``None`` means the full set.
+        With a Setting: the latent set (``None`` means the full set).
     dps : int
         Decimal digits of ``value``.
     """
     dps = check_dps(dps)
-    Z = resolve_latent(setting, latent)
+    problem = as_problem(setting, latent)
+    setting, Z = problem.setting, problem.latent
     K = Z.shape[0]
     gram = _gram(Z, setting.n_c)
     with mpmath.workdps(dps + 10):
-        M = mpmath.matrix([[mpmath.mpf(v.numerator) / v.denominator for v in row] for row in gram])
+        M = mpmath.matrix([[fraction_to_mpf(v) for v in row] for row in gram])
         if setting.n_c == 2:  # [[p, q], [q, s]]: closed-form largest eigenvalue
             p, q, s = M[0, 0], M[0, 1], M[1, 1]
             lmax = (p + s) / 2 + mpmath.sqrt(((p - s) / 2) ** 2 + q * q)
@@ -138,8 +139,9 @@ def general_lambda_threshold(setting, latent=None, *, dps: int = 30) -> GeneralT
 
 
 def gradient_at_zero(setting, latent=None) -> np.ndarray:
-    """``∇f(0) = -(1/K) C ⊗ mu`` as a float64 ``(n_w, K L)`` array."""
-    Z = resolve_latent(setting, latent)
+    """``∇f(0) = -(1/K) C ⊗ mu`` as a float64 ``(n_w, K L)`` array (a Problem, or a Setting with ``latent``)."""
+    problem = as_problem(setting, latent)
+    setting, Z = problem.setting, problem.latent
     K, L = Z.shape
     n_c = setting.n_c
     onehot = (Z[None, :, :] == np.arange(n_c)[:, None, None]).astype(float)  # (n_c, K, L)

@@ -8,7 +8,7 @@ full set) or ``H_Z`` (lemma K with the latent set's own distance profile).
 
 Latent set: the full set ``K = n_c**L`` by default; ``--K K --seed S`` draws
 K distinct latent variables uniformly at random; ``--code NAME`` uses a named
-linear code (``fctheory.latent``).
+linear code (``fctheory.latent``), ``--latent-file F`` a latent file.
 """
 
 from __future__ import annotations
@@ -17,23 +17,21 @@ import argparse
 import json
 import sys
 
-from ..errors import InvalidInput
-from ..setting import Setting
+from ._setting_flags import SettingFlags, add_setting_flags, problem_from_flags
 
 HELP = "certified global minimum (theorem G, cvxpy) vs the predicted minimum"
 
 
+#: ``--n-c --s-c --L --lam`` required; the full set unless ``--K`` (random, ``--seed``), ``--code`` or
+#: ``--latent-file`` is given.
+FLAGS = SettingFlags(fields=("n_c", "s_c", "L", "K", "lam", "mu"), required=("n_c", "s_c", "L", "lam"),
+                     K_default="full", K_random=True, latent=True, exclusive=True,
+                     seed_help="seed of the random latent set and of --train's initialization")
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("certify", help=HELP, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n-c", dest="n_c", required=True, help="concepts n_c >= 2")
-    p.add_argument("--s-c", dest="s_c", required=True, help="words per concept s_c >= 1")
-    p.add_argument("--L", dest="L", required=True, help="sentence length L >= 1")
-    p.add_argument("--lam", dest="lam", required=True, help="regularization λ > 0 (decimal or fraction)")
-    p.add_argument("--mu", dest="mu", default="uniform", help="word law: uniform | zipf | zipf:EXP | v1,v2,... (default uniform)")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--K", dest="K", default=None, help="K distinct latent variables drawn at random (with --seed); default: the full set")
-    group.add_argument("--code", dest="code", default=None, help="a named linear code as latent set (e.g. repetition:2:3, ternary-hamming)")
-    p.add_argument("--seed", dest="seed", default=0, type=int, help="seed of the random latent set (default 0)")
+    add_setting_flags(p, FLAGS)
     p.add_argument("--solver", choices=("CLARABEL", "SCS"), default="CLARABEL", help="conic solver tried first (default CLARABEL; the other is the fallback)")
     p.add_argument("--nuclear-form", choices=("blocks", "joint"), default="blocks", help="SDP form of the nuclear norm (default blocks)")
     p.add_argument("--dps", default=30, type=int, help="digits of the predictions (default 30)")
@@ -43,34 +41,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _latent(args, n_c: int, L: int):
-    """The latent array chosen by ``--K/--seed`` or ``--code`` (None = full set)."""
-    if args.code is not None:
-        from ..latent import named_code
-
-        code = named_code(args.code)
-        if code.q != n_c or code.L != L:
-            raise InvalidInput("--code", f"a code over n_c = {n_c} symbols of length L = {L}", f"{args.code} (q = {code.q}, L = {code.L})")
-        return code.codewords(), f"code {code.name}"
-    if args.K is not None:
-        K = Setting(n_c, 1, L, 1, K=args.K).K  # validates K in [2, n_c**L]
-        from ..latent import random_latent_set
-
-        return random_latent_set(n_c, L, K, seed=args.seed), f"random K={K} seed={args.seed}"
-    return None, "full set"
-
-
 def run(args) -> int:
     from ..certify import certify_optimum, compare_prediction, general_lambda_threshold
     from ..latent import sphere_sizes
 
-    base = Setting(args.n_c, args.s_c, args.L, args.lam, mu=args.mu)
-    latent, source = _latent(args, base.n_c, base.L)
-    setting = base if latent is None else base.replace(K=len(latent))
-    cert = certify_optimum(setting, latent, solver=args.solver, nuclear_form=args.nuclear_form)
-    profile = None if latent is None else sphere_sizes(cert.latent, setting.n_c, source=source)
+    problem = problem_from_flags(args, FLAGS)
+    setting, source = problem.setting, problem.source.describe()
+    cert = certify_optimum(problem, solver=args.solver, nuclear_form=args.nuclear_form)
+    profile = None if problem.source.kind == "full" else sphere_sizes(problem.latent, setting.n_c, source=source)
     cmp = compare_prediction(cert, dps=args.dps, sphere_sizes=profile)
-    thr = general_lambda_threshold(setting, cert.latent)
+    thr = general_lambda_threshold(problem)
     payload = {
         "optimal_value": cert.optimal_value,
         "status": cert.status,
@@ -93,7 +73,7 @@ def run(args) -> int:
         from ..train import train_network
 
         d = min(setting.n_w, setting.K * setting.L) + 1  # theorem G: d > min(n_w, K L)
-        result = train_network(setting.replace(d=d), latent=cert.latent if latent is not None else None, seed=args.seed)
+        result = train_network(problem.replace(d=d), seed=args.seed)
         trained = compare_trained(cert, result.W, result.U)
         payload["trained"] = dict(trained.to_dict(), d=d, converged=result.converged, reason=result.reason)
     if args.json:

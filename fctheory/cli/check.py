@@ -26,7 +26,15 @@ import numpy as np
 from ..latent import full_latent_set
 from ..risk import default_grid, run_checks
 from ..setting import Setting
+from ._setting_flags import FULL, SettingFlags, add_setting_flags
 
+#: Every setting flag; absent ones mean the grid's values.  ``--K`` draws K latent variables at
+#: random (seed ``--seed``): lemma K / R against the class-averaged H_Z only.
+FLAGS = SettingFlags(defaults={"n_c": None, "s_c": None, "L": None, "d": None, "mu": None, "lam": "1/100"},
+                     default_help={"n_c": "the grid; 3 if --s-c/--L given", "s_c": "the grid; 2", "L": "the grid; 3",
+                                   "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf", "lam": "1/100",
+                                   "K": "the full set; K < n_c**L draws K latent variables at random (seed --seed)"},
+                     K_default="full")
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 COLUMNS = ("check", "setting", "predicted", "measured", "rel.error", "result")
@@ -39,15 +47,7 @@ def register(subparsers) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--n-c", dest="n_c", default=None, help="concepts n_c >= 2 (default: the grid; 3 if --s-c/--L given)")
-    parser.add_argument("--s-c", dest="s_c", default=None, help="words per concept (default: the grid; 2)")
-    parser.add_argument("--L", dest="L", default=None, help="sentence length (default: the grid; 3)")
-    parser.add_argument("--lam", dest="lam", default="1/100", help="regularization λ > 0 (default 1/100); decimal or fraction")
-    parser.add_argument("--mu", dest="mu", default=None, help="word law: uniform | zipf | zipf:EXP | v1,v2,... (default: uniform and zipf)")
-    parser.add_argument("--d", dest="d", default=None, help="embedding dimension (default: n_c - 1, n_c and 2 n_c)")
-    parser.add_argument("--K", dest="K", default=None,
-                        help="use K latent variables drawn at random (seed --seed) instead of the full set: "
-                             "lemma K / R against the class-averaged H_Z only")
+    add_setting_flags(parser, FLAGS, title="setting (no flag: the default grid)")
     parser.add_argument("--seed", dest="seed", default=0, type=int, help="seed of the random rotation of the frames (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.set_defaults(func=run)
@@ -64,6 +64,7 @@ def settings_from_args(args) -> list[Setting]:
     mus = [args.mu] if args.mu is not None else ["uniform", "zipf"]
     ds = [args.d] if args.d is not None else sorted({max(1, base.n_c - 1), base.n_c, 2 * base.n_c})
     K = getattr(args, "K", None)
+    K = None if K == FULL else K
     return [Setting(n_c, s_c, L, args.lam, d=d, mu=mu, K=K) for mu in mus for d in ds]
 
 

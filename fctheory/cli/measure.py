@@ -10,18 +10,17 @@ import json
 import os
 
 from ..errors import InvalidInput
+from ._setting_flags import SettingFlags, add_setting_flags, latent_from_flags, latent_source_from_flags
 
 HELP = "collapse measurements of any weights (an .npz with W and U)"
+#: ``--n-c --s-c --L`` required; the latent set of ``--latent-file``/``--code`` (default: the full set).
+FLAGS = SettingFlags(fields=("n_c", "s_c", "L"), required=("n_c", "s_c", "L"), latent=True)
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("measure", help=HELP, description=HELP + ".")
     p.add_argument("weights", metavar="WEIGHTS.npz", help="file with arrays W (d, n_w) and U (K, L*d)")
-    p.add_argument("--n-c", type=int, required=True, help="number of concepts n_c")
-    p.add_argument("--s-c", type=int, required=True, help="words per concept s_c")
-    p.add_argument("--L", type=int, required=True, help="sentence length L")
-    p.add_argument("--latent-file", metavar="F", default=None,
-                   help="latent set (K, L): .npy, .npz (array latent) or text rows; default: the full set")
+    add_setting_flags(p, FLAGS, title="setting and latent set (default: the full set)")
     p.add_argument("--network", choices=("h", "h*"), default="h", help="h (default) or h* (LayerNorm'd features)")
     p.add_argument("--tol", type=float, default=None, help="verdict tolerance (default 1e-6)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -29,13 +28,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..latent import load_latent_file
     from ..train import DEFAULT_COLLAPSE_TOL, load_weights, measure_collapse
 
+    has_set = latent_source_from_flags(args, FLAGS) is not None  # a bad code name first
     if not os.path.exists(args.weights):
         raise InvalidInput("WEIGHTS", "an existing .npz file", args.weights)
     W, U = load_weights(args.weights)
-    latent = load_latent_file(args.latent_file, args.n_c, args.L) if args.latent_file else None
+    latent = latent_from_flags(args, FLAGS, args.n_c, args.L)[0] if has_set else None
     tol = DEFAULT_COLLAPSE_TOL if args.tol is None else args.tol
     m = measure_collapse(W, U, args.n_c, args.s_c, args.L, latent=latent, network=args.network, tol=tol)
     if args.json:

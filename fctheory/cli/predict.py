@@ -1,47 +1,28 @@
 """``fctheory predict {type1,type2,type3,threshold}``: the closed forms as certified numbers.
 
-Flags default to the paper's experimental setting (section 5): ``n_c = 3``,
-``s_c = 400`` (``n_w = 1200``), ``L = 15``, ``K = 1000``, ``λ = 0.001``,
-``d = 100``, uniform words.  ``type3`` works on the full set, so its ``K``
-defaults to ``n_c**L``.
+Flags default to the paper's experimental setting (section 5, ``Setting.paper()``):
+``n_c = 3``, ``s_c = 400`` (``n_w = 1200``), ``L = 15``, ``K = 1000``,
+``λ = 0.001``, ``d = 100``, uniform words.  ``type3`` works on the full set,
+so its ``K`` defaults to ``n_c**L``.  With ``--latent-file F`` or ``--code
+NAME``, H_Z uses that set's sphere sizes and ``K`` is the set's size.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
 import mpmath
 
-from .. import predict as _predict
-from .._precision import check_dps
+from .._precision import check_dps, fraction_to_mpf
 from ..setting import Setting
+from ._setting_flags import SettingFlags, add_setting_flags, latent_source_from_flags, problem_from_flags, setting_from_flags
 
 KINDS = ("type1", "type2", "type3", "threshold")
-PAPER = dict(n_c=3, s_c=400, L=15, K=1000, lam="0.001", d=100, mu="uniform")
-
-
-def add_setting_arguments(parser: argparse.ArgumentParser, *, K_help: str | None = None) -> None:
-    """The setting flags shared by the commands that take a setting."""
-    group = parser.add_argument_group("setting (defaults: the paper's experiment)")
-    group.add_argument("--n-c", dest="n_c", default=PAPER["n_c"], help="concepts n_c >= 2 (default 3)")
-    group.add_argument("--s-c", dest="s_c", default=PAPER["s_c"], help="words per concept s_c >= 1 (default 400)")
-    group.add_argument("--L", dest="L", default=PAPER["L"], help="sentence length L >= 1 (default 15)")
-    group.add_argument("--K", dest="K", default=None, help=K_help or "latent variables, 2 <= K <= n_c**L (default 1000)")
-    group.add_argument("--d", dest="d", default=PAPER["d"], help="embedding dimension (default 100)")
-    group.add_argument("--lam", dest="lam", default=PAPER["lam"], help="regularization λ > 0 (default 0.001); decimal or fraction")
-    group.add_argument("--mu", dest="mu", default=PAPER["mu"], help="word law: uniform | zipf | zipf:EXP | v1,v2,... (default uniform)")
-
-
-def setting_from_args(args, *, default_K="paper") -> Setting:
-    """Build the :class:`Setting` from parsed flags (strings are parsed, never evaluated)."""
-    K = args.K
-    if K is None and default_K == "paper":
-        K = PAPER["K"]
-    if isinstance(K, str) and K.strip().lower() in ("full", "none"):
-        K = None
-    return Setting(args.n_c, args.s_c, args.L, args.lam, K=K, d=args.d, mu=args.mu)
+#: The paper's defaults; ``--latent-file``/``--code`` give H_Z with the set's |S_r| (K = its size).
+FLAGS = SettingFlags(latent=True, default_help={"K": "the set's size with --latent-file/--code, else 1000; type3: the full set"})
 
 
 def register(subparsers) -> None:
@@ -52,25 +33,34 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("kind", choices=KINDS, help="type1 (theorem 1), type2 (theorem 3), type3 (theorem 2), threshold")
-    add_setting_arguments(parser, K_help="latent variables, 2 <= K <= n_c**L or 'full' (default 1000; type3: the full set)")
+    add_setting_flags(parser, FLAGS, title="setting (defaults: the paper's experiment)")
     parser.add_argument("--dps", default=30, type=int, help="significant digits, 15..1000 (default 30)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--latent-file", default=None, help="use H_Z with this latent set's |S_r| (.npy, .npz, text)")
-    parser.add_argument("--code", default=None, help="use H_Z with a named code's |S_r| (fctheory latent check --help)")
     parser.set_defaults(func=run)
 
 
-def sphere_sizes_from_args(args, setting):
-    """A latent set's sphere-size profile chosen on the command line, or None."""
-    from .latent import sphere_sizes_from_args as _from_latent
+def setting_and_profile(args, spec: SettingFlags):
+    """The setting of the flags and, with ``--latent-file``/``--code``, the set's |S_r| profile
+    (``K`` is then the set's size unless ``--K`` is given).  A note on stderr says whether H_Z is
+    exact (lemma B holds) or an approximation."""
+    if latent_source_from_flags(args, spec) is None:
+        return setting_from_flags(args, spec), None
+    from ..latent import sphere_sizes
 
-    return _from_latent(args, setting)
+    problem = problem_from_flags(args, spec)
+    source = problem.source.describe()
+    profile = sphere_sizes(problem.latent, problem.n_c, source=source, progress=sys.stderr.isatty())
+    status = "exact: lemma B holds" if profile.exact else "APPROXIMATION: lemma B fails, mean sphere sizes used"
+    print(f"note: H_Z from the sphere sizes of {source} ({status})", file=sys.stderr)
+    return problem.setting, profile
 
 
 def run(args) -> int:
+    from .. import predict as _predict
+
     dps = check_dps(args.dps)
-    setting = setting_from_args(args, default_K="full" if args.kind == "type3" else "paper")
-    profile = sphere_sizes_from_args(args, setting)
+    spec = dataclasses.replace(FLAGS, K_default="full") if args.kind == "type3" else FLAGS
+    setting, profile = setting_and_profile(args, spec)
     if args.kind == "type1":
         result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
     elif args.kind == "type2":
@@ -145,5 +135,5 @@ def _general_threshold(setting: Setting, profile, dps: int):
 def _setting_line(setting: Setting) -> str:
     K = f"{setting.K} (full)" if setting.is_full else str(setting.K)
     with mpmath.workdps(15):
-        lam = mpmath.nstr(mpmath.mpf(setting.lam.numerator) / setting.lam.denominator, 6)
+        lam = mpmath.nstr(fraction_to_mpf(setting.lam), 6)
     return f"n_c={setting.n_c} s_c={setting.s_c} L={setting.L} K={K} d={setting.d} λ={lam} μ={setting.mu.spec()}"

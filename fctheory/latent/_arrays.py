@@ -72,10 +72,14 @@ def resolve_latent(setting, latent=None) -> np.ndarray:
 
     ``None`` means the full set (then ``setting.K`` must be ``n_c**L``);
     otherwise the array must have ``setting.K`` rows of length ``setting.L``
-    with entries in ``0..n_c-1``, all distinct.
+    with entries in ``0..n_c-1``, all distinct.  A :class:`~fctheory.Problem`
+    (with ``latent=None``) gives its rows, validated when it was built.
     """
+    from ..problem import Problem, as_problem
     from ..setting import Setting
 
+    if isinstance(setting, Problem):
+        return as_problem(setting, latent).latent
     if not isinstance(setting, Setting):
         raise InvalidLatentSet("setting", "a fctheory.Setting", type(setting).__name__)
     if latent is None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import InvalidInput
+from ..problem import Problem
 from ._assumption_a import AssumptionA, check_assumption_a
 from ._assumption_b import AssumptionB, check_assumption_b
 from ._counts import distance_counts, validated
@@ -67,17 +69,30 @@ class LatentCheck:
         }
 
 
-def check_latent_set(latent, n_c: int, *, source: str = "latent set", progress: bool = False) -> LatentCheck:
+def _rows_of(latent, n_c, source):
+    """``(rows, n_c, source)`` of a :class:`~fctheory.Problem` (its validated rows) or of an array."""
+    if isinstance(latent, Problem):
+        if n_c is not None and n_c != latent.n_c:
+            raise InvalidInput("n_c", f"None or the problem's n_c = {latent.n_c}", n_c)
+        return latent.latent, latent.n_c, latent.source.describe() if source is None else source
+    if n_c is None:
+        raise InvalidInput("n_c", "the number of concepts (an integer >= 2) for a latent array", None)
+    return validated(latent, n_c), n_c, "latent set" if source is None else source
+
+
+def check_latent_set(latent, n_c: int | None = None, *, source: str | None = None, progress: bool = False) -> LatentCheck:
     """Run every symmetry check of appendix B on ``latent``.
 
     Parameters
     ----------
-    latent : array_like of int, shape ``(K, L)``
-        Distinct latent variables with entries in ``0..n_c-1``.
+    latent : Problem or array_like of int, shape ``(K, L)``
+        A :class:`~fctheory.Problem` (its latent set), or distinct latent
+        variables with entries in ``0..n_c-1``.
     n_c : int
-        Number of concepts.
+        Number of concepts (taken from a Problem).
     source : str
-        Description stored in the result.
+        Description stored in the result (default: the problem's source, or
+        ``"latent set"``).
     progress : bool
         Progress bars on stderr.
 
@@ -85,7 +100,7 @@ def check_latent_set(latent, n_c: int, *, source: str = "latent set", progress: 
     -------
     LatentCheck
     """
-    Z = validated(latent, n_c)
+    Z, n_c, source = _rows_of(latent, n_c, source)
     dc = distance_counts(Z, n_c, progress=progress)
     a = check_assumption_a(Z, n_c, counts=dc)
     b = check_lemma_b(Z, n_c, counts=dc)
@@ -93,15 +108,18 @@ def check_latent_set(latent, n_c: int, *, source: str = "latent set", progress: 
     return LatentCheck(dc.n_c, dc.L, dc.K, str(source), a, b, c)
 
 
-def sphere_sizes(latent, n_c: int, *, source: str = "latent set", lemma_b: LemmaB | None = None, progress: bool = False):
+def sphere_sizes(latent, n_c: int | None = None, *, source: str | None = None, lemma_b: LemmaB | None = None,
+                 progress: bool = False):
     """The distance profile :math:`|S_1|, \\dots, |S_L|` of a latent set.
 
     Parameters
     ----------
-    latent : array_like of int, shape ``(K, L)``
+    latent : Problem or array_like of int, shape ``(K, L)``
     n_c : int
+        Number of concepts (taken from a Problem).
     source : str
-        Short description stored in the profile.
+        Short description stored in the profile (default: the problem's
+        source, or ``"latent set"``).
     lemma_b : LemmaB, optional
         A precomputed :func:`check_lemma_b` result for this set.
     progress : bool
@@ -116,7 +134,7 @@ def sphere_sizes(latent, n_c: int, *, source: str = "latent set", lemma_b: Lemma
     """
     from ..predict import SphereSizes
 
-    Z = validated(latent, n_c)
+    Z, n_c, source = _rows_of(latent, n_c, source)
     result = lemma_b if lemma_b is not None else check_lemma_b(Z, n_c, progress=progress)
     if result.holds:
         label = f"{source} (lemma B holds)"

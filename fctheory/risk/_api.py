@@ -20,7 +20,7 @@ from ..errors import InvalidInput
 from ._contraction import BAD_ROWMAX, FALLBACK_TERM, canonical_class_index, data_term
 from ._full_hvp import full_log_partition_hvp
 from ._split_hvp import split_log_partition_hvp
-from ._inputs import Problem, prepare
+from ._inputs import RiskInputs, prepare
 from ._layernorm import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
 from ._sentences import HVP_BATCH_ELEMENTS, hvp_terms, sentence_batches
 
@@ -39,7 +39,7 @@ def _pull_back(dA: np.ndarray, Y: np.ndarray, Ub: np.ndarray):
     return dY, dUb
 
 
-def _evaluate(p: Problem, grad: bool):
+def _evaluate(p: RiskInputs, grad: bool):
     K, L, d = p.setting.K, p.setting.L, p.d
     Ub = p.U.reshape(K, L, d)
     if p.network == "h*":
@@ -70,8 +70,9 @@ def exact_risk(setting, W, U, *, network: str = "h", latent=None) -> float:
 
     Parameters
     ----------
-    setting : Setting
-        ``n_c, s_c, L, lam, K, mu``; ``setting.d`` (if given) must equal ``W.shape[0]``.
+    setting : Problem or Setting
+        A :class:`~fctheory.Problem` (``n_c, s_c, L, lam, K, mu`` and the latent
+        set), or a Setting with ``latent``; ``d`` (if given) must equal ``W.shape[0]``.
     W : array ``(d, n_w)``
         Word embeddings; word ``(a, b)`` is column ``a*s_c + b``.
     U : array ``(K, L*d)``
@@ -79,7 +80,7 @@ def exact_risk(setting, W, U, *, network: str = "h", latent=None) -> float:
     network : {"h", "h*"}
         ``"h"`` (eq. 17) or ``"h*"`` with parameter-free LayerNorm (eq. 18).
     latent : int array ``(K, L)``, optional
-        The latent variables; ``None`` = the full set (needs ``K = n_c**L``).
+        With a Setting: the latent variables; ``None`` = the full set (needs ``K = n_c**L``).
 
     Returns
     -------

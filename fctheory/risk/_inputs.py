@@ -5,8 +5,10 @@ Conventions (paper, appendix A; issue 3):
 * ``W`` has shape ``(d, n_w)``; word ``(a, b)`` (0-based) is column
   ``a * s_c + b`` and has frequency ``mu[b]`` inside concept ``a``;
 * ``U`` has shape ``(K, L * d)``; row ``k`` is ``[u_{k,1} ... u_{k,L}]``;
-* ``latent`` is an integer ``(K, L)`` array (``None`` = the full set, class
-  ``k`` = the k-th tuple of ``itertools.product(range(n_c), repeat=L)``).
+* the latent set comes from a :class:`fctheory.Problem` (or, in the old call
+  form, a Setting with ``latent``: an integer ``(K, L)`` array, ``None`` = the
+  full set, class ``k`` = the k-th tuple of
+  ``itertools.product(range(n_c), repeat=L)``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInput, ProblemTooLarge
-from ..latent import resolve_latent
+from ..problem import Problem, as_problem, setting_of
 from ..setting import Setting
 
-__all__ = ["NETWORKS", "Problem", "prepare"]
+__all__ = ["NETWORKS", "RiskInputs", "prepare"]
 
 #: Largest number of (sentence, class) logit pairs, K * s_c**L * K, that the
 #: exact enumeration accepts (about 10 minutes of the engine at 2e9 per second).
@@ -34,9 +36,11 @@ NETWORKS = ("h", "h*")
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Validated inputs of one exact-risk evaluation (arrays are float64 copies)."""
+class RiskInputs:
+    """Validated inputs of one exact-risk evaluation of a :class:`fctheory.Problem`
+    (``W``, ``U`` are float64 copies; ``latent`` is the problem's read-only rows)."""
 
+    problem: Problem
     setting: Setting
     W: np.ndarray  # (d, n_w)
     U: np.ndarray  # (K, L*d)
@@ -66,10 +70,9 @@ def check_network(network) -> str:
     return network
 
 
-def check_size(setting: Setting) -> None:
-    """Refuse settings whose exact enumeration cannot be done in memory or time."""
-    if not isinstance(setting, Setting):
-        raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
+def check_size(setting) -> None:
+    """Refuse settings (or problems) whose exact enumeration cannot be done in memory or time."""
+    setting = setting_of(setting)
     n_w, K, L, s_c = setting.n_w, setting.K, setting.L, setting.s_c
     logits = K * s_c**L * K
     if logits > MAX_LOGITS:
@@ -80,11 +83,13 @@ def check_size(setting: Setting) -> None:
         raise ProblemTooLarge("the exact risk's score tables (float64 entries)", table, MAX_TABLE)
 
 
-def prepare(setting: Setting, W, U, network: str, latent) -> Problem:
-    """Validate and normalise the arguments of :func:`fctheory.exact_risk`."""
+def prepare(setting, W, U, network: str, latent=None) -> RiskInputs:
+    """Validate and normalise the arguments of :func:`fctheory.exact_risk` (a Problem, or a Setting
+    with ``latent``); the sizes are checked before any latent rows are built."""
     network = check_network(network)
     check_size(setting)
-    lat = resolve_latent(setting, latent)
+    problem = as_problem(setting, latent)
+    setting, lat = problem.setting, problem.latent
     n_w, K, L = setting.n_w, setting.K, setting.L
     W = _as_matrix("W", W, "(d, n_w)")
     d = W.shape[0]
@@ -96,4 +101,4 @@ def prepare(setting: Setting, W, U, network: str, latent) -> Problem:
     if U.shape != (K, L * d):
         raise InvalidInput("U", f"an array of shape (K, L*d) = ({K}, {L * d})", f"shape {U.shape}")
     mu = setting.mu.as_array()
-    return Problem(setting, W, U, lat, mu, network, d, float(setting.lam))
+    return RiskInputs(problem, setting, W, U, lat, mu, network, d, float(setting.lam))

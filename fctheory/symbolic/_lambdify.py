@@ -18,6 +18,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from .._precision import fraction_to_mpf
 from ..errors import InvalidInput
 from ._derivation import Derivation
 from ._hfunctions import stated_H_Z
@@ -41,7 +42,7 @@ def _to_mpf(name: str, value: Any):
     if isinstance(value, bool):
         raise InvalidInput(name, "a real number", value)
     if isinstance(value, Fraction):
-        return mpmath.mpf(value.numerator) / value.denominator
+        return fraction_to_mpf(value)
     try:
         out = mpmath.mpf(value)
     except (TypeError, ValueError):

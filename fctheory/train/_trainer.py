@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInput
-from ..latent import as_latent_array
+from ..problem import as_problem
 from ..risk import exact_risk_and_grad, exact_risk_hvp
 from ..setting import Setting
 from ._minimize import MinimizeOptions, fd_hvp, polished_minimize
@@ -125,7 +125,8 @@ def _engine():
     """The objective and its Hessian-vector product: :func:`fctheory.risk.exact_risk_and_grad`
     and :func:`fctheory.risk.exact_risk_hvp` (eq. 5/10 and eq. 17/18).  A
     function, so that a test can substitute an engine without an exact product
-    (``hvp = None``: the Newton polish then uses differences)."""
+    (``hvp = None``: the Newton polish then uses differences).  Both are called
+    with the validated :class:`~fctheory.Problem`: ``f(problem, W, U, network=...)``."""
     return exact_risk_and_grad, exact_risk_hvp
 
 
@@ -135,18 +136,19 @@ def _centre_unit_columns(W: np.ndarray) -> np.ndarray:
     return centred / np.where(norms > 0, norms, 1.0)
 
 
-def train_network(setting: Setting, *, network: str = "h", latent=None, seed: int = 0, init_scale: float = 0.1,
+def train_network(setting, *, network: str = "h", latent=None, seed: int = 0, init_scale: float = 0.1,
                   options: MinimizeOptions | None = None, hessian: str = "auto") -> TrainResult:
     """Train network h (risk R, eq. 5) or h* (risk R*, eq. 10) on the exact true risk.
 
     Parameters
     ----------
-    setting : Setting
-        Must have ``d``.
+    setting : Problem or Setting
+        A :class:`~fctheory.Problem` (setting and latent set), or a Setting
+        with ``latent``; must have ``d``.
     network : {"h", "h*"}
     latent : array_like of int, shape (K, L), optional
-        The latent set; ``None`` = full set (then ``setting.K`` must be
-        ``n_c**L``).
+        With a Setting: the latent set; ``None`` = full set (then ``setting.K``
+        must be ``n_c**L``).
     seed : int
         Initialisation seed: W and U entries i.i.d. normal with standard
         deviation ``init_scale / sqrt(d)`` (columns/blocks of norm ≈ init_scale).
@@ -166,8 +168,8 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
     TrainResult
         Converged or not; ``converged`` and ``reason`` say which.
     """
-    if not isinstance(setting, Setting):
-        raise InvalidInput("setting", "a fctheory.Setting", type(setting).__name__)
+    problem = as_problem(setting, latent)
+    setting = problem.setting
     if network not in ("h", "h*"):
         raise InvalidInput("network", "'h' or 'h*'", network)
     if hessian not in ("auto", "exact", "fd"):
@@ -177,12 +179,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         raise InvalidInput("seed", "an integer >= 0", seed)
     if not (isinstance(init_scale, (int, float)) and 0 < float(init_scale) < 1e3):
         raise InvalidInput("init_scale", "a number in (0, 1000)", init_scale)
-    if latent is not None:
-        latent = as_latent_array(latent, setting.n_c, setting.L)
-        if latent.shape[0] != setting.K:
-            raise InvalidInput("latent", f"an array with K = {setting.K} rows (setting.K)", f"{latent.shape[0]} rows")
-    elif not setting.is_full:
-        raise InvalidInput("latent", f"a (K, L) latent array when K = {setting.K} < n_c**L", None)
+    latent = None if problem.source.kind == "full" else np.array(problem.latent)  # TrainResult.latent
     if options is None:
         # h*: re-normalise W every 200 L-BFGS iterations (see the module docstring).
         options = MinimizeOptions(lbfgs_chunk=200) if network == "h*" else MinimizeOptions()
@@ -200,7 +197,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
     def fun_and_grad(x):
         t0 = time.perf_counter()
         W, U = split(x)
-        value, dW, dU = fg_engine(setting, W, U, network=network, latent=latent)
+        value, dW, dU = fg_engine(problem, W, U, network=network)
         timing["grad_seconds"] += time.perf_counter() - t0
         timing["grad_calls"] += 1
         return value, np.concatenate([np.asarray(dW).ravel(), np.asarray(dU).ravel()])
@@ -216,7 +213,7 @@ def train_network(setting: Setting, *, network: str = "h", latent=None, seed: in
         def exact(x, v):
             W, U = split(x)
             VW, VU = split(v)
-            HW, HU = hvp_engine(setting, W, U, VW, VU, network=network, latent=latent)
+            HW, HU = hvp_engine(problem, W, U, VW, VU, network=network)
             return np.concatenate([np.asarray(HW).ravel(), np.asarray(HU).ravel()])
 
         def hvp(x, v):

@@ -19,9 +19,14 @@ from fctheory.train import MinimizeOptions, measure_collapse, train_network
 from train_direct_risk import direct_risk_and_grad
 
 
+def _direct_engine(problem, W, U, *, network="h"):
+    # the trainer hands its validated Problem to the engine
+    return direct_risk_and_grad(problem.setting, W, U, network=network, latent=problem.latent)
+
+
 @pytest.fixture
 def direct_engine(monkeypatch):
-    monkeypatch.setattr(trainer_module, "_engine", lambda: (direct_risk_and_grad, None))
+    monkeypatch.setattr(trainer_module, "_engine", lambda: (_direct_engine, None))
 
 
 def test_type1_full_set_reaches_closed_form(direct_engine):
@@ -101,3 +106,19 @@ def test_exact_hessian_for_hstar_matches_differences():
     assert exact.converged and fd.converged
     assert exact.hvp_method == trainer_module.HVP_EXACT and fd.hvp_method == trainer_module.HVP_FD
     assert exact.risk == pytest.approx(fd.risk, rel=1e-13)
+
+
+def test_problem_and_setting_call_forms_agree(direct_engine):
+    from fctheory import Problem
+    from fctheory.latent import random_latent_set
+
+    s = Setting(3, 2, 3, 0.01, K=6, d=4)
+    Z = random_latent_set(3, 3, 6, seed=2)
+    opts = MinimizeOptions(lbfgs_maxiter=5, newton_maxiter=0)
+    old = train_network(s, latent=Z, seed=1, options=opts)
+    new = train_network(Problem(s, Z), seed=1, options=opts)
+    np.testing.assert_array_equal(old.W, new.W)
+    np.testing.assert_array_equal(new.latent, Z)
+    assert train_network(Problem(Setting(3, 2, 2, 0.01, d=4)), seed=0, options=opts).latent is None
+    with pytest.raises(InvalidInput, match="latent"):
+        train_network(Problem(s, Z), latent=Z)
