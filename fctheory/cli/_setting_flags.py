@@ -128,10 +128,9 @@ def add_setting_flags(parser: argparse.ArgumentParser, spec: SettingFlags, *, ti
         elif name in spec.default_help:
             suffix = f" (default {spec.default_help[name]})"
         elif name == "K":
-            suffix = " (default: the set's size with --latent-file/--code, else " + (
+            suffix = " (" + ("drawn uniformly at random with --seed; " if spec.K_random else "") + (
+                "default: the set's size with --latent-file/--code, else " if spec.latent else "default ") + (
                 "the full set)" if spec.K_default == "full" else f"{Setting.paper().K})")
-            if spec.K_random:
-                suffix = " drawn uniformly at random (seed --seed)" + suffix
         else:
             suffix = f" (default {default})"
         target.add_argument(flag, dest=name, type=kind, default=default, required=name in spec.required,
@@ -197,7 +196,7 @@ def _check_code_shape(source: LatentSource, n_c: int, L: int) -> None:
     c = named_code(source.code)
     if (c.q, c.L) != (n_c, L):
         raise InvalidInput("--code", f"a code over n_c = {n_c} symbols of length L = {L} "
-                                     f"(--n-c {c.q} --L {c.L} for {c.name})", f"{source.code} (q = {c.q}, L = {c.L})")
+                                     f"(--n-c {c.q} --L {c.L} for {source.code})", f"{source.code} (q = {c.q}, L = {c.L})")
 
 
 def latent_from_flags(args, spec: SettingFlags, n_c: int, L: int):

@@ -81,3 +81,22 @@ def test_to_dict_is_json_ready():
     d = json.loads(json.dumps(cert.to_dict()))
     assert set(d) >= {"optimal_value", "lower_bound", "gap", "status", "solver", "D", "size"}
     assert np.array(d["D"]).shape == (2, 8)
+
+
+def test_problem_call_forms_agree():
+    from fctheory import Problem
+    from fctheory.certify import claim_h_ratio, gradient_at_zero, sentence_table
+    from fctheory.latent import random_latent_set
+
+    s = Setting(2, 2, 3, "1/20", K=5)
+    Z = random_latent_set(2, 3, 5, seed=4)
+    p = Problem(s, Z)
+    a, b = certify_optimum(p), certify_optimum(s, Z)
+    assert a.optimal_value == b.optimal_value and np.array_equal(a.latent, Z)
+    assert general_lambda_threshold(p).value == general_lambda_threshold(s, Z).value
+    np.testing.assert_array_equal(gradient_at_zero(p), gradient_at_zero(s, Z))
+    np.testing.assert_array_equal(sentence_table(p).words, sentence_table(s, Z).words)
+    assert claim_h_ratio(p, 1, [1, 1]).ratio == claim_h_ratio(s, 1, [1, 1], Z).ratio
+    assert problem_size(p) == problem_size(s)
+    with pytest.raises(InvalidInput, match="latent"):
+        certify_optimum(p, Z)

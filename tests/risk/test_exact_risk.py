@@ -281,3 +281,33 @@ def test_split_point_does_not_matter(h, rng):
     assert not fb
     assert total / K == pytest.approx(ref, rel=1e-13)
     np.testing.assert_allclose(dA / K, gref, rtol=0, atol=1e-14 * np.abs(gref).max())
+
+
+def test_problem_call_form_matches_setting_and_latent():
+    from fctheory import Problem, exact_risk_hvp
+    from fctheory.latent import random_latent_set
+
+    s = Setting(3, 2, 3, "1/50", K=7, d=3, mu="zipf")
+    Z = random_latent_set(3, 3, 7, seed=1)
+    p = Problem(s, Z)
+    rng = np.random.default_rng(0)
+    W, U = rng.normal(size=(3, 6)), rng.normal(size=(7, 9))
+    VW, VU = rng.normal(size=W.shape), rng.normal(size=U.shape)
+    assert exact_risk(p, W, U) == exact_risk(s, W, U, latent=Z)
+    for a, b in zip(exact_risk_and_grad(p, W, U, network="h*"), exact_risk_and_grad(s, W, U, network="h*", latent=Z)):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(exact_risk_hvp(p, W, U, VW, VU), exact_risk_hvp(s, W, U, VW, VU, latent=Z)):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(InvalidInput, match="latent"):
+        exact_risk(p, W, U, latent=Z)  # a problem holds its latent set
+    with pytest.raises(InvalidInput, match="setting"):
+        exact_risk("3,2,3", W, U)
+
+
+def test_risk_inputs_are_built_from_the_problem():
+    from fctheory import Problem
+    from fctheory.risk._inputs import RiskInputs, prepare
+
+    p = Problem(Setting(2, 2, 2, "1/10", d=2))
+    inputs = prepare(p, np.ones((2, 4)), np.ones((4, 4)), "h")
+    assert isinstance(inputs, RiskInputs) and inputs.problem is p and inputs.latent is p.latent
