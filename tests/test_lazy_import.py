@@ -52,3 +52,21 @@ def test_star_import_and_unknown_name():
     assert {n for n in namespace if not n.startswith("__")} == set(fctheory.__all__) - {"__version__"}
     with pytest.raises(AttributeError, match="no_such_name"):
         fctheory.no_such_name  # noqa: B018
+
+
+def test_version_imports_no_subcommand():
+    code = ("import contextlib, io\nfrom fctheory.cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try:\n        main(['--version'])\n    except SystemExit as exc:\n        assert exc.code == 0\n"
+            "assert out.getvalue().startswith('fctheory ')\n"
+            "assert not [m for m in sys.modules if m.startswith('fctheory.cli.') and m != 'fctheory.cli.main']")
+    assert _loaded_after("import sys\n" + code) == []
+
+
+def test_help_lists_every_subcommand(capsys):
+    from fctheory.cli.main import SUBCOMMANDS, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in SUBCOMMANDS)
