@@ -85,8 +85,8 @@ _EXPORTS = {
                   "lambdify_mp"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-#: Subpackages reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
-_SUBPACKAGES = ("predict", "symbolic", "latent", "risk", "train", "certify", "report")
+#: Public modules reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
+_MODULES = ("errors", "setting", "problem", "predict", "symbolic", "latent", "risk", "train", "certify", "report")
 
 __all__ = [
     "__version__",
@@ -161,7 +161,7 @@ __all__ = [
 
 def __getattr__(name: str):
     """Load a re-exported name from its module on first access (PEP 562)."""
-    if name in _SUBPACKAGES:
+    if name in _MODULES:
         return importlib.import_module(f".{name}", __name__)  # the import binds it in globals()
     module = _MODULE_OF.get(name)
     if module is None:

@@ -70,3 +70,8 @@ def test_help_lists_every_subcommand(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert all(name in out for name in SUBCOMMANDS)
+
+
+def test_public_modules_are_attributes():
+    code = "import fctheory\nassert fctheory.setting.Setting is fctheory.Setting and fctheory.latent.named_code"
+    assert _loaded_after(code) == []
