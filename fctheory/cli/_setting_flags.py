@@ -210,15 +210,17 @@ def latent_from_flags(args, spec: SettingFlags, n_c: int, L: int):
     if source.kind == "code":
         _check_code_shape(source, n_c, L)
     latent = source.materialise(n_c, L, None)
-    _check_K(args, source, len(latent))
+    _check_K(args, source, len(latent), n_c**L)
     return latent, source.describe()
 
 
-def _check_K(args, source: LatentSource, size: int) -> None:
-    K = getattr(args, "K", None)
+def _check_K(args, source: LatentSource, size: int, full: int) -> None:
+    """A given ``--K`` must be the size of a file's or code's set (``--K full``: ``n_c**L``)."""
+    given = getattr(args, "K", None)
+    K = full if given == FULL else given
     if source.kind in ("file", "code") and K is not None and K != size:
         raise InvalidInput("--K", f"the number of latent variables of {source.describe()}, {size}",
-                           "full" if K == FULL else K)
+                           f"full = {full}" if given == FULL else K)
 
 
 def problem_from_flags(args, spec: SettingFlags) -> Problem:
@@ -234,5 +236,5 @@ def problem_from_flags(args, spec: SettingFlags) -> Problem:
     if source.kind == "random":
         return Problem(base.replace(K=source.K), source)
     problem = Problem.sized_by_set(base, source)
-    _check_K(args, source, problem.K)
+    _check_K(args, source, problem.K, problem.setting.n_latent_full)
     return problem

@@ -128,3 +128,15 @@ def test_integer_flags_have_one_type(capsys):
     assert "--n-c: invalid integer value" in capsys.readouterr().err
     assert main(["latent", "check", "--n-c", "x", "--L", "3"]) == 2
     assert "--n-c: invalid integer value" in capsys.readouterr().err
+
+
+def test_K_full_with_a_latent_set(tmp_path, capsys):
+    from fctheory.latent import full_latent_set
+
+    path = tmp_path / "full.txt"
+    np.savetxt(path, full_latent_set(2, 3), fmt="%d")
+    assert main(["predict", "type1", "--latent-file", str(path), "--n-c", "2", "--L", "3", "--s-c", "2", "--K", "full",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["setting"]["K"] == 8
+    assert main(["predict", "type1", "--code", "parity:2:3", "--n-c", "2", "--L", "3", "--K", "full"]) == 2
+    assert "got 'full = 8'" in capsys.readouterr().err
