@@ -75,13 +75,13 @@ def float_presolve(setting: Setting, groups: WordGroups) -> float | None:
     log_kf = math.log(n / (n - 1))
     log_w = np.log(np.array(groups.weights, dtype=float))
     y_top = targets - math.log(n)  # log ρ_g(0^+)
-    y = y_top
+    y = None
 
-    def psi(x):  # Ψ(e^x), inner roots warm-started from the previous call
+    def psi(x):  # Ψ(e^x), inner roots warm-started from the previous call (capped: e^u must not overflow)
         nonlocal y
         log_k = log_kf + 2 * x
-        start = np.minimum(y, inner_upper_bound(FLOAT64_ARITHMETIC, log_k, targets, n))
-        y = solve_inner(FLOAT64_ARITHMETIC, log_k, targets, n - 1, start)
+        start = None if y is None else np.minimum(y, inner_upper_bound(FLOAT64_ARITHMETIC, log_k, targets, n))
+        y = solve_inner(FLOAT64_ARITHMETIC, log_k, targets, n, start)
         a = log_w + 2 * y
         top = a.max()
         return top + math.log(np.exp(a - top).sum()) - log_T
@@ -111,13 +111,13 @@ def solve_outer(eqs: Type3Equations, c_high, start=None) -> OuterEvaluation:
     Safeguarded Newton (:func:`._roots.safeguarded_newton`) on the increasing
     ``-Ψ(c)``, from ``start`` (the presolve, or a lower rung of the guard-digit
     ladder), stopping per :data:`OUTER_STEP_ULPS`.  Each evaluation warm-starts
-    the inner solves from the previous one's roots.
+    the inner solves from the previous one (:func:`evaluate_outer`'s ``near``).
     """
     previous = [None]
 
     def increasing(c):  # (-Ψ(c), -dΨ/dc)
         value = evaluate_outer(eqs, c, previous[0])
-        previous[0] = value.log_rho
+        previous[0] = value
         return -value.psi, -value.slope / c
 
     x0 = mpmath.mpf(0) if start is None else mpmath.mpf(start)  # 0: begin by bisecting

@@ -121,11 +121,16 @@ def inner_upper_bound(arith: _Arithmetic, log_k, target, n_c: int):
     return arith.minimum(target - arith.log(n_c), arith.log(w1) - log_k)
 
 
-def solve_inner(arith: _Arithmetic, log_k, target, n1, y):
-    """The root ``y = log ρ`` of eq. 7 in logs, by Newton from ``y``.
+def solve_inner(arith: _Arithmetic, log_k, target, n_c: int, start=None):
+    """The root ``y = log ρ`` of eq. 7 in logs, by Newton kept right of the root.
 
     ``f(y) = y + u + log1p((n_c-1) e^{-u}) - log(μ L/λ)`` (``log(n_c-1+e^u)``
-    written so that a large ``u`` cannot overflow), ``f' = 1 + u q``.
+    written so that a large ``u`` cannot overflow), ``f' = 1 + u q``.  ``f`` is
+    convex and increasing, so from the right of the root Newton decreases
+    monotonically to it, and from the left its first step lands right of it.
+    While a step exceeds 1 the iterate is capped at :func:`inner_upper_bound`
+    (computed then), so that a far warm start costs a few steps, not
+    ``log u``.
 
     Parameters
     ----------
@@ -136,23 +141,29 @@ def solve_inner(arith: _Arithmetic, log_k, target, n1, y):
         ``log k = log(n_c/(n_c-1)) + 2 log c``.
     target : scalar or array
         ``log(μ_b L / λ)``.
-    n1 : int
-        ``n_c - 1``.
-    y : scalar or array
-        The start; convergence is monotone from the right of the root and
-        from the left the first step lands right of it (``f`` convex).
+    n_c : int
+    start : scalar or array, optional
+        A warm start (default: the upper bound).
 
     Raises
     ------
     InnerNotConverged
         After :data:`MAX_INNER_STEPS` steps.
     """
+    upper = None if start is not None else inner_upper_bound(arith, log_k, target, n_c)
+    y = upper if start is None else start
+    n1 = n_c - 1
     tol = INNER_STEP_ULPS * arith.eps()
     for _ in range(MAX_INNER_STEPS):
         u, e, q = _inner_terms(arith, log_k, y, n1)
         step = (y + u + arith.log1p(n1 * e) - target) / (1 + u * q)
         y = y - step
-        if arith.size(step) <= tol * max(1, arith.size(y)):
+        size = arith.size(step)
+        if size > 1:
+            if upper is None:
+                upper = inner_upper_bound(arith, log_k, target, n_c)
+            y = arith.minimum(y, upper)
+        elif size <= tol * max(1, arith.size(y)):
             return y
     raise InnerNotConverged("type-III inner equation (eq. 7) did not converge")
 
@@ -272,7 +283,7 @@ class OuterEvaluation:
         return tuple(mpmath.exp(y) for y in self.log_rho)
 
 
-def evaluate_outer(eqs: Type3Equations, c, start=None) -> OuterEvaluation:
+def evaluate_outer(eqs: Type3Equations, c, near: "OuterEvaluation | None" = None) -> OuterEvaluation:
     """``Ψ(c)`` and ``dΨ/d log c`` (eq. 8), every inner equation (eq. 7) solved by Newton.
 
     Parameters
@@ -280,16 +291,20 @@ def evaluate_outer(eqs: Type3Equations, c, start=None) -> OuterEvaluation:
     eqs : Type3Equations
         At the current mpmath precision.
     c : mpf, positive
-    start : tuple of mpf, optional
-        Starts for the inner solves (e.g. the previous evaluation's
-        ``log_rho``), each capped at :func:`inner_upper_bound`.
+    near : OuterEvaluation, optional
+        An evaluation at a nearby ``c'``: the inner solves start from its roots
+        moved to first order, ``log ρ_g(c') + ε_g(c') log(c/c')``.
     """
-    log_k = eqs.log_kfactor + 2 * mpmath.log(c)
+    x = mpmath.log(c)
+    log_k = eqs.log_kfactor + 2 * x
     n1 = eqs.n_c - 1
-    cap = [inner_upper_bound(MP_ARITHMETIC, log_k, t, eqs.n_c) for t in eqs.targets]
-    start = cap if start is None else start
+    if near is None:
+        start = [None] * len(eqs.targets)
+    else:
+        shift = x - mpmath.log(near.c)
+        start = [y + e * shift for y, e in zip(near.log_rho, near.elasticity)]
     try:
-        ys = tuple(solve_inner(MP_ARITHMETIC, log_k, t, n1, min(y, top)) for t, y, top in zip(eqs.targets, start, cap))
+        ys = tuple(solve_inner(MP_ARITHMETIC, log_k, t, eqs.n_c, y) for t, y in zip(eqs.targets, start))
     except InnerNotConverged as exc:
         raise VerificationError(str(exc)) from None
     terms = [w * mpmath.exp(2 * y) for w, y in zip(eqs.weights, ys)]
