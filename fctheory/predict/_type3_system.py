@@ -43,6 +43,7 @@ from ..setting import Setting
 __all__ = [
     "INNER_STEP_ULPS",
     "MAX_INNER_STEPS",
+    "FAR_STEP",
     "WordGroups",
     "Type3Equations",
     "type3_equations",
@@ -70,6 +71,14 @@ INNER_STEP_ULPS = 8
 #: value at the root by a factor ``U``, each step lowers ``y`` by about 1, so
 #: about ``log U`` steps are needed.
 MAX_INNER_STEPS = 400
+
+
+#: A Newton step on eq. 7 larger than this (in ``log ρ``) marks an iterate far
+#: from the root: far right, each step lowers ``y`` by just under 1 while
+#: ``u >> 1``; from far left the first step overshoots right.  Such iterates
+#: are capped at :func:`inner_upper_bound`.  Near the root steps are far smaller
+#: (quadratic convergence), so the cap is never computed on warm starts.
+FAR_STEP = 0.5
 
 
 class InnerNotConverged(ArithmeticError):
@@ -128,9 +137,9 @@ def solve_inner(arith: _Arithmetic, log_k, target, n_c: int, start=None):
     written so that a large ``u`` cannot overflow), ``f' = 1 + u q``.  ``f`` is
     convex and increasing, so from the right of the root Newton decreases
     monotonically to it, and from the left its first step lands right of it.
-    While a step exceeds 1 the iterate is capped at :func:`inner_upper_bound`
-    (computed then), so that a far warm start costs a few steps, not
-    ``log u``.
+    While a step exceeds :data:`FAR_STEP` the iterate is capped at
+    :func:`inner_upper_bound` (computed then), so that a far warm start costs a
+    few steps, not ``log u``.
 
     Parameters
     ----------
@@ -159,7 +168,7 @@ def solve_inner(arith: _Arithmetic, log_k, target, n_c: int, start=None):
         step = (y + u + arith.log1p(n1 * e) - target) / (1 + u * q)
         y = y - step
         size = arith.size(step)
-        if size > 1:
+        if size > FAR_STEP:
             if upper is None:
                 upper = inner_upper_bound(arith, log_k, target, n_c)
             y = arith.minimum(y, upper)
