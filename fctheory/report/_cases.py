@@ -159,6 +159,17 @@ def _blocks(U: np.ndarray, setting: Setting, d: int) -> np.ndarray:
     return U.reshape(setting.K * setting.L, d).T
 
 
+def _gram_checks(definition: str, labels: tuple[str, str, str], grams, feats, blocks, tol) -> list[Check]:
+    """The three Gram matrices of a collapse configuration (features, blocks, features x blocks)
+    against :class:`fctheory.configurations.CollapseGrams`, relative to their scale."""
+    words, block_label, cross = labels
+    return [
+        matrix_check(words, definition, feats, feats, grams.words, tol),
+        matrix_check(block_label, definition, blocks, blocks, grams.blocks, tol),
+        matrix_check(cross, definition, feats, blocks, grams.cross, tol),
+    ]
+
+
 def _type1_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
     """Theorem 1 (or lemma B's H_Z): norms, min R = H(tau), the type-I Gram matrices (definition 1)."""
     W, U = res.W, res.U
@@ -171,10 +182,8 @@ def _type1_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) ->
         scalar_check("block norm c' = sqrt(tau/(K L))", thm, cp, np.linalg.norm(blocks, axis=0), tol, zero_tol),
         scalar_check("||W||_F^2 = ||U||_F^2 = tau", thm, pred["tau"], [np.sum(W * W), np.sum(U * U)], tol, zero_tol),
         scalar_check(kind.risk, thm + ", lemma K", pred["risk"], res.risk, tol, zero_tol),
-        matrix_check("Gram W^T W = c^2 E", "definition 1", W, W, grams.words, tol),
-        matrix_check("Gram <u_{k,l}, u_{k',l'}> = c'^2 E", "definition 1", blocks, blocks, grams.blocks, tol),
-        matrix_check("cross <w_(a,b), u_{k,l}> = c c' E", "definition 1", W, blocks, grams.cross, tol),
-    ]
+    ] + _gram_checks("definition 1", ("Gram W^T W = c^2 E", "Gram <u_{k,l}, u_{k',l'}> = c'^2 E",
+                                      "cross <w_(a,b), u_{k,l}> = c c' E"), grams, W, blocks, tol)
 
 
 def _type2_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
@@ -190,10 +199,8 @@ def _type2_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) ->
         scalar_check("block norm c = tau*/sqrt(K L)", thm, cu, np.linalg.norm(blocks, axis=0), tol, zero_tol),
         scalar_check("||U||_F = tau*", thm, pred["tau"], np.linalg.norm(U), tol, zero_tol),
         scalar_check(kind.risk, thm + ", lemma R", pred["risk"], res.risk, tol, zero_tol),
-        matrix_check("Gram phi(w)^T phi(w) = d E", "definition 2", feats, feats, grams.words, tol),
-        matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 2", blocks, blocks, grams.blocks, tol),
-        matrix_check("cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E", "definition 2", feats, blocks, grams.cross, tol),
-    ]
+    ] + _gram_checks("definition 2", ("Gram phi(w)^T phi(w) = d E", "Gram <u_{k,l}, u_{k',l'}> = c^2 E",
+                                      "cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E"), grams, feats, blocks, tol)
 
 
 def _type3_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
@@ -209,10 +216,8 @@ def _type3_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) ->
     return checks + [
         scalar_check("block norm c", "theorem 2, eq. 7-8", c, np.linalg.norm(blocks, axis=0), tol, zero_tol),
         scalar_check(kind.risk, "theorem 2 (reduced risk)", pred["risk"], res.risk, tol, zero_tol),
-        matrix_check("Gram W^T W = r_b r_b' E", "definition 3", W, W, grams.words, tol),
-        matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 3", blocks, blocks, grams.blocks, tol),
-        matrix_check("cross <w_(a,b), u_{k,l}> = r_b c E", "definition 3", W, blocks, grams.cross, tol),
-    ]
+    ] + _gram_checks("definition 3", ("Gram W^T W = r_b r_b' E", "Gram <u_{k,l}, u_{k',l'}> = c^2 E",
+                                      "cross <w_(a,b), u_{k,l}> = r_b c E"), grams, W, blocks, tol)
 
 
 def _trivial_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
