@@ -52,8 +52,8 @@ class CaseKind:
     ----------
     predict : callable ``(spec, setting, dps, profile) -> (values, record)``
         The predicted scalars (floats) and the prediction's JSON record.
-    checks : callable ``(kind, setting, values, result, problem, tol, zero_tol) -> list of Check``
-        Trained minimum against the prediction.
+    checks : callable ``(kind, problem, values, result, tol, zero_tol) -> list of Check``
+        Trained minimum (``result``) against the prediction on ``problem`` (the setting and latent set).
     verdict : str
         The collapse verdict the trained weights must get (definitions 1-3).
     theorem : str
@@ -154,9 +154,9 @@ def _predict_trivial(spec: CaseSpec, setting: Setting, dps: int, profile=None) -
 
 # Checks -----------------------------------------------------------------------------------------
 
-def _blocks(U: np.ndarray, setting: Setting, d: int) -> np.ndarray:
+def _blocks(U: np.ndarray, problem: Problem, d: int) -> np.ndarray:
     """``(d, K L)``, column ``k*L + l`` = :math:`u_{k,l}`."""
-    return U.reshape(setting.K * setting.L, d).T
+    return U.reshape(problem.K * problem.L, d).T
 
 
 def _gram_checks(definition: str, labels: tuple[str, str, str], grams, feats, blocks, tol) -> list[Check]:
@@ -170,10 +170,10 @@ def _gram_checks(definition: str, labels: tuple[str, str, str], grams, feats, bl
     ]
 
 
-def _type1_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
+def _type1_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
     """Theorem 1 (or lemma B's H_Z): norms, min R = H(tau), the type-I Gram matrices (definition 1)."""
     W, U = res.W, res.U
-    blocks = _blocks(U, setting, W.shape[0])
+    blocks = _blocks(U, problem, W.shape[0])
     c, cp = pred["word_norm"], pred["u_norm"]
     grams = type1_grams(problem, c, cp)
     thm = kind.theorem
@@ -186,11 +186,11 @@ def _type1_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) ->
                                       "cross <w_(a,b), u_{k,l}> = c c' E"), grams, W, blocks, tol)
 
 
-def _type2_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
+def _type2_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
     """Theorem 3 (or lemma B's H*_Z): block norm, ||U||_F, min R* = H*(tau*), the type-II Gram matrices."""
     W, U = res.W, res.U
     d = W.shape[0]
-    blocks = _blocks(U, setting, d)
+    blocks = _blocks(U, problem, d)
     cu = pred["u_norm"]
     feats = layer_norm_columns(W)
     grams = type2_grams(problem, cu, d=d)
@@ -203,16 +203,16 @@ def _type2_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) ->
                                       "cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E"), grams, feats, blocks, tol)
 
 
-def _type3_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
+def _type3_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
     """Theorem 2: every r_b and c of eq. 7-8, R = F(c, r), the type-III Gram matrices (definition 3)."""
     W, U = res.W, res.U
-    blocks = _blocks(U, setting, W.shape[0])
+    blocks = _blocks(U, problem, W.shape[0])
     r, c = np.array(pred["r"]), pred["c"]
     grams = type3_grams(problem, c, r)
-    norms = np.linalg.norm(W, axis=0).reshape(setting.n_c, setting.s_c)
-    mu = setting.mu.as_array()
+    norms = np.linalg.norm(W, axis=0).reshape(problem.n_c, problem.s_c)
+    mu = problem.mu.as_array()
     checks = [scalar_check(f"r_{b + 1} (mu_{b + 1} = {mu[b]:.4g})", "theorem 2, eq. 7-8", r[b], norms[:, b], tol,
-                           zero_tol) for b in range(setting.s_c)]
+                           zero_tol) for b in range(problem.s_c)]
     return checks + [
         scalar_check("block norm c", "theorem 2, eq. 7-8", c, np.linalg.norm(blocks, axis=0), tol, zero_tol),
         scalar_check(kind.risk, "theorem 2 (reduced risk)", pred["risk"], res.risk, tol, zero_tol),
@@ -220,7 +220,7 @@ def _type3_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) ->
                                       "cross <w_(a,b), u_{k,l}> = r_b c E"), grams, W, blocks, tol)
 
 
-def _trivial_checks(kind: CaseKind, setting, pred, res, problem, tol, zero_tol) -> list[Check]:
+def _trivial_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
     """Above the λ threshold: W = U = 0 and R = log K."""
     return [
         scalar_check("||W||_F = 0", kind.theorem, 0.0, np.linalg.norm(res.W), tol, zero_tol),
@@ -359,7 +359,7 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     kind = case_kind(spec)
     pred, prediction_record = kind.predict(spec, setting, dps, profile)
     res = train_network(setting, network=spec.network, latent=Z, seed=seed, init_scale=spec.init_scale)
-    checks = kind.checks(kind, setting, pred, res, Problem(setting, Z), tol, zero_tol)
+    checks = kind.checks(kind, Problem(setting, Z), pred, res, tol, zero_tol)
     measurement = measure_collapse(res.W, res.U, setting.n_c, setting.s_c, setting.L, latent=Z,
                                    network=spec.network, tol=VERDICT_TOL)
     checks.append(exact_check(f"collapse verdict (tol {VERDICT_TOL:g})", "definitions 1-3", kind.verdict,
