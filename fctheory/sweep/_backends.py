@@ -1,0 +1,192 @@
+"""The three ways to run tasks: this process, local worker processes, a Dask cluster.
+
+Each backend is a generator of ``(task, outcome)`` pairs in completion order,
+where ``outcome`` is the plain dict of :func:`~fctheory.sweep._execute.execute_job`.
+None of them raises for a failed job; a worker that dies is replaced and its
+job run again, at most ``retries`` more times.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..errors import FctheoryError
+from ._execute import execute_job
+
+__all__ = ["Task", "DistributedNotInstalled", "import_distributed", "in_process", "process_pool", "dask_cluster",
+           "BLAS_THREAD_VARS", "INSTALL_HINT"]
+
+#: Set to 1 in every worker: N processes x several BLAS threads would
+#: oversubscribe the cores, and one thread keeps sums in one order.
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+INSTALL_HINT = "pip install 'fctheory[distributed]'  (or: pip install 'dask[distributed]')"
+
+
+class DistributedNotInstalled(FctheoryError):
+    """``--scheduler`` was given but :mod:`dask.distributed` is not installed."""
+
+    def __init__(self, reason: str = ""):
+        message = f"--scheduler needs dask.distributed, which is not installed; install it with: {INSTALL_HINT}"
+        if reason:
+            message += f" ({reason})"
+        super().__init__(message)
+
+
+def import_distributed():
+    """The :mod:`distributed` module, or :class:`DistributedNotInstalled` saying what to install."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise DistributedNotInstalled(str(exc)) from None
+    return distributed
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unique job to run: its id, function target, parameters and cache key."""
+
+    tid: int
+    target: str
+    params: dict
+    key: str
+
+
+def _failed(error: str, seconds: float = 0.0) -> dict:
+    return {"status": "failed", "result": None, "error": error, "traceback": None, "seconds": seconds,
+            "arrays": {}, "worker": ""}
+
+
+@contextmanager
+def _single_threaded_blas():
+    """The BLAS thread variables set to 1 (where unset) while worker processes start."""
+    saved = {v: os.environ.get(v) for v in BLAS_THREAD_VARS}
+    for v in BLAS_THREAD_VARS:
+        os.environ.setdefault(v, "1")
+    try:
+        yield
+    finally:
+        for v, value in saved.items():
+            if value is None:
+                os.environ.pop(v, None)
+            else:
+                os.environ[v] = value
+
+
+def in_process(tasks):
+    """Run the tasks one after the other in this process."""
+    for task in tasks:
+        yield task, execute_job(task.target, task.params, task.key)
+
+
+def process_pool(tasks, workers: int, retries: int):
+    """Run the tasks on ``workers`` spawned processes (one BLAS thread each).
+
+    At most ``workers`` tasks are in flight, so when a worker dies (the pool
+    breaks) the tasks that were running are known: each gets one more attempt
+    on a fresh pool, up to ``retries`` more; the others were never started.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    queue = deque(tasks)
+    attempts: dict[int, int] = {}
+    context = get_context("spawn")
+    while queue:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context)
+        running: dict = {}
+        broken = False
+        clean = False
+        try:
+            while queue or running:
+                while queue and not broken and len(running) < workers:
+                    task = queue.popleft()
+                    try:
+                        with _single_threaded_blas():  # workers are spawned inside submit
+                            running[pool.submit(execute_job, task.target, task.params, task.key)] = task
+                    except BrokenProcessPool:
+                        queue.appendleft(task)
+                        broken = True
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    task = running.pop(fut)
+                    exc = fut.exception()
+                    if exc is None:
+                        yield task, fut.result()
+                    elif isinstance(exc, BrokenProcessPool):
+                        broken = True
+                        attempts[task.tid] = attempts.get(task.tid, 0) + 1
+                        if attempts[task.tid] > retries:
+                            yield task, _failed(f"WorkerDied: the worker process died {attempts[task.tid]} times "
+                                                f"running this job ({exc})")
+                        else:
+                            queue.appendleft(task)
+                    else:  # e.g. the parameters could not be sent
+                        yield task, _failed(f"{type(exc).__name__}: {exc}")
+            clean = True
+        finally:
+            pool.shutdown(wait=clean, cancel_futures=True)
+
+
+def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
+    """Run the tasks on a Dask cluster.
+
+    ``scheduler``: ``"local"`` (a :class:`distributed.LocalCluster` of
+    ``workers`` single-threaded worker processes, started and closed here), an
+    address such as ``"tcp://host:8786"``, or a :class:`distributed.Client`.
+    A worker that dies mid-task has its task rescheduled by Dask (the
+    scheduler's ``distributed.scheduler.allowed-failures``, set to ``retries``
+    for the local cluster); ``retries`` is also passed to ``Client.submit``.
+    """
+    distributed = import_distributed()
+    import dask
+
+    cluster = client = None
+    if isinstance(scheduler, str):
+        if scheduler == "local":
+            n = workers if workers is not None else (os.cpu_count() or 1)
+            env = {v: os.environ.get(v, "1") for v in BLAS_THREAD_VARS}
+            with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
+                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                   dashboard_address=":0", silence_logs=logging.ERROR, env=env)
+            client = distributed.Client(cluster)
+        else:
+            try:
+                client = distributed.Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise FctheoryError(f"could not connect to the Dask scheduler at {scheduler}: {exc}") from None
+        owned = client
+    else:
+        client, owned = scheduler, None
+    batch = uuid.uuid4().hex[:8]
+    futures = {}
+    try:
+        for task in tasks:
+            fut = client.submit(execute_job, task.target, task.params, task.key, key=f"fctheory-{task.key}-{batch}-{task.tid}",
+                                pure=False, retries=retries)
+            futures[fut] = task
+        for fut in distributed.as_completed(list(futures)):
+            task = futures.pop(fut)
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker (died too often), lost data, ...
+                outcome = _failed(f"{type(exc).__name__}: {exc}")
+            fut.release()
+            yield task, outcome
+    finally:
+        if futures:
+            try:
+                client.cancel(list(futures))
+            except Exception:  # noqa: BLE001 - best effort while shutting down
+                pass
+        if owned is not None:
+            owned.close()
+        if cluster is not None:
+            cluster.close()

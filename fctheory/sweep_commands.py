@@ -1,0 +1,273 @@
+"""The commands a sweep grid can name: each turns a job's parameters into a problem,
+calls the library and returns the command's JSON dict.
+
+Registered job kinds (:func:`fctheory.sweep.register_job_kind`):
+
+``predict type1`` / ``predict type2`` / ``predict type3`` / ``predict threshold``
+    theorem 1 (:func:`fctheory.predict_type1`), theorem 3 (``predict_type2``),
+    theorem 2 (eq. 7-8, ``predict_type3``) and the λ thresholds (eq. 9 and
+    ``H'(0) = 0``, ``lambda_thresholds``; plus theorem G's ``||∇f(0)||_op``
+    on full sets up to ``K = 2**16``); the result is the prediction's
+    ``to_dict()``, as ``fctheory predict KIND --json`` prints it.  Defaults
+    are the paper's (``n_c = 3, s_c = 400, L = 15, λ = 0.001, d = 100``)
+    except ``K``: the full set ``n_c**L`` unless the grid gives ``K``.  ``code`` / ``latent_file`` /
+    ``latent = "random"`` (with ``seed``) use ``H_Z`` with that latent set's
+    sphere sizes |S_r| (lemma K) instead of assumption A's closed form.
+``train``
+    :func:`fctheory.train_network` on the exact risk (R, eq. 5, or R*, eq. 10):
+    the run's diagnostics and :func:`fctheory.measure_collapse` of the trained
+    weights (definitions 1-3); the weights ``W``, ``U`` are stored with the
+    job's cache entry.  ``seed`` seeds the initialisation and a random latent
+    set (``K < n_c**L``).
+``certify``
+    theorem G: :func:`fctheory.certify_optimum` and
+    :func:`fctheory.compare_prediction`; the keys of ``fctheory certify
+    --json`` (its ``status`` is ``solver_status`` here: ``status`` is the
+    job's).
+
+This module sits above the theory packages and beside the CLI, not in it: a
+Dask worker imports it by name (``fctheory.sweep_commands:train``) with only
+the library installed, and :mod:`fctheory.sweep` stays free of the theory.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from .errors import InvalidInput
+from .problem import LatentSource, Problem
+from .setting import Setting
+from .sweep import JobKind, JobOutput, register_job_kind
+
+__all__ = ["predict_type1", "predict_type2", "predict_type3", "predict_threshold", "train", "certify",
+           "PAPER_DEFAULTS", "GENERAL_THRESHOLD_MAX_K"]
+
+#: The paper's experimental setting (section 5): the defaults of ``predict`` (K: the full set).
+PAPER_DEFAULTS = dict(n_c=3, s_c=400, L=15, K=None, lam="0.001", d=100, mu="uniform")
+#: Largest full set for which ``predict threshold`` also computes theorem G's threshold.
+GENERAL_THRESHOLD_MAX_K = 2**16
+
+_SETTING_HELP = (
+    ("n_c", "concepts n_c >= 2"), ("s_c", "words per concept s_c >= 1"), ("L", "sentence length L >= 1"),
+    ("K", "latent variables 2 <= K <= n_c**L, or \"full\""), ("lam", "λ > 0 (\"1/100\", \"1e-3\" or a number)"),
+    ("mu", "word law: uniform | zipf | zipf:EXP | \"v1,v2,...\""), ("d", "embedding dimension"),
+)
+_LATENT_HELP = (("seed", "seed of a random latent set (and of training's initialisation)"),
+                ("code", "a named linear code as latent set (e.g. \"ternary-hamming\")"),
+                ("latent_file", "a latent-set file (.npy, .npz, text rows)"))
+
+
+def _int(params: dict, key: str, default=None):
+    value = params.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInput(key, "an integer", value)
+    return int(value)
+
+
+def _K(params: dict, default):
+    K = params.get("K", default)
+    if isinstance(K, str) and K.strip().lower() in ("full", "none"):
+        return None
+    return K
+
+
+def _problem(params: dict, defaults: dict, *, random_latent: bool) -> Problem:
+    """The job's problem: its setting and latent set (full, random with ``seed``, ``code`` or ``latent_file``).
+
+    With ``random_latent`` a ``K < n_c**L`` draws ``K`` latent variables with
+    ``seed`` (train, certify); otherwise only ``code``/``latent_file`` give a
+    set and ``K`` is a size (the closed forms under assumption A).
+    """
+    get = lambda key: params.get(key, defaults.get(key))  # noqa: E731
+    for key in ("n_c", "s_c", "L", "lam"):
+        if get(key) is None:
+            raise InvalidInput(key, "given (in [grid], [fixed] or [[cases]])")
+    code, path = params.get("code"), params.get("latent_file")
+    if code is not None and path is not None:
+        raise InvalidInput("code/latent_file", "at most one of the two", f"{code}, {path}")
+    K = _K(params, defaults.get("K"))
+    setting = Setting(get("n_c"), get("s_c"), get("L"), get("lam"), K=K, d=get("d"), mu=get("mu") or "uniform")
+    if code is not None:
+        return Problem.sized_by_set(setting, LatentSource.code(str(code)))
+    if path is not None:
+        return Problem.sized_by_set(setting, LatentSource.file(str(path)))
+    if setting.is_full:
+        return Problem(setting)
+    if random_latent:
+        return Problem(setting, LatentSource.random(setting.K, seed=_int(params, "seed", 0)))
+    return None  # assumption A's closed form: no set needed
+
+
+# ---------------------------------------------------------------- predict ----
+def _profile(params: dict, setting: Setting, problem: Problem | None):
+    """The sphere sizes |S_r| of the job's latent set for H_Z (lemma K), or None (assumption A)."""
+    from .latent import random_latent_set, sphere_sizes
+
+    latent = params.get("latent", "model")
+    if latent not in ("model", "random"):
+        raise InvalidInput("latent", "'model' (assumption A's closed form) or 'random' (H_Z of a random set)", latent)
+    if params.get("code") is not None or params.get("latent_file") is not None:
+        return sphere_sizes(problem.latent, setting.n_c, source=problem.source.describe())
+    if latent == "random":
+        Z = random_latent_set(setting.n_c, setting.L, setting.K, seed=_int(params, "seed", 0))
+        return sphere_sizes(Z, setting.n_c, source=f"random K={setting.K} seed={_int(params, 'seed', 0)}")
+    return None
+
+
+def _predict(params: dict, kind: str) -> dict:
+    from . import predict as _p
+    from ._precision import check_dps
+
+    defaults = dict(PAPER_DEFAULTS, K=None)
+    problem = _problem(params, defaults, random_latent=False)
+    if problem is not None:
+        setting = problem.setting
+    else:
+        get = lambda key: params.get(key, defaults.get(key))  # noqa: E731
+        setting = Setting(get("n_c"), get("s_c"), get("L"), get("lam"), K=_K(params, defaults["K"]), d=get("d"),
+                          mu=get("mu") or "uniform")
+    dps = check_dps(_int(params, "dps", 30))
+    if kind == "type3":
+        if params.get("code") is not None or params.get("latent_file") is not None or "latent" in params:
+            raise InvalidInput("latent", "absent for type3 (theorem 2 is stated on the full set)",
+                               params.get("latent", params.get("code", params.get("latent_file"))))
+        return _p.predict_type3(setting, dps=dps).to_dict()
+    profile = _profile(params, setting, problem)
+    if kind == "type1":
+        return _p.predict_type1(setting, dps=dps, sphere_sizes=profile).to_dict()
+    if kind == "type2":
+        return _p.predict_type2(setting, dps=dps, sphere_sizes=profile).to_dict()
+    payload = _p.lambda_thresholds(setting, dps=dps, sphere_sizes=profile).to_dict()
+    payload["general"] = None
+    if profile is None and setting.is_full and setting.K <= GENERAL_THRESHOLD_MAX_K:
+        import mpmath
+
+        from .certify import general_lambda_threshold
+
+        value = general_lambda_threshold(setting, dps=dps).value
+        payload["general"] = {"value": mpmath.nstr(value, dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
+    return payload
+
+
+def predict_type1(params: dict) -> dict:
+    """Theorem 1 (``fctheory predict type1 --json``)."""
+    return _predict(params, "type1")
+
+
+def predict_type2(params: dict) -> dict:
+    """Theorem 3 (``fctheory predict type2 --json``)."""
+    return _predict(params, "type2")
+
+
+def predict_type3(params: dict) -> dict:
+    """Theorem 2, eq. 7-8 (``fctheory predict type3 --json``)."""
+    return _predict(params, "type3")
+
+
+def predict_threshold(params: dict) -> dict:
+    """Eq. 9 and ``H'(0) = 0`` (and theorem G's threshold; ``fctheory predict threshold --json``)."""
+    return _predict(params, "threshold")
+
+
+# ------------------------------------------------------------------ train ----
+TRAIN_OUTPUTS = ("K", "risk", "grad_norm", "grad_norm_rel", "converged", "reason", "lbfgs_iterations",
+                 "newton_iterations", "evaluations", "hvp_evaluations", "hvp_method", "train_seconds", "latent_set",
+                 "collapse_verdict", "w_frobenius", "u_frobenius", "within_concept_spread", "equiangular_error",
+                 "word_norm_spread", "r_concept_spread", "u_norm_mean", "u_norm_spread", "u_alignment", "r_by_rank")
+
+
+def train(params: dict) -> JobOutput:
+    """Train network h or h* on the exact risk; diagnostics and collapse measurements, weights as arrays."""
+    from .train import measure_collapse, train_network
+
+    problem = _problem(params, {}, random_latent=True)
+    setting = problem.setting
+    if setting.d is None:
+        raise InvalidInput("d", "given (the embedding dimension of the trained network)")
+    network = params.get("network", "h")
+    init_scale = params.get("init_scale", 0.1)
+    latent = None if problem.source.kind == "full" else problem.latent
+    result = train_network(setting, network=network, latent=latent, seed=_int(params, "seed", 0),
+                           init_scale=init_scale)
+    m = measure_collapse(result.W, result.U, setting.n_c, setting.s_c, setting.L, latent=latent, network=network)
+    md = m.to_dict()
+    record = {"K": setting.K, "risk": result.risk, "grad_norm": result.grad_norm, "grad_norm_rel": result.grad_norm_rel,
+              "converged": result.converged, "reason": result.reason, "lbfgs_iterations": result.lbfgs_iterations,
+              "newton_iterations": result.newton_iterations, "evaluations": result.evaluations,
+              "hvp_evaluations": result.hvp_evaluations, "hvp_method": result.hvp_method,
+              "train_seconds": result.seconds, "latent_set": problem.source.describe(),
+              **{k: md[k] for k in TRAIN_OUTPUTS if k in md}}
+    return JobOutput(record, {"W": result.W, "U": result.U})
+
+
+# ---------------------------------------------------------------- certify ----
+CERTIFY_OUTPUTS = ("optimal_value", "solver_status", "gap", "predicted_value", "difference", "lower_bound",
+                   "prediction", "verdict", "gradient_ratio", "d_difference", "general_lambda_threshold", "latent_set",
+                   "sphere_sizes", "certificate")
+
+
+def certify(params: dict) -> dict:
+    """Theorem G: the certified global minimum against the prediction (``fctheory certify --json``)."""
+    from .certify import certify_optimum, compare_prediction, general_lambda_threshold
+    from .latent import sphere_sizes
+
+    problem = _problem(params, {}, random_latent=True)
+    setting = problem.setting
+    latent = None if problem.source.kind == "full" else problem.latent
+    solver = params.get("solver", "CLARABEL")
+    nuclear_form = params.get("nuclear_form", "blocks")
+    cert = certify_optimum(setting, latent, solver=solver, nuclear_form=nuclear_form)
+    source = problem.source.describe()
+    profile = None if latent is None else sphere_sizes(cert.latent, setting.n_c, source=source)
+    cmp = compare_prediction(cert, dps=_int(params, "dps", 30), sphere_sizes=profile)
+    thr = general_lambda_threshold(setting, cert.latent)
+    return {
+        "optimal_value": cert.optimal_value, "solver_status": cert.status, "gap": cert.gap,
+        "predicted_value": cmp.predicted_value, "difference": cmp.difference, "lower_bound": cert.lower_bound,
+        "prediction": cmp.prediction, "verdict": cmp.verdict, "gradient_ratio": cmp.gradient_ratio,
+        "d_difference": cmp.d_difference, "general_lambda_threshold": thr.value_float, "latent_set": source,
+        "sphere_sizes": None if profile is None else profile.to_dict(), "certificate": cert.to_dict(include_D=False),
+    }
+
+
+# ----------------------------------------------------------- registration ----
+_PREDICT_KEYS = tuple(k for k, _ in _SETTING_HELP) + ("dps", "seed", "code", "latent_file", "latent")
+_PREDICT_HELP = _SETTING_HELP + (("dps", "significant digits, 15..1000 (default 30)"),) + _LATENT_HELP + (
+    ("latent", "'model' (assumption A, default) or 'random' (H_Z of the seed's random set)"),)
+_PREDICT_SUMMARY = {"type1": ("tau", "risk"), "type2": ("tau", "risk"), "type3": ("c", "risk"),
+                    "threshold": ("type1", "type3")}
+_PREDICT_OUTPUTS = {
+    "type1": ("theorem", "trivial", "tau", "word_norm", "u_norm", "risk", "lambda_threshold", "residual", "enclosures",
+              "dps", "setting", "sphere_sizes"),
+    "type2": ("theorem", "tau", "u_norm", "risk", "residual", "enclosures", "dps", "setting", "sphere_sizes"),
+    "type3": ("theorem", "c", "r", "risk", "lambda_threshold", "residual", "enclosures", "dps", "setting"),
+    "threshold": ("type1", "type3", "agree", "dps", "setting", "general"),
+}
+for _kind in ("type1", "type2", "type3", "threshold"):
+    register_job_kind(JobKind(
+        name=f"predict {_kind}", target=f"{__name__}:predict_{_kind}", keys=_PREDICT_KEYS,
+        summary=_PREDICT_SUMMARY[_kind], outputs=_PREDICT_OUTPUTS[_kind], key_help=_PREDICT_HELP,
+        description={"type1": "theorem 1", "type2": "theorem 3", "type3": "theorem 2 (eq. 7-8)",
+                     "threshold": "the λ thresholds (eq. 9, H'(0) = 0, theorem G)"}[_kind]))
+
+register_job_kind(JobKind(
+    name="train", target=f"{__name__}:train",
+    keys=tuple(k for k, _ in _SETTING_HELP) + ("seed", "code", "latent_file", "network", "init_scale"),
+    required=("n_c", "s_c", "L", "lam", "d"), outputs=TRAIN_OUTPUTS,
+    summary=("risk", "converged", "collapse_verdict"),
+    key_help=_SETTING_HELP + _LATENT_HELP + (("network", "'h' (R, eq. 5) or 'h*' (R*, eq. 10)"),
+                                             ("init_scale", "initial scale (default 0.1)")),
+    description="train_network on the exact risk + measure_collapse"))
+
+register_job_kind(JobKind(
+    name="certify", target=f"{__name__}:certify",
+    keys=tuple(k for k, _ in _SETTING_HELP if k != "d") + ("seed", "code", "latent_file", "solver", "nuclear_form",
+                                                          "dps"),
+    required=("n_c", "s_c", "L", "lam"), outputs=CERTIFY_OUTPUTS,
+    summary=("optimal_value", "predicted_value", "verdict"),
+    key_help=tuple(h for h in _SETTING_HELP if h[0] != "d") + _LATENT_HELP + (
+        ("solver", "CLARABEL (default) or SCS"), ("nuclear_form", "blocks (default) or joint"),
+        ("dps", "digits of the prediction (default 30)")),
+    description="theorem G: certify_optimum + compare_prediction"))
