@@ -18,7 +18,9 @@ Registered job kinds (:func:`fctheory.sweep.register_job_kind`):
     the run's diagnostics and :func:`fctheory.measure_collapse` of the trained
     weights (definitions 1-3); the weights ``W``, ``U`` are stored with the
     job's cache entry.  ``seed`` seeds the initialisation and a random latent
-    set (``K < n_c**L``).
+    set (``K < n_c**L``).  The Newton-CG polish uses exact Hessian-vector
+    products unless ``hessian`` says otherwise (``train_network``'s ``"auto"``
+    decides by timing, which would make results depend on the worker's load).
 ``certify``
     theorem G: :func:`fctheory.certify_optimum` and
     :func:`fctheory.compare_prediction`; the keys of ``fctheory certify
@@ -189,8 +191,11 @@ def train(params: dict) -> JobOutput:
     network = params.get("network", "h")
     init_scale = params.get("init_scale", 0.1)
     latent = None if problem.source.kind == "full" else problem.latent
+    # "exact" by default: "auto" chooses the Hessian-vector product by timing its
+    # first product, so the same job could take another path on a busier worker.
+    hessian = params.get("hessian", "exact")
     result = train_network(setting, network=network, latent=latent, seed=_int(params, "seed", 0),
-                           init_scale=init_scale)
+                           init_scale=init_scale, hessian=hessian)
     m = measure_collapse(result.W, result.U, setting.n_c, setting.s_c, setting.L, latent=latent, network=network)
     md = m.to_dict()
     record = {"K": setting.K, "risk": result.risk, "grad_norm": result.grad_norm, "grad_norm_rel": result.grad_norm_rel,
@@ -254,11 +259,13 @@ for _kind in ("type1", "type2", "type3", "threshold"):
 
 register_job_kind(JobKind(
     name="train", target=f"{__name__}:train",
-    keys=tuple(k for k, _ in _SETTING_HELP) + ("seed", "code", "latent_file", "network", "init_scale"),
+    keys=tuple(k for k, _ in _SETTING_HELP) + ("seed", "code", "latent_file", "network", "init_scale", "hessian"),
     required=("n_c", "s_c", "L", "lam", "d"), outputs=TRAIN_OUTPUTS,
     summary=("risk", "converged", "collapse_verdict"),
     key_help=_SETTING_HELP + _LATENT_HELP + (("network", "'h' (R, eq. 5) or 'h*' (R*, eq. 10)"),
-                                             ("init_scale", "initial scale (default 0.1)")),
+                                             ("init_scale", "initial scale (default 0.1)"),
+                                             ("hessian", "Newton-CG products: 'exact' (default), 'fd', or 'auto' "
+                                                         "(chosen by timing: not reproducible)")),
     description="train_network on the exact risk + measure_collapse"))
 
 register_job_kind(JobKind(

@@ -86,34 +86,40 @@ def in_process(tasks):
 def process_pool(tasks, workers: int, retries: int):
     """Run the tasks on ``workers`` spawned processes (one BLAS thread each).
 
-    At most ``workers`` tasks are in flight, so when a worker dies (the pool
-    breaks) the tasks that were running are known: each gets one more attempt
-    on a fresh pool, up to ``retries`` more; the others were never started.
+    At most ``workers`` tasks are in flight.  When a worker dies the pool
+    breaks and every task in flight comes back unfinished; those run again on a
+    fresh pool *one at a time*, so the task that kills its worker is known
+    for certain.  Only that task is charged an attempt; after ``retries`` more
+    deaths it is recorded as failed, and the tasks that shared its pool are
+    never blamed.
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
     queue = deque(tasks)
-    attempts: dict[int, int] = {}
+    suspects: deque = deque()  # were in flight when a worker died: run alone
+    deaths: dict[int, int] = {}
     context = get_context("spawn")
-    while queue:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context)
+    while queue or suspects:
+        pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(queue) + len(suspects))), mp_context=context)
         running: dict = {}
         broken = False
         clean = False
         try:
-            while queue or running:
-                while queue and not broken and len(running) < workers:
-                    task = queue.popleft()
+            while queue or suspects or running:
+                window = 1 if suspects else workers
+                while (queue or suspects) and not broken and len(running) < window:
+                    task = suspects.popleft() if suspects else queue.popleft()
                     try:
                         with _single_threaded_blas():  # workers are spawned inside submit
                             running[pool.submit(execute_job, task.target, task.params, task.key)] = task
                     except BrokenProcessPool:
-                        queue.appendleft(task)
+                        suspects.appendleft(task)
                         broken = True
                 if not running:
                     break
+                alone = len(running) == 1
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
                     task = running.pop(fut)
@@ -122,14 +128,28 @@ def process_pool(tasks, workers: int, retries: int):
                         yield task, fut.result()
                     elif isinstance(exc, BrokenProcessPool):
                         broken = True
-                        attempts[task.tid] = attempts.get(task.tid, 0) + 1
-                        if attempts[task.tid] > retries:
-                            yield task, _failed(f"WorkerDied: the worker process died {attempts[task.tid]} times "
+                        if not alone:
+                            suspects.append(task)
+                            continue
+                        deaths[task.tid] = deaths.get(task.tid, 0) + 1
+                        if deaths[task.tid] > retries:
+                            yield task, _failed(f"WorkerDied: the worker process died {deaths[task.tid]} times "
                                                 f"running this job ({exc})")
                         else:
-                            queue.appendleft(task)
+                            suspects.appendleft(task)
                     else:  # e.g. the parameters could not be sent
                         yield task, _failed(f"{type(exc).__name__}: {exc}")
+                if broken and running:
+                    # the other futures of a broken pool are failing too: collect them as suspects
+                    for fut in list(running):
+                        wait([fut])
+                        task = running.pop(fut)
+                        if fut.exception() is None:
+                            yield task, fut.result()
+                        else:
+                            suspects.append(task)
+                if broken:
+                    break
             clean = True
         finally:
             pool.shutdown(wait=clean, cancel_futures=True)

@@ -4,7 +4,7 @@ A grid file (TOML; the keys below are a contract, extensions keep them)::
 
     [sweep]
     name = "demo"                 # optional (default: the file's stem)
-    command = "predict type1"     # a registered job kind: predict type1|type2|type3|threshold, train, certify
+    command = "predict type1"     # predict type1|type2|type3|threshold, train, certify, or "package.module:function"
     description = "..."           # optional
 
     [grid]                        # the Cartesian product of these lists (file order; the last varies fastest)
@@ -48,10 +48,12 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ..errors import InvalidInput, ProblemTooLarge
-from ._jobs import Job, JobKind, job_kind
+from ._jobs import Job, JobKind, kind_for
 
-__all__ = ["Grid", "PlotSpec", "load_grid", "parse_grid", "MAX_JOBS"]
+__all__ = ["Grid", "PlotSpec", "load_grid", "parse_grid", "MAX_JOBS", "ROW_KEYS"]
 
+#: The keys every results row has besides the job's parameters and the command's own keys (a contract).
+ROW_KEYS = ("status", "error", "seconds", "cached")
 #: Grids with more jobs are refused unless ``force=True`` (``--force``).
 MAX_JOBS = 100_000
 
@@ -128,7 +130,7 @@ class Grid:
         return out
 
     def jobs(self) -> list[Job]:
-        kind = job_kind(self.command)
+        kind = kind_for(self.command)
         return [Job(kind, p) for p in self.params()]
 
     def to_dict(self) -> dict:
@@ -183,7 +185,7 @@ def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, defau
     command = sweep["command"]
     if not isinstance(command, str):
         raise InvalidInput("sweep.command", "a string", command)
-    kind = job_kind(" ".join(command.split()), field_name="sweep.command")
+    kind = kind_for(" ".join(command.split()), field_name="sweep.command")
     name = sweep.get("name", default_name)
     if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\\0"):
         raise InvalidInput("sweep.name", "a non-empty string without path separators", name)
@@ -194,6 +196,9 @@ def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, defau
     seen: dict[str, str] = {}
 
     def claim(key: str, where: str) -> None:
+        if key in ROW_KEYS:
+            raise InvalidInput(where, "a name other than " + ", ".join(ROW_KEYS) + " (the keys of every results row)",
+                               key)
         _check_key(kind, key, where)
         if key in seen and not (seen[key] == "cases" and where.startswith("cases")):
             raise InvalidInput(where, f"given once (it is also in [{seen[key]}])", key)

@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 from ..errors import InvalidInput
 
-__all__ = ["Job", "JobKind", "JobResult", "register_job_kind", "job_kind", "job_kinds", "resolve_target",
+__all__ = ["Job", "JobKind", "JobResult", "register_job_kind", "job_kind", "job_kinds", "kind_for", "resolve_target",
            "CACHE_FORMAT", "JOB_STATUSES"]
 
 #: Version of the cache-key recipe and of the cache files (bump to invalidate every cache).
@@ -119,6 +119,14 @@ def job_kind(name: str, *, field_name: str = "command") -> JobKind:
     if not isinstance(name, str) or name not in _REGISTRY:
         raise InvalidInput(field_name, "one of " + ", ".join(repr(k) for k in sorted(_REGISTRY)), name)
     return _REGISTRY[name]
+
+
+def kind_for(command: str, *, field_name: str = "command") -> JobKind:
+    """The registered kind ``command``, or an ad-hoc kind for a target ``"package.module:function"``
+    (any parameters; the function takes the parameter dict and returns a JSON dict)."""
+    if isinstance(command, str) and _TARGET.match(command):
+        return _REGISTRY.get(command) or JobKind(name=command, target=command, description=f"the function {command}")
+    return job_kind(command, field_name=field_name)
 
 
 def resolve_target(target: str) -> Callable:

@@ -135,7 +135,7 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
             return
         if scheduler is not None:
             outcomes = dask_cluster(tasks, scheduler, workers, retries)
-        elif workers is None or workers == 1 or len(tasks) == 1:
+        elif workers is None or workers == 1:
             outcomes = in_process(tasks)
         else:
             outcomes = process_pool(tasks, workers, retries)

@@ -27,14 +27,11 @@ from fractions import Fraction
 
 from ..errors import InvalidInput
 from ._cache import atomic_write_bytes, atomic_write_text
-from ._grid import Grid
-from ._jobs import JobResult, job_kind
+from ._grid import ROW_KEYS, Grid
+from ._jobs import JobResult, kind_for
 from ._runner import DEFAULT_RETRIES, iter_jobs
 
 __all__ = ["SweepRun", "SweepInterrupted", "run_grid", "result_row", "summary_table", "SUMMARY_KEYS", "ROW_KEYS"]
-
-#: The keys every results row has besides the job's parameters and the command's own keys (a contract).
-ROW_KEYS = ("status", "error", "seconds", "cached")
 #: The keys of the ``--json`` summary (a contract; more may follow).
 SUMMARY_KEYS = ("jobs", "ok", "failed", "cached", "seconds", "out")
 
@@ -261,7 +258,7 @@ def summary_table(run: SweepRun, *, max_rows: int = 20) -> str:
     """A plain-text table of the first ``max_rows`` rows (varying parameters, status,
     the command's headline columns, seconds) and the errors of failed jobs."""
     grid = run.grid
-    kind = job_kind(grid.command)
+    kind = kind_for(grid.command)
     varying = [k for k, values in grid.axes if len(values) > 1]
     for case in grid.cases:
         varying += [k for k in case if k not in varying]
