@@ -6,7 +6,7 @@ the commands a grid file can name are registered by
 :mod:`fctheory.sweep_commands`.
 
 Backends (one API, the same results): this process (``workers=1``), ``N``
-spawned worker processes (``workers=N``), a Dask cluster (``scheduler="local"``
+worker processes (``workers=N``), a Dask cluster (``scheduler="local"``
 for a :class:`dask.distributed.LocalCluster`, ``"tcp://host:8786"``, or a
 ``Client``; ``pip install 'fctheory[distributed]'``).
 

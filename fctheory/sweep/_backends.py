@@ -83,8 +83,23 @@ def in_process(tasks):
         yield task, execute_job(task.target, task.params, task.key)
 
 
+def _worker_context():
+    """Where worker processes come from: a fork server that has imported fctheory
+    once (with one BLAS thread), so replacing a dead worker or starting the next
+    pool costs milliseconds, not an import; ``spawn`` where there is no fork
+    server (Windows).  Never a plain ``fork`` of this process (its threads and
+    BLAS pools do not survive a fork)."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__.rpartition(".")[0] + "._execute"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def process_pool(tasks, workers: int, retries: int):
-    """Run the tasks on ``workers`` spawned processes (one BLAS thread each).
+    """Run the tasks on ``workers`` worker processes (one BLAS thread each).
 
     At most ``workers`` tasks are in flight.  When a worker dies the pool
     breaks and every task in flight comes back unfinished; those run again on a
@@ -95,12 +110,11 @@ def process_pool(tasks, workers: int, retries: int):
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
-    from multiprocessing import get_context
 
     queue = deque(tasks)
     suspects: deque = deque()  # were in flight when a worker died: run alone
     deaths: dict[int, int] = {}
-    context = get_context("spawn")
+    context = _worker_context()
     while queue or suspects:
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(queue) + len(suspects))), mp_context=context)
         running: dict = {}
@@ -112,7 +126,7 @@ def process_pool(tasks, workers: int, retries: int):
                 while (queue or suspects) and not broken and len(running) < window:
                     task = suspects.popleft() if suspects else queue.popleft()
                     try:
-                        with _single_threaded_blas():  # workers are spawned inside submit
+                        with _single_threaded_blas():  # workers (and the fork server) start inside submit
                             running[pool.submit(execute_job, task.target, task.params, task.key)] = task
                     except BrokenProcessPool:
                         suspects.appendleft(task)

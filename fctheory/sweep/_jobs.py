@@ -1,7 +1,7 @@
 """Jobs as plain data: a registered job kind and a JSON-able dict of parameters.
 
 A :class:`JobKind` names a function by its import path (``"package.module:function"``),
-so a job travels to any worker — a spawned process or a Dask worker on another
+so a job travels to any worker — a local worker process or a Dask worker on another
 machine — as two strings and a dict; the worker imports the function itself.
 Nothing here knows what a job computes.
 """

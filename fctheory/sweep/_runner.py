@@ -70,7 +70,7 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
         still gets its result.
     workers : int, optional
         Without ``scheduler``: ``1`` (default) runs in this process, ``N > 1``
-        on ``N`` spawned worker processes with one BLAS thread each.  With
+        on ``N`` worker processes with one BLAS thread each.  With
         ``scheduler="local"``: the number of Dask workers (default: the CPU count).
     scheduler : str or distributed.Client, optional
         ``"local"`` (a :class:`dask.distributed.LocalCluster` started here),

@@ -49,3 +49,9 @@ def with_arrays(params):
     from fctheory.sweep import JobOutput
 
     return JobOutput({"n": params["n"]}, {"A": np.arange(params["n"], dtype=float)})
+
+
+def sleepy(params):
+    """Twice ``x`` after ``sleep`` seconds (long enough to be interrupted)."""
+    time.sleep(params["sleep"])
+    return {"double": 2 * params["x"]}
