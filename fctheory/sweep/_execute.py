@@ -76,7 +76,7 @@ def execute_job(target: str, params: dict, key: str) -> dict:
         record = normalise_record(out)
         return {"status": "ok", "result": record, "error": None, "traceback": None,
                 "seconds": time.perf_counter() - start, "arrays": arrays, "worker": worker}
-    except Exception as exc:  # noqa: BLE001 - every job error is recorded, none stops the sweep
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - every job error is recorded, none stops the sweep
         return {"status": "failed", "result": None, "error": f"{type(exc).__name__}: {exc}",
                 "traceback": traceback.format_exc(), "seconds": time.perf_counter() - start, "arrays": {},
                 "worker": worker}

@@ -15,7 +15,7 @@ import sys
 from typing import Iterable, Iterator
 
 from ..errors import InvalidInput
-from ._backends import Task, dask_cluster, in_process, process_pool
+from ._backends import Task, dask_cluster, import_distributed, in_process, process_pool
 from ._cache import code_fingerprint, read_entry, write_entry
 from ._jobs import Job, JobResult
 
@@ -103,6 +103,8 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
 
     scheduler = _check_scheduler(scheduler)
     workers = _check_workers(workers, scheduler)
+    if scheduler is not None:
+        import_distributed()  # says what to install, before anything else happens
     if isinstance(retries, bool) or not isinstance(retries, numbers.Integral) or not 0 <= retries <= 100:
         raise InvalidInput("retries", "an integer in [0, 100]", retries)
     jobs = [_as_job(job, i) for i, job in enumerate(jobs)]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import InvalidInput
-from ._cache import atomic_write_bytes, atomic_write_text
+from ._cache import atomic_write_bytes, atomic_write_text, code_fingerprint, read_entry
 from ._grid import ROW_KEYS, Grid
 from ._jobs import JobResult, kind_for
 from ._runner import DEFAULT_RETRIES, iter_jobs
@@ -244,14 +244,33 @@ def run_grid(grid: Grid, out_dir=None, *, workers: int | None = None, scheduler=
     out_dir = os.fspath(out_dir) if out_dir is not None else f"fctheory-sweep-{grid.name}"
     os.makedirs(out_dir, exist_ok=True)
     jobs = grid.jobs()
+    salt = code_fingerprint() if salt is None else str(salt)
+    cache_dir = os.path.join(out_dir, "cache")
     results: list[JobResult] = []
     try:
-        for result in iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=os.path.join(out_dir, "cache"),
-                                salt=salt, retries=retries, progress=progress, desc=f"sweep {grid.name}"):
+        for result in iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
+                                retries=retries, progress=progress, desc=f"sweep {grid.name}"):
             results.append(result)
     except KeyboardInterrupt:
+        results += _cached_since(jobs, results, cache_dir, salt)
         raise SweepInterrupted(_finish(grid, out_dir, results, start, interrupted=True)) from None
     return _finish(grid, out_dir, results, start, interrupted=False)
+
+
+def _cached_since(jobs, received, cache_dir: str, salt: str) -> list[JobResult]:
+    """Jobs whose cache entry was written but whose result the interrupt kept from arriving here."""
+    seen = {r.index for r in received}
+    out = []
+    for i, job in enumerate(jobs):
+        if i in seen:
+            continue
+        key = job.cache_key(salt)
+        entry = read_entry(cache_dir, key)
+        if entry is not None:
+            out.append(JobResult(index=i, job=job, key=key, status="ok", result=entry["result"], error=None,
+                                 seconds=float(entry["seconds"]), cached=False, arrays=entry["arrays"],
+                                 worker=entry.get("worker", "")))
+    return out
 
 
 def summary_table(run: SweepRun, *, max_rows: int = 20) -> str:
