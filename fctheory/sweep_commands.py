@@ -52,6 +52,7 @@ GENERAL_THRESHOLD_MAX_K = 2**16
 _SETTING_HELP = (
     ("n_c", "concepts n_c >= 2"), ("s_c", "words per concept s_c >= 1"), ("L", "sentence length L >= 1"),
     ("K", "latent variables 2 <= K <= n_c**L, or \"full\""), ("lam", "λ > 0 (\"1/100\", \"1e-3\" or a number)"),
+    ("lam_over_threshold", "instead of lam: this fraction of the λ threshold (type I for uniform μ, eq. 9 otherwise)"),
     ("mu", "word law: uniform | zipf | zipf:EXP | \"v1,v2,...\""), ("d", "embedding dimension"),
 )
 _LATENT_HELP = (("seed", "seed of a random latent set (and of training's initialisation)"),
@@ -73,6 +74,39 @@ def _K(params: dict, default):
     if isinstance(K, str) and K.strip().lower() in ("full", "none"):
         return None
     return K
+
+
+def _resolve_lam(params: dict, defaults: dict) -> tuple[dict, dict]:
+    """The parameters with ``lam`` in place of ``lam_over_threshold``, and what was resolved.
+
+    ``lam_over_threshold`` times the λ threshold, rounded to 6 significant
+    digits: type I's ``H'(0) = 0`` (theorem 1) for uniform μ, eq. 9 (type III)
+    otherwise, as the validation suites and the conjecture sweep do.  The
+    second dict (empty without ``lam_over_threshold``) holds ``lam``,
+    ``threshold`` and ``threshold_equation`` for the results row.
+    """
+    if "lam_over_threshold" not in params:
+        return params, {}
+    if "lam" in params:
+        raise InvalidInput("lam/lam_over_threshold", "one of the two", f"{params['lam']}, {params['lam_over_threshold']}")
+    import mpmath
+
+    from .predict import lambda_thresholds
+    from .setting import to_fraction
+
+    frac = to_fraction("lam_over_threshold", params["lam_over_threshold"], InvalidInput)
+    if frac <= 0:
+        raise InvalidInput("lam_over_threshold", "a number > 0", params["lam_over_threshold"])
+    get = lambda key: params.get(key, defaults.get(key))  # noqa: E731
+    probe = Setting(get("n_c"), get("s_c"), get("L"), 1, K=_K(params, defaults.get("K")), mu=get("mu") or "uniform")
+    thr = lambda_thresholds(probe, dps=30)
+    which = thr.type1 if probe.mu.is_uniform or thr.type3 is None else thr.type3
+    with mpmath.workdps(30):
+        lam = mpmath.nstr(which.value * mpmath.mpf(frac.numerator) / frac.denominator, 6)
+        value = float(which.value)
+    resolved = {k: v for k, v in params.items() if k != "lam_over_threshold"}
+    resolved["lam"] = lam
+    return resolved, {"lam": lam, "threshold": value, "threshold_equation": which.equation}
 
 
 def _problem(params: dict, defaults: dict, *, random_latent: bool) -> Problem:
@@ -123,6 +157,7 @@ def _predict(params: dict, kind: str) -> dict:
     from ._precision import check_dps
 
     defaults = dict(PAPER_DEFAULTS, K=None)
+    params, facts = _resolve_lam(params, defaults)
     problem = _problem(params, defaults, random_latent=False)
     if problem is not None:
         setting = problem.setting
@@ -135,13 +170,13 @@ def _predict(params: dict, kind: str) -> dict:
         if params.get("code") is not None or params.get("latent_file") is not None or "latent" in params:
             raise InvalidInput("latent", "absent for type3 (theorem 2 is stated on the full set)",
                                params.get("latent", params.get("code", params.get("latent_file"))))
-        return _p.predict_type3(setting, dps=dps).to_dict()
+        return {**_p.predict_type3(setting, dps=dps).to_dict(), **facts}
     profile = _profile(params, setting, problem)
     if kind == "type1":
-        return _p.predict_type1(setting, dps=dps, sphere_sizes=profile).to_dict()
+        return {**_p.predict_type1(setting, dps=dps, sphere_sizes=profile).to_dict(), **facts}
     if kind == "type2":
-        return _p.predict_type2(setting, dps=dps, sphere_sizes=profile).to_dict()
-    payload = _p.lambda_thresholds(setting, dps=dps, sphere_sizes=profile).to_dict()
+        return {**_p.predict_type2(setting, dps=dps, sphere_sizes=profile).to_dict(), **facts}
+    payload = {**_p.lambda_thresholds(setting, dps=dps, sphere_sizes=profile).to_dict(), **facts}
     payload["general"] = None
     if profile is None and setting.is_full and setting.K <= GENERAL_THRESHOLD_MAX_K:
         import mpmath
@@ -184,6 +219,7 @@ def train(params: dict) -> JobOutput:
     """Train network h or h* on the exact risk; diagnostics and collapse measurements, weights as arrays."""
     from .train import measure_collapse, train_network
 
+    params, facts = _resolve_lam(params, {})
     problem = _problem(params, {}, random_latent=True)
     setting = problem.setting
     if setting.d is None:
@@ -203,14 +239,16 @@ def train(params: dict) -> JobOutput:
               "newton_iterations": result.newton_iterations, "evaluations": result.evaluations,
               "hvp_evaluations": result.hvp_evaluations, "hvp_method": result.hvp_method,
               "train_seconds": result.seconds, "latent_set": problem.source.describe(),
-              **{k: md[k] for k in TRAIN_OUTPUTS if k in md}}
+              **{k: md[k] for k in TRAIN_OUTPUTS if k in md}, **facts}
     return JobOutput(record, {"W": result.W, "U": result.U})
 
 
 # ---------------------------------------------------------------- certify ----
 CERTIFY_OUTPUTS = ("optimal_value", "solver_status", "gap", "predicted_value", "difference", "lower_bound",
                    "prediction", "verdict", "gradient_ratio", "d_difference", "general_lambda_threshold", "latent_set",
-                   "sphere_sizes", "certificate")
+                   "sphere_sizes", "certificate", "excess", "solver_gap", "exp_cones", "claim_h_mp_ratio_minus_1")
+#: What ``lam_over_threshold`` adds to a row.
+_LAM_FACTS = ("lam", "threshold", "threshold_equation")
 
 
 def certify(params: dict) -> dict:
@@ -218,6 +256,7 @@ def certify(params: dict) -> dict:
     from .certify import certify_optimum, compare_prediction, general_lambda_threshold
     from .latent import sphere_sizes
 
+    params, facts = _resolve_lam(params, {})
     problem = _problem(params, {}, random_latent=True)
     setting = problem.setting
     latent = None if problem.source.kind == "full" else problem.latent
@@ -228,17 +267,41 @@ def certify(params: dict) -> dict:
     profile = None if latent is None else sphere_sizes(cert.latent, setting.n_c, source=source)
     cmp = compare_prediction(cert, dps=_int(params, "dps", 30), sphere_sizes=profile)
     thr = general_lambda_threshold(setting, cert.latent)
-    return {
+    out = {
         "optimal_value": cert.optimal_value, "solver_status": cert.status, "gap": cert.gap,
         "predicted_value": cmp.predicted_value, "difference": cmp.difference, "lower_bound": cert.lower_bound,
         "prediction": cmp.prediction, "verdict": cmp.verdict, "gradient_ratio": cmp.gradient_ratio,
         "d_difference": cmp.d_difference, "general_lambda_threshold": thr.value_float, "latent_set": source,
         "sphere_sizes": None if profile is None else profile.to_dict(), "certificate": cert.to_dict(include_D=False),
+        "excess": cmp.excess, "solver_gap": cert.solver_gap, "exp_cones": cert.size.exp_cones,
+        "claim_h_mp_ratio_minus_1": None, **facts,
     }
+    claim_dps = _int(params, "claim_h_dps")
+    if claim_dps is not None:
+        out["claim_h_mp_ratio_minus_1"] = _claim_h_mp(setting, cmp.prediction, claim_dps)
+    return out
+
+
+def _claim_h_mp(setting: Setting, prediction: str, dps: int) -> str:
+    """Claim H at ``dps`` digits: ``||∇f(D_III)||_op / λ - 1`` at theorem 2's type-III point
+    (``<= 0`` up to rounding proves type III globally optimal; appendix G, claim H)."""
+    import mpmath
+
+    from ._precision import check_dps
+    from .certify import claim_h_ratio
+    from .predict import predict_type3
+
+    dps = check_dps(dps)
+    if not prediction.startswith("type III"):
+        raise InvalidInput("claim_h_dps", "given only where the prediction is type III (full set, non-uniform μ)",
+                           prediction)
+    p3 = predict_type3(setting, dps=dps + 20)
+    return mpmath.nstr(claim_h_ratio(setting, p3.c, p3.r, dps=dps).ratio_minus_one, 3)
 
 
 # ----------------------------------------------------------- registration ----
-_PREDICT_KEYS = tuple(k for k, _ in _SETTING_HELP) + ("dps", "seed", "code", "latent_file", "latent")
+_PREDICT_KEYS = tuple(k for k, _ in _SETTING_HELP) + ("lam_over_threshold", "dps", "seed", "code", "latent_file",
+                                                     "latent")
 _PREDICT_HELP = _SETTING_HELP + (("dps", "significant digits, 15..1000 (default 30)"),) + _LATENT_HELP + (
     ("latent", "'model' (assumption A, default) or 'random' (H_Z of the seed's random set)"),)
 _PREDICT_SUMMARY = {"type1": ("tau", "risk"), "type2": ("tau", "risk"), "type3": ("c", "risk"),
@@ -253,14 +316,14 @@ _PREDICT_OUTPUTS = {
 for _kind in ("type1", "type2", "type3", "threshold"):
     register_job_kind(JobKind(
         name=f"predict {_kind}", target=f"{__name__}:predict_{_kind}", keys=_PREDICT_KEYS,
-        summary=_PREDICT_SUMMARY[_kind], outputs=_PREDICT_OUTPUTS[_kind], key_help=_PREDICT_HELP,
+        summary=_PREDICT_SUMMARY[_kind], outputs=_PREDICT_OUTPUTS[_kind] + _LAM_FACTS, key_help=_PREDICT_HELP,
         description={"type1": "theorem 1", "type2": "theorem 3", "type3": "theorem 2 (eq. 7-8)",
                      "threshold": "the λ thresholds (eq. 9, H'(0) = 0, theorem G)"}[_kind]))
 
 register_job_kind(JobKind(
     name="train", target=f"{__name__}:train",
     keys=tuple(k for k, _ in _SETTING_HELP) + ("seed", "code", "latent_file", "network", "init_scale", "hessian"),
-    required=("n_c", "s_c", "L", "lam", "d"), outputs=TRAIN_OUTPUTS,
+    required=("n_c", "s_c", "L", ("lam", "lam_over_threshold"), "d"), outputs=TRAIN_OUTPUTS + _LAM_FACTS,
     summary=("risk", "converged", "collapse_verdict"),
     key_help=_SETTING_HELP + _LATENT_HELP + (("network", "'h' (R, eq. 5) or 'h*' (R*, eq. 10)"),
                                              ("init_scale", "initial scale (default 0.1)"),
@@ -271,10 +334,11 @@ register_job_kind(JobKind(
 register_job_kind(JobKind(
     name="certify", target=f"{__name__}:certify",
     keys=tuple(k for k, _ in _SETTING_HELP if k != "d") + ("seed", "code", "latent_file", "solver", "nuclear_form",
-                                                          "dps"),
-    required=("n_c", "s_c", "L", "lam"), outputs=CERTIFY_OUTPUTS,
+                                                          "dps", "claim_h_dps"),
+    required=("n_c", "s_c", "L", ("lam", "lam_over_threshold")), outputs=CERTIFY_OUTPUTS + _LAM_FACTS,
     summary=("optimal_value", "predicted_value", "verdict"),
     key_help=tuple(h for h in _SETTING_HELP if h[0] != "d") + _LATENT_HELP + (
         ("solver", "CLARABEL (default) or SCS"), ("nuclear_form", "blocks (default) or joint"),
-        ("dps", "digits of the prediction (default 30)")),
+        ("dps", "digits of the prediction (default 30)"),
+        ("claim_h_dps", "also claim H at this many digits at the type-III point (claim_h_mp_ratio_minus_1)")),
     description="theorem G: certify_optimum + compare_prediction"))

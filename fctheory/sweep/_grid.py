@@ -231,9 +231,13 @@ def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, defau
         fixed.append((key, _scalar(value, f"fixed.{key}")))
 
     everywhere = {k for k, _ in axes} | {k for k, _ in fixed}
-    for key in kind.required:
-        if key not in everywhere and not (cases and all(key in c for c in cases)):
-            raise InvalidInput(f"grid.{key}", f"given in [grid], [fixed] or every [[cases]] ({kind.name!r} needs it)")
+    for entry in kind.required:
+        options = entry if isinstance(entry, tuple) else (entry,)
+        if not any(k in everywhere for k in options) and not (cases and all(any(k in c for k in options)
+                                                                             for c in cases)):
+            alternatives = f" (or {', '.join(options[1:])})" if len(options) > 1 else ""
+            raise InvalidInput(f"grid.{options[0]}", f"given{alternatives} in [grid], [fixed] or every [[cases]] "
+                               f"({kind.name!r} needs it)")
 
     plot = None
     if "plot" in data:

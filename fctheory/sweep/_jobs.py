@@ -49,8 +49,9 @@ class JobKind:
         and returns a JSON-able dict (or a :class:`JobOutput`).
     keys : tuple of str, or None
         Accepted parameter names (``None``: any).
-    required : tuple of str
-        Parameters every job must have.
+    required : tuple of str or of tuples of str
+        Parameters every job must have; a tuple entry means one of its
+        alternatives (``("lam", "lam_over_threshold")``).
     outputs : tuple of str, or None
         The keys of the function's result, when known in advance (lets a grid's
         ``[plot]`` be checked before anything runs).
@@ -76,7 +77,8 @@ class JobKind:
             raise InvalidInput("job kind name", "a non-empty string", self.name)
         if not isinstance(self.target, str) or not _TARGET.match(self.target):
             raise InvalidInput("target", "'package.module:function'", self.target)
-        missing = [k for k in self.required if self.keys is not None and k not in self.keys]
+        names = [k for entry in self.required for k in (entry if isinstance(entry, tuple) else (entry,))]
+        missing = [k for k in names if self.keys is not None and k not in self.keys]
         if missing:
             raise InvalidInput("required", "a subset of keys", missing)
 

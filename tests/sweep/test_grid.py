@@ -69,7 +69,7 @@ def _grid(**tables):
     (_grid(plot={"x": "lam"}), "plot.y"),
     (_grid(plot={"x": "lam", "y": "risk", "colour": "red"}), "plot.colour"),
     (_grid(fixed={"lam": "1/10"}, plot={"x": "lam", "y": "rsik"}), "plot.y"),
-    (_grid(plot={"x": "lam", "y": "risk"}), "plot.x"),
+    (_grid(plot={"x": "lamda", "y": "risk"}), "plot.x"),
     (_grid(plot={"x": "lam", "y": "risk", "logx": "yes"}), "plot.logx"),
     ({"sweep": {"command": "predict type1", "name": "a/b"}}, "sweep.name"),
     ({"sweep": {"command": "sweep_testjobs:double"}, "fixed": {"status": "x"}}, "fixed.status"),
