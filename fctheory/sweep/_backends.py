@@ -77,6 +77,24 @@ def _single_threaded_blas():
                 os.environ[v] = value
 
 
+@contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while worker processes start, so that they inherit that and a Ctrl-C
+    reaches only this process, which then shuts the cluster down in order (no traceback from
+    every worker).  Only in the main thread, where signal handlers can be set."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def in_process(tasks):
     """Run the tasks one after the other in this process."""
     for task in tasks:
@@ -187,7 +205,7 @@ def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
         if scheduler == "local":
             n = workers if workers is not None else (os.cpu_count() or 1)
             env = {v: os.environ.get(v, "1") for v in BLAS_THREAD_VARS}
-            with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": retries}), _sigint_ignored():
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                    dashboard_address=":0", silence_logs=logging.ERROR, env=env)
             client = distributed.Client(cluster)

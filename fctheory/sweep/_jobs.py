@@ -258,6 +258,8 @@ class JobResult:
         Named numpy arrays the job returned (stored next to the cache entry).
     worker : str
         ``host:pid`` of the process that ran it (``""`` when unknown).
+    traceback : str or None
+        The formatted traceback of a job that raised (not in results rows).
     """
 
     index: int
@@ -270,6 +272,7 @@ class JobResult:
     cached: bool = False
     arrays: dict = field(default_factory=dict, compare=False, repr=False)
     worker: str = field(default="", compare=False)
+    traceback: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:

@@ -99,8 +99,6 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
     Interrupting (Ctrl-C) stops the workers; every result received before it
     is already in the cache, so running the same jobs again resumes.
     """
-    from tqdm import tqdm
-
     scheduler = _check_scheduler(scheduler)
     workers = _check_workers(workers, scheduler)
     if scheduler is not None:
@@ -110,6 +108,13 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
     jobs = [_as_job(job, i) for i, job in enumerate(jobs)]
     salt = code_fingerprint() if salt is None else str(salt)
     cache_dir = None if cache_dir is None else str(cache_dir)
+
+    # checked here, run lazily: a bad argument raises at the call, not at the first next()
+    return _iterate(jobs, workers, scheduler, cache_dir, salt, int(retries), progress, desc)
+
+
+def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc):
+    from tqdm import tqdm
 
     keys = [job.cache_key(salt) for job in jobs]
     positions: dict[str, list[int]] = {}
@@ -151,7 +156,8 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
                 for i in positions[task.key]:
                     yield JobResult(index=i, job=jobs[i], key=task.key, status=outcome["status"],
                                     result=outcome["result"], error=outcome["error"], seconds=float(outcome["seconds"]),
-                                    cached=False, arrays=outcome["arrays"], worker=outcome["worker"])
+                                    cached=False, arrays=outcome["arrays"], worker=outcome["worker"],
+                                    traceback=outcome.get("traceback"))
                 bar.update(len(positions[task.key]))
                 if n_failed:
                     bar.set_postfix_str(f"{n_failed} failed")

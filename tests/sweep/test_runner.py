@@ -41,6 +41,7 @@ def test_a_failing_job_is_recorded_and_the_others_go_on(tmp_path):
     results = run_jobs(jobs, progress=False, cache_dir=tmp_path)
     assert [r.status for r in results] == ["ok", "ok", "failed", "ok", "ok"]
     assert results[2].error == "ValueError: x = 2 is the bad one" and results[2].result is None
+    assert "sweep_testjobs.py" in results[2].traceback and results[3].traceback is None
     assert results[3].result == {"double": 6}
     # failures are not cached: a second run tries the failed job again, reuses the others
     again = run_jobs(jobs, progress=False, cache_dir=tmp_path)
@@ -99,6 +100,11 @@ def test_bad_options(kwargs, field):
     with pytest.raises(InvalidInput) as info:
         run_jobs([Job("sweep_testjobs:double", {"x": 1})], progress=False, **kwargs)
     assert info.value.field == field
+
+
+def test_iter_jobs_checks_its_arguments_when_called():
+    with pytest.raises(InvalidInput):
+        iter_jobs([Job("sweep_testjobs:double", {"x": 1})], workers=-1)
 
 
 def test_without_distributed_the_scheduler_says_what_to_install(monkeypatch):
