@@ -207,7 +207,7 @@ def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
             env = {v: os.environ.get(v, "1") for v in BLAS_THREAD_VARS}
             with dask.config.set({"distributed.scheduler.allowed-failures": retries}), _sigint_ignored():
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                   dashboard_address=":0", silence_logs=logging.ERROR, env=env)
+                                                   dashboard_address=":0", silence_logs=logging.CRITICAL, env=env)
             client = distributed.Client(cluster)
         else:
             try:
