@@ -208,7 +208,11 @@ def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
             with dask.config.set({"distributed.scheduler.allowed-failures": retries}), _sigint_ignored():
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                    dashboard_address=":0", silence_logs=logging.CRITICAL, env=env)
-            client = distributed.Client(cluster)
+            try:
+                client = distributed.Client(cluster)
+            except BaseException:
+                cluster.close()
+                raise
         else:
             try:
                 client = distributed.Client(scheduler, timeout="20s")
@@ -221,8 +225,8 @@ def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
     futures = {}
     try:
         for task in tasks:
-            fut = client.submit(execute_job, task.target, task.params, task.key, key=f"fctheory-{task.key}-{batch}-{task.tid}",
-                                pure=False, retries=retries)
+            fut = client.submit(execute_job, task.target, task.params, task.key,
+                                key=f"fctheory-{task.key}-{batch}-{task.tid}", pure=False, retries=retries)
             futures[fut] = task
         for fut in distributed.as_completed(list(futures)):
             task = futures.pop(fut)
