@@ -1,0 +1,88 @@
+"""``fctheory sweep GRID.toml``: one command over a grid of settings and seeds.
+
+Runs every job of the grid (see docs/sweep.md for the format) in this process
+(``--jobs 1``, the default), on N local worker processes (``--jobs N``) or on a
+Dask cluster (``--scheduler local`` starts one on this machine, ``--scheduler
+tcp://host:8786`` uses a running one; ``pip install 'fctheory[distributed]'``).
+Writes ``results.csv``, ``results.jsonl``, ``summary.json`` (and ``plot.png``)
+into ``--out``; finished jobs are cached there, so an interrupted sweep
+resumes when run again.  Exit status: 0 when every job succeeded, 1 when some
+failed, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = "run a command over a grid of settings (TOML), locally or on a Dask cluster; cached and resumable"
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+def _commands_epilog() -> str:
+    from .. import sweep_commands  # noqa: F401 - registers the commands
+    from ..sweep import job_kind, job_kinds
+
+    lines = ["commands a grid can name ([sweep] command = ...) and their keys:"]
+    for name in job_kinds():
+        kind = job_kind(name)
+        lines.append(f"  {name:<18} {kind.description}")
+        lines.append(f"  {'':<18} keys: {', '.join(kind.keys or ())}")
+    return "\n".join(lines)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("sweep", help=HELP, description=__doc__, epilog=_commands_epilog(),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("grid", metavar="GRID.toml", help="the grid file")
+    p.add_argument("--out", default=None, metavar="DIR", help="output directory (default: ./fctheory-sweep-<name>)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default 1: this process); with --scheduler local: Dask workers")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a Dask scheduler (tcp://host:8786) or 'local' (a LocalCluster on this machine)")
+    p.add_argument("--retries", type=int, default=None, metavar="R",
+                   help="more attempts for a job whose worker died (default 2)")
+    p.add_argument("--force", action="store_true", help="run a grid of more than 100000 jobs")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=run)
+
+
+def _report(run, as_json: bool) -> None:
+    from ..sweep import summary_table
+
+    if as_json:
+        json.dump(run.summary(), sys.stdout)
+        sys.stdout.write("\n")
+        return
+    grid = run.grid
+    state = f" (interrupted: {len(run.results)} of {run.jobs} finished)" if run.interrupted else ""
+    print(f"sweep {grid.name}: {grid.command}, {run.jobs} jobs{state}: {run.ok} ok, {run.failed} failed, "
+          f"{run.cached} from cache; {run.seconds:.1f} s")
+    sys.stdout.write(summary_table(run))
+    print(f"results: {run.files['csv']}, {run.files['jsonl']}")
+    if run.files.get("plot"):
+        print(f"plot: {run.files['plot']}")
+    elif run.plot_note:
+        print(f"no plot: {run.plot_note}")
+
+
+def run(args) -> int:
+    from .. import sweep_commands  # noqa: F401 - registers the commands
+    from ..sweep import DEFAULT_RETRIES, SweepInterrupted, load_grid, run_grid
+
+    grid = load_grid(args.grid, force=args.force)
+    retries = DEFAULT_RETRIES if args.retries is None else args.retries
+    try:
+        result = run_grid(grid, args.out, workers=args.jobs, scheduler=args.scheduler, progress=not args.no_progress,
+                          retries=retries)
+    except SweepInterrupted as stop:
+        _report(stop.run, args.json)
+        print(f"error: interrupted; {len(stop.run.results)} finished jobs are cached in {stop.run.out_dir}, "
+              "run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    _report(result, args.json)
+    sys.stdout.flush()
+    return EXIT_FAILED if result.failed else 0

@@ -1,0 +1,117 @@
+"""The content-hash cache of finished jobs, written atomically by the receiving process.
+
+A finished job ``key`` is ``<cache_dir>/<key>.json`` (and ``<key>.npz`` when it
+returned arrays; written first, the JSON last marks the job done).  Every file
+is written to a temporary name in the same directory, flushed and fsynced, then
+renamed over the final name (and the directory fsynced), so a crash, a killed
+worker or Ctrl-C leaves either the whole entry or none of it.  Only the process
+that receives results writes here; workers never touch the cache, so a sweep
+started on a cluster resumes on a laptop from the same directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from ._jobs import CACHE_FORMAT, Job
+
+__all__ = ["code_fingerprint", "atomic_write_bytes", "atomic_write_text", "read_entry", "write_entry"]
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of every ``fctheory/**/*.py`` source file (sorted by path).
+
+    The default salt of the cache keys: a changed library re-runs every job.
+    """
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _fsync_dir(directory: str) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _atomic(path, suffix: str):
+    """Yield an open binary file in the directory of ``path``; fsync it and rename
+    it to ``path`` when the block succeeds, remove it otherwise."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(directory)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    with _atomic(path, ".bin") as fh:
+        fh.write(data)
+
+
+def atomic_write_text(path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _paths(cache_dir: str, key: str) -> tuple[str, str]:
+    return os.path.join(cache_dir, f"{key}.json"), os.path.join(cache_dir, f"{key}.npz")
+
+
+def write_entry(cache_dir: str, key: str, job: Job, outcome: dict) -> None:
+    """Store a successful outcome of :func:`execute_job` (arrays first, the JSON last)."""
+    json_path, npz_path = _paths(cache_dir, key)
+    arrays = outcome.get("arrays") or {}
+    if arrays:
+        with _atomic(npz_path, ".npz") as fh:
+            np.savez(fh, **arrays)
+    entry = {"format": CACHE_FORMAT, "key": key, "job": job.to_dict(), "result": outcome["result"],
+             "seconds": outcome["seconds"], "worker": outcome.get("worker", ""), "arrays": sorted(arrays)}
+    atomic_write_text(json_path, json.dumps(entry, indent=1, allow_nan=True) + "\n")
+
+
+def read_entry(cache_dir: str, key: str) -> dict | None:
+    """The cached entry of ``key`` with its arrays loaded, or None (absent, partial or unreadable)."""
+    json_path, npz_path = _paths(cache_dir, key)
+    try:
+        with open(json_path, encoding="utf-8") as fh:
+            entry = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT or entry.get("key") != key:
+        return None
+    arrays = {}
+    if entry.get("arrays"):
+        try:
+            with np.load(npz_path) as data:
+                arrays = {name: np.array(data[name]) for name in entry["arrays"]}
+        except (OSError, ValueError, KeyError):
+            return None
+    entry["arrays"] = arrays
+    return entry

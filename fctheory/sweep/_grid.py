@@ -1,0 +1,283 @@
+"""Grid files: a command over the Cartesian product of parameter lists.
+
+A grid file (TOML; the keys below are a contract, extensions keep them)::
+
+    [sweep]
+    name = "demo"                 # optional (default: the file's stem)
+    command = "predict type1"     # predict type1|type2|type3|threshold, train, certify, or "package.module:function"
+    description = "..."           # optional
+
+    [grid]                        # the Cartesian product of these lists (file order; the last varies fastest)
+    n_c = [2, 3]
+    lam = ["1/100", "1/1000"]
+    seed = [0, 1]
+
+    [fixed]                       # the same for every job
+    s_c = 2
+    L = 3
+
+    [[cases]]                     # optional explicit combinations, each crossed with [grid]
+    n_c = 2
+    K = 4
+
+    [plot]                        # optional: one column against another -> plot.png
+    x = "lam"
+    y = "risk"
+    by = "n_c"                    # optional: one line per value
+    logx = true                   # optional (also logy)
+
+Keys are the command's flag names with underscores (``n_c``, ``s_c``, ``L``,
+``K``, ``lam``, ``mu``, ``d``, ``dps``, ``seed``, ...).  Everything is checked
+before any job runs: unknown tables and keys, a key given twice, empty lists,
+missing required keys, and the number of jobs (over :data:`MAX_JOBS` only with
+``force``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..errors import InvalidInput, ProblemTooLarge
+from ._jobs import Job, JobKind, kind_for
+
+__all__ = ["Grid", "PlotSpec", "load_grid", "parse_grid", "MAX_JOBS", "ROW_KEYS"]
+
+#: The keys every results row has besides the job's parameters and the command's own keys (a contract).
+ROW_KEYS = ("status", "error", "seconds", "cached")
+#: Grids with more jobs are refused unless ``force=True`` (``--force``).
+MAX_JOBS = 100_000
+
+_TABLES = ("sweep", "grid", "fixed", "cases", "plot")
+_SWEEP_KEYS = ("name", "command", "description")
+_PLOT_KEYS = ("x", "y", "by", "logx", "logy")
+
+
+@dataclass(frozen=True)
+class PlotSpec:
+    """``[plot]``: column ``y`` against column ``x`` (one line per value of ``by``)."""
+
+    x: str
+    y: str
+    by: str | None = None
+    logx: bool = False
+    logy: bool = False
+
+    def to_dict(self) -> dict:
+        return {"x": self.x, "y": self.y, "by": self.by, "logx": self.logx, "logy": self.logy}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A validated grid: a command and the parameters of its jobs.
+
+    Attributes
+    ----------
+    name : str
+    command : str
+        The registered job kind.
+    axes : tuple of (str, tuple)
+        ``[grid]``: each key with its values, in file order.
+    fixed : tuple of (str, value)
+        ``[fixed]``.
+    cases : tuple of dict
+        ``[[cases]]`` (empty: one implicit case with no keys).
+    plot : PlotSpec or None
+    description : str
+    source : str
+        The file it was read from (or ``"<grid>"``).
+    """
+
+    name: str
+    command: str
+    axes: tuple
+    fixed: tuple
+    cases: tuple = ()
+    plot: PlotSpec | None = None
+    description: str = ""
+    source: str = "<grid>"
+
+    @property
+    def size(self) -> int:
+        """The number of jobs: ``max(1, #cases) * prod(len(values))``."""
+        return max(1, len(self.cases)) * math.prod(len(values) for _, values in self.axes)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every parameter key, in row order: grid, cases, fixed."""
+        case_keys = []
+        for case in self.cases:
+            case_keys += [k for k in case if k not in case_keys]
+        return tuple([k for k, _ in self.axes] + case_keys + [k for k, _ in self.fixed])
+
+    def params(self) -> list[dict]:
+        """The parameter dict of every job, in order (cases outermost, the last grid key fastest)."""
+        names = [k for k, _ in self.axes]
+        fixed = dict(self.fixed)
+        out = []
+        for case in self.cases or ({},):
+            for combo in itertools.product(*(values for _, values in self.axes)):
+                out.append({**dict(zip(names, combo)), **case, **fixed})
+        return out
+
+    def jobs(self) -> list[Job]:
+        kind = kind_for(self.command)
+        return [Job(kind, p) for p in self.params()]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "command": self.command, "description": self.description,
+                "grid": {k: list(v) for k, v in self.axes}, "fixed": dict(self.fixed),
+                "cases": [dict(c) for c in self.cases], "plot": None if self.plot is None else self.plot.to_dict(),
+                "jobs": self.size, "source": self.source}
+
+
+def _scalar(value, where: str):
+    if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise InvalidInput(where, "a number, a string or a boolean (numbers as \"1/100\" strings are read exactly)",
+                       value)
+
+
+def _check_key(kind: JobKind, key: str, where: str) -> None:
+    if kind.keys is not None and key not in kind.keys:
+        raise InvalidInput(where, f"a parameter of {kind.name!r}: " + ", ".join(kind.keys), key)
+
+
+def _table(data: dict, name: str) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise InvalidInput(f"[{name}]", "a table", type(value).__name__)
+    return value
+
+
+def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, default_name: str = "sweep") -> Grid:
+    """Validate a grid given as the mapping a TOML file parses to.
+
+    Raises
+    ------
+    InvalidInput
+        Naming the offending table or key (``grid.n_c``, ``fixed.foo``, ...).
+    ProblemTooLarge
+        More than :data:`MAX_JOBS` jobs and not ``force``.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("grid", "a mapping (the tables of a grid file)", type(data).__name__)
+    for table in data:
+        if table not in _TABLES:
+            raise InvalidInput(f"[{table}]", "one of the tables " + ", ".join(f"[{t}]" for t in _TABLES), table)
+    sweep = _table(data, "sweep")
+    for key in sweep:
+        if key not in _SWEEP_KEYS:
+            raise InvalidInput(f"sweep.{key}", "one of the keys " + ", ".join(_SWEEP_KEYS), key)
+    if "command" not in sweep:
+        raise InvalidInput("sweep.command", "given (the command every job runs, e.g. \"predict type1\")")
+    command = sweep["command"]
+    if not isinstance(command, str):
+        raise InvalidInput("sweep.command", "a string", command)
+    kind = kind_for(" ".join(command.split()), field_name="sweep.command")
+    name = sweep.get("name", default_name)
+    if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\\0"):
+        raise InvalidInput("sweep.name", "a non-empty string without path separators", name)
+    description = sweep.get("description", "")
+    if not isinstance(description, str):
+        raise InvalidInput("sweep.description", "a string", description)
+
+    seen: dict[str, str] = {}
+
+    def claim(key: str, where: str) -> None:
+        if key in ROW_KEYS:
+            raise InvalidInput(where, "a name other than " + ", ".join(ROW_KEYS) + " (the keys of every results row)",
+                               key)
+        _check_key(kind, key, where)
+        if key in seen and not (seen[key] == "cases" and where.startswith("cases")):
+            raise InvalidInput(where, f"given once (it is also in [{seen[key]}])", key)
+        seen.setdefault(key, where.split(".")[0].split("[")[0])
+
+    axes = []
+    for key, values in _table(data, "grid").items():
+        where = f"grid.{key}"
+        claim(key, where)
+        if not isinstance(values, list):
+            raise InvalidInput(where, "a list of values (a single value belongs in [fixed])", values)
+        if not values:
+            raise InvalidInput(where, "a non-empty list (an empty list makes the product empty)", values)
+        axes.append((key, tuple(_scalar(v, f"{where}[{i}]") for i, v in enumerate(values))))
+
+    raw_cases = data.get("cases", [])
+    if not isinstance(raw_cases, list) or not all(isinstance(c, dict) for c in raw_cases):
+        raise InvalidInput("[[cases]]", "an array of tables ([[cases]] blocks)", type(raw_cases).__name__)
+    cases = []
+    for i, case in enumerate(raw_cases):
+        if not case:
+            raise InvalidInput(f"cases[{i}]", "a table with at least one key", case)
+        for key in case:
+            claim(key, f"cases[{i}].{key}")
+        cases.append({k: _scalar(v, f"cases[{i}].{k}") for k, v in case.items()})
+
+    fixed = []
+    for key, value in _table(data, "fixed").items():
+        claim(key, f"fixed.{key}")
+        fixed.append((key, _scalar(value, f"fixed.{key}")))
+
+    everywhere = {k for k, _ in axes} | {k for k, _ in fixed}
+    for entry in kind.required:
+        options = entry if isinstance(entry, tuple) else (entry,)
+        if not any(k in everywhere for k in options) and not (cases and all(any(k in c for k in options)
+                                                                             for c in cases)):
+            alternatives = f" (or {', '.join(options[1:])})" if len(options) > 1 else ""
+            raise InvalidInput(f"grid.{options[0]}", f"given{alternatives} in [grid], [fixed] or every [[cases]] "
+                               f"({kind.name!r} needs it)")
+
+    plot = None
+    if "plot" in data:
+        spec = _table(data, "plot")
+        for key in spec:
+            if key not in _PLOT_KEYS:
+                raise InvalidInput(f"plot.{key}", "one of the keys " + ", ".join(_PLOT_KEYS), key)
+        for key in ("x", "y"):
+            if not isinstance(spec.get(key), str):
+                raise InvalidInput(f"plot.{key}", "a column name (string)", spec.get(key))
+        if spec.get("by") is not None and not isinstance(spec["by"], str):
+            raise InvalidInput("plot.by", "a column name (string)", spec["by"])
+        for key in ("logx", "logy"):
+            if not isinstance(spec.get(key, False), bool):
+                raise InvalidInput(f"plot.{key}", "true or false", spec[key])
+        columns = set(seen) | {"seconds"}
+        if kind.outputs is not None:
+            columns |= set(kind.outputs)
+            for key in ("x", "y", "by"):
+                if spec.get(key) is not None and spec[key] not in columns:
+                    raise InvalidInput(f"plot.{key}", "a parameter of the grid or a result column: "
+                                       + ", ".join(sorted(columns)), spec[key])
+        plot = PlotSpec(x=spec["x"], y=spec["y"], by=spec.get("by"), logx=spec.get("logx", False),
+                        logy=spec.get("logy", False))
+
+    grid = Grid(name=name.strip(), command=kind.name, axes=tuple(axes), fixed=tuple(fixed), cases=tuple(cases),
+                plot=plot, description=description, source=source)
+    if grid.size > MAX_JOBS and not force:
+        raise ProblemTooLarge("the grid", f"{grid.size} jobs", MAX_JOBS, "pass --force (force=True) to run it anyway")
+    return grid
+
+
+def load_grid(path, *, force: bool = False) -> Grid:
+    """Read and validate a grid file (see the module docstring)."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise InvalidInput("GRID", "an existing .toml grid file", path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput("GRID", "a valid TOML file", path, detail=str(exc)) from None
+    return parse_grid(data, source=path, force=force, default_name=Path(path).stem)

@@ -1,0 +1,107 @@
+"""``fctheory sweep``: the summary contract, exit statuses, one-line errors, and a real Ctrl-C."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fctheory.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GRID = """
+[sweep]
+name = "demo"
+command = "predict type1"
+[grid]
+n_c = [2, 3]
+lam = ["1/100", "1/1000"]
+[fixed]
+s_c = 2
+L = 3
+"""
+
+
+def _grid(tmp_path, text=GRID):
+    path = tmp_path / "grid.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_json_summary_and_the_text_table(tmp_path, capsys):
+    grid, out = _grid(tmp_path), str(tmp_path / "out")
+    assert main(["sweep", grid, "--out", out, "--json", "--no-progress"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert {k: summary[k] for k in ("jobs", "ok", "failed", "cached", "out")} == \
+        {"jobs": 4, "ok": 4, "failed": 0, "cached": 0, "out": out}
+    assert isinstance(summary["seconds"], float)
+    assert main(["sweep", grid, "--out", out, "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "sweep demo: predict type1, 4 jobs: 4 ok, 0 failed, 4 from cache" in text
+    assert "n_c  lam     status  tau" in text and os.path.join(out, "results.csv") in text
+
+
+def test_a_failed_job_makes_the_exit_status_1(tmp_path, capsys):
+    grid = _grid(tmp_path, GRID.replace("L = 3", "L = 3\nK = 9"))  # K = 9 > 2**3 for n_c = 2
+    assert main(["sweep", grid, "--out", str(tmp_path / "out"), "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert "2 ok, 2 failed" in out and "FAILED n_c=2, lam=1/100: InvalidSetting: K must be" in out
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace("lam = [", "lamda = ["), "error: grid.lamda must be a parameter of 'predict type1'"),
+    (lambda t: t.replace('"predict type1"', '"predict typo"'), "error: sweep.command must be one of"),
+    (lambda t: t.replace("n_c = [2, 3]", "n_c = []"), "error: grid.n_c must be a non-empty list"),
+])
+def test_grid_errors_are_one_line_before_anything_runs(tmp_path, capsys, edit, message):
+    out = tmp_path / "out"
+    assert main(["sweep", _grid(tmp_path, edit(GRID)), "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_too_many_jobs_need_force(tmp_path, capsys):
+    text = GRID.replace("n_c = [2, 3]", "n_c = [2, 3]\nseed = [" + ", ".join(map(str, range(30000))) + "]")
+    assert main(["sweep", _grid(tmp_path, text), "--no-progress"]) == 2
+    assert "120000 jobs exceeds the limit 100000; pass --force" in capsys.readouterr().err
+
+
+def test_the_scheduler_without_distributed_says_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["sweep", _grid(tmp_path), "--out", str(tmp_path / "o"), "--scheduler", "local", "--no-progress"]) == 2
+    assert "pip install 'fctheory[distributed]'" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # a fresh interpreter importing fctheory, and its workers
+def test_ctrl_c_keeps_finished_jobs_and_the_same_command_resumes(tmp_path, capsys, monkeypatch):
+    grid = _grid(tmp_path, '[sweep]\nname = "slow"\ncommand = "sweep_testjobs:sleepy"\n'
+                           '[grid]\nx = [0, 1, 2, 3, 4, 5, 6, 7]\n[fixed]\nsleep = 0.4\n')
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "fctheory", "sweep", grid, "--out", str(out), "--jobs", "2", "--no-progress"]
+    path = [str(ROOT), str(ROOT / "tests" / "sweep"), os.environ.get("PYTHONPATH", "")]  # fctheory, the test jobs
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+    # its own process group, so that SIGINT reaches the workers too, as Ctrl-C in a terminal does
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (out / "cache").is_dir() and any(n.endswith(".json") for n in os.listdir(out / "cache")):
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "run the same command again to resume" in stderr
+    finished = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert 1 <= len(finished) < 8 and all(r["status"] == "ok" for r in finished)
+    # the same command again, here (in this process: a third interpreter would only add its start-up)
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "sweep"))
+    assert main(cmd[3:] + ["--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ok"] == 8 and summary["cached"] >= len(finished)

@@ -1,0 +1,57 @@
+"""Job functions for the runner's tests (imported by name on every backend's workers).
+
+Not a test module: ``conftest.py`` puts this directory on ``sys.path`` so that
+spawned worker processes and Dask workers import it as ``sweep_testjobs``.
+"""
+
+import os
+import time
+
+import numpy as np
+
+
+def double(params):
+    """Deterministic: twice ``x`` and a draw from numpy's global generator (seeded per job)."""
+    return {"double": 2 * params["x"], "draw": float(np.random.random())}
+
+
+def fail_on(params):
+    """Raises for ``x == bad``."""
+    if params["x"] == params["bad"]:
+        raise ValueError(f"x = {params['x']} is the bad one")
+    return {"double": 2 * params["x"]}
+
+
+def crash_once(params):
+    """Kills its worker process on the first attempt (a marker file remembers it), then succeeds."""
+    if params.get("crash") and not os.path.exists(params["marker"]):
+        with open(params["marker"], "w") as fh:
+            fh.write(str(os.getpid()))
+        os._exit(13)
+    time.sleep(params.get("sleep", 0.0))
+    return {"double": 2 * params["x"], "attempted_before": os.path.exists(params.get("marker", ""))}
+
+
+def always_crash(params):
+    """Kills its worker process every time."""
+    os._exit(13)
+
+
+def interrupt_once(params):
+    """Raises KeyboardInterrupt (Ctrl-C during this job, in-process runs) for ``x == stop`` the first time."""
+    if params["x"] == params["stop"] and not os.path.exists(params["marker"]):
+        open(params["marker"], "w").close()
+        raise KeyboardInterrupt
+    return {"double": 2 * params["x"]}
+
+
+def with_arrays(params):
+    from fctheory.sweep import JobOutput
+
+    return JobOutput({"n": params["n"]}, {"A": np.arange(params["n"], dtype=float)})
+
+
+def sleepy(params):
+    """Twice ``x`` after ``sleep`` seconds (long enough to be interrupted)."""
+    time.sleep(params["sleep"])
+    return {"double": 2 * params["x"]}

@@ -1,0 +1,78 @@
+"""The commands a grid can name (fctheory.sweep_commands): the library's results, as the CLI prints them."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from fctheory import Setting, predict_type1, predict_type3
+from fctheory.cli.main import main
+from fctheory.errors import InvalidInput
+from fctheory.sweep import load_grid, parse_grid
+from fctheory.sweep_commands import certify, predict_threshold, predict_type1 as job_type1, predict_type3 as job_type3
+from fctheory.sweep_commands import train
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_predict_jobs_are_the_predictions_to_dict():
+    s = Setting(2, 2, 3, "1/100", d=100)  # the paper's d where the grid gives none
+    assert job_type1({"n_c": 2, "s_c": 2, "L": 3, "lam": "1/100"}) == predict_type1(s).to_dict()
+    zipf = Setting(2, 2, 2, "1/100", mu="zipf", d=100)
+    assert job_type3({"n_c": 2, "s_c": 2, "L": 2, "lam": "1/100", "mu": "zipf"}) == predict_type3(zipf).to_dict()
+    thr = predict_threshold({"n_c": 2, "s_c": 2, "L": 2, "lam": "1/100"})
+    assert thr["general"]["equation"].startswith("theorem G") and thr["agree"] is True
+
+
+def test_predict_with_a_latent_set_uses_its_sphere_sizes():
+    out = job_type1({"n_c": 3, "s_c": 1, "L": 4, "lam": "1/100", "code": "ternary-hamming"})
+    assert out["setting"]["K"] == 9 and out["sphere_sizes"]["source"].startswith("code ternary-hamming")
+    random = job_type1({"n_c": 2, "s_c": 2, "L": 3, "K": 5, "lam": "1/100", "latent": "random", "seed": 1})
+    assert random["sphere_sizes"]["source"].startswith("random K=5 seed=1")
+    with pytest.raises(InvalidInput) as info:
+        job_type1({"n_c": 2, "s_c": 2, "L": 3, "lam": "1/100", "latent": "file"})
+    assert info.value.field == "latent"
+
+
+def test_lam_over_threshold_resolves_against_the_threshold():
+    out = job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": 2})
+    assert out["trivial"] is True and out["threshold_equation"] and math.isclose(float(out["lam"]), 2 * out["threshold"],
+                                                                                  rel_tol=1e-5)
+    with pytest.raises(InvalidInput) as info:
+        job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam": "1/10", "lam_over_threshold": 2})
+    assert info.value.field == "lam/lam_over_threshold"
+    grid = {"sweep": {"command": "train"}, "fixed": {"n_c": 2, "s_c": 2, "L": 2, "d": 3}}
+    with pytest.raises(InvalidInput) as info:
+        parse_grid(grid)
+    assert info.value.field == "grid.lam" and "(or lam_over_threshold)" in str(info.value)
+    parse_grid({**grid, "grid": {"lam_over_threshold": ["1/2"]}})
+
+
+def test_train_on_a_random_latent_set():
+    out = train({"n_c": 2, "s_c": 2, "L": 3, "K": 5, "d": 4, "lam": "1/100", "seed": 3})
+    assert out.record["latent_set"] == "random K=5 seed=3" and out.record["K"] == 5 and out.record["converged"]
+    assert out.arrays["U"].shape == (5, 12)
+
+
+def test_certify_job_has_the_keys_of_certify_json(capsys):
+    assert main(["certify", "--n-c", "2", "--s-c", "2", "--L", "1", "--lam", "1/20", "--mu", "zipf", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    job = certify({"n_c": 2, "s_c": 2, "L": 1, "lam": "1/20", "mu": "zipf"})
+    assert set(cli) - {"status"} <= set(job) and job["solver_status"] == cli["status"]
+    for key in ("optimal_value", "lower_bound", "predicted_value", "gradient_ratio"):
+        assert math.isclose(job[key], cli[key], rel_tol=1e-12), key
+    assert job["verdict"] == cli["verdict"] == "consistent"
+
+
+def test_the_conjecture_grid_reproduces_the_scripts_first_row():
+    grid = load_grid(ROOT / "validation" / "grids" / "conjecture.toml")
+    assert grid.size == 96 and grid.command == "certify"
+    first = grid.params()[0]
+    row = json.loads((ROOT / "validation" / "conjecture_sweep.json").read_text())["rows"][0]
+    assert (first["n_c"], first["s_c"], first["L"], first["lam_over_threshold"]) == (row["n_c"], row["s_c"], row["L"], "1/100")
+    out = certify(first)
+    assert out["lam"] == row["lam"] and out["claim_h_mp_ratio_minus_1"] == row["claim_h_mp_ratio_minus_1"]
+    assert math.isclose(out["predicted_value"], row["F_type3"], rel_tol=1e-12)
+    assert math.isclose(out["optimal_value"], row["upper"], rel_tol=1e-9)
+    assert math.isclose(out["lower_bound"], row["lower"], rel_tol=1e-9)

@@ -1,0 +1,116 @@
+"""The runner on this process and on local worker processes: equal results, failures
+recorded, dead workers replaced, the cache filled atomically and reused."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from fctheory.errors import InvalidInput
+from fctheory.sweep import DistributedNotInstalled, Job, iter_jobs, run_jobs
+
+from _grids import comparable, small_jobs
+
+
+def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_worker(tmp_path):
+    # one pool for the three properties: spawning workers (importing fctheory) is what costs here
+    jobs = small_jobs()
+    one = run_jobs(jobs, progress=False)
+    assert all(r.status == "ok" for r in one), [r.error for r in one if r.error]
+    extra = [Job("sweep_testjobs:fail_on", {"x": 2, "bad": 2}),
+             Job("sweep_testjobs:crash_once", {"x": 3, "crash": True, "marker": str(tmp_path / "died")})]
+    two = run_jobs(jobs + extra, workers=2, progress=False, cache_dir=tmp_path / "cache")
+    assert [r.index for r in two] == list(range(len(jobs) + 2))  # every job recorded once
+    assert comparable(one) == comparable(two[:len(jobs)])
+    assert {r.worker.split(":")[1] for r in two}.isdisjoint({str(os.getpid())})
+    assert len({r.worker for r in two}) >= 2
+    failed, crashed = two[len(jobs):]
+    assert failed.status == "failed" and failed.error == "ValueError: x = 2 is the bad one"
+    assert crashed.status == "ok" and crashed.result == {"double": 6, "attempted_before": True}
+    assert (tmp_path / "died").exists()
+    names = os.listdir(tmp_path / "cache")
+    assert not any(n.startswith(".tmp") for n in names)
+    assert len([n for n in names if n.endswith(".json")]) == len(jobs) + 1  # the failure is not cached
+    draws = [r.result["draw"] for r in one[:4]]
+    assert len(set(draws)) == 4  # a different seed per job, the same on every backend
+
+
+def test_a_failing_job_is_recorded_and_the_others_go_on(tmp_path):
+    jobs = [Job("sweep_testjobs:fail_on", {"x": x, "bad": 2}) for x in range(5)]
+    results = run_jobs(jobs, progress=False, cache_dir=tmp_path)
+    assert [r.status for r in results] == ["ok", "ok", "failed", "ok", "ok"]
+    assert results[2].error == "ValueError: x = 2 is the bad one" and results[2].result is None
+    assert "sweep_testjobs.py" in results[2].traceback and results[3].traceback is None
+    assert results[3].result == {"double": 6}
+    # failures are not cached: a second run tries the failed job again, reuses the others
+    again = run_jobs(jobs, progress=False, cache_dir=tmp_path)
+    assert [r.cached for r in again] == [True, True, False, True, True]
+
+
+def test_a_job_that_always_kills_its_worker_fails_and_its_pool_mate_does_not():
+    jobs = [Job("sweep_testjobs:always_crash", {}), Job("sweep_testjobs:crash_once", {"x": 1, "sleep": 0.5})]
+    results = run_jobs(jobs, workers=2, retries=0, progress=False)
+    assert results[0].status == "failed" and results[0].error.startswith("WorkerDied: the worker process died 1 times")
+    assert results[1].status == "ok" and results[1].result["double"] == 2
+
+
+def test_the_cache_is_reused_and_a_partial_entry_is_ignored(tmp_path):
+    jobs = [Job("sweep_testjobs:double", {"x": x}) for x in range(3)]
+    first = run_jobs(jobs, progress=False, cache_dir=tmp_path)
+    assert not any(r.cached for r in first)
+    # a torn write of job 1 (what a crash without the atomic rename would leave) is not a result
+    (tmp_path / f"{first[1].key}.json").write_text('{"format": 1, "key": "')
+    second = run_jobs(jobs, progress=False, cache_dir=tmp_path)
+    assert [r.cached for r in second] == [True, False, True]
+    assert comparable(second) == comparable(first)
+    entry = json.loads((tmp_path / f"{first[1].key}.json").read_text())
+    assert entry["job"]["params"] == {"x": 1} and entry["result"] == first[1].result
+    # another salt (another code version) runs everything again
+    assert not any(r.cached for r in run_jobs(jobs, progress=False, cache_dir=tmp_path, salt="other"))
+
+
+def test_identical_jobs_run_once():
+    jobs = [Job("sweep_testjobs:double", {"x": 1})] * 3
+    results = list(iter_jobs(jobs, progress=False))
+    assert sorted(r.index for r in results) == [0, 1, 2]
+    assert len({r.worker for r in results}) == 1 and len({r.seconds for r in results}) == 1
+
+
+def test_arrays_are_stored_beside_the_cache_entry(tmp_path):
+    job = Job("sweep_testjobs:with_arrays", {"n": 4})
+    fresh, = run_jobs([job], progress=False, cache_dir=tmp_path)
+    cached, = run_jobs([job], progress=False, cache_dir=tmp_path)
+    assert cached.cached and cached.result == {"n": 4}
+    np.testing.assert_array_equal(cached.arrays["A"], np.arange(4.0))
+    np.testing.assert_array_equal(fresh.arrays["A"], cached.arrays["A"])
+
+
+def test_trained_weights_travel_back_as_arrays():
+    r, = run_jobs([Job("train", {"n_c": 2, "s_c": 2, "L": 2, "d": 3, "lam": "1/100"})], progress=False)
+    assert r.arrays["W"].shape == (3, 4) and r.arrays["U"].shape == (4, 6)
+    assert r.result["converged"] and r.result["collapse_verdict"] == "type I"
+
+
+@pytest.mark.parametrize("kwargs, field", [({"workers": 0}, "--jobs"), ({"workers": True}, "--jobs"),
+                                           ({"scheduler": "nowhere"}, "--scheduler"),
+                                           ({"scheduler": "tcp://h:1", "workers": 2}, "--jobs"),
+                                           ({"retries": -1}, "retries")])
+def test_bad_options(kwargs, field):
+    with pytest.raises(InvalidInput) as info:
+        run_jobs([Job("sweep_testjobs:double", {"x": 1})], progress=False, **kwargs)
+    assert info.value.field == field
+
+
+def test_iter_jobs_checks_its_arguments_when_called():
+    with pytest.raises(InvalidInput):
+        iter_jobs([Job("sweep_testjobs:double", {"x": 1})], workers=-1)
+
+
+def test_without_distributed_the_scheduler_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(DistributedNotInstalled) as info:
+        run_jobs([Job("sweep_testjobs:double", {"x": 1})], scheduler="local", progress=False)
+    assert "pip install 'fctheory[distributed]'" in str(info.value)
