@@ -50,6 +50,11 @@ empirical_accuracy      fraction of sentences classified correctly
 train_empirical         full-batch L-BFGS or the paper's SGD protocol, resumable -> EmpiricalTrainResult
 initial_weights         the paper code's initialisation (default PyTorch scale / 1000)
 
+Independent jobs and grids (fctheory.sweep; in-process, local processes or Dask)
+--------------------------------------------------------------------------------
+run_jobs, iter_jobs     run Job(target "module:function", plain params) with a content-hash cache
+load_grid, run_grid     a grid file (`fctheory sweep GRID.toml`) -> SweepRun (results.csv, results.jsonl)
+
 Symbolic derivations (appendices C-F; fctheory.symbolic)
 -------------------------------------------------------
 derive_H, derive_H_star, derive_type3, derive_thresholds, derive_margins -> Derivation (verify, to_latex)
@@ -93,13 +98,14 @@ _EXPORTS = {
     ".checks": ("Check",),
     ".empirical": ("CheckpointMismatch", "Dataset", "EmpiricalTrainResult", "HistoryRecord", "empirical_accuracy",
                    "empirical_risk", "empirical_risk_and_grad", "initial_weights", "sample_dataset", "train_empirical"),
+    ".sweep": ("Job", "JobOutput", "SweepRun", "iter_jobs", "load_grid", "run_grid", "run_jobs"),
     ".symbolic": ("Derivation", "derive_H", "derive_H_star", "derive_margins", "derive_thresholds", "derive_type3",
                   "lambdify_mp"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 #: Public modules reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
 _MODULES = ("errors", "setting", "problem", "checks", "configurations", "predict", "symbolic", "latent", "risk", "train",
-            "certify", "report", "empirical")
+            "certify", "report", "empirical", "sweep")
 
 __all__ = [
     "__version__",
@@ -180,6 +186,13 @@ __all__ = [
     "initial_weights",
     "sample_dataset",
     "train_empirical",
+    "Job",
+    "JobOutput",
+    "SweepRun",
+    "iter_jobs",
+    "load_grid",
+    "run_grid",
+    "run_jobs",
 ]
 
 
