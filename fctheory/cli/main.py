@@ -16,7 +16,7 @@ import sys
 from ..errors import FctheoryError
 
 #: Subcommand modules, in the order ``fctheory --help`` lists them.
-SUBCOMMANDS = ("predict", "measure", "certify", "validate", "derive", "latent", "check")
+SUBCOMMANDS = ("predict", "measure", "certify", "validate", "derive", "latent", "check", "reproduce")
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
