@@ -1,0 +1,25 @@
+"""The paper's own experiments, torch-free: sampled data, the empirical risk (eq. 3), training.
+
+API index
+=========
+sample_dataset          n_spl training and n_test test sentences per class (section 2), seeded
+Dataset                 the sentences (x int64 (N, L), y int64 (N,)) with their problem and seed
+empirical_risk          eq. (3) of network h (eq. 17) or h* (eq. 18), the paper's regularization
+empirical_risk_and_grad its exact gradient (score tables or direct, chosen by a cost model)
+accuracy                fraction of sentences classified correctly
+method_costs            the cost model behind the choice of method
+"""
+
+from ._data import Dataset, sample_dataset
+from ._engine import METHODS, NETWORKS, accuracy, empirical_risk, empirical_risk_and_grad, method_costs
+
+__all__ = [
+    "Dataset",
+    "sample_dataset",
+    "empirical_risk",
+    "empirical_risk_and_grad",
+    "accuracy",
+    "method_costs",
+    "METHODS",
+    "NETWORKS",
+]
