@@ -8,10 +8,17 @@ empirical_risk          eq. (3) of network h (eq. 17) or h* (eq. 18), the paper'
 empirical_risk_and_grad its exact gradient (score tables or direct, chosen by a cost model)
 accuracy                fraction of sentences classified correctly
 method_costs            the cost model behind the choice of method
+train_empirical         full-batch L-BFGS or the paper's SGD protocol, checkpointed and resumable
+EmpiricalTrainResult    trained W, U, risk, accuracies, history, convergence, time
+HistoryRecord           one point of the training curve (step, epoch, loss, accuracies)
+initial_weights         the paper code's initialisation (N(0,1)/1000, U(+-1/sqrt(L d))/1000)
+CheckpointMismatch      a checkpoint of another run (names the differing fields)
 """
 
 from ._data import Dataset, sample_dataset
+from ._checkpoint import CheckpointMismatch
 from ._engine import METHODS, NETWORKS, accuracy, empirical_risk, empirical_risk_and_grad, method_costs
+from ._train import OPTIMIZERS, EmpiricalTrainResult, HistoryRecord, initial_weights, train_empirical
 
 __all__ = [
     "Dataset",
@@ -20,6 +27,12 @@ __all__ = [
     "empirical_risk_and_grad",
     "accuracy",
     "method_costs",
+    "train_empirical",
+    "EmpiricalTrainResult",
+    "HistoryRecord",
+    "initial_weights",
+    "CheckpointMismatch",
     "METHODS",
+    "OPTIMIZERS",
     "NETWORKS",
 ]
