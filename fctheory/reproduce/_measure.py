@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..empirical._layernorm import check_eps, layer_norm_eps
 from ..errors import InvalidInput
 
 __all__ = ["WeightMeasurements", "measure_weights", "pca", "word_features", "N_SINGULAR_VALUES"]
@@ -41,13 +42,7 @@ def word_features(W: np.ndarray, network: str, *, eps: float = 1e-5) -> np.ndarr
         return W
     if network != "h*":
         raise InvalidInput("network", "'h' or 'h*'", network)
-    if not (isinstance(eps, (int, float)) and eps >= 0):
-        raise InvalidInput("eps", "a number >= 0", eps)
-    centred = W - W.mean(axis=0, keepdims=True)
-    variance = np.mean(centred * centred, axis=0)
-    if eps == 0 and np.any(variance == 0):
-        raise InvalidInput("W", "columns with non-zero variance for 'h*' with eps = 0", "a constant column")
-    return centred / np.sqrt(variance + eps)
+    return layer_norm_eps(W, check_eps(eps))[0]
 
 
 def pca(points: np.ndarray, k: int = N_SINGULAR_VALUES) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ Files under ``out/<experiment>/``:
     :meth:`ReproductionResult.to_dict`.
 ``pca.png``, ``convergence.png`` and, for h with a non-uniform μ, ``word-norms.png``
     See :mod:`fctheory.reproduce._figures`.
-``checkpoint-<optimizer>-seed<S>[-quick].pkl`` (while training only)
+``checkpoint-<optimizer>-seed<S>[-quick].npz`` (while training only)
     The trainer's checkpoint: an interrupted reproduction started again with
     the same arguments resumes from it; it is removed once every file above
     is written.
@@ -72,7 +72,7 @@ def prepare_out(out) -> str | None:
 
 def checkpoint_name(optimizer: str, seed: int, quick: bool) -> str:
     """The checkpoint file of a run inside its experiment folder."""
-    return f"checkpoint-{optimizer}-seed{seed}{'-quick' if quick else ''}.pkl"
+    return f"checkpoint-{optimizer}-seed{seed}{'-quick' if quick else ''}.npz"
 
 
 def _atomic_path(path: str, suffix: str):
