@@ -41,6 +41,8 @@ class ReproductionResult:
         True for the reduced setting (:data:`fctheory.reproduce.QUICK_SIZES`).
     setting : dict
         The setting's ``to_dict()``.
+    gtol : float or None
+        L-BFGS's gradient tolerance (max-abs component; None for SGD).
     test_accuracy, train_accuracy : float
         Fractions in [0, 1].
     risk : float
@@ -89,6 +91,7 @@ class ReproductionResult:
     seed: int
     quick: bool
     setting: Mapping
+    gtol: float | None
     test_accuracy: float
     train_accuracy: float
     risk: float

@@ -18,7 +18,8 @@ def test_quick_fig3_matches_the_engine_and_writes_nothing_without_out(tmp_path):
     setting = experiment_setting(experiment("fig3"), quick=True)
     problem = Problem(setting, "random", seed=1)
     assert np.array_equal(r.latent, problem.latent)
-    direct = train_empirical(problem, sample_dataset(problem, 5, seed=1), network="h", init_seed=1)
+    direct = train_empirical(problem, sample_dataset(problem, 5, seed=1), network="h", init_seed=1, gtol=1e-8)
+    assert r.gtol == 1e-8
     np.testing.assert_array_equal(r.W, direct.W)
     assert r.risk == direct.risk and r.test_accuracy == direct.test_accuracy
     assert r.word_norm_mean == pytest.approx(np.linalg.norm(direct.W, axis=0).mean(), rel=1e-14)
@@ -58,6 +59,8 @@ def test_interrupted_sgd_reproduction_resumes_from_its_checkpoint(tmp_path):
     ({"epochs": 0, "optimizer": "sgd"}, "epochs"),
     ({"epochs": 5}, "epochs"),
     ({"n_spl": 0}, "n_spl"),
+    ({"gtol": 0.0}, "gtol"),
+    ({"gtol": 1e-6, "optimizer": "sgd", "epochs": 2}, "gtol"),
 ])
 def test_bad_inputs_are_typed_errors(tmp_path, kwargs, field):
     name = kwargs.pop("name", "fig3")
