@@ -51,6 +51,8 @@ def register(subparsers) -> None:
     p.add_argument("--n-spl", type=_positive_int, default=None, help="training sentences per class instead of the paper's")
     p.add_argument("--gtol", type=float, default=None,
                    help="L-BFGS gradient tolerance, max-abs component (default 1e-8; lbfgs only)")
+    p.add_argument("--maxiter", type=_positive_int, default=None,
+                   help="L-BFGS iteration limit (default: the trainer's, 10000; lbfgs only)")
     p.add_argument("--quick", action="store_true",
                    help="a reduced setting (n_c 3, s_c 4, L 5, K 30, d 10) that runs in seconds")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -67,7 +69,7 @@ def run(args) -> int:
     for name in names:
         result = reproduce_experiment(name, optimizer=args.optimizer, seed=args.seed, out=args.out,
                                       epochs=args.epochs, quick=args.quick, progress=not args.no_progress,
-                                      n_spl=args.n_spl, gtol=args.gtol)
+                                      n_spl=args.n_spl, gtol=args.gtol, maxiter=args.maxiter)
         results.append(result)
         if not args.json:
             print(format_table(result) + "\n", flush=True)

@@ -125,7 +125,7 @@ def _record(r) -> dict:
 
 def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, out=None, epochs: int | None = None,
                          quick: bool = False, progress: bool = False, n_spl: int | None = None,
-                         gtol: float | None = None) -> ReproductionResult:
+                         gtol: float | None = None, maxiter: int | None = None) -> ReproductionResult:
     """Reproduce one of the paper's experiments (figures 3, 4(a)-(c)).
 
     Parameters
@@ -152,6 +152,9 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     gtol : float, optional
         L-BFGS stops at :math:`\\max_i |\\partial_i \\hat R| \\le` gtol (default
         :data:`DEFAULT_GTOL`; ``lbfgs`` only).
+    maxiter : int, optional
+        L-BFGS iteration limit (default: the trainer's); a run stopped by it
+        says so (``converged`` False, the message).
 
     Returns
     -------
@@ -177,6 +180,9 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         raise InvalidInput("epochs", "given only with optimizer 'sgd' (L-BFGS runs to its gradient tolerance)",
                            epochs)
     n_spl = _int_or_none("n_spl", n_spl, 1)
+    maxiter = _int_or_none("maxiter", maxiter, 1)
+    if maxiter is not None and optimizer != "lbfgs":
+        raise InvalidInput("maxiter", "given only with optimizer 'lbfgs' (SGD takes epochs)", maxiter)
     if gtol is not None and optimizer != "lbfgs":
         raise InvalidInput("gtol", "given only with optimizer 'lbfgs'", gtol)
     if optimizer == "lbfgs":
@@ -198,7 +204,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     if optimizer == "sgd" and epochs is None:
         epochs = exp.quick_epochs if quick else exp.paper_epochs
     checkpoint = None if folder is None else os.path.join(folder, checkpoint_name(optimizer, seed, bool(quick)))
-    options = {"gtol": gtol} if optimizer == "lbfgs" else {}
+    options = {"gtol": gtol, "maxiter": maxiter} if optimizer == "lbfgs" else {}
     trained = train_empirical(problem, dataset, network=exp.network, optimizer=optimizer, epochs=epochs,
                               init_seed=seed, eps=LAYER_NORM_EPS, checkpoint=checkpoint, progress=progress, **options)
 

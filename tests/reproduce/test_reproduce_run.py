@@ -60,6 +60,8 @@ def test_interrupted_sgd_reproduction_resumes_from_its_checkpoint(tmp_path):
     ({"epochs": 5}, "epochs"),
     ({"n_spl": 0}, "n_spl"),
     ({"gtol": 0.0}, "gtol"),
+    ({"maxiter": 0}, "maxiter"),
+    ({"maxiter": 5, "optimizer": "sgd", "epochs": 2}, "maxiter"),
     ({"gtol": 1e-6, "optimizer": "sgd", "epochs": 2}, "gtol"),
 ])
 def test_bad_inputs_are_typed_errors(tmp_path, kwargs, field):
@@ -68,6 +70,11 @@ def test_bad_inputs_are_typed_errors(tmp_path, kwargs, field):
         reproduce_experiment(name, quick=True, out=tmp_path / "o", **kwargs)
     assert info.value.field == field
     assert not (tmp_path / "o").exists()  # nothing is created for a bad call
+
+
+def test_iteration_limit_is_reported():
+    r = reproduce_experiment("fig4c", quick=True, maxiter=3)
+    assert r.iterations == 3 and not r.converged and "LIMIT" in r.message
 
 
 def test_out_that_is_a_file_is_refused_before_training(tmp_path):
