@@ -403,10 +403,10 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
     remaining = maxiter - iterations
     with deferred_interrupt() as interrupt, run.bar(maxiter, iterations, f"lbfgs {run.network}") as bar:
 
-        def callback(intermediate_result):
+        def callback(xk):  # the classic signature (scipy >= 1.10)
             nonlocal iterations
             iterations += 1
-            current["v"] = np.array(intermediate_result.x)
+            current["v"] = np.array(xk)
             if iterations % record_every == 0:
                 Wv, Uv = split(current["v"])
                 ev = cache["ev"] if "v" in cache and np.array_equal(cache["v"], current["v"]) else None
