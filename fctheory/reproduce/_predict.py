@@ -105,9 +105,10 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
         p = predict_type2(setting, dps=15)
         theorem = p.theorem + " with lemma R"
         d = setting.require_d(mean_zero=True)
-        predicted["word_norm"] = _value(float(d) ** 0.5, theorem,
-                                        "||phi(w)|| = sqrt(d) for every word (LayerNorm with eps = 0; the network's "
-                                        f"eps = {eps:g} makes it sqrt(d) sigma/sqrt(sigma^2 + eps))")
+        note = "||phi(w)|| = sqrt(d) for every word (LayerNorm with eps = 0, definition 2)"
+        if eps > 0:
+            note += f"; the network's eps = {eps:g} makes it sqrt(d) sigma/sqrt(sigma^2 + eps)"
+        predicted["word_norm"] = _value(float(d) ** 0.5, theorem, note)
         predicted["u_norm"] = _value(_float(p.u_norm), theorem, "c = tau*/sqrt(K L); " + _ASSUMPTION_A)
         predicted["u_frobenius"] = _value(_float(p.tau), theorem, "||U||_F = tau*; " + _ASSUMPTION_A)
         predicted["risk"] = _value(_float(p.risk), theorem,

@@ -43,6 +43,8 @@ class ReproductionResult:
         The setting's ``to_dict()``.
     gtol : float or None
         L-BFGS's gradient tolerance (max-abs component; None for SGD).
+    eps : float or None
+        LayerNorm's ε of h* (0, THEORY's φ, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
     test_accuracy, train_accuracy : float
         Fractions in [0, 1].
     risk : float
@@ -92,6 +94,7 @@ class ReproductionResult:
     quick: bool
     setting: Mapping
     gtol: float | None
+    eps: float | None
     test_accuracy: float
     train_accuracy: float
     risk: float

@@ -42,8 +42,13 @@ OPTIMIZERS = ("lbfgs", "sgd")
 #: is flat to 10 digits well before (figure 3, seed 0: 2.9295618928 from iteration 60 on, where
 #: max |grad| was ~1e-10); 1e-8 keeps the measured norms and singular values to 4 digits.
 DEFAULT_GTOL = 1e-8
-#: LayerNorm's epsilon in h*, as the paper's code (torch.nn.LayerNorm's default).
+#: LayerNorm's epsilon in h* for the paper's SGD protocol (torch.nn.LayerNorm's default).
 LAYER_NORM_EPS = 1e-5
+#: ... and for L-BFGS: THEORY's phi (eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
+#: has no minimizer in the scale of W (it decreases towards the eps = 0 value as W grows, see
+#: docs/empirical.md), so L-BFGS would run to its iteration limit; with eps = 0 it is scale-invariant
+#: and has the minimizer the theory (theorem 3) describes.
+LBFGS_LAYER_NORM_EPS = 0.0
 
 
 def _int_or_none(name: str, value, lo: int):
@@ -205,13 +210,13 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         epochs = exp.quick_epochs if quick else exp.paper_epochs
     checkpoint = None if folder is None else os.path.join(folder, checkpoint_name(optimizer, seed, bool(quick)))
     options = {"gtol": gtol, "maxiter": maxiter} if optimizer == "lbfgs" else {}
+    eps = LBFGS_LAYER_NORM_EPS if optimizer == "lbfgs" else LAYER_NORM_EPS
     trained = train_empirical(problem, dataset, network=exp.network, optimizer=optimizer, epochs=epochs,
-                              init_seed=seed, eps=LAYER_NORM_EPS, checkpoint=checkpoint, progress=progress, **options)
+                              init_seed=seed, eps=eps, checkpoint=checkpoint, progress=progress, **options)
 
     W, U = np.asarray(trained.W), np.asarray(trained.U)
-    m = measure_weights(W, U, n_c=setting.n_c, s_c=setting.s_c, L=setting.L, network=exp.network,
-                        eps=LAYER_NORM_EPS)
-    predicted, skipped = theory_predictions(problem, exp.network, eps=LAYER_NORM_EPS)
+    m = measure_weights(W, U, n_c=setting.n_c, s_c=setting.s_c, L=setting.L, network=exp.network, eps=eps)
+    predicted, skipped = theory_predictions(problem, exp.network, eps=eps)
     mu_values = setting.mu.as_array()
     history = tuple(_record(r) for r in trained.history)
 
@@ -221,7 +226,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         head = (f"{exp.name} ({exp.figure}): {exp.network}, {setting.mu.spec()} words, n_spl = {n_spl}, "
                 f"{optimizer}, seed {seed}; test accuracy {100 * trained.test_accuracy:.1f}%")
         files["pca"] = pca_figure(os.path.join(folder, "pca.png"), W, U, problem.latent, n_c=setting.n_c,
-                                  s_c=setting.s_c, network=exp.network, title=head, eps=LAYER_NORM_EPS)
+                                  s_c=setting.s_c, network=exp.network, title=head, eps=eps)
         if exp.network == "h" and not setting.mu.is_uniform:
             files["word_norms"] = word_norm_figure(os.path.join(folder, "word-norms.png"), W, mu_values,
                                                    n_c=setting.n_c, s_c=setting.s_c, title=head)
@@ -232,6 +237,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     result = ReproductionResult(
         experiment=exp.name, figure=exp.figure, network=exp.network, mu=setting.mu.spec(), n_spl=int(n_spl),
         optimizer=optimizer, seed=seed, quick=bool(quick), setting=setting.to_dict(), gtol=gtol,
+        eps=eps if exp.network == "h*" else None,
         test_accuracy=float(trained.test_accuracy), train_accuracy=float(trained.train_accuracy),
         risk=float(trained.risk), word_norm_mean=m.word_norm_mean, word_norm_std=m.word_norm_std,
         word_singular_values=m.word_singular_values, u_singular_values=m.u_singular_values,

@@ -64,6 +64,7 @@ def format_table(result: ReproductionResult) -> str:
         + (" [quick]" if result.quick else ""),
         f"  n_c = {s['n_c']}, s_c = {s['s_c']} (n_w = {s['n_w']}), L = {s['L']}, K = {s['K']}, d = {s['d']}, "
         f"lam = {s['lam']}; seed {result.seed} (latent set, data, init); {run}, "
+        + (f"LayerNorm eps = {result.eps:g}, " if result.eps is not None else "") +
         f"{'converged' if result.converged else 'not converged'}; {result.seconds:.1f} s",
     ]
     header = ("quantity", "paper", "paper's notebook", "fctheory", "theory")

@@ -49,7 +49,7 @@ def test_quick_sgd_with_epochs(tmp_path, capsys):
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["network"], data["optimizer"], data["seed"], data["epochs"]) == ("h*", "sgd", 2, 3)
-    assert "u_frobenius" in data["predicted"]
+    assert "u_frobenius" in data["predicted"] and data["eps"] == 1e-5  # the paper code's LayerNorm for SGD
     assert not list((tmp_path / "fig4c").glob("checkpoint-*"))  # removed once the files are written
 
 

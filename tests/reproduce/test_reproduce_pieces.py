@@ -200,7 +200,8 @@ def _synthetic_result(network="h", mu="uniform", name="fig3"):
     exp = experiment(name)
     return ReproductionResult(
         experiment=name, figure=exp.figure, network=network, mu=setting.mu.spec(), n_spl=5, optimizer="lbfgs",
-        seed=0, quick=True, setting=setting.to_dict(), gtol=1e-8, test_accuracy=1.0, train_accuracy=1.0, risk=0.5,
+        seed=0, quick=True, setting=setting.to_dict(), gtol=1e-8,
+        eps=None if network == "h" else 0.0, test_accuracy=1.0, train_accuracy=1.0, risk=0.5,
         word_norm_mean=m.word_norm_mean, word_norm_std=m.word_norm_std, word_singular_values=m.word_singular_values,
         u_singular_values=m.u_singular_values, u_norm_mean=m.u_norm_mean, u_norm_std=m.u_norm_std,
         u_frobenius=float(np.linalg.norm(U)), predicted=predicted, not_predicted=tuple(skipped),
