@@ -210,7 +210,8 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         epochs = exp.quick_epochs if quick else exp.paper_epochs
     checkpoint = None if folder is None else os.path.join(folder, checkpoint_name(optimizer, seed, bool(quick)))
     options = {"gtol": gtol, "maxiter": maxiter} if optimizer == "lbfgs" else {}
-    eps = LBFGS_LAYER_NORM_EPS if optimizer == "lbfgs" else LAYER_NORM_EPS
+    # eps enters h* only (h passes the trainer's default, so its checkpoints do not depend on the optimizer)
+    eps = LBFGS_LAYER_NORM_EPS if (optimizer == "lbfgs" and exp.network == "h*") else LAYER_NORM_EPS
     trained = train_empirical(problem, dataset, network=exp.network, optimizer=optimizer, epochs=epochs,
                               init_seed=seed, eps=eps, checkpoint=checkpoint, progress=progress, **options)
 
