@@ -73,7 +73,7 @@ NETWORKS = ("h", "h*")
 #: Evaluation methods; ``"auto"`` applies the cost model.
 METHODS = ("auto", "tables", "direct")
 #: Largest block of logits (float64 bytes) formed at once; larger N is chunked.
-CHUNK_BYTES = 2**27
+CHUNK_BYTES = 2**28
 
 #: Cost model, in units of one multiply-add of a large float64 GEMM of the
 #: direct method's shapes (measured on this machine, OpenBLAS, 2 cores: the

@@ -35,7 +35,7 @@ from scipy.optimize import minimize
 
 from ..errors import InvalidInput
 from ..problem import Problem
-from ._checkpoint import check_identity, load_checkpoint, save_checkpoint
+from ._checkpoint import check_identity, fingerprint, load_checkpoint, save_checkpoint
 from ._data import Dataset
 from ._engine import Sentences, check_network, evaluate, sgd_step, tables_logits
 from ._interrupt import deferred_interrupt
@@ -273,7 +273,7 @@ class _Run:
     def save(self, arrays: dict, meta: dict, identity: dict) -> None:
         if self.checkpoint is None:
             return
-        meta = {**meta, "identity": identity, "seconds": self.seconds(),
+        meta = {**meta, "identity": identity, "fingerprint": fingerprint(identity), "seconds": self.seconds(),
                 "history": [r.to_dict() for r in self.history]}
         save_checkpoint(self.checkpoint, arrays, meta)
         self.last_save = time.perf_counter()

@@ -185,3 +185,18 @@ def test_d_missing_and_dataset_of_another_problem(small, tmp_path):
     with pytest.raises(InvalidInput) as err:
         train_empirical(p, data, maxiter=2, checkpoint=tmp_path)
     assert err.value.field == "checkpoint"
+
+
+def test_checkpoint_file_contents(small, tmp_path):
+    import json
+
+    p, data = small
+    path = tmp_path / "run.npz"
+    r = train_empirical(p, data, network="h", checkpoint=path, **{**SGD, "epochs": 3})
+    with np.load(path, allow_pickle=False) as f:
+        assert {"W", "U", "perm", "meta"} <= set(f.files)
+        assert np.array_equal(f["W"], r.W) and np.array_equal(f["U"], r.U)
+        meta = json.loads(str(f["meta"]))
+    assert meta["optimizer"] == "sgd" and meta["sgd"]["epoch"] == 3 and "rng_state" in meta["sgd"]
+    assert len(meta["fingerprint"]) == 64 and meta["identity"]["dataset"] == data.digest
+    assert not list(tmp_path.glob(".ckpt-*"))  # no temporary file left behind
