@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..empirical._layernorm import check_eps, layer_norm_eps
+from ..empirical import check_eps, layer_norm_eps
 from ..errors import InvalidInput
 
 __all__ = ["WeightMeasurements", "measure_weights", "pca", "word_features", "N_SINGULAR_VALUES"]
