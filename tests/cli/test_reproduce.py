@@ -71,3 +71,13 @@ def test_out_is_a_file(tmp_path, capsys):
     f.write_text("not a folder")
     assert main(["reproduce", "fig3", "--quick", "--out", str(f)]) == 2
     assert "out must be a directory" in capsys.readouterr().err
+
+
+def test_quick_all_is_a_list_in_the_papers_order(tmp_path, capsys):
+    assert main(["reproduce", "all", "--quick", "--out", str(tmp_path), "--json", "--no-progress"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["experiment"] for d in data] == ["fig3", "fig4a", "fig4b", "fig4c"]
+    assert [d["n_spl"] for d in data] == [5, 50, 5, 5]  # the quick n_spl of fig4a (the paper: 500)
+    assert all(set(JSON_KEYS) <= set(d) for d in data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig3", "fig4a", "fig4b", "fig4c"]
+    assert (tmp_path / "fig4a" / "word-norms.png").is_file() and not (tmp_path / "fig4c" / "word-norms.png").exists()
