@@ -50,6 +50,9 @@ empirical_accuracy      fraction of sentences classified correctly
 train_empirical         full-batch L-BFGS or the paper's SGD protocol, resumable -> EmpiricalTrainResult
 initial_weights         the paper code's initialisation (default PyTorch scale / 1000)
 
+reproduce_experiment    figure 3, 4a, 4b or 4c of the paper: train, measure, figures, paper vs theory -> ReproductionResult
+reproduce_all, EXPERIMENTS, format_table   the four experiments; their definitions; the text table
+
 Independent jobs and grids (fctheory.sweep; in-process, local processes or Dask)
 --------------------------------------------------------------------------------
 run_jobs, iter_jobs     run Job(target "module:function", plain params) with a content-hash cache
@@ -98,6 +101,7 @@ _EXPORTS = {
     ".checks": ("Check",),
     ".empirical": ("CheckpointMismatch", "Dataset", "EmpiricalTrainResult", "HistoryRecord", "empirical_accuracy",
                    "empirical_risk", "empirical_risk_and_grad", "initial_weights", "sample_dataset", "train_empirical"),
+    ".reproduce": ("EXPERIMENTS", "ReproductionResult", "format_table", "reproduce_all", "reproduce_experiment"),
     ".sweep": ("Job", "JobOutput", "SweepRun", "iter_jobs", "load_grid", "run_grid", "run_jobs"),
     ".symbolic": ("Derivation", "derive_H", "derive_H_star", "derive_margins", "derive_thresholds", "derive_type3",
                   "lambdify_mp"),
@@ -105,7 +109,7 @@ _EXPORTS = {
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 #: Public modules reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
 _MODULES = ("errors", "setting", "problem", "checks", "configurations", "predict", "symbolic", "latent", "risk", "train",
-            "certify", "report", "empirical", "sweep")
+            "certify", "report", "empirical", "reproduce", "sweep")
 
 __all__ = [
     "__version__",
@@ -186,6 +190,11 @@ __all__ = [
     "initial_weights",
     "sample_dataset",
     "train_empirical",
+    "EXPERIMENTS",
+    "ReproductionResult",
+    "format_table",
+    "reproduce_all",
+    "reproduce_experiment",
     "Job",
     "JobOutput",
     "SweepRun",

@@ -1,0 +1,51 @@
+"""The paper's experiments (section 2, figures 3 and 4) reproduced beside the theory.
+
+``reproduce_experiment("fig3")`` samples the data of section 2 (K = 1000
+random latent variables, n_spl sentences per class), trains the network with
+fctheory's empirical engine (:mod:`fctheory.empirical`: full-batch L-BFGS or
+the paper's SGD), measures the weights as the paper does (word norms, PCA
+singular values) and puts them beside the paper's numbers and the theorems'
+certified predictions; with ``out=`` it writes the figures, the JSON and
+``weights.npz``.
+
+Experiments        EXPERIMENTS (fig3, fig4a, fig4b, fig4c), Experiment, ReferenceValues, experiment
+Running            reproduce_experiment, reproduce_all -> ReproductionResult (to_dict: the JSON contract)
+Pieces             measure_weights, theory_predictions, format_table, comparison_rows,
+                   pca_figure, word_norm_figure, convergence_figure, write_weights
+"""
+
+from ._experiments import EXPERIMENT_NAMES, EXPERIMENTS, QUICK_SIZES, Experiment, ReferenceValues, experiment, experiment_setting
+from ._figures import convergence_figure, pca_figure, word_norm_figure
+from ._measure import WeightMeasurements, measure_weights, pca, word_features
+from ._predict import theory_predictions
+from ._results import JSON_KEYS, ReproductionResult
+from ._run import OPTIMIZERS, checkpoint_name, prepare_out, reproduce_all, reproduce_experiment, write_weights
+from ._table import comparison_rows, format_table
+
+__all__ = [
+    "EXPERIMENTS",
+    "EXPERIMENT_NAMES",
+    "QUICK_SIZES",
+    "Experiment",
+    "ReferenceValues",
+    "experiment",
+    "experiment_setting",
+    "convergence_figure",
+    "pca_figure",
+    "word_norm_figure",
+    "WeightMeasurements",
+    "measure_weights",
+    "pca",
+    "word_features",
+    "theory_predictions",
+    "JSON_KEYS",
+    "ReproductionResult",
+    "OPTIMIZERS",
+    "checkpoint_name",
+    "prepare_out",
+    "reproduce_all",
+    "reproduce_experiment",
+    "write_weights",
+    "comparison_rows",
+    "format_table",
+]

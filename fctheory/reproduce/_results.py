@@ -1,0 +1,143 @@
+"""The typed result of one reproduction and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+__all__ = ["ReproductionResult", "JSON_KEYS"]
+
+#: The JSON keys every experiment has (the contract of ``fctheory reproduce --json``).
+JSON_KEYS = ("experiment", "network", "mu", "n_spl", "optimizer", "seed", "test_accuracy", "train_accuracy", "risk",
+             "word_norm_mean", "word_norm_std", "word_singular_values", "u_singular_values", "predicted", "seconds")
+
+
+@dataclass(frozen=True, eq=False)
+class ReproductionResult:
+    """One reproduced experiment: what was trained, what it measured, what the theory and the paper say.
+
+    Attributes
+    ----------
+    experiment : str
+        ``fig3``, ``fig4a``, ``fig4b`` or ``fig4c``.
+    figure : str
+        The paper's figure.
+    network : str
+        ``"h"`` or ``"h*"``.
+    mu : str
+        The word law's spec (``"uniform"``, ``"zipf:1"``).
+    n_spl : int
+        Training sentences per class.
+    optimizer : str
+        ``"lbfgs"`` (full-batch, to the empirical minimizer) or ``"sgd"`` (the paper's protocol).
+    seed : int
+        Seeds the latent set (``Problem(setting, "random", seed=seed)``), the
+        sampled sentences (``sample_dataset(..., seed=seed)``) and the
+        initialisation (``train_empirical(..., init_seed=seed)``), three
+        separate generators.
+    quick : bool
+        True for the reduced setting (:data:`fctheory.reproduce.QUICK_SIZES`).
+    setting : dict
+        The setting's ``to_dict()``.
+    gtol : float or None
+        L-BFGS's gradient tolerance (max-abs component; None for SGD).
+    eps : float or None
+        LayerNorm's ε of h* (0, THEORY's φ, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
+    test_accuracy, train_accuracy : float
+        Fractions in [0, 1].
+    risk : float
+        The regularized empirical risk (eq. 3) at the end of training.
+    word_norm_mean, word_norm_std : float
+        Norms of the word features (``W``'s columns; :math:`\\varphi(w)` for h*).
+    word_singular_values, u_singular_values : tuple of float
+        Top three PCA singular values of the word features and of the blocks :math:`u_{k,l}`.
+    u_norm_mean, u_norm_std : float
+        Norms of the blocks :math:`u_{k,l}`.
+    u_frobenius : float
+        :math:`\\|U\\|_F`.
+    predicted : dict
+        The theory's values that apply (each ``{"value", "theorem", "note"}``).
+    not_predicted : list of dict
+        The theorems that do not apply, with the reason.
+    paper, notebook : dict
+        The paper's and its notebook's reported values.
+    epochs : int or None
+        SGD epochs run (None for L-BFGS).
+    iterations : int
+        Optimizer iterations (SGD steps or L-BFGS iterations).
+    converged : bool
+    gradient_norm : float
+    message : str
+        The optimizer's final message.
+    resumed : bool
+        True when training continued from a checkpoint.
+    train_seconds : float
+        Training time.
+    seconds : float
+        Wall time of the whole reproduction (sampling, training, measuring, files).
+    files : dict
+        ``name -> path`` of the files written (empty without ``out``).
+    W, U, latent, mu_values, history
+        The trained weights, the latent set, μ as floats, the training history
+        (not part of the JSON; the arrays go to ``weights.npz``).
+    """
+
+    experiment: str
+    figure: str
+    network: str
+    mu: str
+    n_spl: int
+    optimizer: str
+    seed: int
+    quick: bool
+    setting: Mapping
+    gtol: float | None
+    eps: float | None
+    test_accuracy: float
+    train_accuracy: float
+    risk: float
+    word_norm_mean: float
+    word_norm_std: float
+    word_singular_values: tuple
+    u_singular_values: tuple
+    u_norm_mean: float
+    u_norm_std: float
+    u_frobenius: float
+    predicted: Mapping
+    not_predicted: tuple
+    paper: Mapping
+    notebook: Mapping
+    epochs: int | None
+    iterations: int
+    converged: bool
+    gradient_norm: float
+    message: str
+    resumed: bool
+    train_seconds: float
+    seconds: float
+    files: Mapping = field(default_factory=dict)
+    W: np.ndarray = field(default=None, repr=False)
+    U: np.ndarray = field(default=None, repr=False)
+    latent: np.ndarray = field(default=None, repr=False)
+    mu_values: np.ndarray = field(default=None, repr=False)
+    history: tuple = field(default=(), repr=False)
+
+    _ARRAYS = ("W", "U", "latent", "mu_values", "history")
+
+    def to_dict(self) -> dict:
+        """JSON-ready: the contract keys (:data:`JSON_KEYS`) first, then the rest; no arrays."""
+        out = {}
+        for name in self.__dataclass_fields__:
+            if name in self._ARRAYS:
+                continue
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            out[name] = value
+        ordered = {key: out.pop(key) for key in JSON_KEYS}
+        ordered.update(out)
+        return ordered

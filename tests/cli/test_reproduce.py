@@ -1,0 +1,83 @@
+"""`fctheory reproduce` end to end on the reduced setting (--quick), its files and its bad inputs."""
+
+import json
+
+import numpy as np
+import pytest
+
+from fctheory.cli.main import main
+from fctheory.reproduce import JSON_KEYS
+
+
+def test_quick_fig3_json_files_and_measure(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["reproduce", "fig3", "--quick", "--out", str(out), "--json", "--no-progress"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(JSON_KEYS) <= set(data)
+    assert (data["experiment"], data["network"], data["mu"], data["optimizer"], data["seed"]) == \
+        ("fig3", "h", "uniform", "lbfgs", 0)
+    assert data["test_accuracy"] == 1.0 and data["train_accuracy"] == 1.0
+    assert len(data["word_singular_values"]) == 3 and len(data["u_singular_values"]) == 3
+    assert data["predicted"]["word_norm"]["theorem"].startswith("theorem 1")
+    folder = out / "fig3"
+    assert sorted(p.name for p in folder.iterdir()) == ["convergence.png", "pca.png", "result.json", "weights.npz"]
+    assert json.loads((folder / "result.json").read_text())["risk"] == data["risk"]
+    with np.load(folder / "weights.npz") as w:
+        assert w["W"].shape == (10, 12) and w["U"].shape == (30, 50) and w["latent"].shape == (30, 5)
+        assert w["mu"].shape == (4,)
+    # fctheory measure re-measures the saved weights with the latent set stored beside them
+    args = ["measure", str(folder / "weights.npz"), "--n-c", "3", "--s-c", "4", "--L", "5",
+            "--latent-file", str(folder / "weights.npz"), "--json"]
+    assert main(args) == 0
+    measured = json.loads(capsys.readouterr().out)
+    word_norms = np.array(measured["word_norms"])
+    assert word_norms.mean() == pytest.approx(data["word_norm_mean"], rel=1e-12)
+    assert measured["u_norm_mean"] == pytest.approx(data["u_norm_mean"], rel=1e-12)
+
+
+def test_quick_table_and_zipf_figure(tmp_path, capsys):
+    assert main(["reproduce", "fig4b", "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "fig4b (figure 4(b))" in text and "quantity" in text and "paper's notebook" in text
+    assert "45.0%" in text and "full latent set" in text
+    assert (tmp_path / "fig4b" / "word-norms.png").is_file()
+
+
+def test_quick_sgd_with_epochs(tmp_path, capsys):
+    args = ["reproduce", "fig4c", "--quick", "--optimizer", "sgd", "--epochs", "3", "--seed", "2",
+            "--out", str(tmp_path), "--json", "--no-progress"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["network"], data["optimizer"], data["seed"], data["epochs"]) == ("h*", "sgd", 2, 3)
+    assert "u_frobenius" in data["predicted"] and data["eps"] == 1e-5  # the paper code's LayerNorm for SGD
+    assert not list((tmp_path / "fig4c").glob("checkpoint-*"))  # removed once the files are written
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["reproduce", "fig5"], "invalid choice"),
+    (["reproduce", "fig3", "--optimizer", "adam"], "invalid choice"),
+    (["reproduce", "fig3", "--seed", "-1"], "integer >= 0"),
+    (["reproduce", "fig3", "--epochs", "0"], "integer >= 1"),
+    (["reproduce", "fig3", "--quick", "--epochs", "3"], "epochs must be given only with optimizer 'sgd'"),
+])
+def test_bad_arguments(tmp_path, capsys, argv, message):
+    assert main([*argv, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and message in err and "Traceback" not in err
+
+
+def test_out_is_a_file(tmp_path, capsys):
+    f = tmp_path / "taken"
+    f.write_text("not a folder")
+    assert main(["reproduce", "fig3", "--quick", "--out", str(f)]) == 2
+    assert "out must be a directory" in capsys.readouterr().err
+
+
+def test_quick_all_is_a_list_in_the_papers_order(tmp_path, capsys):
+    assert main(["reproduce", "all", "--quick", "--out", str(tmp_path), "--json", "--no-progress"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["experiment"] for d in data] == ["fig3", "fig4a", "fig4b", "fig4c"]
+    assert [d["n_spl"] for d in data] == [5, 50, 5, 5]  # the quick n_spl of fig4a (the paper: 500)
+    assert all(set(JSON_KEYS) <= set(d) for d in data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig3", "fig4a", "fig4b", "fig4c"]
+    assert (tmp_path / "fig4a" / "word-norms.png").is_file() and not (tmp_path / "fig4c" / "word-norms.png").exists()
