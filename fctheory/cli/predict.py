@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 
 import mpmath
 
 from .._precision import check_dps, fraction_to_mpf
 from ..setting import Setting
+from ._output import print_json
 from ._setting_flags import SettingFlags, add_setting_flags, latent_source_from_flags, problem_from_flags, setting_from_flags
 
 KINDS = ("type1", "type2", "type3", "threshold")
@@ -73,8 +73,7 @@ def run(args) -> int:
     if args.kind == "threshold":
         payload["general"] = _general_threshold(setting, profile, dps)
     if args.json:
-        json.dump(payload, sys.stdout)
-        sys.stdout.write("\n")
+        print_json(payload)
         return 0
     sys.stdout.write(_table(args.kind, result, payload, dps))
     return 0
