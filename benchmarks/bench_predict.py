@@ -9,7 +9,10 @@ Prints, for the same problems in one run:
   and, at sizes where it is affordable, ``mpmath.findroot`` on the full
   ``s_c + 1`` system from a generic start (all ``r_b = c = 1``); the baseline's
   cost at ``s_c = 400`` is extrapolated from those sizes (it grows like
-  ``s_c^3``: a dense Jacobian per step).
+  ``s_c^3``: a dense Jacobian per step);
+* type III at the extremes: dps 1000 with ``s_c = 50`` (Zipf), and ``L = 300``
+  (``K = 3^300``, λ = 1e-80), certified solve only (no baseline converges
+  there in reasonable time).
 
 Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_predict.py``.
 """
@@ -108,6 +111,16 @@ def main() -> None:
             estimate = base_times[largest] * (s_c / largest) ** 3
             print(f"{s_c:>6}{t_ours:>11.3f}s{estimate:>24.0f}s*{estimate / t_ours:>7.0f}x  "
                   f"* extrapolated as s_c^3 from s_c={largest}")
+
+    print("\n== type III extremes (certified solve; enclosure relative width of c)")
+    extremes = [
+        ("s_c=50 Zipf, L=4, lam=0.001, dps 1000", Setting(3, 50, 4, "0.001", mu="zipf"), 1000, 1),
+        ("s_c=5 Zipf, L=300, lam=1e-80, dps 30", Setting(3, 5, 300, "1e-80", mu="zipf"), 30, 5),
+    ]
+    for label, s, dps, repeat in extremes:
+        t_ours, res = timed(lambda: predict_type3(s, dps=dps), repeat=repeat)
+        width = mpmath.nstr(res.enclosures["c"].relative_width(), 3)
+        print(f"{label:<40}{t_ours:>10.3f}s  width {width}  (working dps {res.working_dps})")
 
 
 if __name__ == "__main__":

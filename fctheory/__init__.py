@@ -26,7 +26,8 @@ The exact true risk (eq. 5, 10; fctheory.risk)
 ----------------------------------------------
 exact_risk, exact_risk_and_grad   R / R* and exact gradients by position-wise contraction
 exact_risk_hvp          exact Hessian-vector product of R / R* (Newton-type polishing)
-type1/2/3_configuration, equiangular_frame   collapse configurations built explicitly
+type1/2/3_configuration, equiangular_frame   collapse configurations built explicitly (fctheory.configurations)
+Check                   one row "predicted beside measured" (fctheory.checks), used by checks, reports, certificates
 
 Training and validation (fctheory.train, fctheory.report)
 --------------------------------------------------------
@@ -40,6 +41,14 @@ Global optimality (theorem G, appendix G; fctheory.certify)
 certify_optimum         the convex program min f(D) + λ||D||_* (cvxpy), bounded both ways -> Certificate
 general_lambda_threshold ||∇f(0)||_op: the λ threshold for any latent set and μ (claim H)
 compare_prediction      certified optimum vs H(τ) / F(c, r) / H_Z and the predicted D -> Comparison
+
+The paper's experiments: sampled data and the empirical risk (section 2, eq. 3; fctheory.empirical)
+-----------------------------------------------------------------------------------------------
+sample_dataset          n_spl training / n_test test sentences per class from the data model -> Dataset
+empirical_risk, empirical_risk_and_grad   eq. 3 (+ the paper code's weight decay) of h / h*, exact gradient
+empirical_accuracy      fraction of sentences classified correctly
+train_empirical         full-batch L-BFGS or the paper's SGD protocol, resumable -> EmpiricalTrainResult
+initial_weights         the paper code's initialisation (default PyTorch scale / 1000)
 
 Symbolic derivations (appendices C-F; fctheory.symbolic)
 -------------------------------------------------------
@@ -81,12 +90,16 @@ _EXPORTS = {
     ".latent": ("LatentCheck", "check_assumption_a", "check_assumption_b", "check_latent_set", "check_lemma_b",
                 "full_latent_set", "linear_code", "load_latent_file", "named_code", "random_latent_set",
                 "sphere_sizes"),
+    ".checks": ("Check",),
+    ".empirical": ("CheckpointMismatch", "Dataset", "EmpiricalTrainResult", "HistoryRecord", "empirical_accuracy",
+                   "empirical_risk", "empirical_risk_and_grad", "initial_weights", "sample_dataset", "train_empirical"),
     ".symbolic": ("Derivation", "derive_H", "derive_H_star", "derive_margins", "derive_thresholds", "derive_type3",
                   "lambdify_mp"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 #: Public modules reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
-_MODULES = ("errors", "setting", "problem", "predict", "symbolic", "latent", "risk", "train", "certify", "report")
+_MODULES = ("errors", "setting", "problem", "checks", "configurations", "predict", "symbolic", "latent", "risk", "train",
+            "certify", "report", "empirical")
 
 __all__ = [
     "__version__",
@@ -156,6 +169,17 @@ __all__ = [
     "named_code",
     "random_latent_set",
     "sphere_sizes",
+    "Check",
+    "CheckpointMismatch",
+    "Dataset",
+    "EmpiricalTrainResult",
+    "HistoryRecord",
+    "empirical_accuracy",
+    "empirical_risk",
+    "empirical_risk_and_grad",
+    "initial_weights",
+    "sample_dataset",
+    "train_empirical",
 ]
 
 

@@ -43,14 +43,7 @@ FORBIDDEN = {
 #: Violations that remain in files owned elsewhere, one entry per file:line, to be emptied when
 #: those files are changed (each entry is checked to still be a violation, so the list cannot go
 #: stale silently).
-ALLOWED = {
-    # report/_cases.py uses the Gram matrices of train's private measurement module; the one
-    # collapse-configuration module of issue 10 (part 2) replaces it.  train.equiangular_gram is
-    # public now: `from ..train import equiangular_gram`.
-    "fctheory/report/_cases.py:37",
-    # report/_runner.py reads the version from the top-level package: `from .._version import __version__`.
-    "fctheory/report/_runner.py:52",
-}
+ALLOWED: set[str] = set()  # file:line of tolerated violations (none today)
 
 
 def _module_name(rel: str) -> list[str]:

@@ -13,7 +13,8 @@ objective, risk_f, gradient_f
 gradient_at_zero            ∇f(0) = -(1/K) C ⊗ mu, float64
 sentence_table              every (sentence, class) pair with weight D_k(x)/K
 type1_D, type3_D, D_of_weights
-                            D = W^T [U_1 ... U_K] of type I / III and of any weights
+                            D = W^T [U_1 ... U_K] of type I / III (from fctheory.configurations)
+                            and of any weights
 """
 
 from ._compare import (
@@ -25,7 +26,7 @@ from ._compare import (
     compare_type3,
 )
 from ._claim_h import ClaimH, claim_h_ratio
-from ._configurations import type1_D, type3_D
+from ..configurations import type1_D, type3_D  # re-exported: the D of definitions 1 and 3
 from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
 from ._program import Certificate, ProblemSize, certify_optimum, problem_size
 from ._sentences import SentenceTable, sentence_table

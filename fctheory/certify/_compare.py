@@ -8,6 +8,11 @@ by more than the float64 rounding of the two numbers.  Independently of any
 solver, the configuration's own D is globally optimal exactly when
 ``||∇f(D_pred)||_op <= lam`` (claim H and the converse from convexity), which
 :attr:`Comparison.gradient_ratio` reports.
+
+The two one-sided tests behind the verdict are :class:`fctheory.checks.Check`
+rows (:attr:`Comparison.checks`): the prediction is *at least* the certified
+lower bound (claim G) and *at most* the certified optimum (theorem G), each
+with the float64 slack :data:`ROUNDING`.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
+from ..checks import Check, bound_check
+from ..configurations import type1_D, type3_D
 from ..errors import NoNontrivialSolution
-from ._configurations import type1_D, type3_D
 from ._objective import gradient_f, objective, risk_f
 from ._sentences import sentence_table
 
@@ -65,6 +71,12 @@ class Comparison:
     d_difference : float
         ``||D_opt - D_pred||_F / ||D_pred||_F`` (relative Frobenius
         difference; ``||D_opt||_F`` when ``D_pred = 0``).
+    checks : tuple of Check
+        The predicted-vs-certified rows the verdict is read from:
+        ``predicted_value`` *at least* ``lower_bound`` (error ``excess``)
+        and *at most* ``optimal_value`` (error ``difference``), tolerance
+        :data:`ROUNDING`.  Not part of :meth:`to_dict` (whose keys are the
+        fields above).
     """
 
     prediction: str
@@ -78,9 +90,24 @@ class Comparison:
     predicted_objective: float
     gradient_ratio: float
     d_difference: float
+    checks: tuple[Check, ...]
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+#: The JSON keys of a Comparison (``fctheory certify --json``, the report's certificates).
+_FIELDS = ("prediction", "predicted_value", "optimal_value", "lower_bound", "gap", "difference", "excess", "verdict",
+           "predicted_objective", "gradient_ratio", "d_difference")
+
+
+def _rows(cert, name: str, value: float) -> tuple[Check, Check]:
+    """Claim G (R_pred >= lower bound) and theorem G (R_pred <= the certified optimum)."""
+    above = bound_check(f"{name}: R >= certified lower bound", "claim G", value, cert.lower_bound, "at least",
+                        ROUNDING, setting=cert.setting)
+    below = bound_check(f"{name}: R <= certified optimum", "theorem G", value, cert.optimal_value, "at most",
+                        ROUNDING, setting=cert.setting)
+    return above, below
 
 
 def _compare(cert, name: str, value, D_pred: np.ndarray, table=None) -> Comparison:
@@ -88,11 +115,10 @@ def _compare(cert, name: str, value, D_pred: np.ndarray, table=None) -> Comparis
         table = sentence_table(cert.setting, cert.latent)
     lam = cert.lam
     value = float(value)
-    difference = value - cert.optimal_value
-    excess = value - cert.lower_bound
-    if excess < -ROUNDING:
+    above, below = _rows(cert, name, value)
+    if not above.passed:
         verdict = "below the lower bound"
-    elif difference > ROUNDING:
+    elif not below.passed:
         verdict = "not globally optimal"
     else:
         verdict = "consistent"
@@ -104,12 +130,13 @@ def _compare(cert, name: str, value, D_pred: np.ndarray, table=None) -> Comparis
         optimal_value=cert.optimal_value,
         lower_bound=cert.lower_bound,
         gap=cert.gap,
-        difference=difference,
-        excess=excess,
+        difference=below.rel_error,
+        excess=above.rel_error,
         verdict=verdict,
         predicted_objective=objective(table, D_pred, lam),
         gradient_ratio=float(np.linalg.norm(gradient_f(table, D_pred), 2)) / lam,
         d_difference=diff / norm_pred if norm_pred > 0 else diff,
+        checks=(above, below),
     )
 
 

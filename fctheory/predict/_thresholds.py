@@ -5,7 +5,9 @@
   assumption A is :math:`\\sqrt{K L / n_w}/(1 + K - K/n_c^L)`.  For
   ``λ >= λ_I`` the minimizer of ``H`` is ``τ = 0``.
 * Type III (eq. 9, eq. 150; full set only):
-  :math:`\\lambda_{III}^2 = (L/n_c^{L+1}) \\sum_b \\mu_b^2`.
+  :math:`\\lambda_{III}^2 = (L/n_c^{L+1}) \\sum_b \\mu_b^2`, rational for a
+  rational word law (decided exactly), otherwise decided in interval
+  arithmetic at increasing precision (:func:`type3_threshold`).
 
 For uniform ``μ`` on the full set both equal :math:`\\sqrt{L/(s_c n_c^{L+1})}`.
 """
@@ -18,14 +20,19 @@ from fractions import Fraction
 import mpmath
 
 from .._precision import check_dps, decimal_string, interval_context, iv_bounds
+from ..errors import InvalidSetting, VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure
 from ._profile import SphereSizes, _const
 from ._roots import GUARD_DIGITS
 from ._type1 import _profile_for, type1_threshold_squared
-from ._type3 import type3_threshold
 
-__all__ = ["ThresholdValue", "LambdaThresholds", "lambda_thresholds"]
+__all__ = ["ThresholdValue", "LambdaThresholds", "lambda_thresholds", "type3_threshold", "MAX_THRESHOLD_DPS"]
+
+#: The most digits :func:`type3_threshold` uses to decide, for an irrational
+#: word law, on which side of eq. 9 λ lies (the working precision doubles from
+#: ``dps + GUARD_DIGITS[0]`` up to this); beyond it VerificationError is raised.
+MAX_THRESHOLD_DPS = 4000
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,17 @@ class ThresholdValue:
     squared: Fraction | None
     equation: str
     lam_below: bool
+
+    @classmethod
+    def from_square(cls, squared: Fraction, dps: int, equation: str, lam_below: bool) -> "ThresholdValue":
+        """The threshold whose square is the rational ``squared``: its value at
+        ``dps + GUARD_DIGITS[0]`` digits and its interval enclosure."""
+        work = dps + GUARD_DIGITS[0]
+        ctx = interval_context(work)
+        with mpmath.workdps(work):
+            value = mpmath.sqrt(_const(mpmath.mp, squared))
+            enclosure = Enclosure(*iv_bounds(ctx.sqrt(_const(ctx, squared))))
+        return cls(value, enclosure, squared, equation, lam_below)
 
     def to_dict(self, dps: int) -> dict:
         sq = self.squared
@@ -120,16 +138,64 @@ def lambda_thresholds(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSi
     dps = check_dps(dps)
     profile = _profile_for(setting, sphere_sizes)
     squared = type1_threshold_squared(setting, profile)
-    work = dps + GUARD_DIGITS[0]
-    ctx = interval_context(work)
-    with mpmath.workdps(work):
-        value = mpmath.sqrt(_const(mpmath.mp, squared))
-        enclosure = Enclosure(*iv_bounds(ctx.sqrt(_const(ctx, squared))))
-    type1 = ThresholdValue(
-        value, enclosure, squared, "theorem 1: H'(0) = 0", setting.lam * setting.lam < squared
-    )
-    type3 = None
-    if setting.is_full:
-        thr = type3_threshold(setting, dps=dps)
-        type3 = ThresholdValue(thr.value, thr.enclosure, thr.squared_exact, "eq. 9 (eq. 150)", thr.below)
+    type1 = ThresholdValue.from_square(squared, dps, "theorem 1: H'(0) = 0", setting.lam * setting.lam < squared)
+    type3 = type3_threshold(setting, dps=dps) if setting.is_full else None
     return LambdaThresholds(setting, dps, type1, type3)
+
+
+def type3_threshold(setting: Setting, *, dps: int = 30) -> ThresholdValue:
+    """The λ threshold of eq. 9 (eq. 150), with the exact decision ``λ < λ_III``.
+
+    .. math::
+
+        \\lambda_{III}^2 = \\frac{L}{n_c^{L+1}} \\sum_b \\mu_b^2
+
+    is rational for a rational word law (``lam_below`` is decided exactly and
+    ``squared`` is set); for an irrational Zipf law ``λ^2 < λ_III^2`` is
+    decided in interval arithmetic at doubling precision, up to
+    :data:`MAX_THRESHOLD_DPS` digits, and ``squared`` is None.
+
+    Parameters
+    ----------
+    setting : Setting
+        The full set (``K = n_c^L``, theorem 2's scope).
+    dps : int
+
+    Raises
+    ------
+    InvalidSetting
+        If ``K != n_c^L``.
+    VerificationError
+        If λ is too close to the threshold to decide its side.
+    """
+    dps = check_dps(dps)
+    require_full_set(setting)
+    n, L = setting.n_c, setting.L
+    factor = Fraction(L, n ** (L + 1))
+    exact = setting.mu.exact()
+    lam_sq = setting.lam * setting.lam
+    equation = "eq. 9 (eq. 150)"
+    if exact is not None:
+        squared = factor * sum((m * m for m in exact), Fraction(0))
+        return ThresholdValue.from_square(squared, dps, equation, lam_sq < squared)
+    work = dps + GUARD_DIGITS[0]
+    while work <= MAX_THRESHOLD_DPS:
+        ctx = interval_context(work)
+        with mpmath.workdps(work):
+            sq_iv = _const(ctx, factor) * sum((m * m for m in setting.mu.iv(ctx)), ctx.mpf(0))
+            below = _const(ctx, lam_sq) < sq_iv  # True / False when proven, None when undecided
+            if below is not None:
+                value = mpmath.sqrt(_const(mpmath.mp, factor) * mpmath.fsum(m * m for m in setting.mu.mp()))
+                return ThresholdValue(value, Enclosure(*iv_bounds(ctx.sqrt(sq_iv))), None, equation, below)
+        work *= 2
+    raise VerificationError(
+        f"λ is too close to the eq. 9 threshold to decide its side with {MAX_THRESHOLD_DPS} digits"
+    )
+
+
+def require_full_set(setting: Setting) -> None:
+    """Raise InvalidSetting unless ``K = n_c^L`` (theorem 2 and eq. 9 are stated for the full set)."""
+    if not setting.is_full:
+        raise InvalidSetting(
+            "K", f"the full set n_c**L = {setting.n_latent_full} for type III (theorem 2 is stated for K = n_c^L)", setting.K
+        )

@@ -24,24 +24,56 @@ values): minimizers are unique only up to a rotation of :math:`\\mathbb R^d`.
 
 from __future__ import annotations
 
-import math
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 import mpmath
 import numpy as np
 
-from ..errors import InvalidInput, NoNontrivialSolution
-from ..latent import full_latent_set
+from ..checks import Check, exact_check, matrix_check, scalar_check
+from ..configurations import type1_grams, type2_grams, type3_grams
+from ..errors import InvalidInput
+from ..problem import Problem
 from ..setting import Setting
 from ..train import layer_norm_columns, measure_collapse, train_network
-from ..train._measure import equiangular_gram
-from ._checks import matrix_check, scalar_check, verdict_check
 from ._suite import CaseSpec
 
-__all__ = ["run_job", "job_setting", "EXPECTED_VERDICT"]
+__all__ = ["run_job", "job_setting", "CaseKind", "CASE_KINDS", "case_kind"]
 
-EXPECTED_VERDICT = {"type1": "type I", "type2": "type II", "type3": "type III", "trivial": "trivial", "code": "type I"}
 VERDICT_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """How one kind of case is predicted, checked and judged.
+
+    Attributes
+    ----------
+    predict : callable ``(spec, setting, dps, profile) -> (values, record)``
+        The predicted scalars (floats) and the prediction's JSON record.
+    checks : callable ``(kind, problem, values, result, tol, zero_tol) -> list of Check``
+        Trained minimum (``result``) against the prediction on ``problem`` (the setting and latent set).
+    verdict : str
+        The collapse verdict the trained weights must get (definitions 1-3).
+    theorem : str
+        The reference of the closed form (``"theorem 1"``, ``"lemma B, H_Z"``, ...).
+    risk : str
+        The quantity name of the minimum-risk row.
+    """
+
+    predict: Callable
+    checks: Callable
+    verdict: str
+    theorem: str
+    risk: str
+
+
+def _governing_threshold(thresholds):
+    """The λ threshold that decides triviality: theorem 1's for uniform μ (or
+    off the full set), eq. 9's otherwise."""
+    setting = thresholds.setting
+    return thresholds.type1 if setting.mu.is_uniform or thresholds.type3 is None else thresholds.type3
 
 
 def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
@@ -59,9 +91,7 @@ def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
         return Setting(spec.n_c, spec.s_c, spec.L, spec.lam, K=code.K, d=spec.d, mu=spec.mu), {}
     if spec.lam is not None:
         return spec.setting(), {}
-    probe = spec.setting(lam=1)
-    thr = lambda_thresholds(probe, dps=dps)
-    which = thr.type1 if probe.mu.is_uniform or thr.type3 is None else thr.type3
+    which = _governing_threshold(lambda_thresholds(spec.setting(lam=1), dps=dps))
     lam = f"{float(which.value) * spec.lam_over_threshold:.12g}"
     return spec.setting(lam=lam), {"threshold": float(which.value), "threshold_equation": which.equation,
                                    "lam_over_threshold": spec.lam_over_threshold}
@@ -78,117 +108,145 @@ def _latent(spec: CaseSpec, setting: Setting):
     return Z, sphere_sizes(Z, setting.n_c, source=spec.code)
 
 
-def _predict(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
-    """Predicted scalars (floats) and the prediction's JSON record."""
-    from ..predict import lambda_thresholds, predict_type1, predict_type2, predict_type3
+# Predictions ------------------------------------------------------------------------------------
 
-    if spec.kind == "code" and spec.network == "h*":
-        p = predict_type2(setting, dps=dps, sphere_sizes=profile)
-        return {"tau": float(p.tau), "u_norm": float(p.u_norm), "risk": float(p.risk)}, p.to_dict()
-    if spec.kind in ("type1", "code"):
-        p = predict_type1(setting, dps=dps, sphere_sizes=profile)
-        if p.trivial:
-            raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {float(p.lambda_threshold):.6g}",
-                               str(setting.lam))
-        return {"tau": float(p.tau), "word_norm": float(p.word_norm), "u_norm": float(p.u_norm),
-                "risk": float(p.risk)}, p.to_dict()
-    if spec.kind == "type2":
-        p = predict_type2(setting, dps=dps)
-        return {"tau": float(p.tau), "u_norm": float(p.u_norm), "risk": float(p.risk)}, p.to_dict()
-    if spec.kind == "type3":
-        p = predict_type3(setting, dps=dps)
-        return {"c": float(p.c), "r": [float(x) for x in p.r], "risk": float(p.risk)}, p.to_dict()
-    if spec.kind == "trivial":
-        thr = lambda_thresholds(setting, dps=dps)
-        record = thr.to_dict()
-        if setting.mu.is_uniform:
-            trivial = predict_type1(setting, dps=dps).trivial
-        else:
-            try:
-                predict_type3(setting, dps=dps)
-                trivial = False
-            except NoNontrivialSolution:
-                trivial = True
-        if not trivial:
-            raise InvalidInput(f"case {spec.name!r}.lam", "above the λ threshold for a 'trivial' case", str(setting.lam))
-        with mpmath.workdps(dps):
-            log_k = mpmath.log(setting.K)
-            record["log_K"] = mpmath.nstr(log_k, dps)
-        return {"risk": float(log_k)}, record
-    raise InvalidInput("kind", "type1, type2, type3 or trivial", spec.kind)
+def _predict_type1(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
+    """Theorem 1 (``profile``: a code's H_Z, lemma B)."""
+    from ..predict import predict_type1
+
+    p = predict_type1(setting, dps=dps, sphere_sizes=profile)
+    if p.trivial:
+        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {float(p.lambda_threshold):.6g}",
+                           str(setting.lam))
+    return {"tau": float(p.tau), "word_norm": float(p.word_norm), "u_norm": float(p.u_norm),
+            "risk": float(p.risk)}, p.to_dict()
 
 
-def _compare(spec: CaseSpec, setting: Setting, pred: dict, res, tol: float, zero_tol: float, Z=None) -> list:
-    n_c, s_c, L, K = setting.n_c, setting.s_c, setting.L, setting.K
+def _predict_type2(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
+    """Theorem 3 (``profile``: a code's H*_Z, lemma B)."""
+    from ..predict import predict_type2
+
+    p = predict_type2(setting, dps=dps, sphere_sizes=profile)
+    return {"tau": float(p.tau), "u_norm": float(p.u_norm), "risk": float(p.risk)}, p.to_dict()
+
+
+def _predict_type3(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
+    """Theorem 2: c and r_b of eq. 7-8, F(c, r)."""
+    from ..predict import predict_type3
+
+    p = predict_type3(setting, dps=dps)
+    return {"c": float(p.c), "r": [float(x) for x in p.r], "risk": float(p.risk)}, p.to_dict()
+
+
+def _predict_trivial(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
+    """Above the λ threshold: W = U = 0, R = log K."""
+    from ..predict import lambda_thresholds
+
+    thresholds = lambda_thresholds(setting, dps=dps)
+    if _governing_threshold(thresholds).lam_below:
+        raise InvalidInput(f"case {spec.name!r}.lam", "above the λ threshold for a 'trivial' case", str(setting.lam))
+    record = thresholds.to_dict()
+    with mpmath.workdps(dps):
+        log_k = mpmath.log(setting.K)
+        record["log_K"] = mpmath.nstr(log_k, dps)
+    return {"risk": float(log_k)}, record
+
+
+# Checks -----------------------------------------------------------------------------------------
+
+def _blocks(U: np.ndarray, problem: Problem, d: int) -> np.ndarray:
+    """``(d, K L)``, column ``k*L + l`` = :math:`u_{k,l}`."""
+    return U.reshape(problem.K * problem.L, d).T
+
+
+def _gram_checks(definition: str, labels: tuple[str, str, str], grams, feats, blocks, tol) -> list[Check]:
+    """The three Gram matrices of a collapse configuration (features, blocks, features x blocks)
+    against :class:`fctheory.configurations.CollapseGrams`, relative to their scale."""
+    words, block_label, cross = labels
+    return [
+        matrix_check(words, definition, feats, feats, grams.words, tol),
+        matrix_check(block_label, definition, blocks, blocks, grams.blocks, tol),
+        matrix_check(cross, definition, feats, blocks, grams.cross, tol),
+    ]
+
+
+def _type1_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
+    """Theorem 1 (or lemma B's H_Z): norms, min R = H(tau), the type-I Gram matrices (definition 1)."""
+    W, U = res.W, res.U
+    blocks = _blocks(U, problem, W.shape[0])
+    c, cp = pred["word_norm"], pred["u_norm"]
+    grams = type1_grams(problem, c, cp)
+    thm = kind.theorem
+    return [
+        scalar_check("word norm c = sqrt(tau/n_w)", thm, c, np.linalg.norm(W, axis=0), tol, zero_tol),
+        scalar_check("block norm c' = sqrt(tau/(K L))", thm, cp, np.linalg.norm(blocks, axis=0), tol, zero_tol),
+        scalar_check("||W||_F^2 = ||U||_F^2 = tau", thm, pred["tau"], [np.sum(W * W), np.sum(U * U)], tol, zero_tol),
+        scalar_check(kind.risk, thm + ", lemma K", pred["risk"], res.risk, tol, zero_tol),
+    ] + _gram_checks("definition 1", ("Gram W^T W = c^2 E", "Gram <u_{k,l}, u_{k',l'}> = c'^2 E",
+                                      "cross <w_(a,b), u_{k,l}> = c c' E"), grams, W, blocks, tol)
+
+
+def _type2_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
+    """Theorem 3 (or lemma B's H*_Z): block norm, ||U||_F, min R* = H*(tau*), the type-II Gram matrices."""
     W, U = res.W, res.U
     d = W.shape[0]
-    Z = full_latent_set(n_c, L) if Z is None else Z
-    kind = spec.kind
-    if kind == "code":
-        kind = "type2" if spec.network == "h*" else "type1"
-    thm1 = "lemma B, H_Z" if spec.kind == "code" else "theorem 1"
-    thm3 = "lemma B, H*_Z" if spec.kind == "code" else "theorem 3"
-    blocks = U.reshape(K * L, d).T  # (d, K*L), column k*L + l = u_{k,l}
-    u_norms = np.linalg.norm(blocks, axis=0)
-    cw = np.repeat(np.arange(n_c), s_c)  # concept of word column a*s_c + b
-    concept_of_block = Z.ravel()
-    E = equiangular_gram(n_c)  # definition 1
-    checks = []
-    if kind == "type1":
-        c, cp = pred["word_norm"], pred["u_norm"]
-        checks += [
-            scalar_check("word norm c = sqrt(tau/n_w)", thm1, c, np.linalg.norm(W, axis=0), tol, zero_tol),
-            scalar_check("block norm c' = sqrt(tau/(K L))", thm1, cp, u_norms, tol, zero_tol),
-            scalar_check("||W||_F^2 = ||U||_F^2 = tau", thm1, pred["tau"],
-                         [np.sum(W * W), np.sum(U * U)], tol, zero_tol),
-            scalar_check("min R = H(tau)" if spec.kind != "code" else "min R = H_Z(tau)", thm1 + ", lemma K",
-                         pred["risk"], res.risk, tol, zero_tol),
-            matrix_check("Gram W^T W = c^2 E", "definition 1", W, W, lambda s: c * c * E[cw[s]][:, cw], tol),
-            matrix_check("Gram <u_{k,l}, u_{k',l'}> = c'^2 E", "definition 1", blocks, blocks,
-                         lambda s: cp * cp * E[concept_of_block[s]][:, concept_of_block], tol),
-            matrix_check("cross <w_(a,b), u_{k,l}> = c c' E", "definition 1", W, blocks,
-                         lambda s: c * cp * E[cw[s]][:, concept_of_block], tol),
-        ]
-    elif kind == "type2":
-        cu = pred["u_norm"]
-        feats = layer_norm_columns(W)
-        checks += [
-            scalar_check("block norm c = tau*/sqrt(K L)", thm3, cu, u_norms, tol, zero_tol),
-            scalar_check("||U||_F = tau*", thm3, pred["tau"], np.linalg.norm(U), tol, zero_tol),
-            scalar_check("min R* = H*(tau*)" if spec.kind != "code" else "min R* = H*_Z(tau*)", thm3 + ", lemma R",
-                         pred["risk"], res.risk, tol, zero_tol),
-            matrix_check("Gram phi(w)^T phi(w) = d E", "definition 2", feats, feats,
-                         lambda s: d * E[cw[s]][:, cw], tol),
-            matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 2", blocks, blocks,
-                         lambda s: cu * cu * E[concept_of_block[s]][:, concept_of_block], tol),
-            matrix_check("cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E", "definition 2", feats, blocks,
-                         lambda s: math.sqrt(d) * cu * E[cw[s]][:, concept_of_block], tol),
-        ]
-    elif kind == "type3":
-        r = np.array(pred["r"])
-        c = pred["c"]
-        norms = np.linalg.norm(W, axis=0).reshape(n_c, s_c)
-        for b in range(s_c):
-            checks.append(scalar_check(f"r_{b + 1} (mu_{b + 1} = {setting.mu.as_array()[b]:.4g})", "theorem 2, eq. 7-8",
-                                       r[b], norms[:, b], tol, zero_tol))
-        rw = np.tile(r, n_c)
-        checks += [
-            scalar_check("block norm c", "theorem 2, eq. 7-8", c, u_norms, tol, zero_tol),
-            scalar_check("R = F(c, r)", "theorem 2 (reduced risk)", pred["risk"], res.risk, tol, zero_tol),
-            matrix_check("Gram W^T W = r_b r_b' E", "definition 3", W, W,
-                         lambda s: np.outer(rw[s], rw) * E[cw[s]][:, cw], tol),
-            matrix_check("Gram <u_{k,l}, u_{k',l'}> = c^2 E", "definition 3", blocks, blocks,
-                         lambda s: c * c * E[concept_of_block[s]][:, concept_of_block], tol),
-            matrix_check("cross <w_(a,b), u_{k,l}> = r_b c E", "definition 3", W, blocks,
-                         lambda s: c * rw[s][:, None] * E[cw[s]][:, concept_of_block], tol),
-        ]
-    elif kind == "trivial":
-        checks += [
-            scalar_check("||W||_F = 0", "lambda threshold", 0.0, np.linalg.norm(W), tol, zero_tol),
-            scalar_check("||U||_F = 0", "lambda threshold", 0.0, np.linalg.norm(U), tol, zero_tol),
-            scalar_check("min R = R(0) = log K", "lambda threshold", pred["risk"], res.risk, tol, zero_tol),
-        ]
-    return checks
+    blocks = _blocks(U, problem, d)
+    cu = pred["u_norm"]
+    feats = layer_norm_columns(W)
+    grams = type2_grams(problem, cu, d=d)
+    thm = kind.theorem
+    return [
+        scalar_check("block norm c = tau*/sqrt(K L)", thm, cu, np.linalg.norm(blocks, axis=0), tol, zero_tol),
+        scalar_check("||U||_F = tau*", thm, pred["tau"], np.linalg.norm(U), tol, zero_tol),
+        scalar_check(kind.risk, thm + ", lemma R", pred["risk"], res.risk, tol, zero_tol),
+    ] + _gram_checks("definition 2", ("Gram phi(w)^T phi(w) = d E", "Gram <u_{k,l}, u_{k',l'}> = c^2 E",
+                                      "cross <phi(w_(a,b)), u_{k,l}> = sqrt(d) c E"), grams, feats, blocks, tol)
+
+
+def _type3_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
+    """Theorem 2: every r_b and c of eq. 7-8, R = F(c, r), the type-III Gram matrices (definition 3)."""
+    W, U = res.W, res.U
+    blocks = _blocks(U, problem, W.shape[0])
+    r, c = np.array(pred["r"]), pred["c"]
+    grams = type3_grams(problem, c, r)
+    norms = np.linalg.norm(W, axis=0).reshape(problem.n_c, problem.s_c)
+    mu = problem.mu.as_array()
+    checks = [scalar_check(f"r_{b + 1} (mu_{b + 1} = {mu[b]:.4g})", "theorem 2, eq. 7-8", r[b], norms[:, b], tol,
+                           zero_tol) for b in range(problem.s_c)]
+    return checks + [
+        scalar_check("block norm c", "theorem 2, eq. 7-8", c, np.linalg.norm(blocks, axis=0), tol, zero_tol),
+        scalar_check(kind.risk, "theorem 2 (reduced risk)", pred["risk"], res.risk, tol, zero_tol),
+    ] + _gram_checks("definition 3", ("Gram W^T W = r_b r_b' E", "Gram <u_{k,l}, u_{k',l'}> = c^2 E",
+                                      "cross <w_(a,b), u_{k,l}> = r_b c E"), grams, W, blocks, tol)
+
+
+def _trivial_checks(kind: CaseKind, problem: Problem, pred, res, tol, zero_tol) -> list[Check]:
+    """Above the λ threshold: W = U = 0 and R = log K."""
+    return [
+        scalar_check("||W||_F = 0", kind.theorem, 0.0, np.linalg.norm(res.W), tol, zero_tol),
+        scalar_check("||U||_F = 0", kind.theorem, 0.0, np.linalg.norm(res.U), tol, zero_tol),
+        scalar_check(kind.risk, kind.theorem, pred["risk"], res.risk, tol, zero_tol),
+    ]
+
+
+#: Every kind of case, by :func:`case_kind` key; a code case is type I (network h, H_Z) or
+#: type II (network h*, H*_Z) with lemma B's profile.
+CASE_KINDS = {
+    "type1": CaseKind(_predict_type1, _type1_checks, "type I", "theorem 1", "min R = H(tau)"),
+    "type2": CaseKind(_predict_type2, _type2_checks, "type II", "theorem 3", "min R* = H*(tau*)"),
+    "type3": CaseKind(_predict_type3, _type3_checks, "type III", "theorem 2", "R = F(c, r)"),
+    "trivial": CaseKind(_predict_trivial, _trivial_checks, "trivial", "lambda threshold", "min R = R(0) = log K"),
+    "code/h": CaseKind(_predict_type1, _type1_checks, "type I", "lemma B, H_Z", "min R = H_Z(tau)"),
+    "code/h*": CaseKind(_predict_type2, _type2_checks, "type II", "lemma B, H*_Z", "min R* = H*_Z(tau*)"),
+}
+
+
+def case_kind(spec: CaseSpec) -> CaseKind:
+    """The :class:`CaseKind` of a case (a code case by its network)."""
+    key = f"code/{spec.network}" if spec.kind == "code" else spec.kind
+    if key not in CASE_KINDS:
+        raise InvalidInput("kind", "type1, type2, type3, trivial or code (network h or h*)", spec.kind)
+    return CASE_KINDS[key]
 
 
 #: A trained point is called second-order critical when the smallest Hessian
@@ -298,15 +356,14 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     seed, tol, zero_tol, dps = job["seed"], job["tolerance"], job["zero_tolerance"], job["dps"]
     setting, lam_info = job_setting(spec, dps)
     Z, profile = _latent(spec, setting)
-    pred, prediction_record = _predict(spec, setting, dps, profile)
+    kind = case_kind(spec)
+    pred, prediction_record = kind.predict(spec, setting, dps, profile)
     res = train_network(setting, network=spec.network, latent=Z, seed=seed, init_scale=spec.init_scale)
-    checks = _compare(spec, setting, pred, res, tol, zero_tol, Z)
+    checks = kind.checks(kind, Problem(setting, Z), pred, res, tol, zero_tol)
     measurement = measure_collapse(res.W, res.U, setting.n_c, setting.s_c, setting.L, latent=Z,
                                    network=spec.network, tol=VERDICT_TOL)
-    expected = EXPECTED_VERDICT[spec.kind]
-    if spec.kind == "code" and spec.network == "h*":
-        expected = "type II"
-    checks.append(verdict_check(expected, measurement.collapse_verdict, VERDICT_TOL))
+    checks.append(exact_check(f"collapse verdict (tol {VERDICT_TOL:g})", "definitions 1-3", kind.verdict,
+                              measurement.collapse_verdict))
     d = setting.d
     no_spurious = d > min(setting.n_w, setting.K * setting.L)  # theorem G (appendix G)
     passed = all(ch.passed for ch in checks)

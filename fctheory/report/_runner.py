@@ -49,7 +49,7 @@ def versions() -> dict:
     import mpmath
     import scipy
 
-    from .. import __version__
+    from .._version import __version__
 
     return {"fctheory": __version__, "python": platform.python_version(), "numpy": np.__version__,
             "scipy": scipy.__version__, "mpmath": mpmath.__version__, "matplotlib": matplotlib.__version__,

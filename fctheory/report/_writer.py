@@ -139,7 +139,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     for r in records:
         for c in r["checks"]:
             lines.append(f"| {r['name']} | {_cell(c['quantity'])} ({c['reference']}) | {_fmt(c['predicted'])} | "
-                         f"{_fmt(c['measured'])} | {_err(c['rel_error'])} | {rule_short[c['rule']]} | "
+                         f"{_fmt(c['measured'])} | {_err(c['rel_error'])} | {rule_short.get(c['rule'], c['rule'])} | "
                          f"{'pass' if c['passed'] else '**FAIL**'} |")
     lines += [
         "",

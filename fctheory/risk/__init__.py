@@ -9,17 +9,38 @@ type1_configuration     definition 1: w = c f_a, u = c' f_z
 type2_configuration     definition 2: phi(w) = sqrt(d) f_a, u = c f_z
 type3_configuration     definition 3: w = r_b f_a, u = c f_z
 Configuration           the explicit W, U (iterable as ``W, U``)
-run_checks              brute-force checks of the closed forms on the exact risk -> [CheckResult]
-default_grid            the settings ``fctheory check`` runs by default
+                        (these five live in fctheory.configurations and are re-exported here)
+run_checks              every brute-force check of the closed forms that applies to a setting
+                        (lemma K, lemma R, appendix F, theorems 1-3, eq. 9) -> list of Check
+default_grid            the 24 settings ``fctheory check`` runs by default
+check_lemma_k_latent    lemma K / R on any latent set against collapse_risk_any_latent (H_Z)
+Check                   one row: predicted beside measured (fctheory.checks)
 sentences_of            sentences start..stop-1 of the class-major enumeration of D_k (word indices, probabilities)
 """
 
 from ._api import exact_risk, exact_risk_and_grad, exact_risk_hvp
-from ._checks import CheckResult, default_grid, run_checks
-from ._configurations import Configuration, type1_configuration, type2_configuration, type3_configuration
-from ._frames import equiangular_frame
+from ..configurations import (  # definitions 1-3 live in fctheory.configurations; re-exported here
+    Configuration,
+    equiangular_frame,
+    type1_configuration,
+    type2_configuration,
+    type3_configuration,
+)
+from ..checks import Check
 from ._layernorm import layer_norm
 from ._sentences import sentences_of
+
+#: The brute-force checks compare with fctheory.predict; they are loaded on first use, so that
+#: importing the risk engine does not import the closed forms.
+_CHECK_FUNCTIONS = ("check_lemma_k_latent", "collapse_risk_any_latent", "default_grid", "run_checks")
+
+
+def __getattr__(name):
+    if name in _CHECK_FUNCTIONS:
+        from . import _checks
+
+        return getattr(_checks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "exact_risk",
@@ -31,8 +52,10 @@ __all__ = [
     "type1_configuration",
     "type2_configuration",
     "type3_configuration",
-    "CheckResult",
-    "run_checks",
+    "Check",
+    "check_lemma_k_latent",
+    "collapse_risk_any_latent",
     "default_grid",
+    "run_checks",
     "sentences_of",
 ]

@@ -1,6 +1,6 @@
 """Brute-force checks of the closed forms against the exact true risk.
 
-Each check builds weights explicitly (:mod:`._configurations`), evaluates the
+Each check builds weights explicitly (:mod:`fctheory.configurations`), evaluates the
 exact risk (:func:`exact_risk`, float64) and compares it with the closed form
 computed by :mod:`fctheory.predict` (mpmath, 30 digits):
 
@@ -16,27 +16,28 @@ computed by :mod:`fctheory.predict` (mpmath, 30 digits):
   is positive semidefinite iff :math:`\\lambda` is at least the threshold.
 
 Tolerances are relative and stated in :data:`RISK_RTOL`, :data:`GRAD_RTOL`,
-:data:`THRESHOLD_RTOL`.
+:data:`THRESHOLD_RTOL`.  Every row is a :class:`fctheory.checks.Check`
+(predicted beside measured, with its error rule and the paper's reference).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import mpmath
 import numpy as np
 
-from ..errors import InvalidInput, NoNontrivialSolution
 from .. import predict  # the closed forms (mpmath) the checks compare with
+from ..checks import Check, scalar_check
+from ..configurations import type1_configuration, type2_configuration, type3_configuration
+from ..errors import InvalidInput, NoNontrivialSolution
 from ..latent import distance_counts, resolve_latent
 from ..setting import Setting
 from ._api import exact_risk, exact_risk_and_grad
 from ._contraction import data_term
-from ._configurations import type1_configuration, type2_configuration, type3_configuration
 
 __all__ = [
-    "CheckResult",
+    "Check",
     "RISK_RTOL",
     "GRAD_RTOL",
     "THRESHOLD_RTOL",
@@ -70,57 +71,12 @@ MAX_HESSIAN_SIZE = 4000
 PSD_RTOL = 1e-12
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    """One brute-force comparison.
-
-    Attributes
-    ----------
-    name : str
-        What was checked (e.g. ``"lemma K: R(type I) = H(t)"``).
-    setting : Setting
-    predicted : float or None
-        The closed-form value (None when the check is a property, not a number).
-    measured : float
-        The value obtained from the exact risk.
-    rel_error : float or None
-        The relative discrepancy compared with ``tolerance``.
-    tolerance : float
-    passed : bool
-    detail : str
-        The parameter of the check (``t = ...``, ``lam = ...``) and what
-        ``measured`` means.
-    """
-
-    name: str
-    setting: Setting
-    predicted: float | None
-    measured: float
-    rel_error: float | None
-    tolerance: float
-    passed: bool
-    detail: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "setting": self.setting.to_dict(),
-            "predicted": self.predicted,
-            "measured": self.measured,
-            "rel_error": self.rel_error,
-            "tolerance": self.tolerance,
-            "passed": bool(self.passed),
-            "detail": self.detail,
-        }
+def _compare(quantity, reference, setting, predicted, measured, tol, detail) -> Check:
+    """``relative`` (``absolute`` for a zero prediction) comparison of one value, tolerance ``tol``."""
+    return scalar_check(quantity, reference, predicted, measured, tol, setting=setting, detail=detail)
 
 
-def _compare(name, setting, predicted, measured, tol, detail) -> CheckResult:
-    predicted, measured = float(predicted), float(measured)
-    rel = abs(measured - predicted) / abs(predicted) if predicted != 0 else abs(measured)
-    return CheckResult(name, setting, predicted, measured, rel, tol, bool(rel <= tol), detail)
-
-
-def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckResult]:
+def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[Check]:
     """Lemma K: exact risk of the type-I configuration with
     :math:`c = \\sqrt{t/n_w}`, :math:`c' = \\sqrt{t/(KL)}` against :math:`H(t)`.
 
@@ -141,7 +97,7 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
         measured = exact_risk(setting, cfg.W, cfg.U)
         with mpmath.workdps(30):
             predicted = predict.H(setting, mpmath.mpf(t))
-        out.append(_compare("lemma K: R(type I) = H(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
+        out.append(_compare("lemma K: R(type I) = H(t)", "lemma K, theorem 1", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
 
@@ -184,7 +140,7 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
         return data + reg
 
 
-def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "h", rotation=0) -> list[CheckResult]:
+def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "h", rotation=0) -> list[Check]:
     """Lemma K (``"h"``, type I) or lemma R (``"h*"``, type II) for any latent
     set, against :func:`collapse_risk_any_latent`."""
     lat = resolve_latent(setting, latent)
@@ -194,17 +150,17 @@ def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "
         if network == "h":
             cfg = type1_configuration(setting, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)),
                                       latent=lat, rotation=rotation)
-            name = "lemma K (latent set): R(type I) = H_Z(t)"
+            name, reference = "lemma K (latent set): R(type I) = H_Z(t)", "lemma K, lemma B"
         else:
             cfg = type2_configuration(setting, t / math.sqrt(setting.K * setting.L), latent=lat, rotation=rotation)
-            name = "lemma R (latent set): R*(type II) = H*_Z(t)"
+            name, reference = "lemma R (latent set): R*(type II) = H*_Z(t)", "lemma R, lemma B"
         measured = exact_risk(setting, cfg.W, cfg.U, network=network, latent=lat)
         predicted = collapse_risk_any_latent(setting, lat, t, network=network)
-        out.append(_compare(name, setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
+        out.append(_compare(name, reference, setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
 
-def check_lemma_r(setting: Setting, t_values=None, *, rotation=0) -> list[CheckResult]:
+def check_lemma_r(setting: Setting, t_values=None, *, rotation=0) -> list[Check]:
     """Lemma R: exact :math:`R^*` of the type-II configuration with
     :math:`c = t/\\sqrt{KL}` against :math:`H^*(t)` (needs ``d >= n_c``)."""
     _require_full(setting)
@@ -219,11 +175,11 @@ def check_lemma_r(setting: Setting, t_values=None, *, rotation=0) -> list[CheckR
         measured = exact_risk(setting, cfg.W, cfg.U, network="h*")
         with mpmath.workdps(30):
             predicted = predict.H_star(setting, mpmath.mpf(t))
-        out.append(_compare("lemma R: R*(type II) = H*(t)", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
+        out.append(_compare("lemma R: R*(type II) = H*(t)", "lemma R, theorem 3", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
 
-def check_type3_risk(setting: Setting, points=None, *, rotation=0) -> list[CheckResult]:
+def check_type3_risk(setting: Setting, points=None, *, rotation=0) -> list[Check]:
     """Appendix F: exact risk of type-III configurations against :math:`F(c, r)`.
 
     ``points`` is a list of ``(c, r)``; by default the predicted critical point
@@ -245,7 +201,7 @@ def check_type3_risk(setting: Setting, points=None, *, rotation=0) -> list[Check
         measured = exact_risk(setting, cfg.W, cfg.U)
         with mpmath.workdps(30):
             predicted = predict.type3_reduced_risk(setting, mpmath.mpf(float(c)), [mpmath.mpf(float(v)) for v in r])
-        out.append(_compare("appendix F: R(type III) = F(c, r)", setting, predicted, measured, RISK_RTOL, f"c = {float(c):.6g}"))
+        out.append(_compare("appendix F: R(type III) = F(c, r)", "appendix F, theorem 2", setting, predicted, measured, RISK_RTOL, f"c = {float(c):.6g}"))
     return out
 
 
@@ -266,7 +222,7 @@ def _gradient_ratio(setting, W, U, network) -> float:
     return grad / reg
 
 
-def check_critical_points(setting: Setting, *, rotation=0) -> list[CheckResult]:
+def check_critical_points(setting: Setting, *, rotation=0) -> list[Check]:
     """The exact gradient at the predicted constants of theorems 1 (uniform
     words), 3 (``d >= n_c``) and 2 (below eq. 9), relative to the
     regularization gradient it must cancel."""
@@ -277,21 +233,21 @@ def check_critical_points(setting: Setting, *, rotation=0) -> list[CheckResult]:
         if not p.trivial:
             cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), rotation=rotation)
             ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
-            out.append(CheckResult("theorem 1: grad R = 0 at type I (tau)", setting, 0.0, ratio, ratio, GRAD_RTOL,
-                                   ratio <= GRAD_RTOL, f"tau = {float(p.tau):.6g}; measured = ||grad R|| / ||lam (W, U)||"))
+            out.append(_compare("theorem 1: grad R = 0 at type I (tau)", "theorem 1", setting, 0.0, ratio, GRAD_RTOL,
+                                f"tau = {float(p.tau):.6g}; measured = ||grad R|| / ||lam (W, U)||"))
     if setting.d is not None and setting.d >= setting.n_c:
         p = predict.predict_type2(setting)
         cfg = type2_configuration(setting, float(p.u_norm), rotation=rotation)
         ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h*")
-        out.append(CheckResult("theorem 3: grad R* = 0 at type II (tau*)", setting, 0.0, ratio, ratio, GRAD_RTOL,
-                               ratio <= GRAD_RTOL, f"tau* = {float(p.tau):.6g}; measured = ||grad R*|| / ||lam U||"))
+        out.append(_compare("theorem 3: grad R* = 0 at type II (tau*)", "theorem 3", setting, 0.0, ratio, GRAD_RTOL,
+                            f"tau* = {float(p.tau):.6g}; measured = ||grad R*|| / ||lam U||"))
     if setting.d is not None and setting.d >= setting.n_c - 1:
         consts = _type3_constants(setting)
         if consts is not None:
             cfg = type3_configuration(setting, consts[0], consts[1], rotation=rotation)
             ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
-            out.append(CheckResult("theorem 2: grad R = 0 at type III (eq. 7-8)", setting, 0.0, ratio, ratio, GRAD_RTOL,
-                                   ratio <= GRAD_RTOL, f"c = {consts[0]:.6g}; measured = ||grad R|| / ||lam (W, U)||"))
+            out.append(_compare("theorem 2: grad R = 0 at type III (eq. 7-8)", "theorem 2", setting, 0.0, ratio,
+                                GRAD_RTOL, f"c = {consts[0]:.6g}; measured = ||grad R|| / ||lam (W, U)||"))
     return out
 
 
@@ -324,7 +280,7 @@ def hessian_at_zero(setting: Setting) -> np.ndarray:
     return H
 
 
-def check_threshold(setting: Setting) -> list[CheckResult]:
+def check_threshold(setting: Setting) -> list[Check]:
     """Eq. (9) at ``W = U = 0``: the gradient vanishes; the Hessian is PSD
     above the threshold (at 1.25 times it) and not below (at 0.8 times it);
     the measured threshold :math:`\\lambda - \\lambda_{\\min}(\\nabla^2 R(0))`
@@ -340,16 +296,17 @@ def check_threshold(setting: Setting) -> list[CheckResult]:
     W0, U0 = np.zeros((d, setting.n_w)), np.zeros((setting.K, setting.L * d))
     _, dW, dU = exact_risk_and_grad(setting, W0, U0)
     g0 = math.sqrt(float(np.sum(dW * dW) + np.sum(dU * dU)))
-    out = [CheckResult("eq. 9: grad R(0) = 0", setting, 0.0, g0, g0, 0.0, g0 == 0.0, "measured = ||grad R|| at W = U = 0")]
+    out = [_compare("eq. 9: grad R(0) = 0", "eq. 9", setting, 0.0, g0, 0.0, "measured = ||grad R|| at W = U = 0")]
     measured_thr = -offset
-    out.append(_compare("eq. 9: threshold = lam - min eig Hess R(0)", setting, thr, measured_thr, THRESHOLD_RTOL,
+    out.append(_compare("eq. 9: threshold = lam - min eig Hess R(0)", "eq. 9 (eq. 150)", setting, thr, measured_thr, THRESHOLD_RTOL,
                         "measured = lam - smallest eigenvalue of the exact Hessian at W = U = 0"))
     for factor, want_psd in ((1.25, True), (0.8, False)):
         lam = factor * thr
         min_eig = lam + offset
         psd = min_eig >= -PSD_RTOL * lam
-        out.append(CheckResult(f"eq. 9: Hess R(0) {'PSD' if want_psd else 'not PSD'} at {factor} x threshold", setting,
-                               None, min_eig, None, 0.0, psd == want_psd, f"lam = {lam:.6g}; measured = min eigenvalue"))
+        out.append(Check(f"eq. 9: Hess R(0) {'PSD' if want_psd else 'not PSD'} at {factor} x threshold", setting,
+                         None, min_eig, None, 0.0, psd == want_psd, f"lam = {lam:.6g}; measured = min eigenvalue",
+                         "property", "eq. 9"))
     return out
 
 
@@ -364,7 +321,7 @@ def _require_full(setting: Setting) -> None:
 LATENT_T_VALUES = (0.3, 1.0, 3.0, 10.0, 30.0)
 
 
-def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[CheckResult]:
+def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
     """Every check that applies to ``setting`` (``d`` needed).
 
     On the full set: lemma K, lemma R (``d >= n_c``), appendix F, theorems

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..configurations import equiangular_gram
 from ..errors import InvalidInput
 from ..latent import as_latent_array, full_latent_set
 from ._weights import as_weights, layer_norm_columns, u_blocks
 
-__all__ = ["CollapseMeasurement", "measure_collapse", "DEFAULT_COLLAPSE_TOL", "equiangular_gram"]
+__all__ = ["CollapseMeasurement", "measure_collapse", "DEFAULT_COLLAPSE_TOL"]
 
 #: Default tolerance of the collapse verdict: every deviation below (relative
 #: norms, 1 - cosines, cosine errors) must be at most this.
@@ -35,13 +36,6 @@ def _unit(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     norms = np.linalg.norm(X, axis=axis, keepdims=True)
     safe = np.where(norms > 0, norms, 1.0)
     return X / safe, np.squeeze(norms, axis=axis)
-
-
-def equiangular_gram(n_c: int) -> np.ndarray:
-    """Gram matrix of an equiangular frame: 1 on the diagonal, -1/(n_c-1) off it (definition 1)."""
-    E = np.full((n_c, n_c), -1.0 / (n_c - 1))
-    np.fill_diagonal(E, 1.0)
-    return E
 
 
 def _rel_range(values: np.ndarray) -> float:

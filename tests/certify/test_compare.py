@@ -108,3 +108,23 @@ def test_assumption_A_type1_is_not_the_optimum_of_a_code_with_K_below_n_c_to_the
     assert compare_type1(cert).verdict == "not globally optimal"
     hz = compare_type1(cert, sphere_sizes=sphere_sizes(Z, 2))
     assert hz.verdict == "consistent" and hz.gradient_ratio <= 1 + 1e-12
+
+
+def test_verdict_is_read_from_its_two_check_rows():
+    """Comparison.checks: R_pred at least the lower bound (claim G), at most the optimum (theorem G);
+    the JSON form keeps the documented keys only."""
+    from fctheory.certify._compare import ROUNDING
+
+    s = Setting(2, 2, 2, "1/20", mu="2/3,1/3")
+    cert = certify_optimum(s)
+    for cmp, verdict in ((compare_type3(cert), "consistent"), (compare_type1(cert), "not globally optimal")):
+        above, below = cmp.checks
+        assert cmp.verdict == verdict
+        assert (above.rule, above.reference, above.measured) == ("at least", "claim G", cert.lower_bound)
+        assert (below.rule, below.reference, below.measured) == ("at most", "theorem G", cert.optimal_value)
+        assert above.rel_error == cmp.excess and below.rel_error == cmp.difference
+        assert above.tolerance == below.tolerance == ROUNDING and above.setting == s
+        assert above.passed and below.passed == (verdict == "consistent")
+        assert set(cmp.to_dict()) == {"prediction", "predicted_value", "optimal_value", "lower_bound", "gap",
+                                      "difference", "excess", "verdict", "predicted_objective", "gradient_ratio",
+                                      "d_difference"}

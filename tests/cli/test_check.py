@@ -10,7 +10,7 @@ import pytest
 from fctheory import Setting
 from fctheory.cli import check as check_cli
 from fctheory.cli.main import main
-from fctheory.risk._checks import CheckResult
+from fctheory.checks import Check
 
 SMALL = ["check", "--n-c", "2", "--s-c", "2", "--L", "3", "--d", "2", "--mu", "zipf"]
 
@@ -45,7 +45,7 @@ def test_table_output(capsys):
 
 def test_failure_gives_nonzero_exit(capsys, monkeypatch):
     s = Setting(2, 2, 3, "1/100", d=2)
-    bad = CheckResult("lemma K: R(type I) = H(t)", s, 1.0, 1.1, 0.1, 1e-12, False, "t = 1")
+    bad = Check("lemma K: R(type I) = H(t)", s, 1.0, 1.1, 0.1, 1e-12, False, "t = 1")
     monkeypatch.setattr(check_cli, "run_checks", lambda setting, rotation=0, latent=None: [bad])
     code, out, _ = run(SMALL, capsys)
     assert code == 1 and "FAIL" in out

@@ -11,11 +11,13 @@ from fctheory import (
     InvalidSetting,
     NoNontrivialSolution,
     Setting,
+    ThresholdValue,
     lambda_thresholds,
     predict_type1,
     predict_type3,
     type3_reduced_risk,
 )
+from fctheory.predict import type3_threshold
 
 
 def check_type3(result):
@@ -84,6 +86,76 @@ def test_threshold_equation_9():
     s = Setting(2, 3, 4, "0.01", mu=["1/2", "1/3", "1/6"])
     expected = Fraction(4, 2**5) * (Fraction(1, 4) + Fraction(1, 9) + Fraction(1, 36))
     assert lambda_thresholds(s).type3.squared == expected
+
+
+def test_threshold_is_the_public_type_lambda_thresholds_returns():
+    s = Setting(2, 3, 4, "0.01", mu=["1/2", "1/3", "1/6"])
+    thr = type3_threshold(s, dps=40)
+    assert isinstance(thr, ThresholdValue)
+    assert thr == lambda_thresholds(s, dps=40).type3
+    assert thr.equation == "eq. 9 (eq. 150)" and thr.lam_below
+    assert thr.squared == Fraction(4, 2**5) * (Fraction(1, 4) + Fraction(1, 9) + Fraction(1, 36))
+    with mpmath.workdps(60):
+        assert abs(thr.value**2 - mpmath.mpf(thr.squared.numerator) / thr.squared.denominator) < mpmath.mpf(10) ** -50
+    assert thr.value in thr.enclosure and thr.enclosure.relative_width() < mpmath.mpf(10) ** -45
+    assert thr.to_dict(40)["squared"] == "7/144"
+
+
+def test_threshold_of_an_irrational_law_is_decided_in_intervals():
+    s = Setting(2, 6, 2, "0.01", mu="zipf:1.5")
+    thr = type3_threshold(s, dps=30)
+    assert thr.squared is None and thr.lam_below
+    with mpmath.workdps(60):
+        mus = s.mu.mp()
+        expected = mpmath.sqrt(mpmath.mpf(2) / 2**3 * mpmath.fsum(m * m for m in mus))
+    assert expected in thr.enclosure
+    assert not type3_threshold(s.replace(lam=mpmath.nstr(expected * 1.000001, 20))).lam_below
+    with pytest.raises(InvalidSetting, match="full set"):
+        type3_threshold(Setting(3, 4, 3, "0.01", K=10))
+
+
+def test_type1_threshold_built_from_its_square():
+    t = lambda_thresholds(Setting(3, 2, 3, "1/100"), dps=30)
+    assert t.type1 == ThresholdValue.from_square(t.type1.squared, 30, "theorem 1: H'(0) = 0", True)
+    assert t.agree
+
+
+#: An independent reference, produced by this snippet (nested bracketed mpmath.findroot on eq. 7-8
+#: exactly as written in THEORY.md, no fctheory code; about 10 s, so it is not run here):
+#:
+#:     def reference_type3(dps):
+#:         with mpmath.workdps(dps):
+#:             n, L, lam = 3, 2, mpmath.mpf(1) / 100
+#:             mus = [mpmath.mpf(1) / 2, mpmath.mpf(1) / 3, mpmath.mpf(1) / 6]
+#:             tol = mpmath.mpf(10) ** (-dps + 3)
+#:
+#:             def rho(c, mu):  # eq. 7 for rho = r/c, bracketed in (0, mu L/(lam n)]
+#:                 f = lambda p: lam / L * p * (n - 1 + mpmath.exp(n * c * c * p / (n - 1))) - mu
+#:                 return mpmath.findroot(f, (mpmath.mpf(10) ** -30, mu * L / (lam * n)),
+#:                                        solver="anderson", tol=tol ** 2, maxsteps=2000)
+#:
+#:             g = lambda c: mpmath.fsum(rho(c, mu) ** 2 for mu in mus) - L * n ** (L - 1)  # eq. 8
+#:             c = mpmath.findroot(g, (mpmath.mpf(1), mpmath.mpf(2)), solver="anderson", tol=tol ** 2, maxsteps=2000)
+#:             return c, [c * rho(c, mu) for mu in mus]
+#:
+#:     c, r = reference_type3(45)
+#:     print(mpmath.nstr(c, 40), [mpmath.nstr(x, 40) for x in r])
+REFERENCE_C = "1.326921034471226412452634933031163647524"
+REFERENCE_R = (
+    "2.073494250570250319609174642183537973289",
+    "1.905938552575055092033742959667760354327",
+    "1.622447662327927833546175765081969456661",
+)
+
+
+def test_against_an_independent_mpmath_reference():
+    p = predict_type3(Setting(3, 3, 2, "1/100", mu=["1/2", "1/3", "1/6"]), dps=40)
+    with mpmath.workdps(50):
+        tol = mpmath.mpf(10) ** -38
+        assert abs(p.c / mpmath.mpf(REFERENCE_C) - 1) < tol
+        for value, ref in zip(p.r, REFERENCE_R):
+            assert abs(value / mpmath.mpf(ref) - 1) < tol
+    assert p.to_dict()["c"] == REFERENCE_C and tuple(p.to_dict()["r"]) == REFERENCE_R  # all 40 printed digits
 
 
 def test_tiny_word_frequency():

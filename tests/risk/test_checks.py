@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from fctheory import Setting
-from fctheory.risk import exact_risk, exact_risk_hvp, type1_configuration, type3_configuration
+from fctheory.checks import Check
+from fctheory.risk import exact_risk, exact_risk_hvp, run_checks, type1_configuration, type3_configuration
 from fctheory.risk._checks import (
     GRAD_RTOL,
     RISK_RTOL,
@@ -22,7 +23,6 @@ from fctheory.risk._checks import (
     check_threshold,
     default_grid,
     hessian_at_zero,
-    run_checks,
 )
 
 SUBSET = [
@@ -39,6 +39,9 @@ def test_all_checks_pass(setting):
     assert results
     failed = [r for r in results if not r.passed]
     assert not failed, failed
+    assert all(isinstance(r, Check) and r.setting == setting and r.reference for r in results)
+    rules = {r.rule for r in results}
+    assert rules <= {"relative", "absolute", "property"} and "property" in rules
     names = {r.name.split(":")[0] for r in results}
     assert {"lemma K", "appendix F", "eq. 9"} <= names
     if setting.d >= setting.n_c:
@@ -91,7 +94,7 @@ def test_lemma_k_and_r_on_random_latent_sets(network, rng):
     """Type I / II on a random subset of latent variables: the exact risk equals
     the class-averaged H_Z(t) built from each class's sphere sizes."""
     from fctheory.latent import full_latent_set
-    from fctheory.risk._checks import check_lemma_k_latent
+    from fctheory.risk import check_lemma_k_latent
 
     s = Setting(3, 2, 4, "1/100", K=17, d=4, mu="zipf")
     latent = full_latent_set(3, 4)[rng.choice(81, 17, replace=False)]
@@ -114,7 +117,7 @@ def test_sphere_counts_full_set():
 def test_collapse_risk_any_latent_is_H_on_the_full_set():
     from fctheory import H, H_star
     from fctheory.latent import full_latent_set
-    from fctheory.risk._checks import collapse_risk_any_latent
+    from fctheory.risk import collapse_risk_any_latent
 
     s = Setting(3, 2, 3, "1/100", d=3)
     lat = full_latent_set(3, 3)

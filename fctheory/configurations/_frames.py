@@ -1,9 +1,12 @@
-"""Equiangular frames and the collapse configurations of definitions 1-3.
+"""Equiangular frames (definitions 1-3) and their Gram matrix.
 
 Equiangular vectors :math:`f_1, \\dots, f_{n_c} \\in \\mathbb R^d`: unit norm and
 :math:`\\langle f_a, f_b\\rangle = -1/(n_c - 1)` for :math:`a \\ne b` (so
 :math:`\\sum_a f_a = 0`); they exist iff :math:`d \\ge n_c - 1`.  A mean-zero
 frame also has :math:`\\langle f_a, 1_d\\rangle = 0` (needs :math:`d \\ge n_c`).
+The Gram matrix :math:`E[a, e] = \\langle f_a, f_e\\rangle = (n_c 1\\{a = e\\} -
+1)/(n_c - 1)` is the same for every frame, so everything built from it is
+rotation invariant.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ import numpy as np
 
 from ..errors import InvalidInput
 
-__all__ = ["equiangular_frame", "as_rng"]
+__all__ = ["equiangular_frame", "equiangular_gram"]
 
 
-def as_rng(rng):
+def _as_rng(rng):
     """``None`` -> ``None``; an int seed or a :class:`numpy.random.Generator` -> a Generator."""
     if rng is None or isinstance(rng, np.random.Generator):
         return rng
@@ -67,7 +70,7 @@ def equiangular_frame(n_c: int, d: int, *, mean_zero: bool = False, rng=None) ->
         what = "a mean-zero equiangular frame" if mean_zero else "an equiangular frame"
         raise InvalidInput("d", f"an integer >= {lo} for {what} of n_c = {n_c} vectors", d)
     n_c, d = int(n_c), int(d)
-    gen = as_rng(rng)
+    gen = _as_rng(rng)
     simplex = np.eye(n_c) - 1.0 / n_c
     simplex /= np.linalg.norm(simplex, axis=0, keepdims=True)
     basis = _orthonormal_complement_of_ones(n_c)  # (n_c, n_c - 1)
@@ -81,3 +84,10 @@ def equiangular_frame(n_c: int, d: int, *, mean_zero: bool = False, rng=None) ->
     if gen is not None:
         target = target @ _random_orthogonal(m, gen)
     return target[:, : n_c - 1] @ coords
+
+
+def equiangular_gram(n_c: int) -> np.ndarray:
+    """The Gram matrix ``E`` of an equiangular frame: 1 on the diagonal, :math:`-1/(n_c-1)` off it (definition 1)."""
+    E = np.full((n_c, n_c), -1.0 / (n_c - 1))
+    np.fill_diagonal(E, 1.0)
+    return E

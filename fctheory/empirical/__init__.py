@@ -1,0 +1,47 @@
+"""The paper's own experiments, torch-free: sampled data, the empirical risk (eq. 3), training.
+
+API index
+=========
+sample_dataset          n_spl training and n_test test sentences per class (section 2), seeded
+Dataset                 the sentences (x int64 (N, L), y int64 (N,)) with their problem and seed
+empirical_risk          eq. (3) of network h (eq. 17) or h* (eq. 18), the paper's regularization
+empirical_risk_and_grad its exact gradient (score tables or direct, chosen by a cost model)
+accuracy                fraction of sentences classified correctly (fctheory.empirical_accuracy)
+method_costs            the cost model behind the choice of method
+train_empirical         full-batch L-BFGS or the paper's SGD protocol, checkpointed and resumable
+EmpiricalTrainResult    trained W, U, risk, accuracies, history, convergence, time
+HistoryRecord           one point of the training curve (step, epoch, loss, accuracies)
+initial_weights         the paper code's initialisation (N(0,1)/1000, U(+-1/sqrt(L d))/1000)
+CheckpointMismatch      a checkpoint of another run (names the differing fields)
+layer_norm_eps          phi_eps of h* with the paper code's eps (columns of W, or rows)
+check_eps               validate an eps (a real number >= 0)
+"""
+
+from ._data import Dataset, sample_dataset
+from ._checkpoint import CheckpointMismatch
+from ._layernorm import check_eps, layer_norm_eps
+from ._engine import METHODS, NETWORKS, accuracy, empirical_risk, empirical_risk_and_grad, method_costs
+
+#: ``accuracy`` under the name the top-level package re-exports.
+empirical_accuracy = accuracy
+from ._train import OPTIMIZERS, EmpiricalTrainResult, HistoryRecord, initial_weights, train_empirical
+
+__all__ = [
+    "Dataset",
+    "sample_dataset",
+    "empirical_risk",
+    "empirical_risk_and_grad",
+    "accuracy",
+    "empirical_accuracy",
+    "method_costs",
+    "train_empirical",
+    "EmpiricalTrainResult",
+    "HistoryRecord",
+    "initial_weights",
+    "CheckpointMismatch",
+    "layer_norm_eps",
+    "check_eps",
+    "METHODS",
+    "OPTIMIZERS",
+    "NETWORKS",
+]
