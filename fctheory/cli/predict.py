@@ -15,7 +15,8 @@ import sys
 
 import mpmath
 
-from .._precision import check_dps, fraction_to_mpf
+from .._precision import check_dps, decimal_string, fraction_to_mpf
+from ..errors import NoNontrivialSolution
 from ..setting import Setting
 from ._output import print_json
 from ._setting_flags import SettingFlags, add_setting_flags, latent_source_from_flags, problem_from_flags, setting_from_flags
@@ -63,6 +64,12 @@ def run(args) -> int:
     setting, profile = setting_and_profile(args, spec)
     if args.kind == "type1":
         result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
+        if result.trivial:  # the same treatment as type3 above eq. 9 (issue 12, finding 17)
+            raise NoNontrivialSolution(
+                f"lam = {setting.lam} is at or above the type-I threshold (theorem 1) lambda_I = "
+                f"{decimal_string(result.lambda_threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk "
+                f"{decimal_string(result.risk, 12)}); `fctheory predict threshold` gives both thresholds",
+                threshold=result.lambda_threshold)
     elif args.kind == "type2":
         result = _predict.predict_type2(setting, dps=dps, sphere_sizes=profile)
     elif args.kind == "type3":
@@ -98,8 +105,6 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
             lines.append(f"  {'general':<10} {general['value']}   [{general['equation']}]")
         return "\n".join(lines) + "\n"
     lines.append(f"  {result.theorem}")
-    if kind == "type1" and result.trivial:
-        lines.append("  λ >= λ_I: the minimizer is W = U = 0 (τ = 0)")
     width = max(len(n) for n in result.value_names) + 2
     for name in result.value_names:
         value = payload[name]

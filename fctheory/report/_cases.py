@@ -31,6 +31,7 @@ from typing import Callable
 import mpmath
 import numpy as np
 
+from .._precision import decimal_string
 from ..checks import Check, exact_check, matrix_check, scalar_check
 from ..configurations import type1_grams, type2_grams, type3_grams
 from ..errors import InvalidInput
@@ -116,7 +117,7 @@ def _predict_type1(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> 
 
     p = predict_type1(setting, dps=dps, sphere_sizes=profile)
     if p.trivial:
-        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {float(p.lambda_threshold):.6g}",
+        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {decimal_string(p.lambda_threshold, 6)}",
                            str(setting.lam))
     return {"tau": float(p.tau), "word_norm": float(p.word_norm), "u_norm": float(p.u_norm),
             "risk": float(p.risk)}, p.to_dict()
