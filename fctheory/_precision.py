@@ -105,7 +105,12 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
         exact = x
     else:
         if not isinstance(x, mpmath.mpf):
-            x = mpmath.mpf(x)
+            if isinstance(x, bool) or not isinstance(x, (numbers.Real, str)):
+                raise InvalidInput("x", "a finite real number", type(x).__name__)
+            try:
+                x = mpmath.mpf(x)
+            except (TypeError, ValueError):
+                raise InvalidInput("x", "a finite real number", x) from None
         if not mpmath.isfinite(x):
             raise InvalidInput("x", "a finite number", str(x))
         exact = mpf_to_fraction(x)
