@@ -114,3 +114,30 @@ def test_check_refuses_a_huge_d_before_allocating(capsys):  # finding 10
     status, _, err = _run(capsys, ["check", "--n-c", "2", "--s-c", "2", "--L", "3", "--d", "5000000"])
     assert status == 2
     _one_error(err, "--d", "exceeds the limit 512")
+
+
+def test_measure_of_large_finite_weights_is_finite_standard_json(tmp_path, capsys):  # finding 4
+    from fctheory import Setting
+    from fctheory.configurations import type1_configuration
+
+    cfg = type1_configuration(Setting(3, 2, 3, "1/100", d=5), 1.5, 0.25)
+    for scale in (1e300, 1e-300):
+        np.savez(tmp_path / "w.npz", W=cfg.W * scale, U=cfg.U * scale)
+        status, out, err = _run(capsys, ["measure", str(tmp_path / "w.npz"), *SMALL, "--json"])
+        assert status == 0, err
+        assert "NaN" not in out and "Infinity" not in out
+        data = json.loads(out)
+        assert data["w_frobenius"] == pytest.approx(np.linalg.norm(cfg.W) * scale, rel=1e-12)
+        assert data["equiangular_error"] < 1e-12
+    assert data["collapse_verdict"] == "trivial"  # below the absolute tolerance
+    np.savez(tmp_path / "w.npz", W=cfg.W * 1.7e308, U=cfg.U)
+    status, _, err = _run(capsys, ["measure", str(tmp_path / "w.npz"), *SMALL])
+    assert status == 2
+    _one_error(err, "W/U must be weights whose norms are finite")
+
+
+def test_predict_type1_above_its_threshold_is_treated_as_type3(capsys):  # finding 17
+    for kind in ("type1", "type3"):
+        status, out, err = _run(capsys, ["predict", kind, *SMALL, "--K", "full", "--lam", "2"])
+        assert status == 2 and out == ""
+        _one_error(err, "lam = 2 is at or above the type-", "threshold")
