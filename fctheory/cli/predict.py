@@ -66,7 +66,7 @@ def run(args) -> int:
         result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
         if result.trivial:  # the same treatment as type3 above eq. 9 (issue 12, finding 17)
             raise NoNontrivialSolution(
-                f"lam = {setting.lam} is at or above the type-I threshold (theorem 1) lambda_I = "
+                f"lam = {_short(setting.lam)} is at or above the type-I threshold (theorem 1) lambda_I = "
                 f"{decimal_string(result.lambda_threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk "
                 f"{decimal_string(result.risk, 12)}); `fctheory predict threshold` gives both thresholds",
                 threshold=result.lambda_threshold)
@@ -134,6 +134,12 @@ def _general_threshold(setting: Setting, profile, dps: int):
 
     value = general_lambda_threshold(setting, dps=dps).value
     return {"value": mpmath.nstr(value, dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
+
+
+def _short(q) -> str:
+    """An exact number as typed when short (``1/100``), else 12 significant digits."""
+    text = str(q)
+    return text if len(text) <= 30 else decimal_string(q, 12)
 
 
 def _setting_line(setting: Setting) -> str:

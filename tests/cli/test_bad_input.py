@@ -42,11 +42,14 @@ def test_huge_exponents_are_refused_at_once_naming_the_range(capsys, flag, value
 
 
 def test_the_edges_of_the_documented_ranges_work(capsys):  # finding 3
-    for extra in (["--lam", "1e-1000"], ["--mu", "zipf:1e-1000"], ["--lam", "1e1000"]):
+    for extra in (["--lam", "1e-1000"], ["--mu", "zipf:1e-1000"]):
         status, out, err = _run(capsys, ["predict", "type1", *SMALL, "--K", "full", *extra, "--json"])
         assert status == 0, err
         assert json.loads(out)["theorem"].startswith("theorem 1")
-    status, out, err = _run(capsys, ["predict", "type1", "--n-c", "2", "--s-c", "2", "--L", "10000", "--K", "full",
+    status, out, err = _run(capsys, ["predict", "threshold", *SMALL, "--K", "full", "--lam", "1e1000", "--json"])
+    assert status == 0, err
+    assert json.loads(out)["type1"]["lam_below"] is False
+    status, out, err = _run(capsys, ["predict", "threshold", "--n-c", "2", "--s-c", "2", "--L", "10000", "--K", "full",
                                      "--d", "4", "--json"])
     assert status == 0, err
     assert json.loads(out)["setting"]["L"] == 10000
@@ -130,7 +133,7 @@ def test_measure_of_large_finite_weights_is_finite_standard_json(tmp_path, capsy
         assert data["w_frobenius"] == pytest.approx(np.linalg.norm(cfg.W) * scale, rel=1e-12)
         assert data["equiangular_error"] < 1e-12
     assert data["collapse_verdict"] == "trivial"  # below the absolute tolerance
-    np.savez(tmp_path / "w.npz", W=cfg.W * 1.7e308, U=cfg.U)
+    np.savez(tmp_path / "w.npz", W=cfg.W * 1e308, U=cfg.U)
     status, _, err = _run(capsys, ["measure", str(tmp_path / "w.npz"), *SMALL])
     assert status == 2
     _one_error(err, "W/U must be weights whose norms are finite")
