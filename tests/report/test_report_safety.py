@@ -136,3 +136,9 @@ def test_quantity_keys_are_snake_case_and_unique():  # finding 16
     assert keys == ["word_norm_c", "block_norm_c_prime", "w_frobenius_squared", "r_1", "collapse_verdict",
                     "min_r_star", "block_norm_c", "block_norm_c_2"]
     assert all(k == quantity_key(k) for k in keys[:-1])
+
+
+def test_a_tiny_threshold_is_printed_not_rounded_to_zero(tmp_path):  # finding 12: "threshold 0"
+    with pytest.raises(InvalidInput) as info:
+        load_suite(_suite(tmp_path, n_c=2, s_c=1, L=2100, d=7, lam="1/1000"))
+    assert "λ_I (theorem 1) = 2.68596e-315" in str(info.value)  # float() gave 0.0
