@@ -10,7 +10,7 @@ Nothing here changes mpmath's global state.  Point arithmetic runs inside
 from __future__ import annotations
 
 import numbers
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 import mpmath
@@ -18,7 +18,7 @@ from mpmath.ctx_iv import MPIntervalContext
 
 from .errors import InvalidInput
 
-__all__ = ["MIN_DPS", "MAX_DPS", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
+__all__ = ["MIN_DPS", "MAX_DPS", "MAX_DIGITS", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
            "mpf_to_fraction"]
 
 MIN_DPS = 15
@@ -43,8 +43,9 @@ def fraction_to_mpf(q, ctx=None):
 
 
 def mpf_to_fraction(x) -> Fraction:
-    """The exact value of a finite :class:`mpmath.mpf` as a Fraction (``man * 2**exp``)."""
-    man, exp = mpmath.mpf(x).man_exp
+    """The exact value of a finite :class:`mpmath.mpf` as a Fraction (``man * 2**exp``; an mpf is
+    read at its own precision, not rounded to the current one)."""
+    man, exp = (x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)).man_exp
     return Fraction(int(man)) * (Fraction(2) ** int(exp))
 
 
@@ -61,42 +62,80 @@ def iv_bounds(x) -> tuple:
     return mpmath.mp.make_mpf(a), mpmath.mp.make_mpf(b)
 
 
+#: Largest number of significant digits :func:`decimal_string` writes.
+MAX_DIGITS = 100_000
+
+
 def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
-    """``x`` as a decimal string with ``digits`` significant digits.
+    """``x`` as a decimal string with ``digits`` significant digits, rounded exactly.
+
+    The one number format of fctheory's output (docs/json.md): fixed notation when the decimal
+    exponent ``e`` of the first digit has ``-4 < e < digits`` (``0.00353``, ``285703.8``), otherwise
+    ``d.ddd`` followed by a lowercase ``e``, a sign and the exponent (``2.885e-45``, ``1.0e+30``);
+    always a point and at least one digit after it; zero is ``"0.0"``.
 
     Parameters
     ----------
-    x : mpmath.mpf
+    x : mpmath.mpf, int, float or Fraction
+        A finite number (an mpf is read exactly: ``man * 2**exp``).
     digits : int
+        Significant digits, ``1 <= digits <= MAX_DIGITS``.
     rounding : {"nearest", "floor", "ceil"}
-        ``"floor"`` returns a string whose value is ``<= x``; ``"ceil"`` one
-        whose value is ``>= x`` (outward rounding for enclosure endpoints).
+        ``"nearest"`` rounds to the nearest (ties to even); ``"floor"`` returns a
+        string whose value is ``<= x``; ``"ceil"`` one whose value is ``>= x``
+        (outward rounding for enclosure endpoints).  The rounding is exact
+        (a correctly rounded division of the exact rational value).
+
+    Raises
+    ------
+    InvalidInput
+        For ``digits`` out of range, an unknown ``rounding`` or a non-finite ``x``.
+
+    Examples
+    --------
+    >>> decimal_string(1.0, 1), decimal_string(Fraction(1, 3), 3, "ceil"), decimal_string(2.5e-45, 2)
+    ('1.0', '0.334', '2.5e-45')
     """
-    if rounding not in ("nearest", "floor", "ceil"):
-        raise ValueError(f"unknown rounding {rounding!r}")
-    if not isinstance(x, mpmath.mpf):
-        x = mpmath.mpf(x)
-    if x == 0:
+    if rounding not in _ROUNDINGS:
+        raise InvalidInput("rounding", "'nearest', 'floor' or 'ceil'", rounding)
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= int(digits) <= MAX_DIGITS:
+        raise InvalidInput("digits", f"an integer in [1, {MAX_DIGITS}]", digits)
+    digits = int(digits)
+    if isinstance(x, Fraction):
+        exact = x
+    else:
+        if not isinstance(x, mpmath.mpf):
+            if isinstance(x, bool) or not isinstance(x, (numbers.Real, str)):
+                raise InvalidInput("x", "a finite real number", type(x).__name__)
+            try:
+                x = mpmath.mpf(x)
+            except (TypeError, ValueError):
+                raise InvalidInput("x", "a finite real number", x) from None
+        if not mpmath.isfinite(x):
+            raise InvalidInput("x", "a finite number", str(x))
+        exact = mpf_to_fraction(x)
+    if exact == 0:
         return "0.0"
-    # enough binary precision to print ``digits`` digits and to compare the string with x exactly
-    prec = max(int(digits * 3.33) + 20, int(x._mpf_[3]) + 10)
-    with mpmath.workprec(prec):
-        text = mpmath.nstr(x, digits, strip_zeros=False, min_fixed=-4, max_fixed=digits + 1)
-        if rounding == "nearest":
-            return text
-        value = Decimal(text)
-        ulp = Decimal(1).scaleb(value.adjusted() - (digits - 1))
-        exact_x = mpf_to_fraction(x)
-        back = Fraction(value)
-        with localcontext() as dctx:
-            dctx.prec = digits + 10
-            if rounding == "floor" and back > exact_x:
-                value = value - ulp
-            elif rounding == "ceil" and back < exact_x:
-                value = value + ulp
-        return _format_decimal(value)
+    with localcontext() as dctx:
+        dctx.prec = digits
+        dctx.rounding = _ROUNDINGS[rounding]
+        dctx.Emax, dctx.Emin = 10**15, -(10**15)
+        value = Decimal(exact.numerator) / Decimal(exact.denominator)  # correctly rounded
+    return _format_decimal(value, digits)
 
 
-def _format_decimal(value: Decimal) -> str:
-    text = format(value, "E") if abs(value.adjusted()) > 6 else format(value, "f")
-    return text
+_ROUNDINGS = {"nearest": ROUND_HALF_EVEN, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
+
+
+def _format_decimal(value: Decimal, digits: int) -> str:
+    """The format of :func:`decimal_string` for a nonzero Decimal of at most ``digits`` digits."""
+    sign, coefficient, _ = value.as_tuple()
+    text = "".join(map(str, coefficient)).ljust(digits, "0")
+    e = value.adjusted()
+    minus = "-" if sign else ""
+    if -4 < e < digits:
+        if e >= 0:
+            whole, frac = text[: e + 1], text[e + 1:]
+            return f"{minus}{whole}.{frac or '0'}"
+        return f"{minus}0.{'0' * (-e - 1)}{text}"
+    return f"{minus}{text[0]}.{text[1:] or '0'}e{'+' if e >= 0 else '-'}{abs(e)}"

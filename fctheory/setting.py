@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +32,7 @@ import mpmath
 import numpy as np
 
 from ._precision import fraction_to_mpf, mpf_to_fraction
-from .errors import InvalidSetting
+from .errors import InvalidInput, InvalidSetting
 
 __all__ = ["Setting", "WordLaw", "to_fraction"]
 
@@ -43,6 +44,15 @@ MAX_S_C = 10**7
 MAX_L = 10**4
 MAX_D = 10**7
 MAX_ZIPF_EXPONENT = 1000
+#: A number read from text (or a Decimal) has a decimal exponent in
+#: [-MAX_DECIMAL_EXPONENT, MAX_DECIMAL_EXPONENT] (``1e-1000`` is accepted, ``1e-1001`` is not); the check
+#: comes before the exact value is built, so ``1e-9999999`` is refused at once instead of running for minutes.
+MAX_DECIMAL_EXPONENT = 1000
+#: The numerator and denominator of an exact input number have at most this many decimal digits.
+MAX_RATIONAL_DIGITS = 3000
+#: The full set's size ``n_c**L`` has at most this many decimal digits (``L * log10(n_c) < 4000``), so
+#: that every exact integer of the setting can be printed (Python refuses integers above 4300 digits).
+MAX_FULL_SET_DIGITS = 4000
 #: An explicit word law whose exact sum differs from 1 by at most this much
 #: (absolute) is rescaled by its exact sum; a larger difference is an error.
 MU_SUM_TOLERANCE = Fraction(1, 10**12)
@@ -66,21 +76,27 @@ def to_fraction(field: str, value: Any, cls: type[InvalidSetting] = InvalidSetti
         If the value is not a finite real number.
     """
     allowed = "a finite real number (int, float, Fraction, Decimal or a decimal/fraction string)"
+    exponent_range = (f"a number with a decimal exponent in [-{MAX_DECIMAL_EXPONENT}, {MAX_DECIMAL_EXPONENT}] "
+                      f"(numerator and denominator of at most {MAX_RATIONAL_DIGITS} digits)")
     if isinstance(value, bool):
         raise cls(field, allowed, value)
     try:
         if isinstance(value, Fraction):
-            return value
+            return _bounded(field, value, exponent_range, cls)
         if isinstance(value, numbers.Integral):
-            return Fraction(int(value))
+            return _bounded(field, Fraction(int(value)), exponent_range, cls)
         if isinstance(value, Decimal):
             if not value.is_finite():
                 raise cls(field, allowed, value)
-            return Fraction(value)
+            if value and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:
+                raise cls(field, exponent_range, value)
+            return _bounded(field, Fraction(value), exponent_range, cls)
         if isinstance(value, mpmath.mpf):
             if not mpmath.isfinite(value):
                 raise cls(field, allowed, value)
-            return mpf_to_fraction(value)
+            if value and abs(int(mpmath.mag(value))) > 3.33 * MAX_DECIMAL_EXPONENT:
+                raise cls(field, exponent_range, value)
+            return _bounded(field, mpf_to_fraction(value), exponent_range, cls)
         if isinstance(value, (float, np.floating)):
             value = float(value)
             if not math.isfinite(value):
@@ -90,10 +106,26 @@ def to_fraction(field: str, value: Any, cls: type[InvalidSetting] = InvalidSetti
             text = value.strip()
             if not text or len(text) > 2000:
                 raise cls(field, allowed, value)
-            return Fraction(text)
+            match = _EXPONENT.search(text)
+            if match is not None and abs(int(match.group(1))) > MAX_DECIMAL_EXPONENT:
+                raise cls(field, exponent_range, value)
+            return _bounded(field, Fraction(text), exponent_range, cls)
+    except InvalidInput:  # raised above, with its own range
+        raise
     except (ValueError, ZeroDivisionError, OverflowError, TypeError):
         raise cls(field, allowed, value) from None
     raise cls(field, allowed, value)
+
+
+#: The exponent of a decimal literal (checked before :class:`Fraction` builds ``10**exponent``).
+_EXPONENT = re.compile(r"[eE]\s*([+-]?[0-9_]+)$")
+_MAX_RATIONAL_BITS = int(MAX_RATIONAL_DIGITS * 3.3219280948873626) + 1
+
+
+def _bounded(field: str, q: Fraction, allowed: str, cls) -> Fraction:
+    if q.numerator.bit_length() > _MAX_RATIONAL_BITS or q.denominator.bit_length() > _MAX_RATIONAL_BITS:
+        raise cls(field, allowed, f"a number of {q.numerator.bit_length()}/{q.denominator.bit_length()} bits")
+    return q
 
 
 def _as_int(field: str, value: Any, lo: int, hi: int | None) -> int:
@@ -311,6 +343,9 @@ class Setting:
         lam_exact = to_fraction("lam", lam)
         if lam_exact <= 0:
             raise InvalidSetting("lam", "a finite number > 0", lam)
+        if L * math.log10(n_c) >= MAX_FULL_SET_DIGITS:
+            raise InvalidSetting("L", f"an integer with n_c**L below 10**{MAX_FULL_SET_DIGITS} "
+                                      f"(L < {math.ceil(MAX_FULL_SET_DIGITS / math.log10(n_c))} for n_c = {n_c})", L)
         full = n_c**L
         if K is None:
             K = full

@@ -14,9 +14,9 @@ linear code (``fctheory.latent``), ``--latent-file F`` a latent file.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ._output import print_json
 from ._setting_flags import SettingFlags, add_setting_flags, problem_from_flags
 
 HELP = "certified global minimum (theorem G, cvxpy) vs the predicted minimum"
@@ -77,8 +77,7 @@ def run(args) -> int:
         trained = compare_trained(cert, result.W, result.U)
         payload["trained"] = dict(trained.to_dict(), d=d, converged=result.converged, reason=result.reason)
     if args.json:
-        json.dump(payload, sys.stdout)
-        sys.stdout.write("\n")
+        print_json(payload)
         return 0
     s = cert.size
     lines = [

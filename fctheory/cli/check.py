@@ -18,14 +18,15 @@ check fails.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import numpy as np
 
 from ..latent import full_latent_set
 from ..risk import default_grid, run_checks
+from ..errors import ProblemTooLarge
 from ..setting import Setting
+from ._output import print_json
 from ._setting_flags import FULL, SettingFlags, add_setting_flags
 
 #: Every setting flag; absent ones mean the grid's values.  ``--K`` draws K latent variables at
@@ -35,6 +36,14 @@ FLAGS = SettingFlags(defaults={"n_c": None, "s_c": None, "L": None, "d": None, "
                                    "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf", "lam": "1/100",
                                    "K": "the full set; K < n_c**L draws K latent variables at random (seed --seed)"},
                      K_default="full")
+#: Largest estimated memory of one setting's checks (bytes); a larger one is refused before anything
+#: is allocated (ProblemTooLarge).  The estimate counts the random rotation of the frames (a d x d
+#: orthogonal matrix from a QR factorisation, three d x d float64 arrays) and W, U.
+MAX_CHECK_BYTES = 256 * 2**20
+#: Largest embedding dimension of ``fctheory check``: the checks' time grows like d**3 (measured on a
+#: shared 2-core machine, n_c=2 s_c=2 L=3 uniform: 1.0 s at d = 400, 16 s at d = 1000, > 100 s at
+#: d = 1500), and the closed forms do not depend on d beyond n_c.
+MAX_CHECK_D = 512
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 COLUMNS = ("check", "setting", "predicted", "measured", "rel.error", "result")
@@ -65,7 +74,26 @@ def settings_from_args(args) -> list[Setting]:
     ds = [args.d] if args.d is not None else sorted({max(1, base.n_c - 1), base.n_c, 2 * base.n_c})
     K = getattr(args, "K", None)
     K = None if K == FULL else K
-    return [Setting(n_c, s_c, L, args.lam, d=d, mu=mu, K=K) for mu in mus for d in ds]
+    settings = [Setting(n_c, s_c, L, args.lam, d=d, mu=mu, K=K) for mu in mus for d in ds]
+    for s in settings:
+        check_memory(s)
+    return settings
+
+
+def check_memory(setting: Setting) -> int:
+    """The estimated memory (bytes) of the checks of ``setting``; raises ProblemTooLarge for
+    ``d > MAX_CHECK_D`` or above :data:`MAX_CHECK_BYTES` (``--d 5000000`` would need 182 TiB for the
+    rotation alone), before anything is allocated."""
+    d = setting.d or setting.n_c
+    if d > MAX_CHECK_D:
+        raise ProblemTooLarge("--d for fctheory check (time grows like d**3)", d, MAX_CHECK_D,
+                              "the closed forms do not depend on d beyond n_c; use a smaller --d")
+    estimate = 8 * (3 * d * d + d * setting.n_w + setting.K * setting.L * d)
+    if estimate > MAX_CHECK_BYTES:
+        raise ProblemTooLarge(f"the checks of {_label(setting)} (estimated memory: the d x d rotation of the frames, W, U)",
+                              f"{estimate / 2**20:.4g} MiB", f"{MAX_CHECK_BYTES // 2**20} MiB",
+                              "use a smaller --d (the closed forms do not depend on d beyond n_c)")
+    return estimate
 
 
 def latent_for(setting: Setting, seed: int):
@@ -116,13 +144,13 @@ def run(args) -> int:
         interrupted = True
     failed = [r for r in results if not r.passed]
     if args.json:
-        print(json.dumps({
+        print_json({
             "passed": not failed and not interrupted,
             "complete": not interrupted,
             "n_checks": len(results),
             "n_failed": len(failed),
             "results": [r.to_dict() for r in results],
-        }, indent=1))
+        }, indent=1)
     else:
         print(_table(results))
         print(f"\n{len(results) - len(failed)}/{len(results)} checks passed on {len(settings)} settings"

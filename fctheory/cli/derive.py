@@ -12,13 +12,13 @@ status is 0 when every step verified and 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import sympy as sp
 from tqdm import tqdm
 
 from ..symbolic import DEFAULT_POINTS, DERIVATIONS, THEOREM_DERIVATIONS
+from ._output import print_json
 
 TARGETS = THEOREM_DERIVATIONS
 EXIT_NOT_VERIFIED = 1
@@ -57,7 +57,7 @@ def run(args) -> int:
             step["check"] = check.to_dict()
         if args.latex:
             out["latex_chain"] = derivation.to_latex()
-        print(json.dumps(out, indent=2))
+        print_json(out, indent=2)
     elif args.latex:
         print(derivation.to_latex())
     else:

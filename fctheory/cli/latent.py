@@ -14,9 +14,9 @@ code (``--code NAME``: ``repetition:Q:L``, ``parity:Q:L``, ``ternary-hamming``,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ._output import print_json
 from ._setting_flags import SettingFlags, add_setting_flags, latent_from_flags
 
 HELP = "symmetry of a latent set: assumption A (eq. 35), lemma B, assumption B (eq. 44)"
@@ -46,8 +46,7 @@ def run(args) -> int:
     latent, source = latent_from_flags(args, FLAGS, args.n_c, args.L)
     result = check_latent_set(latent, args.n_c, source=source, progress=sys.stderr.isatty())
     if args.json:
-        json.dump(result.to_dict(), sys.stdout)
-        sys.stdout.write("\n")
+        print_json(result.to_dict())
         return 0
     sys.stdout.write(_table(result))
     return 0

@@ -6,10 +6,10 @@ rotation-invariant measurements of :func:`fctheory.train.measure_collapse`.
 
 from __future__ import annotations
 
-import json
 import os
 
 from ..errors import InvalidInput
+from ._output import print_json
 from ._setting_flags import SettingFlags, add_setting_flags, latent_from_flags, latent_source_from_flags
 
 HELP = "collapse measurements of any weights (an .npz with W and U)"
@@ -38,7 +38,7 @@ def run(args) -> int:
     tol = DEFAULT_COLLAPSE_TOL if args.tol is None else args.tol
     m = measure_collapse(W, U, args.n_c, args.s_c, args.L, latent=latent, network=args.network, tol=tol)
     if args.json:
-        print(json.dumps(m.to_dict(), indent=2))
+        print_json(m.to_dict(), indent=2)
         return 0
     print(f"network {m.network}: n_c={m.n_c} s_c={m.s_c} L={m.L} d={m.d} K={m.K}")
     print(f"collapse verdict (tol {m.tol:g}): {m.collapse_verdict}")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 
 import mpmath
 
-from .._precision import check_dps, fraction_to_mpf
+from .._precision import check_dps, decimal_string, fraction_to_mpf
+from ..errors import NoNontrivialSolution
 from ..setting import Setting
+from ._output import print_json
 from ._setting_flags import SettingFlags, add_setting_flags, latent_source_from_flags, problem_from_flags, setting_from_flags
 
 KINDS = ("type1", "type2", "type3", "threshold")
@@ -63,6 +64,12 @@ def run(args) -> int:
     setting, profile = setting_and_profile(args, spec)
     if args.kind == "type1":
         result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
+        if result.trivial:  # the same treatment as type3 above eq. 9 (issue 12, finding 17)
+            raise NoNontrivialSolution(
+                f"lam = {_short(setting.lam)} is at or above the type-I threshold (theorem 1) lambda_I = "
+                f"{decimal_string(result.lambda_threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk "
+                f"{decimal_string(result.risk, 12)}); `fctheory predict threshold` gives both thresholds",
+                threshold=result.lambda_threshold)
     elif args.kind == "type2":
         result = _predict.predict_type2(setting, dps=dps, sphere_sizes=profile)
     elif args.kind == "type3":
@@ -73,8 +80,7 @@ def run(args) -> int:
     if args.kind == "threshold":
         payload["general"] = _general_threshold(setting, profile, dps)
     if args.json:
-        json.dump(payload, sys.stdout)
-        sys.stdout.write("\n")
+        print_json(payload)
         return 0
     sys.stdout.write(_table(args.kind, result, payload, dps))
     return 0
@@ -99,8 +105,6 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
             lines.append(f"  {'general':<10} {general['value']}   [{general['equation']}]")
         return "\n".join(lines) + "\n"
     lines.append(f"  {result.theorem}")
-    if kind == "type1" and result.trivial:
-        lines.append("  λ >= λ_I: the minimizer is W = U = 0 (τ = 0)")
     width = max(len(n) for n in result.value_names) + 2
     for name in result.value_names:
         value = payload[name]
@@ -130,6 +134,12 @@ def _general_threshold(setting: Setting, profile, dps: int):
 
     value = general_lambda_threshold(setting, dps=dps).value
     return {"value": mpmath.nstr(value, dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
+
+
+def _short(q) -> str:
+    """An exact number as typed when short (``1/100``), else 12 significant digits."""
+    text = str(q)
+    return text if len(text) <= 30 else decimal_string(q, 12)
 
 
 def _setting_line(setting: Setting) -> str:

@@ -3,10 +3,18 @@
 With no arguments it runs the ``default`` suite into ``./fctheory-report/``:
 ``report.md``, ``results.json`` and ``figures/``.  The exit status is 0 when
 every checked quantity is within tolerance, 1 otherwise.
+
+Before anything runs, every case's size is estimated (the exact risk enumerates
+K * s_c**L sentences, each scored against K classes); a case above the limit
+(docs/limits.md) is refused unless ``--force``.  ``--dry-run`` lists the cases,
+their sizes and the estimate and runs nothing; ``--list`` lists the suites.
+Two runs never write one ``--out`` directory (a lock; the second one stops with
+"directory in use by pid N").
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -15,19 +23,57 @@ EXIT_FAILED = 1
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("validate", help=HELP, description=HELP + ".")
+    p = subparsers.add_parser("validate", help=HELP, description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--suite", default="default", metavar="NAME|FILE",
                    help="suite name in validation/suites (default: default) or a .toml file")
     p.add_argument("--out", default="fctheory-report", metavar="DIR", help="output directory (default: ./fctheory-report)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--list", action="store_true", help="list the suites (one line each) and exit")
+    p.add_argument("--dry-run", action="store_true", help="list the suite's cases, their sizes and the cost estimate; run nothing")
+    p.add_argument("--force", action="store_true", help="run cases above the size limit too")
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
-    from ..report import validate
+def _list_suites() -> int:
+    from ..report import shipped_suites
 
-    result = validate(args.suite, args.out, jobs=args.jobs, progress=not args.no_progress)
+    suites = shipped_suites()
+    width = max((len(name) for name, _, _ in suites), default=4)
+    for name, description, n_cases in suites:
+        print(f"{name:<{width}}  {n_cases:>3} cases  {description}")
+    return 0
+
+
+def _dry_run(suite) -> int:
+    from ..report import MAX_CASE_LOGITS, format_seconds, suite_costs
+
+    costs = suite_costs(suite)
+    print(f"suite {suite.name}: {len(costs)} cases, {sum(c.runs for c in costs)} training runs ({suite.path})")
+    width = max(len(c.name) for c in costs)
+    print(f"  {'case':<{width}}  runs  {'K':>8}  {'sentences':>10}  {'logits/eval':>11}  {'tables':>9}  estimate")
+    for c in costs:
+        flag = "  REFUSED without --force" if c.too_large else ""
+        print(f"  {c.name:<{width}}  {c.runs:>4}  {c.K:>8}  {c.sentences:>10.3g}  {c.logits:>11.3g}  "
+              f"{c.table_bytes / 2**20:>7.3g}MB  {format_seconds(c.seconds)}{flag}")
+    print(f"total estimate {format_seconds(sum(c.seconds for c in costs))} (rough; limit {MAX_CASE_LOGITS:.3g} logits per "
+          "evaluation, docs/limits.md)")
+    return 0
+
+
+def run(args) -> int:
+    from ..report import format_seconds, load_suite, suite_costs, validate
+
+    if args.list:
+        return _list_suites()
+    suite = load_suite(args.suite)
+    if args.dry_run:
+        return _dry_run(suite)
+    costs = suite_costs(suite)
+    print(f"note: suite {suite.name}: {sum(c.runs for c in costs)} training runs, estimated "
+          f"{format_seconds(sum(c.seconds for c in costs))} without the cache", file=sys.stderr)
+    result = validate(suite, args.out, jobs=args.jobs, progress=not args.no_progress, force=args.force)
     failed = [r for r in result.records if not r["passed"]]
     not_converged = [r["name"] for r in result.records if not r["training"]["converged"]]
     n_checks = sum(len(r["checks"]) for r in result.records)

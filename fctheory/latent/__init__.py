@@ -38,7 +38,7 @@ from ._check import LatentCheck, check_latent_set, sphere_sizes
 from ._codes import CODE_NAMES, LinearCode, linear_code, named_code
 from ._counts import DistanceCounts, distance_counts
 from ._lemma_b import LemmaB, check_lemma_b, lemma_b_noise_levels
-from ._sets import load_latent_file, random_latent_set, validate_sizes
+from ._sets import load_latent_file, numpy_file_problem, random_latent_set, validate_sizes
 
 __all__ = [
     "as_latent_array",
@@ -47,6 +47,7 @@ __all__ = [
     "random_latent_set",
     "load_latent_file",
     "validate_sizes",
+    "numpy_file_problem",
     "LinearCode",
     "linear_code",
     "named_code",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import zipfile
 import re
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from ..errors import InvalidInput, InvalidLatentSet
 from ._arrays import as_latent_array, base_digits
 
-__all__ = ["random_latent_set", "load_latent_file", "validate_sizes"]
+__all__ = ["random_latent_set", "load_latent_file", "validate_sizes", "numpy_file_problem"]
 
 #: Largest ``n_c`` and ``L`` accepted by the latent-set tools (implementation limits).
 MAX_N_C = 64
@@ -106,8 +107,13 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
     path = os.fspath(path)
     field = f"latent file {path!r}"
     if not os.path.isfile(path):
-        raise InvalidLatentSet(field, "an existing file (.npy, .npz with array 'latent', or text)", "no such file")
+        reason = "a directory" if os.path.isdir(path) else "not a regular file" if os.path.exists(path) else "no such file"
+        raise InvalidLatentSet(field, "an existing file (.npy, .npz with array 'latent', or text)", None, reason)
     lower = path.lower()
+    if lower.endswith((".npy", ".npz")):
+        problem = numpy_file_problem(path)
+        if problem:
+            raise InvalidLatentSet(field, "a readable .npy, .npz or text file", None, problem)
     try:
         if lower.endswith(".npy"):
             arr = np.load(path, allow_pickle=False)
@@ -120,9 +126,39 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
             arr = _read_text(path, field)
     except InvalidLatentSet:
         raise
-    except (OSError, ValueError, EOFError) as exc:
-        raise InvalidLatentSet(field, "a readable .npy, .npz or text file", type(exc).__name__, str(exc)[:200]) from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise InvalidLatentSet(field, "a readable .npy, .npz or text file", None, _load_reason(exc)) from None
     return as_latent_array(arr, n_c, L, field=field)
+
+
+def numpy_file_problem(path: str) -> str:
+    """What is wrong with a file that should be a NumPy ``.npy``/``.npz`` file, from its first
+    bytes ("" when it starts like one): empty, or neither magic string."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(6)
+    except OSError as exc:
+        return _load_reason(exc)
+    if not head:
+        return "it is empty"
+    if head.startswith(b"PK") or head == b"\x93NUMPY":
+        return ""
+    return "it is not a NumPy file (an .npy file starts with \\x93NUMPY, an .npz file is a zip archive)"
+
+
+def _load_reason(exc: BaseException) -> str:
+    """Why a latent file could not be read, in words (numpy's message about ``allow_pickle=True`` is
+    not repeated: fctheory never loads pickles, which can run code)."""
+    text = str(exc)
+    if "pickle" in text:
+        return "it holds pickled Python objects (or is not a NumPy file), which fctheory never loads"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "it is not a zip archive (an .npz file is one)"
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is neither a NumPy file nor UTF-8 text"
+    if isinstance(exc, EOFError) or "EOF" in text or "truncat" in text.lower():
+        return "it is empty or truncated"
+    return text.splitlines()[0][:160] if text else type(exc).__name__
 
 
 def _read_text(path: str, field: str) -> np.ndarray:

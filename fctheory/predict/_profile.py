@@ -33,6 +33,7 @@ import mpmath
 
 from ..errors import InvalidInput
 from ..setting import Setting, to_fraction
+from ._enclosure import iv_expm1, iv_log1p
 
 __all__ = ["SphereSizes"]
 
@@ -178,8 +179,8 @@ class SphereSizes:
             L = self.L
             x = (self.n_c - 1) * ctx.exp(-s)
             if interval:
-                log_b = ctx.log(1 + x)
-                excess = ctx.exp(L * log_b) - 1
+                log_b = iv_log1p(ctx, x)  # tight relative to tiny x (issue 12, finding 6)
+                excess = iv_expm1(ctx, L * log_b)
             else:
                 log_b = ctx.log1p(x)
                 excess = ctx.expm1(L * log_b)

@@ -31,7 +31,7 @@ import mpmath
 from .._precision import check_dps, interval_context, iv_bounds
 from ..errors import InvalidInput, VerificationError
 from ..setting import Setting
-from ._enclosure import Enclosure
+from ._enclosure import Enclosure, iv_log1p
 from ._profile import SphereSizes, _const
 from ._results import prediction_dict, residual_bound
 from ._roots import GUARD_DIGITS, safeguarded_newton, solve_certified
@@ -264,7 +264,7 @@ def predict_type1(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes 
             "tau": Enclosure(*iv_bounds(tau_iv)),
             "word_norm": Enclosure(*iv_bounds(ctx.sqrt(tau_iv / setting.n_w))),
             "u_norm": Enclosure(*iv_bounds(ctx.sqrt(tau_iv / KL))),
-            "risk": Enclosure(*iv_bounds(ctx.log(1 + excess_iv) + _const(ctx, lam) * tau_iv)),
+            "risk": Enclosure(*iv_bounds(iv_log1p(ctx, excess_iv) + _const(ctx, lam) * tau_iv)),
             "lambda_threshold": Enclosure(*iv_bounds(_sqrt_fraction(ctx, threshold_sq))),
         }
     return TypeIPrediction(setting, dps, False, tau, word_norm, u_norm, risk, threshold, residual, encl, work, profile)

@@ -25,7 +25,7 @@ import mpmath
 from .._precision import check_dps, interval_context, iv_bounds
 from ..errors import VerificationError
 from ..setting import Setting
-from ._enclosure import Enclosure
+from ._enclosure import Enclosure, iv_log1p
 from ._profile import SphereSizes, _const
 from ._results import prediction_dict, residual_bound
 from ._roots import safeguarded_newton, solve_certified
@@ -169,6 +169,6 @@ def predict_type2(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes 
         encl = {
             "tau": Enclosure(*iv_bounds(tau_iv)),
             "u_norm": Enclosure(*iv_bounds(tau_iv / ctx.sqrt(ctx.mpf(KL)))),
-            "risk": Enclosure(*iv_bounds(ctx.log(1 + excess_iv) + _const(ctx, lam) * tau_iv * tau_iv / 2)),
+            "risk": Enclosure(*iv_bounds(iv_log1p(ctx, excess_iv) + _const(ctx, lam) * tau_iv * tau_iv / 2)),
         }
     return TypeIIPrediction(setting, dps, tau, u_norm, risk, residual, encl, work, profile)

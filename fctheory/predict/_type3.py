@@ -35,7 +35,7 @@ import mpmath
 from .._precision import check_dps, interval_context, iv_bounds
 from ..errors import InvalidInput, NoNontrivialSolution, VerificationError
 from ..setting import Setting
-from ._enclosure import Enclosure
+from ._enclosure import Enclosure, iv_log1p
 from ._profile import _const
 from ._results import prediction_dict, residual_bound
 from ._roots import guard_schedule
@@ -189,7 +189,7 @@ def _prediction(setting: Setting, dps: int, work: int, groups: WordGroups, root:
     r_enc = groups.spread([proof.r_enclosure(ctx, g) for g in range(len(groups.weights))])
     risk_iv = reduced_risk(
         ctx, setting, ctx.mpf([proof.c.lo, proof.c.hi]), [ctx.mpf([e.lo, e.hi]) for e in r_enc],
-        setting.mu.iv(ctx), _const(ctx, setting.lam), lambda v: ctx.log(1 + v),
+        setting.mu.iv(ctx), _const(ctx, setting.lam), lambda v: iv_log1p(ctx, v),
     )
     enclosures = {
         "c": proof.c,

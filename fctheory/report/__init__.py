@@ -15,10 +15,13 @@ from __future__ import annotations
 import os
 import time
 
-from ._runner import ValidationRun, load_weights_of, run_suite
-from ._suite import CaseSpec, Suite, load_suite
+from ._runner import (MAX_CASE_LOGITS, CaseCost, DirectoryInUse, ValidationRun, case_cost, check_costs, directory_lock,
+                      format_seconds, load_weights_of, run_suite, suite_costs)
+from ._suite import CaseSpec, Suite, load_suite, shipped_suites
 
-__all__ = ["CaseSpec", "Suite", "ValidationRun", "load_suite", "run_suite", "validate", "write_report"]
+__all__ = ["CaseSpec", "Suite", "ValidationRun", "load_suite", "run_suite", "validate", "write_report", "shipped_suites",
+           "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "format_seconds", "directory_lock",
+           "DirectoryInUse"]
 
 
 def write_report(run: ValidationRun) -> dict:
@@ -37,7 +40,8 @@ def write_report(run: ValidationRun) -> dict:
     return {"report": "report.md", "results": "results.json", "figures": figures}
 
 
-def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress: bool = True) -> ValidationRun:
+def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress: bool = True,
+             force: bool = False) -> ValidationRun:
     """Run a validation suite and write its report.
 
     Parameters
@@ -51,6 +55,9 @@ def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress:
         Worker processes.
     progress : bool
         tqdm progress bar on stderr.
+    force : bool
+        Run cases above the size limit too (``MAX_CASE_LOGITS``; otherwise ProblemTooLarge before
+        anything runs).
 
     Returns
     -------
@@ -58,6 +65,8 @@ def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress:
         ``run.passed`` is False when any checked quantity is out of tolerance.
     """
     parsed = suite if isinstance(suite, Suite) else load_suite(suite)
-    run = run_suite(parsed, out, jobs=jobs, progress=progress)
-    write_report(run)
+    check_costs(parsed, force=force)  # before the directory is created
+    with directory_lock(os.fspath(out)):  # one writer per directory (issue 12, finding 14)
+        run = run_suite(parsed, out, jobs=jobs, progress=progress, force=force)
+        write_report(run)
     return run

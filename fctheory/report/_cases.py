@@ -24,6 +24,7 @@ values): minimizers are unique only up to a rotation of :math:`\\mathbb R^d`.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -31,6 +32,7 @@ from typing import Callable
 import mpmath
 import numpy as np
 
+from .._precision import decimal_string
 from ..checks import Check, exact_check, matrix_check, scalar_check
 from ..configurations import type1_grams, type2_grams, type3_grams
 from ..errors import InvalidInput
@@ -39,7 +41,7 @@ from ..setting import Setting
 from ..train import layer_norm_columns, measure_collapse, train_network
 from ._suite import CaseSpec
 
-__all__ = ["run_job", "job_setting", "CaseKind", "CASE_KINDS", "case_kind"]
+__all__ = ["run_job", "job_setting", "CaseKind", "CASE_KINDS", "case_kind", "quantity_key", "quantity_keys"]
 
 VERDICT_TOL = 1e-6
 
@@ -108,6 +110,33 @@ def _latent(spec: CaseSpec, setting: Setting):
     return Z, sphere_sizes(Z, setting.n_c, source=spec.code)
 
 
+def quantity_key(quantity: str) -> str:
+    """The stable snake_case key of a checked quantity (docs/json.md): the words before its formula,
+    ``||X||_F`` as ``x_frobenius``, ``^2`` as ``_squared``, a prime as ``_prime``.
+
+    >>> quantity_key("word norm c = sqrt(tau/n_w)"), quantity_key("||W||_F^2 = ||U||_F^2 = tau")
+    ('word_norm_c', 'w_frobenius_squared')
+    >>> quantity_key("block norm c' = sqrt(tau/(K L))"), quantity_key("r_2 (mu_2 = 0.25)")
+    ('block_norm_c_prime', 'r_2')
+    """
+    head = quantity.split(" = ")[0].split(" (")[0].strip()
+    head = re.sub(r"\|\|\s*([A-Za-z*]+)\s*\|\|_F", r"\1 frobenius", head)
+    head = head.replace("^2", " squared").replace("'", " prime").replace("*", " star")
+    key = re.sub(r"[^0-9a-z]+", "_", head.lower()).strip("_")
+    return key or "quantity"
+
+
+def quantity_keys(quantities) -> list[str]:
+    """:func:`quantity_key` of each quantity, made unique within a record (``_2``, ``_3``, ...)."""
+    seen: dict = {}
+    out = []
+    for q in quantities:
+        key = quantity_key(q)
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}_{seen[key]}")
+    return out
+
+
 # Predictions ------------------------------------------------------------------------------------
 
 def _predict_type1(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> tuple[dict, dict]:
@@ -116,7 +145,7 @@ def _predict_type1(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> 
 
     p = predict_type1(setting, dps=dps, sphere_sizes=profile)
     if p.trivial:
-        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {float(p.lambda_threshold):.6g}",
+        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {decimal_string(p.lambda_threshold, 6)}",
                            str(setting.lam))
     return {"tau": float(p.tau), "word_norm": float(p.word_norm), "u_norm": float(p.u_norm),
             "risk": float(p.risk)}, p.to_dict()
@@ -370,6 +399,7 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     hessian = _second_order(setting, Z, res) if spec.kind == "type3" and res.converged else None
     meas = measurement.to_dict()
     meas.pop("u_norms")
+    keys = quantity_keys([ch.quantity for ch in checks])
     record = {
         "name": f"{spec.name}/seed{seed}",
         "case": spec.name,
@@ -383,11 +413,11 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         "lam_resolution": lam_info,
         "latent": None if Z is None else {"code": spec.code, "K": int(Z.shape[0]), "rows": Z.tolist(),
                                           "sphere_sizes": profile.to_dict()},
-        "predicted": {ch.quantity: ch.predicted for ch in checks},
-        "measured": {ch.quantity: ch.measured for ch in checks},
-        "rel_error": {ch.quantity: ch.rel_error for ch in checks},
+        "predicted": {k: ch.predicted for k, ch in zip(keys, checks)},
+        "measured": {k: ch.measured for k, ch in zip(keys, checks)},
+        "rel_error": {k: ch.rel_error for k, ch in zip(keys, checks)},
         "passed": passed,
-        "checks": [ch.to_dict() for ch in checks],
+        "checks": [dict(ch.to_dict(), key=k) for k, ch in zip(keys, checks)],
         "prediction": prediction_record,
         "prediction_values": pred,
         "training": res.to_dict(),

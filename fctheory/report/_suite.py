@@ -48,7 +48,7 @@ else:  # pragma: no cover
 from ..errors import InvalidInput
 from ..setting import Setting
 
-__all__ = ["CaseSpec", "Suite", "load_suite", "find_suite", "suite_dirs", "KINDS"]
+__all__ = ["CaseSpec", "Suite", "load_suite", "find_suite", "suite_dirs", "shipped_suites", "KINDS"]
 
 KINDS = {
     "type1": ("theorem 1", "h"),
@@ -141,6 +141,24 @@ def find_suite(name_or_path: str) -> Path:
     raise InvalidInput("--suite", "one of " + (", ".join(names) if names else "(no suites found)") + " or a .toml file", text)
 
 
+def shipped_suites() -> list[tuple[str, str, int]]:
+    """``(name, description, number of cases)`` of every suite :func:`find_suite` finds by name
+    (a project's ``validation/suites`` first, then the installed ones)."""
+    seen: dict = {}
+    for directory in suite_dirs():
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.toml")):
+            if path.stem in seen:
+                continue
+            try:
+                suite = load_suite(str(path))
+                seen[path.stem] = (path.stem, suite.description, len(suite.cases))
+            except InvalidInput as exc:
+                seen[path.stem] = (path.stem, f"(unreadable: {exc})", 0)
+    return list(seen.values())
+
+
 def _need(table: dict, key: str, where: str, types, allowed: str):
     if key not in table:
         raise InvalidInput(f"{where}.{key}", allowed, None, detail="missing")
@@ -207,7 +225,38 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
                     code=code, note=str(note), **ints)
     # validate the numbers now (a bad suite fails before any training)
     spec.setting(lam=lam if lam is not None else 1)
+    _check_preconditions(spec, where)
     return spec
+
+
+def _check_preconditions(spec: CaseSpec, where: str) -> None:
+    """The hypotheses of the theorem a case tests, checked when the suite is loaded (a misconfigured
+    case must not be reported as a failure of the theorem): theorem 1 needs uniform μ; type II
+    (theorem 3) a mean-zero frame, d >= n_c; types I and III need λ below their threshold (theorem 1:
+    λ_I; theorem 2: eq. 9) and ``trivial`` cases λ at or above it."""
+    from .._precision import decimal_string
+    from ..predict import lambda_thresholds
+
+    if spec.kind == "code":
+        return
+    setting = spec.setting(lam=spec.lam if spec.lam is not None else 1)
+    if spec.kind == "type1" and not setting.mu.is_uniform:
+        raise InvalidInput(f"{where}.mu", "'uniform' for kind 'type1' (theorem 1 assumes uniform word frequencies; "
+                                          "a Zipf law is kind 'type3', theorem 2)", spec.mu if isinstance(spec.mu, str) else "a list")
+    if spec.kind == "type2" and spec.d < spec.n_c:
+        raise InvalidInput(f"{where}.d", f"an integer >= n_c = {spec.n_c} for kind 'type2' (theorem 3 needs a "
+                                         "mean-zero equiangular frame)", spec.d)
+    if spec.lam is None or spec.kind == "type2":
+        return
+    thresholds = lambda_thresholds(setting, dps=15)
+    which = thresholds.type1 if spec.kind == "type1" or (spec.kind == "trivial" and setting.mu.is_uniform) else thresholds.type3
+    name = "the type-I threshold λ_I (theorem 1)" if which is thresholds.type1 else "the type-III threshold (eq. 9)"
+    value = decimal_string(which.value, 6)
+    if spec.kind in ("type1", "type3") and not which.lam_below:
+        raise InvalidInput(f"{where}.lam", f"below {name} = {value} for kind {spec.kind!r} "
+                                           "(above it the minimizer is W = U = 0: kind 'trivial')", spec.lam)
+    if spec.kind == "trivial" and which.lam_below:
+        raise InvalidInput(f"{where}.lam", f"at or above {name} = {value} for kind 'trivial'", spec.lam)
 
 
 def load_suite(name_or_path: str = "default") -> Suite:
@@ -224,6 +273,11 @@ def load_suite(name_or_path: str = "default") -> Suite:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput("--suite", "a valid TOML file", str(path), detail=str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("--suite", "a valid TOML file (UTF-8 text)", str(path),
+                           detail=f"byte {exc.start} is not UTF-8: a binary file?") from None
+    except OSError as exc:
+        raise InvalidInput("--suite", "a readable .toml file", str(path), detail=exc.strerror or type(exc).__name__) from None
     meta = data.get("suite", {})
     if not isinstance(meta, dict):
         raise InvalidInput("suite", "a [suite] table", meta)

@@ -14,6 +14,8 @@ trained anywhere can be compared.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +38,12 @@ def _unit(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     norms = np.linalg.norm(X, axis=axis, keepdims=True)
     safe = np.where(norms > 0, norms, 1.0)
     return X / safe, np.squeeze(norms, axis=axis)
+
+
+def _scale(X: np.ndarray) -> float:
+    """A power of two near ``max |X|`` (1 for a zero array)."""
+    top = float(np.max(np.abs(X))) if X.size else 0.0
+    return 1.0 if top == 0.0 else math.ldexp(1.0, int(np.frexp(top)[1]) - 1)
 
 
 def _rel_range(values: np.ndarray) -> float:
@@ -172,19 +180,27 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
     d = W.shape[0]
     K = Z.shape[0]
 
-    word_norms = np.linalg.norm(W, axis=0)
-    by_concept = word_norms.reshape(n_c, s_c)  # [a, b]
-    r_by_rank = by_concept.mean(axis=0)
+    # Every measurement is computed on W / sW and U / sU (sW, sU powers of two, so the division is
+    # exact): squares of entries near 1e300 would overflow and near 1e-300 underflow; the norms are
+    # scaled back at the end, the cosines and relative spreads do not depend on the scale.
+    sW, sU = _scale(W), _scale(U)
+    Ws, Us = W / sW, U / sU
+    word_norms_s = np.linalg.norm(Ws, axis=0)
+    by_concept = word_norms_s.reshape(n_c, s_c)  # [a, b]
+    with np.errstate(over="ignore"):
+        r_by_rank = by_concept.mean(axis=0) * sW
     r_concept_spread = max(_rel_range(by_concept[:, b]) for b in range(s_c))
+    with np.errstate(over="ignore"):
+        word_norms = word_norms_s * sW
 
-    w_frob = float(np.linalg.norm(W))
-    u_frob = float(np.linalg.norm(U))
+    w_frob = float(np.linalg.norm(Ws)) * sW
+    u_frob = float(np.linalg.norm(Us)) * sU
     trivial = u_frob <= tol and (network == "h*" or w_frob <= tol)
 
     if network == "h*":
-        feats = layer_norm_columns(W)
+        feats = layer_norm_columns(Ws)
     else:
-        feats = W
+        feats = Ws
     dirs, _ = _unit(feats, axis=0)
     dirs_by_concept = dirs.reshape(d, n_c, s_c)
     means, _ = _unit(dirs_by_concept.sum(axis=2), axis=0)  # (d, n_c)
@@ -195,12 +211,19 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
     equi_err = float(np.max(np.abs(cosines - equiangular_gram(n_c))[off]))
     feature_mean = float(np.max(np.abs(means.sum(axis=0))) / np.sqrt(d))
 
-    blocks = u_blocks(U, L)  # (K, L, d)
-    ublocks_unit, u_norms = _unit(blocks, axis=2)
-    u_mean = float(u_norms.mean())
-    u_spread = _rel_range(u_norms)
+    blocks = u_blocks(Us, L)  # (K, L, d)
+    ublocks_unit, u_norms_s = _unit(blocks, axis=2)
+    u_spread = _rel_range(u_norms_s)
+    with np.errstate(over="ignore"):
+        u_norms = u_norms_s * sU
+    u_mean = float(u_norms_s.mean()) * sU
     concept_dir_of_block = means.T[Z]  # (K, L, d)
     u_align = float(np.min(np.einsum("kld,kld->kl", ublocks_unit, concept_dir_of_block)))
+    with np.errstate(over="ignore"):
+        finite = np.isfinite([w_frob, u_frob, u_mean]).all() and np.isfinite(word_norms).all() and np.isfinite(u_norms).all()
+    if not finite:
+        raise InvalidInput("W/U", "weights whose norms are finite float64 numbers (below 1.8e308)",
+                           f"||W||_F = {w_frob:.3g}, ||U||_F = {u_frob:.3g}")
 
     word_spread = _rel_range(word_norms)
     collapsed = within_spread <= tol and equi_err <= tol and u_spread <= tol and u_align >= 1.0 - tol

@@ -24,7 +24,7 @@ from scipy.optimize import minimize
 
 from ..errors import InvalidInput
 
-__all__ = ["MinimizeOptions", "MinimizeOutcome", "polished_minimize", "fd_hvp"]
+__all__ = ["MinimizeOptions", "MinimizeOutcome", "polished_minimize", "fd_hvp", "choose_hvp_method", "EXACT_HVP_MAX_BYTES"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,29 @@ class MinimizeOutcome:
     hvp_evaluations: int
     history: tuple  # (phase, iteration, evaluations, value, grad_norm)
     seconds: float
+
+
+#: ``hessian="auto"`` uses the exact Hessian-vector product when its tables (the score tables of
+#: the exact risk and their tangents: twice the risk's own) take at most this many bytes, central
+#: differences of the gradient otherwise.  A rule on the size, not on a timing, so that training is
+#: bit-reproducible whatever the machine's load (issue 12, finding 13).  Measured, one BLAS thread,
+#: shared machine: the exact product costs 1.3-3.2 gradients (a difference quotient costs 2), with
+#: no trend in the size between 6e3 and 2e8 logits; its memory is what grows.
+EXACT_HVP_MAX_BYTES = 2**30
+
+
+def choose_hvp_method(setting) -> tuple[str, str]:
+    """``("exact" | "fd", reason)`` for ``hessian="auto"`` on ``setting`` (a Setting or Problem),
+    from its size alone: exact when ``2 x 8 x max(L n_w K, n_w**ceil(L/2) K)`` bytes (full set;
+    ``L n_w K`` otherwise) are at most :data:`EXACT_HVP_MAX_BYTES`."""
+    setting = getattr(setting, "setting", setting)
+    n_w, K, L = setting.n_w, setting.K, setting.L
+    entries = max(L * n_w * K, (n_w ** ((L + 1) // 2)) * K if setting.is_full else 0)
+    needed = 2 * 8 * entries
+    if needed <= EXACT_HVP_MAX_BYTES:
+        return "exact", ""
+    return "fd", (f"; auto: the exact product's tables would take {needed / 2**20:.4g} MiB > "
+                  f"{EXACT_HVP_MAX_BYTES // 2**20} MiB, so differences were used")
 
 
 def fd_hvp(fun_and_grad: Callable, step: float) -> Callable:

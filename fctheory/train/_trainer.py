@@ -24,7 +24,7 @@ from ..errors import InvalidInput
 from ..problem import as_problem
 from ..risk import exact_risk_and_grad, exact_risk_hvp
 from ..setting import Setting
-from ._minimize import MinimizeOptions, fd_hvp, polished_minimize
+from ._minimize import MinimizeOptions, choose_hvp_method, fd_hvp, polished_minimize
 
 __all__ = ["TrainResult", "train_network", "HVP_FD", "HVP_EXACT"]
 
@@ -159,9 +159,9 @@ def train_network(setting, *, network: str = "h", latent=None, seed: int = 0, in
     hessian : {"auto", "exact", "fd"}
         Hessian-vector products of the Newton-CG polish: the engine's exact
         product (networks h and h*), central differences of the analytic gradient,
-        or ``"auto"``: exact when available and its first product costs at
-        most two gradient evaluations (what a difference quotient costs),
-        otherwise differences.  ``TrainResult.hvp_method`` says which ran.
+        or ``"auto"``: exact unless its tables exceed
+        :data:`fctheory.train._minimize.EXACT_HVP_MAX_BYTES` (decided by the size
+        alone, so that training is reproducible bit for bit), otherwise differences.  ``TrainResult.hvp_method`` says which ran.
 
     Returns
     -------
@@ -216,20 +216,13 @@ def train_network(setting, *, network: str = "h", latent=None, seed: int = 0, in
             HW, HU = hvp_engine(problem, W, U, VW, VU, network=network)
             return np.concatenate([np.asarray(HW).ravel(), np.asarray(HU).ravel()])
 
+        if hessian == "auto":
+            method, note = choose_hvp_method(problem)
+            if method == "fd":
+                timing["method"], timing["note"] = HVP_FD, note
+
         def hvp(x, v):
-            if timing["method"] == HVP_FD:
-                return fd(x, v)
-            t0 = time.perf_counter()
-            out = exact(x, v)
-            spent = time.perf_counter() - t0
-            if hessian == "auto" and "exact_seconds" not in timing:
-                timing["exact_seconds"] = spent
-                per_grad = timing["grad_seconds"] / max(1, timing["grad_calls"])
-                if spent > 2.0 * per_grad:  # a difference quotient costs two gradients
-                    timing["method"] = HVP_FD
-                    timing["note"] = (f"; auto: one exact product took {spent:.3g} s > 2 x {per_grad:.3g} s "
-                                      "per gradient, so the rest used differences")
-            return out
+            return fd(x, v) if timing["method"] == HVP_FD else exact(x, v)
 
     renormalize = None
     if network == "h*":

@@ -14,6 +14,7 @@ import zipfile
 import numpy as np
 
 from ..errors import InvalidInput
+from ..latent import numpy_file_problem
 from ..risk import layer_norm
 
 __all__ = ["as_weights", "load_weights", "save_weights", "u_blocks", "layer_norm_columns"]
@@ -29,11 +30,7 @@ def as_weights(W, U, n_c: int, s_c: int, L: int, *, K: int | None = None) -> tup
         entry is not finite.
     """
     n_w = n_c * s_c
-    try:
-        W = np.array(W, dtype=np.float64)
-        U = np.array(U, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidInput("W/U", "real numeric arrays") from None
+    W, U = _real_array("W", W), _real_array("U", U)
     if W.ndim != 2 or W.shape[1] != n_w or W.shape[0] < 1:
         raise InvalidInput("W", f"an array of shape (d, n_w) with n_w = n_c*s_c = {n_w}", f"shape {W.shape}")
     d = W.shape[0]
@@ -44,6 +41,37 @@ def as_weights(W, U, n_c: int, s_c: int, L: int, *, K: int | None = None) -> tup
     if not (np.all(np.isfinite(W)) and np.all(np.isfinite(U))):
         raise InvalidInput("W/U", "finite numbers", "inf or NaN entries")
     return W, U
+
+
+def _real_array(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array; complex, boolean-free object or string arrays are refused
+    (a complex array would otherwise lose its imaginary part with only a ComplexWarning)."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(name, "a real numeric array", type(value).__name__) from None
+    if arr.dtype.kind == "c":
+        raise InvalidInput(name, "a real array (the measurements are defined for real weights)", f"dtype {arr.dtype}")
+    if arr.dtype.kind not in "biuf":
+        raise InvalidInput(name, "a real numeric array", f"dtype {arr.dtype}")
+    return np.array(arr, dtype=np.float64)
+
+
+def _load_reason(exc: BaseException) -> str:
+    """What is wrong with a file that ``np.load`` refused, in words (numpy's own message suggests
+    ``allow_pickle=True``, which fctheory never uses: a pickle can run code)."""
+    text = str(exc)
+    if "pickle" in text:
+        return "it holds pickled Python objects, which fctheory never loads"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "it is not a zip archive (an .npz file is one)"
+    if isinstance(exc, EOFError) or "truncat" in text.lower() or "EOF" in text:
+        return "it is empty or truncated"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a directory"
+    if isinstance(exc, PermissionError):
+        return "it cannot be read (permission denied)"
+    return text.splitlines()[0][:160] if text else type(exc).__name__
 
 
 def u_blocks(U: np.ndarray, L: int) -> np.ndarray:
@@ -71,18 +99,39 @@ def load_weights(path) -> tuple[np.ndarray, np.ndarray]:
     Raises
     ------
     InvalidInput
-        When the file cannot be read as ``.npz`` or lacks a key.
+        Naming ``WEIGHTS`` and saying why: not a file, not an ``.npz`` archive (an ``.npy`` array,
+        text, an empty or truncated file, pickled objects) or a missing array.
     """
+    path = os.fspath(path)
+    allowed = "an .npz file with arrays 'W' (d, n_w) and 'U' (K, L*d)"
+    if os.path.isdir(path):
+        raise InvalidInput("WEIGHTS", allowed, path, detail="it is a directory")
+    if not os.path.exists(path):
+        raise InvalidInput("WEIGHTS", allowed, path, detail="no such file")
+    problem = numpy_file_problem(path)
+    if problem:
+        raise InvalidInput("WEIGHTS", allowed, path, detail=problem)
     try:
-        with np.load(os.fspath(path), allow_pickle=False) as data:
+        data = np.load(path, allow_pickle=False)
+    except InvalidInput:
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise InvalidInput("WEIGHTS", allowed, path, detail=_load_reason(exc)) from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        shape = getattr(data, "shape", None)
+        raise InvalidInput("WEIGHTS", allowed, path, detail=f"it is an .npy file holding a single array of shape {shape}; "
+                                                             "save both with numpy.savez(path, W=W, U=U)")
+    try:
+        with data:
             missing = [k for k in ("W", "U") if k not in data.files]
             if missing:
-                raise InvalidInput("WEIGHTS", "an .npz file with arrays 'W' (d, n_w) and 'U' (K, L*d)",
-                                   f"keys {sorted(data.files)}")
+                raise InvalidInput("WEIGHTS", allowed, path, detail=f"it has no array {', '.join(map(repr, missing))} "
+                                                                     f"(arrays: {', '.join(sorted(data.files)) or 'none'})")
             return np.array(data["W"]), np.array(data["U"])
+    except InvalidInput:
+        raise
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise InvalidInput("WEIGHTS", "a readable .npz file with arrays 'W' and 'U'", str(path),
-                           detail=type(exc).__name__) from None
+        raise InvalidInput("WEIGHTS", allowed, path, detail=_load_reason(exc)) from None
 
 
 def save_weights(path, W: np.ndarray, U: np.ndarray) -> None:

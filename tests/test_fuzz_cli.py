@@ -1,0 +1,320 @@
+"""A fuzzer of the command line and the public API (issue 12): bad input never gets a traceback, a
+hang or an unclear message.
+
+Every subcommand's parser is driven in-process (``fctheory.cli.main.main(argv)``) with generated
+values for its flags: numbers of every size and sign, malformed fractions, huge exponents, empty,
+binary and wrongly shaped files.  Each run must
+
+* exit 0, 2 (or 1 where a subcommand documents it: failed checks),
+* print no traceback, and on exit 2 exactly one ``error: ...`` line naming a flag or a field,
+* end within :data:`RUN_SECONDS` (small sizes keep valid runs fast; a run that would be slow must
+  be refused by a size limit, docs/limits.md).
+
+The public API entry points get the same treatment: only :class:`fctheory.errors.FctheoryError`
+subclasses escape.  The table :data:`SUBCOMMANDS` drives everything: a new subcommand is one entry
+(its argv prefix, its flags and their value strategies, its allowed exit statuses).  Bounded for
+CI: a few examples per subcommand, a deadline per run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fctheory.cli.main import main
+from fctheory.errors import FctheoryError
+
+#: Wall-clock bound of one run (generous: the CI machine is shared).
+RUN_SECONDS = 10.0
+EXAMPLES = int(os.environ.get("FCTHEORY_FUZZ_EXAMPLES", "12"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=timedelta(seconds=RUN_SECONDS), derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                       HealthCheck.data_too_large])
+
+# Values ---------------------------------------------------------------------------------------
+
+NASTY_NUMBERS = ["", " ", "abc", "1/0", "0/0", "3/", "/3", "1//2", "1e", "1e-9999999", "1e+9999999",
+                 "1e-99999999999999999999", "-1e-1001", "1e1001", "nan", "inf", "-inf", "NaN", "0x10", "1_000",
+                 "\u0661\u0662", "+-1", "--1", "9" * 3000, "1" + "0" * 5000, "0.5/2", "1e-5000", "-0", "0",
+                 "-1", "1.5", "2/3", "1e-300", "1e300", "\x00", "1 2", "١"]
+
+
+def numbers(small: list) -> st.SearchStrategy:
+    """Decimal strings of every size and sign, fractions and garbage; ``small`` are valid values
+    (drawn about half of the time, so that runs also get past the first flag)."""
+    valid = st.sampled_from(small)
+    return st.one_of(
+        valid, valid, valid, valid, valid,
+        st.sampled_from(NASTY_NUMBERS),
+        st.integers(-10**6, 10**30).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.tuples(st.integers(-10**4, 10**4), st.integers(-10**4, 10**4)).map(lambda t: f"{t[0]}/{t[1]}"),
+        st.tuples(st.integers(-9, 9), st.integers(-10**7, 10**7)).map(lambda t: f"{t[0]}e{t[1]}"),
+    )
+
+
+SIZES = {"n_c": ["2", "3"], "s_c": ["1", "2"], "L": ["1", "2", "3"], "K": ["2", "4", "full"], "d": ["2", "3", "5"],
+         "lam": ["1/100", "0.05", "1e-40", "2"], "mu": ["uniform", "zipf", "zipf:2"], "dps": ["15", "20", "30"]}
+MU_NASTY = ["zipf:1e-5000", "zipf:0", "zipf:-1", "zipf:1e9", "1,2", "0.5,0.5", "0.5,0.6", "1/2,1/2", ",", "uniform,",
+            "zipf:", "zipf:nan", "0,1", "-1,2"]
+
+
+def setting_flags(names) -> dict:
+    strategies = {}
+    for name in names:
+        flag = {"n_c": "--n-c", "s_c": "--s-c"}.get(name, f"--{name}")
+        values = numbers(SIZES[name]) if name != "mu" else st.one_of(st.sampled_from(SIZES["mu"] + MU_NASTY), numbers(["2"]))
+        strategies[flag] = values
+    return strategies
+
+
+# Files ----------------------------------------------------------------------------------------
+
+_FILES = tempfile.mkdtemp(prefix="fctheory-fuzz-")
+
+
+def _file(kind: str, suffix: str) -> str:
+    path = os.path.join(_FILES, f"{kind}{suffix}")
+    if os.path.exists(path):
+        return path
+    rng = np.random.default_rng(0)
+    if kind == "missing":
+        return os.path.join(_FILES, "no-such-file" + suffix)
+    if kind == "directory":
+        os.mkdir(path)
+    elif kind == "empty":
+        open(path, "wb").close()
+    elif kind == "binary":
+        with open(path, "wb") as fh:
+            fh.write(bytes(rng.integers(0, 256, 300, dtype=np.uint8)))
+    elif kind == "text":
+        with open(path, "w") as fh:
+            fh.write("0 1 2\n1 x 2\n")
+    elif kind == "rows":
+        with open(path, "w") as fh:
+            fh.write("0 1 1\n1 0 2\n2 2 0\n")
+    elif kind == "truncated":
+        np.savez(path + ".full.npz", W=np.ones((3, 6)), U=np.ones((27, 9)), latent=np.zeros((3, 3), dtype=int))
+        with open(path + ".full.npz", "rb") as fh:
+            data = fh.read()
+        with open(path, "wb") as fh:
+            fh.write(data[: len(data) // 2])
+    elif kind == "weights":  # valid type-I-like weights for n_c=3, s_c=2, L=3, d=3, full set
+        np.savez(path, W=rng.normal(size=(3, 6)), U=rng.normal(size=(27, 9)))
+    elif kind == "wrongshape":
+        np.savez(path, W=np.ones((2, 5, 1)), U=np.ones(3), latent=np.ones((2, 2, 2)))
+    elif kind == "huge":
+        np.savez(path, W=np.full((3, 6), 1e300), U=np.full((27, 9), 1e300))
+    elif kind == "nonfinite":
+        np.savez(path, W=np.full((3, 6), np.nan), U=np.full((27, 9), np.inf))
+    elif kind == "complex":
+        np.savez(path, W=np.ones((3, 6)) + 1j, U=np.ones((27, 9)))
+    elif kind == "npy":
+        np.save(path, np.zeros((3, 3), dtype=np.int64))
+    elif kind == "pickled":
+        np.save(path, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    elif kind == "toml-binary":
+        with open(path, "wb") as fh:
+            fh.write(b"\xff\xfe\x00[suite]\x80\x81")
+    elif kind == "toml-bad":
+        with open(path, "w") as fh:
+            fh.write('[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "type1"\nn_c = 3\ns_c = 2\nL = 3\nd = 7\n'
+                     'lam = "1e-9999999"\n')
+    elif kind == "toml-zipf-type1":
+        with open(path, "w") as fh:
+            fh.write('[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "type1"\nn_c = 3\ns_c = 2\nL = 3\nd = 7\n'
+                     'lam = "1/100"\nmu = "zipf"\n')
+    elif kind == "toml-huge":
+        with open(path, "w") as fh:
+            fh.write('[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "type3"\nn_c = 2\ns_c = 9\nL = 7\nd = 20\n'
+                     'lam = "1/1000"\nmu = "zipf"\n')
+    return path
+
+
+def files(kinds, suffix: str) -> st.SearchStrategy:
+    return st.sampled_from(kinds).map(lambda k: _file(k, suffix))
+
+
+WEIGHT_FILES = files(["missing", "directory", "empty", "binary", "text", "truncated", "weights", "wrongshape",
+                      "huge", "nonfinite", "complex", "npy", "pickled"], ".npz")
+LATENT_FILES = st.one_of(files(["missing", "directory", "empty", "binary", "truncated", "wrongshape", "npy",
+                                "pickled"], ".npy"),
+                         files(["text", "rows", "binary", "empty"], ".txt"),
+                         files(["truncated", "wrongshape", "binary"], ".npz"))
+SUITE_FILES = st.one_of(st.sampled_from(["default", "extended", "nosuch", "../x", ""]),
+                        files(["toml-binary", "toml-bad", "toml-zipf-type1", "toml-huge", "empty", "missing",
+                               "directory"], ".toml"))
+CODES = st.sampled_from(["nosuch", "ternary-hamming", "parity:3:3", "repetition:3:3", "parity:4:3",
+                         "repetition:2:99999999", "parity:1:2", "", "parity:3:3:3", "parity:x:y"])
+
+# The table -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One subcommand of the fuzzer: ``argv`` prefix, ``flags`` (flag -> value strategy; each
+    generated run takes a random subset), ``switches`` (flags without a value) and the exit
+    statuses it may return besides 0 and 2."""
+
+    name: str
+    argv: tuple
+    flags: dict
+    switches: tuple = ()
+    fixed: tuple = ()
+    statuses: frozenset = field(default_factory=lambda: frozenset({0, 2}))
+    examples: int = EXAMPLES
+    seconds: float = RUN_SECONDS
+
+
+SETTING = ("n_c", "s_c", "L", "K", "d", "lam", "mu")
+SUBCOMMANDS = [
+    *[Subcommand(f"predict {kind}", ("predict", kind),
+                 {**setting_flags(SETTING), "--dps": numbers(SIZES["dps"]), "--code": CODES, "--latent-file": LATENT_FILES},
+                 switches=("--json",), fixed=("--n-c", "3", "--s-c", "2", "--L", "3", "--K", "full"))
+      for kind in ("type1", "type2", "type3", "threshold")],
+    Subcommand("measure", ("measure",),
+               {"WEIGHTS": WEIGHT_FILES, **setting_flags(("n_c", "s_c", "L")), "--tol": numbers(["1e-6", "0.1"]),
+                "--network": st.sampled_from(["h", "h*", "x"]), "--code": CODES, "--latent-file": LATENT_FILES},
+               switches=("--json",), fixed=("--n-c", "3", "--s-c", "2", "--L", "3")),
+    Subcommand("check", ("check",), {**setting_flags(("n_c", "s_c", "L", "K", "d", "lam", "mu")),
+                                     "--seed": numbers(["0", "1"])},
+               switches=("--json",), fixed=("--n-c", "2", "--s-c", "1", "--L", "2", "--d", "2", "--mu", "uniform"),
+               statuses=frozenset({0, 1, 2})),
+    Subcommand("latent check", ("latent", "check"),
+               {**setting_flags(("n_c", "L", "K")), "--seed": numbers(["0", "3"]), "--code": CODES,
+                "--latent-file": LATENT_FILES},
+               switches=("--json",), fixed=("--n-c", "3", "--L", "3")),
+    Subcommand("certify", ("certify",), {**setting_flags(("n_c", "s_c", "L", "K", "lam", "mu")),
+                                         "--dps": numbers(SIZES["dps"]), "--solver": st.sampled_from(["CLARABEL", "X"]),
+                                         "--code": CODES, "--latent-file": LATENT_FILES},
+               switches=("--json",), fixed=("--n-c", "2", "--s-c", "1", "--L", "2", "--lam", "1/100"),
+               statuses=frozenset({0, 1, 2}), examples=max(3, EXAMPLES // 3)),
+    Subcommand("validate", ("validate", "--dry-run"),
+               {"--suite": SUITE_FILES, "--jobs": numbers(["1", "2"]), "--out": st.sampled_from([_FILES, ""])},
+               switches=("--list", "--force", "--no-progress")),
+    Subcommand("derive", ("derive",), {"TARGET": st.sampled_from(["H", "Hstar", "threshold", "nonsense"]),
+                                       "--points": numbers(["1", "2"]), "--seed": numbers(["0"])},
+               switches=("--json", "--latex"), examples=max(3, EXAMPLES // 3),
+               seconds=30.0),  # sympy: a derivation takes ~6 s on the shared machine
+]
+
+#: Words one of which every error line contains: a flag, a field or a file the user gave.
+FIELD_WORDS = re.compile(r"--[a-z]|\b(n_c|s_c|L|K|d|lam|mu|dps|code|latent|WEIGHTS|W|U|W/U|tol|network|suite|seed|"
+                         r"jobs|points|target|case|digits|argument|arguments|invalid choice|Zipf|mu\[\d+\])\b")
+
+
+def _argv(sub: Subcommand, data) -> list[str]:
+    argv = list(sub.argv)
+    chosen = data.draw(st.lists(st.sampled_from(sorted(sub.flags)), unique=True, max_size=min(3, len(sub.flags))),
+                       label="flags")
+    positional = [f for f in chosen if not f.startswith("--")]
+    given = {}
+    for flag in chosen:
+        given[flag] = data.draw(sub.flags[flag], label=flag)
+    for flag in positional:
+        argv.append(given[flag])
+    for i in range(0, len(sub.fixed), 2):  # defaults that keep valid runs small, unless the flag is drawn
+        if sub.fixed[i] not in given:
+            argv += [sub.fixed[i], sub.fixed[i + 1]]
+    for flag in chosen:
+        if flag.startswith("--"):
+            argv += [flag, given[flag]] if not given[flag].startswith("-") else [f"{flag}={given[flag]}"]
+    for switch in sub.switches:
+        if data.draw(st.booleans(), label=switch):
+            argv.append(switch)
+    if "WEIGHTS" in sub.flags and "WEIGHTS" not in given:
+        argv.insert(len(sub.argv), _file("weights", ".npz"))
+    if "TARGET" in sub.flags and "TARGET" not in given:
+        argv.insert(len(sub.argv), "threshold")
+    return argv
+
+
+def _check_run(sub: Subcommand, argv, status, out: str, err: str, seconds: float) -> None:
+    where = f"{argv!r}: status {status}\nstdout: {out[-500:]}\nstderr: {err[-1500:]}"
+    assert "Traceback" not in err and "Traceback" not in out, where
+    assert status in sub.statuses, where
+    assert seconds < sub.seconds, f"{where}\ntook {seconds:.1f} s"
+    if status == 2:
+        lines = [line for line in err.splitlines() if line.strip() and not line.startswith("note:") and "\r" not in line]
+        errors = [line for line in lines if line.startswith("error: ")]
+        assert len(errors) == 1 and lines[-1] == errors[0], where
+        assert FIELD_WORDS.search(errors[0]), where
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS, ids=[s.name for s in SUBCOMMANDS])
+def test_fuzz_subcommand(sub, capsys, monkeypatch):
+    monkeypatch.chdir(_FILES)
+
+    @settings(FUZZ, max_examples=sub.examples, deadline=timedelta(seconds=sub.seconds))
+    @given(data=st.data())
+    def run(data):
+        argv = _argv(sub, data)
+        start = time.perf_counter()
+        status = main(argv)
+        seconds = time.perf_counter() - start
+        out, err = capsys.readouterr()
+        _check_run(sub, argv, status, out, err, seconds)
+
+    run()
+
+
+# The public API ---------------------------------------------------------------------------------
+
+ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-10**40, 10**40), st.floats(allow_nan=True, allow_infinity=True),
+                      st.sampled_from(NASTY_NUMBERS + MU_NASTY), st.lists(st.integers(-3, 3), max_size=4),
+                      st.sampled_from([2, 3, "1/100", 0.01, "zipf", "uniform", [0.5, 0.5]]))
+
+
+def _api_calls():
+    import fctheory
+
+    def setting(a):
+        return fctheory.Setting(a[0], a[1], a[2], a[3], K=a[4], d=a[5], mu=a[6])
+
+    def small():
+        return fctheory.Setting(3, 2, 3, "1/100", d=3)
+
+    return {
+        "Setting": setting,
+        "predict_type1": lambda a: fctheory.predict_type1(setting(a), dps=a[7]),
+        "predict_type2": lambda a: fctheory.predict_type2(setting(a), dps=a[7]),
+        "predict_type3": lambda a: fctheory.predict_type3(setting(a), dps=a[7]),
+        "lambda_thresholds": lambda a: fctheory.lambda_thresholds(setting(a), dps=a[7]),
+        "decimal_string": lambda a: fctheory.decimal_string(a[0], a[1]),
+        "measure_collapse": lambda a: fctheory.train.measure_collapse(
+            np.full((3, 6), 1.0) if a[0] is None else a[0], np.ones((27, 9)) if a[1] is None else a[1], a[2], a[3], a[4]),
+        "exact_risk": lambda a: fctheory.risk.exact_risk(small(), a[0] if a[0] is not None else np.ones((3, 6)),
+                                                         a[1] if a[1] is not None else np.ones((27, 9)), network=a[2]),
+        "check_latent_set": lambda a: fctheory.latent.check_latent_set(a[0], a[1]),
+        "Problem": lambda a: fctheory.Problem(small(), a[0]),
+    }
+
+
+API_NAMES = sorted(["Setting", "predict_type1", "predict_type2", "predict_type3", "lambda_thresholds", "decimal_string",
+                    "measure_collapse", "exact_risk", "check_latent_set", "Problem"])
+
+
+@pytest.mark.parametrize("name", API_NAMES)
+def test_fuzz_api(name):
+    call = _api_calls()[name]
+
+    @FUZZ
+    @given(args=st.lists(ANY_VALUE, min_size=8, max_size=8))
+    def run(args):
+        start = time.perf_counter()
+        try:
+            call(args)
+        except FctheoryError:
+            pass
+        assert time.perf_counter() - start < RUN_SECONDS
+
+    run()
