@@ -133,6 +133,21 @@ def _file(kind: str, suffix: str) -> str:
         with open(path, "w") as fh:
             fh.write('[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "type1"\nn_c = 3\ns_c = 2\nL = 3\nd = 7\n'
                      'lam = "1/100"\nmu = "zipf"\n')
+    elif kind == "grid-ok":
+        with open(path, "w") as fh:
+            fh.write('[sweep]\nname = "f"\ncommand = "predict type1"\n[grid]\nlam = ["1/100", "1/1000"]\n'
+                     '[fixed]\nn_c = 2\ns_c = 2\nL = 3\nK = 8\n')
+    elif kind == "grid-bad":
+        with open(path, "w") as fh:
+            fh.write('[sweep]\ncommand = "predict type1"\n[grid]\nlam = []\nbogus = [1]\n')
+    elif kind == "grid-huge":
+        with open(path, "w") as fh:
+            fh.write('[sweep]\ncommand = "predict type1"\n[grid]\n'
+                     + "".join(f"{k} = [{', '.join(str(i) for i in range(2, 40))}]\n" for k in ("n_c", "s_c", "L", "d"))
+                     + 'lam = ["1/100"]\n')
+    elif kind == "grid-badcommand":
+        with open(path, "w") as fh:
+            fh.write('[sweep]\ncommand = "os:system"\n[grid]\nlam = ["1/100"]\n')
     elif kind == "toml-huge":
         with open(path, "w") as fh:
             fh.write('[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "type3"\nn_c = 2\ns_c = 9\nL = 7\nd = 20\n'
@@ -153,6 +168,11 @@ LATENT_FILES = st.one_of(files(["missing", "directory", "empty", "binary", "trun
 SUITE_FILES = st.one_of(st.sampled_from(["default", "extended", "nosuch", "../x", ""]),
                         files(["toml-binary", "toml-bad", "toml-zipf-type1", "toml-huge", "empty", "missing",
                                "directory"], ".toml"))
+GRID_FILES = files(["grid-ok", "grid-bad", "grid-huge", "grid-badcommand", "toml-binary", "empty", "missing",
+                    "directory"], ".toml")
+#: Counts of reproduce/sweep flags: small valid values and malformed ones (a large valid count is a
+#: long run the user asked for, interruptible and resumable, not a hang).
+SMALL_COUNTS = st.sampled_from(["1", "2", "3", "0", "-1", "1.5", "abc", "", "1e3", "9" * 40, "nan"])
 CODES = st.sampled_from(["nosuch", "ternary-hamming", "parity:3:3", "repetition:3:3", "parity:4:3",
                          "repetition:2:99999999", "parity:1:2", "", "parity:3:3:3", "parity:x:y"])
 
@@ -201,6 +221,16 @@ SUBCOMMANDS = [
     Subcommand("validate", ("validate", "--dry-run"),
                {"--suite": SUITE_FILES, "--jobs": numbers(["1", "2"]), "--out": st.sampled_from([_FILES, ""])},
                switches=("--list", "--force", "--no-progress")),
+    Subcommand("reproduce", ("reproduce", "fig3", "--quick", "--no-progress"),
+               {"--optimizer": st.sampled_from(["lbfgs", "sgd", "adam", ""]), "--seed": SMALL_COUNTS,
+                "--epochs": SMALL_COUNTS, "--n-spl": SMALL_COUNTS, "--maxiter": SMALL_COUNTS,
+                "--gtol": numbers(["1e-6", "1e-3"]), "--out": st.sampled_from([os.path.join(_FILES, "repro"), ""])},
+               switches=("--json",), fixed=("--out", os.path.join(_FILES, "repro"), "--maxiter", "20"),
+               examples=max(3, EXAMPLES // 2)),
+    Subcommand("sweep", ("sweep",), {"GRID": GRID_FILES, "--jobs": st.sampled_from(["1", "0", "-2", "x", ""]),
+                                     "--out": st.sampled_from([os.path.join(_FILES, "sweep"), ""])},
+               switches=("--json", "--force"), fixed=("--out", os.path.join(_FILES, "sweep")),
+               statuses=frozenset({0, 1, 2}), examples=max(3, EXAMPLES // 2)),
     Subcommand("derive", ("derive",), {"TARGET": st.sampled_from(["H", "Hstar", "threshold", "nonsense"]),
                                        "--points": numbers(["1", "2"]), "--seed": numbers(["0"])},
                switches=("--json", "--latex"), examples=max(3, EXAMPLES // 3),
@@ -209,7 +239,8 @@ SUBCOMMANDS = [
 
 #: Words one of which every error line contains: a flag, a field or a file the user gave.
 FIELD_WORDS = re.compile(r"--[a-z]|\b(n_c|s_c|L|K|d|lam|mu|dps|code|latent|WEIGHTS|W|U|W/U|tol|network|suite|seed|"
-                         r"jobs|points|target|case|digits|argument|arguments|invalid choice|Zipf|mu\[\d+\])\b")
+                         r"jobs|points|target|case|digits|argument|arguments|invalid choice|Zipf|mu\[\d+\]|"
+                         r"gtol|epochs|n_spl|maxiter|out|optimizer|grid|sweep|command|GRID)\b")
 
 
 def _argv(sub: Subcommand, data) -> list[str]:
@@ -233,6 +264,8 @@ def _argv(sub: Subcommand, data) -> list[str]:
             argv.append(switch)
     if "WEIGHTS" in sub.flags and "WEIGHTS" not in given:
         argv.insert(len(sub.argv), _file("weights", ".npz"))
+    if "GRID" in sub.flags and "GRID" not in given:
+        argv.insert(len(sub.argv), _file("grid-ok", ".toml"))
     if "TARGET" in sub.flags and "TARGET" not in given:
         argv.insert(len(sub.argv), "threshold")
     return argv

@@ -13,8 +13,9 @@ failed, 130 when interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from ._output import print_json
 
 HELP = "run a command over a grid of settings (TOML), locally or on a Dask cluster; cached and resumable"
 EXIT_FAILED = 1
@@ -54,8 +55,7 @@ def _report(run, as_json: bool) -> None:
     from ..sweep import summary_table
 
     if as_json:
-        json.dump(run.summary(), sys.stdout)
-        sys.stdout.write("\n")
+        print_json(run.summary())
         return
     grid = run.grid
     state = f" (interrupted: {len(run.results)} of {run.jobs} finished)" if run.interrupted else ""

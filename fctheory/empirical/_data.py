@@ -21,10 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, ProblemTooLarge
 from ..problem import Problem
 
 __all__ = ["Dataset", "sample_dataset", "sample_sentences"]
+
+#: Largest data set :func:`sample_dataset` draws, in word indices ``(n_spl + n_test) K L`` (int64:
+#: 8 GiB); the paper's figure 4a (n_spl = 500, K = 1000, L = 15) has 7.6e6.
+MAX_DATASET_WORDS = 2**30
 
 
 def _int_at_least(field: str, value, lo: int) -> int:
@@ -148,6 +152,10 @@ def sample_dataset(problem: Problem, n_spl: int, *, n_test: int = 5, seed: int =
         raise InvalidInput("problem", "a fctheory.Problem", type(problem).__name__)
     n_spl = _int_at_least("n_spl", n_spl, 1)
     n_test = _int_at_least("n_test", n_test, 1)
+    words = (n_spl + n_test) * problem.K * problem.L
+    if words > MAX_DATASET_WORDS:
+        raise ProblemTooLarge("the sampled data set, (n_spl + n_test) * K * L word indices (int64)", words,
+                              MAX_DATASET_WORDS, "use a smaller n_spl (the paper's largest, figure 4a, is 500)")
     seed = _int_at_least("seed", seed, 0)
     train_seq, test_seq = np.random.SeedSequence(seed).spawn(2)
     x_train, y_train = sample_sentences(problem, n_spl, np.random.default_rng(train_seq))

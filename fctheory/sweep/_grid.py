@@ -280,4 +280,8 @@ def load_grid(path, *, force: bool = False) -> Grid:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput("GRID", "a valid TOML file", path, detail=str(exc)) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("GRID", "a TOML text file (UTF-8)", path, detail="the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise InvalidInput("GRID", "a readable .toml grid file", path, detail=exc.strerror) from None
     return parse_grid(data, source=path, force=force, default_name=Path(path).stem)

@@ -242,7 +242,13 @@ def run_grid(grid: Grid, out_dir=None, *, workers: int | None = None, scheduler=
         raise InvalidInput("grid", "a fctheory.sweep.Grid (load_grid / parse_grid)", type(grid).__name__)
     start = time.perf_counter()
     out_dir = os.fspath(out_dir) if out_dir is not None else f"fctheory-sweep-{grid.name}"
-    os.makedirs(out_dir, exist_ok=True)
+    allowed = "a directory, or a path where one can be created"
+    if not out_dir.strip() or (os.path.exists(out_dir) and not os.path.isdir(out_dir)):
+        raise InvalidInput("out", allowed, out_dir)
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput("out", allowed, out_dir, exc.strerror) from None
     jobs = grid.jobs()
     salt = code_fingerprint() if salt is None else str(salt)
     cache_dir = os.path.join(out_dir, "cache")

@@ -105,3 +105,20 @@ def test_ctrl_c_keeps_finished_jobs_and_the_same_command_resumes(tmp_path, capsy
     assert main(cmd[3:] + ["--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["ok"] == 8 and summary["cached"] >= len(finished)
+
+
+def test_out_and_grid_file_errors_are_one_line(tmp_path, capsys):
+    # found by tests/test_fuzz_cli.py: an empty --out and a binary grid file escaped as OSError/UnicodeDecodeError
+    from fctheory.cli.main import main
+
+    grid = tmp_path / "g.toml"
+    grid.write_text('[sweep]\ncommand = "predict type1"\n[grid]\nlam = ["1/100"]\n[fixed]\nn_c = 2\ns_c = 2\nL = 3\nK = 8\n')
+    binary = tmp_path / "b.toml"
+    binary.write_bytes(b"\xff\xfe\x00[sweep]\x80")
+    a_file = tmp_path / "f.txt"
+    a_file.write_text("x")
+    for argv, needle in ([["sweep", str(grid), "--out", ""], "out"], [["sweep", str(grid), "--out", str(a_file)], "out"],
+                         [["sweep", str(binary)], "UTF-8"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1 and needle in err and "Traceback" not in err

@@ -69,3 +69,12 @@ def test_problem_required():
     with pytest.raises(InvalidInput) as err:
         sample_dataset(Setting(3, 4, 5, "1/100", K=12), 3)
     assert err.value.field == "problem"
+
+
+def test_sample_dataset_refuses_a_data_set_beyond_memory():
+    from fctheory import Problem, ProblemTooLarge, Setting
+    from fctheory.empirical import sample_dataset
+
+    p = Problem(Setting.paper(), "random", seed=0)
+    with pytest.raises(ProblemTooLarge, match="n_spl"):
+        sample_dataset(p, 10**6)  # (10**6 + 5) * 1000 * 15 word indices: 120 GB
