@@ -13,10 +13,11 @@ computation for type II with the LayerNorm network.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import sympy as sp
 
-from ._derivation import Derivation, Step
+from ._derivation import Derivation, Step, annotate
 from ._margins import _hamming, agree_or_differ, dist_sum, margin_type1, margin_type2
 from ._symbols import K, L, S, c, c_prime, d, dist, eta, lam, n_c, n_w, r, t, x
 
@@ -24,6 +25,10 @@ __all__ = [
     "derive_H", "derive_H_star", "eta_expr", "eta_star_expr", "stated_H", "stated_H_star", "stated_H_Z",
     "sphere_size_A",
 ]
+
+
+#: n_c = 2 + m with m >= 0: writes the admissible range n_c >= 2 into the assumptions
+_m = sp.Symbol("m", integer=True, nonnegative=True)
 
 
 def eta_expr() -> sp.Expr:
@@ -92,16 +97,23 @@ def _series_steps():
     series = sp.Sum(sphere_size_A() * x**r, (r, 1, L))
     closed = q * ((1 + (n_c - 1) * x) ** L - 1)
     return (
-        _explicit_sphere_step(),
+        replace(_explicit_sphere_step(),
+                starts_from="the class-averaged cross-entropy of the type-I configuration on the full set [3]^2"),
         Step("sphere-sizes-assumption-A", a_count, sphere_size_A(),
              "|S_r| = sum over the concept a at one position of the two counts of assumption A (Pascal's rule)",
-             "assumption A, eq. (35); eq. (38)-(39)"),
+             "assumption A, eq. (35); eq. (38)-(39)",
+             starts_from="assumption A's counts at distance r, split by whether one given position differs"),
         Step("binomial-theorem", series, closed,
              "sum_{r=1}^L C(L, r) y^r = (1 + y)^L - 1 with y = (n_c - 1) x",
-             "lemma K, proof (binomial theorem)"),
+             "lemma K, proof (binomial theorem)",
+             starts_from="the series sum_r |S_r| x^r with assumption A's sphere sizes (eq. 39)",
+             analytic_in=(x,)),
         Step("risk-in-x", sp.log(1 + series), _risk_in_x(),
-             "log(1 + sum_r |S_r| x^r) with assumption-A sphere sizes; independent of k and x, so the averages drop",
-             "eq. (94); lemma K"),
+             "H_Z - lambda t = log(1 + sum_r |S_r| x^r) (lemma B (i)) with assumption-A sphere sizes; "
+             "independent of k and x, so the averages drop",
+             "eq. (94); lemma K; remark after lemma K",
+             starts_from="the risk log(1 + sum_r |S_r| x^r) of a latent set with sphere sizes |S_r| (lemma K)",
+             analytic_in=(x,)),
     )
 
 
@@ -136,19 +148,25 @@ def derive_H() -> Derivation:
              lam * t,
              "W has n_w columns of norm c and U has K L blocks of norm c', so ||W||^2 = ||U||^2 = t",
              "eq. (5); lemma K, proof"),
-        Step("H-closed-form", derived, stated_H(),
-             "x = e^{-eta t} in the risk plus the regularization: the derived function is H of theorem 1",
-             "theorem 1; lemma K (eq. 92)"),
-        Step("H-from-sphere-sizes", stated_H_Z().xreplace({S[r]: sphere_size_A()}), stated_H(),
-             "H_Z, the risk with a latent set's own sphere sizes |S_r| (lemma B (i)), is H under assumption A",
-             "lemma K; remark after lemma K; eq. (39)"),
         Step("H-full-set", derived.subs(K, n_c**L), full,
              "K = n_c^L: the constant 1 - K/n_c^L vanishes and the L-th power leaves the log",
              "theorem 1 with K = n_c^L"),
         Step("H-full-set-minimizer", sp.diff(full_eta, t).subs(t, tau), sp.Integer(0),
              "tau = (1/eta) log((n_c - 1)(L eta - lambda)/lambda) is the stationary point of the full-set H",
              "theorem 1 with K = n_c^L"),
+        Step("H-closed-form", derived, stated_H(),
+             "x = e^{-eta t} in the risk plus the regularization: the derived function is H of theorem 1",
+             "theorem 1; lemma K (eq. 92)"),
     )
+    steps = annotate(steps, {
+        "margin-type-I": "the logits of a type-I configuration (definition 1) and the equiangular Gram matrix",
+        "margin-in-t": "the type-I margin per unit distance, c c' n_c/(n_c - 1), at c = sqrt(t/n_w), c' = sqrt(t/(K L))",
+        "regularization": "the regularizer (lambda/2)(||W||^2 + ||U||^2) of eq. (5) on the configuration",
+        "H-full-set": dict(starts_from="H of theorem 1 at K = n_c^L (n_c = 2 + m, m >= 0)",
+                           given=((n_c, _m + 2),)),
+        "H-full-set-minimizer": "the derivative of the full-set H at the stated tau",
+        "H-closed-form": "the risk of step risk-in-x at x = e^{-eta t} plus the regularization",
+    })
     return Derivation(
         name="H",
         title="H(t): the risk of a type-I configuration (theorem 1, lemma K)",
@@ -190,13 +208,20 @@ def derive_H_star() -> Derivation:
         Step("regularization", lam / 2 * (K * L * c**2).subs(c, sp.UnevaluatedExpr(c_val)), lam / 2 * t**2,
              "only U is regularized in eq. (10); it has K L blocks of norm c",
              "eq. (10); lemma R, proof"),
-        Step("Hstar-closed-form", derived, stated_H_star(),
-             "x = e^{-eta* t} in the risk plus the regularization: the derived function is H* of theorem 3",
-             "theorem 3; lemma R (eq. 124)"),
         Step("Hstar-slope-at-0", sp.diff(derived, t).subs(t, 0), slope0,
              "H*'(0) < 0 for every lambda, so tau* > 0 always: H* has no threshold",
              "theorem 3"),
+        Step("Hstar-closed-form", derived, stated_H_star(),
+             "x = e^{-eta* t} in the risk plus the regularization: the derived function is H* of theorem 3",
+             "theorem 3; lemma R (eq. 124)"),
     )
+    steps = annotate(steps, {
+        "margin-type-II": "the logits of a type-II configuration (definition 3) and the equiangular Gram matrix",
+        "margin-in-t": "the type-II margin per unit distance, c sqrt(d) n_c/(n_c - 1), at c = t/sqrt(K L)",
+        "regularization": "the regularizer (lambda/2)||U||^2 of eq. (10) on the configuration",
+        "Hstar-slope-at-0": "the derivative at t = 0 of the derived H*",
+        "Hstar-closed-form": "the risk of step risk-in-x at x = e^{-eta* t} plus the regularization",
+    })
     return Derivation(
         name="Hstar",
         title="H*(t): the risk of a type-II configuration (theorem 3, lemma R)",

@@ -18,7 +18,7 @@ import itertools
 
 import sympy as sp
 
-from ._derivation import Derivation, Step
+from ._derivation import Derivation, Step, annotate
 from ._symbols import L, c, c_prime, d, dist, l, n_c, r_beta
 
 __all__ = ["derive_margins", "gram", "agree_or_differ", "dist_sum", "margin_type1", "margin_type2",
@@ -163,7 +163,26 @@ def derive_margins() -> Derivation:
              "lemma U, proof",
              display=r"\left[h(x)_k - h(x)_j\right]_{z_j, z_k \in [3]^2,\ \beta = (1, 2)} = "
                      r"\left[\tfrac{3}{2}\, c \textstyle\sum_{l : z_{j,l} \ne z_{k,l}} r_{\beta_l}\right]"),
+        Step("margins-in-dist",
+             sp.Tuple(margin_type1().subs(dist, dist_sum), margin_type2().subs(dist, dist_sum), margin_type3_terms()),
+             sp.Tuple(margin_type1(), margin_type2(), margin_type3_terms()),
+             "the margins of steps margin-type-I, margin-type-II and margin-type-III with dist = sum_l delta_l",
+             "lemma K, lemma R and lemma U, proofs",
+             given=((dist_sum, dist),)),
     )
+    steps = annotate(steps, {
+        "gram-diagonal": "the diagonal entry of the equiangular Gram matrix (appendix D, definition D)",
+        "gram-row-sum": "a row of the equiangular Gram matrix",
+        "gap-per-position": "<f_a, f_a> - <f_a', f_a> at a position where z_j and z_k differ",
+        "margin-type-I": "the type-I logits y_j(x) = sum_l <u_{j,l}, w_{x_l}> with w = c f_a, u = c' f_z",
+        "explicit-frame": "three explicit unit vectors in R^2",
+        "margin-type-I-explicit": "the type-I margins on [3]^2 from the explicit frame",
+        "layernorm-type-II-explicit": "LayerNorm of w = 5 f_a + 2 * 1 (appendix A)",
+        "margin-type-II": "the type-II logits with phi(w) = sqrt(d) f_a, u = c f_z",
+        "margin-type-III": "the type-III logits with w_(a,b) = r_b f_a, u = c f_z",
+        "margin-type-III-explicit": "the type-III margins on [3]^2 from the explicit frame",
+        "margins-in-dist": "the margins of steps margin-type-I, -II and -III",
+    })
     return Derivation(
         name="margins",
         title="Margins of the collapse configurations",
