@@ -116,9 +116,7 @@ class Step:
     def difference(self):
         """``lhs - rhs`` with the hypotheses of ``given`` substituted."""
         diff = _as_entries_expr(self.lhs) - _as_entries_expr(self.rhs)
-        if self.given:
-            diff = diff.subs(list(self.given))
-        return diff
+        return apply_given(diff, self.given)
 
     def latex(self) -> str:
         """``lhs = rhs`` in LaTeX (or :attr:`display` when set)."""
@@ -140,6 +138,28 @@ class Step:
             "given": [[sp.sstr(a), sp.sstr(b)] for a, b in self.given],
             "starts_from": self.starts_from,
         }
+
+
+def apply_given(expr, given: tuple):
+    """Substitute the hypotheses ``given``.
+
+    A pair whose key is an indexed object with symbolic indices
+    (``S[r, k] -> value``) is a rule for every index value, applied also
+    inside sums over those indices: ``S[i, j]`` becomes ``value`` with
+    ``r -> i, k -> j``.  Other pairs are plain substitutions.
+    """
+    if not given:
+        return expr
+    plain = []
+    for key, value in given:
+        if isinstance(key, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in key.indices):
+            def rule(a, key=key, value=value):
+                return value.xreplace(dict(zip(key.indices, a.indices)))
+            expr = expr.replace(lambda a, key=key: isinstance(a, sp.Indexed) and a.base == key.base
+                                and len(a.indices) == len(key.indices), rule)
+        else:
+            plain.append((key, value))
+    return expr.subs(plain) if plain else expr
 
 
 @dataclass(frozen=True)
@@ -429,8 +449,7 @@ def _try_induction(step: "Step", max_ops) -> str | None:
         return None
     base = step.induction_base
     lhs, rhs = _as_entries_expr(step.lhs), _as_entries_expr(step.rhs)
-    if step.given:
-        lhs, rhs = lhs.subs(list(step.given)), rhs.subs(list(step.given))
+    lhs, rhs = apply_given(lhs, step.given), apply_given(rhs, step.given)
     diff = lhs - rhs
     base_entries = _evaluated_entries(diff.subs(n, base))
     if _prove_zero(base_entries, max_ops) is None:
