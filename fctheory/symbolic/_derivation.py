@@ -99,6 +99,11 @@ class Step:
         ``induction_base`` and the step ``n -> n + 1``.
     induction_base : int
         The base case of the induction.
+    sign : {"", "positive", "negative"}
+        A further claim: ``rhs`` (with ``given`` substituted) is positive, or
+        negative, for all admissible values.  Proved when its expansion is a
+        sum of terms each of which sympy's assumptions prove positive (for
+        ``negative``: of ``-rhs``).
     """
 
     label: str
@@ -112,6 +117,7 @@ class Step:
     analytic_in: tuple = ()
     induction: Any = None
     induction_base: int = 1
+    sign: str = ""
 
     def difference(self):
         """``lhs - rhs`` with the hypotheses of ``given`` substituted."""
@@ -571,11 +577,25 @@ def check_step(step: Step, domains: dict, *, points: int, seed: int, methods: tu
     diff = step.difference()
     entries = _evaluated_entries(diff)
 
+    sign_detail = ""
+    if step.sign:
+        sign_ok, sign_detail = _sign_of_sum(step)
+        if not sign_ok:
+            return StepCheck(step.label, False, "undecided", 0, sign_detail, time.perf_counter() - t0, False)
+
     def done(method, detail, *, proved=True, verified=True, n=0):
+        if sign_detail and proved:
+            detail = f"{detail}; {sign_detail}"
         return StepCheck(step.label, verified, method, n, detail, time.perf_counter() - t0, proved)
 
     if "exact" in methods and _try_exact(entries):
         return done("exact", "proved: lhs - rhs reduces to 0 by evaluation (doit) and expansion")
+    if step.given and {"exact", "simplify"} & set(methods):
+        # hypotheses that only bite once sums are evaluated (a Piecewise condition beta <= s_c)
+        raw = _evaluated_entries(_as_entries_expr(step.lhs) - _as_entries_expr(step.rhs))
+        late = None if raw is None else _evaluated_entries(apply_given(sp.Matrix(raw), step.given))
+        if "exact" in methods and _try_exact(late):
+            return done("exact", "proved (exact): evaluated, then the hypotheses substituted, then evaluated again and expanded")
     if "simplify" in methods:
         unfinished = entries is None or any(e.has(*_UNFINISHED) for e in entries)
         source = entries if shortcuts else _entries(diff)
@@ -595,6 +615,24 @@ def check_step(step: Step, domains: dict, *, points: int, seed: int, methods: tu
         method = "counterexample" if detail.startswith("counterexample") else "undecided"
         return done(method, detail, proved=False, verified=False, n=n)
     return done("undecided", f"not decided by method(s) {', '.join(methods)}", proved=False, verified=False)
+
+
+def _sign_of_sum(step: "Step") -> tuple[bool, str]:
+    """Is ``step.rhs`` (or ``-rhs``) a sum of terms each proved positive by sympy's assumptions?"""
+    if step.sign not in ("positive", "negative"):
+        return False, f"unknown sign claim {step.sign!r}"
+    expr = apply_given(_as_entries_expr(step.rhs), step.given)
+    if step.sign == "negative":
+        expr = -expr
+    try:
+        terms = sp.Add.make_args(sp.expand(expr))
+        bad = [t for t in terms if t.is_positive is not True]
+    except (TypeError, ValueError, AttributeError):
+        return False, "the sign claim could not be evaluated"
+    if bad:
+        return False, f"sign claim not proved: term {sp.sstr(bad[0])} is not provably positive"
+    return True, (f"and the right side is {step.sign}: {'minus it is' if step.sign == 'negative' else 'it is'} "
+                  f"a sum of {len(terms)} term(s), each positive for all admissible values")
 
 
 def _check_equal(label: str, a, b, simplify_max_ops) -> StepCheck:

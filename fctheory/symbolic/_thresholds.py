@@ -24,6 +24,8 @@ __all__ = ["derive_thresholds", "type1_threshold", "type3_threshold"]
 
 #: γ = 1/(n_c - 1) of proposition D, proof
 _gamma = 1 / (n_c - 1)
+#: n_c = 2 + m with m >= 0
+_m = sp.Symbol("m", integer=True, nonnegative=True)
 
 
 def type1_threshold() -> sp.Expr:
@@ -72,11 +74,17 @@ def derive_thresholds() -> Derivation:
              "proposition D (eq. 153)"),
         Step("g-increasing-in-x", sp.Derivative(_g(c, x), x),
              (1 + _gamma * sp.exp((1 + _gamma) * c**2 * x) * (1 + (1 + _gamma) * c**2 * x)) / (1 + _gamma),
-             "dg/dx >= (1 + gamma e^{...})/(1 + gamma) >= 1 for x >= 0: x -> g(c, x) is a bijection of [0, inf)",
+             "dg/dx > 0 (a sum of positive terms) and g(c, 0) = 0, g(c, x) >= x: x -> g(c, x) is a bijection of [0, inf)",
              "proposition D, proof"),
         Step("g-increasing-in-c", sp.Derivative(_g(c, x), c),
              2 * _gamma * c * x**2 * sp.exp((1 + _gamma) * c**2 * x),
              "dg/dc > 0 for c, x > 0: a larger c needs a smaller phi_b(c), so each phi_b and Phi decrease",
+             "proposition D, claim F"),
+        Step("phi-decreasing",
+             -sp.diff(_g(c, x), c) / sp.diff(_g(c, x), x),
+             -2 * _gamma * c * x**2 * sp.exp((1 + _gamma) * c**2 * x) * (1 + _gamma)
+             / (1 + _gamma * sp.exp((1 + _gamma) * c**2 * x) * (1 + (1 + _gamma) * c**2 * x)),
+             "dphi_b/dc = -g_c/g_x < 0 at x = phi_b(c) > 0: each phi_b, hence Phi = sum_b phi_b^2, decreases in c",
              "proposition D, claim F"),
         Step("g-at-c-0", sp.Limit(_g(c, x), c, 0), x,
              "g(0, x) = x, so the solution phi_b(c) of eq. 7 tends to L mu_b/(n_c lambda) as c -> 0",
@@ -105,13 +113,16 @@ def derive_thresholds() -> Derivation:
              "lambda_I = lambda - H'(0) (step H-slope-at-0); lambda_III^2 = (L/n_c^{L+1}) sum_b mu_b^2 (step eq9)",
              "theorem 1; eq. (9)"),
     )
+    n2 = ((n_c, _m + 2),)   # n_c >= 2 written into the assumptions
     steps = annotate(steps, {
+        "g-increasing-in-x": dict(starts_from="the function g of proposition D", sign="positive", given=n2),
+        "g-increasing-in-c": dict(starts_from="the function g of proposition D", sign="positive", given=n2),
+        "phi-decreasing": dict(starts_from="implicit differentiation of g(c, phi_b(c)) = L mu_b/(n_c lambda)",
+                               sign="negative", given=n2),
         "H-slope-at-0": "the derivative of H of theorem 1 at t = 0",
         "H-minus-lambda-t": "H of theorem 1 without its regularization term",
         "H-log-sum-exp": dict(starts_from="the lemma-K risk in x = e^{-eta t}", analytic_in=(x,)),
         "eq7-in-rho": "eq. 7 with r_b = c rho_b",
-        "g-increasing-in-x": "the function g of proposition D",
-        "g-increasing-in-c": "the function g of proposition D",
         "g-at-c-0": "the function g of proposition D",
         "phi-at-0": "eq. 7 in the form g(c, rho_b) at c = 0 and rho_b = L mu_b/(n_c lambda)",
         "Phi-at-0": "Phi(0) = sum_b phi_b(0)^2 (proposition D)",

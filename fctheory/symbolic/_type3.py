@@ -27,6 +27,9 @@ __all__ = ["derive_type3", "FullSetPartitionSum", "stated_F", "eq7_lhs", "positi
 _a = sp.Symbol("a", integer=True, positive=True)
 #: n_c = 2 + m with m >= 0: the admissible range n_c >= 2 as an assumption
 _m = sp.Symbol("m", integer=True, nonnegative=True)
+#: a word beta of 1..s_c, with s_c = beta + s_rest (s_rest >= 0)
+_beta = sp.Symbol("beta", integer=True, positive=True)
+_s_rest = sp.Symbol("s_rest", integer=True, nonnegative=True)
 
 
 class FullSetPartitionSum(sp.Function):
@@ -200,9 +203,11 @@ def derive_type3() -> Derivation:
              "||W||^2 = sum_a sum_b r_b^2 ||f_a||^2 = n_c sum_b r_b^2 and ||U||^2 = K L c^2",
              "eq. (5); theorem 2; appendix F (eq. 146-147)"),
         Step("stationarity-r_b",
-             sp.Derivative(L * m_b * G + lam / 2 * n_c * r_b**2, r_b), dF_dr,
-             "only the b-th summand of F depends on r_b",
-             "eq. (149)"),
+             sp.Derivative(stated_F(), rr[_beta]), dF_dr.subs({m_b: mu[_beta], r_b: rr[_beta]}),
+             "differentiate the computed F in the magnitude r_beta of one word beta in 1..s_c: only the beta-th "
+             "summands depend on it",
+             "eq. (149)",
+             given=((s_c, _beta + _s_rest),)),
         Step("stationarity-r_b-is-eq7", dF_dr,
              -(L * c * n_c / (sp.exp(x_b) + n_c - 1)) * (m_b - eq7_lhs(r_b)),
              "the prefactor is negative, so dF/dr_b = 0 iff (lambda/L)(r_b/c)(n_c - 1 + e^{n_c c r_b/(n_c-1)}) = mu_b",
@@ -250,7 +255,8 @@ def derive_type3() -> Derivation:
         "risk-explicit": "the risk (1/K) sum_k E_beta CE on [3]^2 with the explicit partition function",
         "reduced-risk": dict(starts_from="the risk L sum_b mu_b (...) plus the regularizer of eq. (5)",
                              induction=n_c, induction_base=2),
-        "stationarity-r_b": "the terms of F that depend on r_b",
+        "stationarity-r_b": "F(c, r) of step reduced-risk",
+        "stationarity-r_b-is-eq7": "dF/dr_b of step stationarity-r_b, written with mu_b = mu_beta, r_b = r_beta",
         "stationarity-c": "F(c, r) of step reduced-risk",
         "substitute-eq7": "one summand of dF/dc on a solution of eq. 7",
         "stationarity-c-is-eq8": "dF/dc with the summands of step substitute-eq7",

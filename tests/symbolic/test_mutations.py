@@ -101,3 +101,12 @@ def test_small_size_terms_pass_the_sampled_points_but_are_not_proved(built):
     check = next(ch for ch in result.checks if ch.label == "binomial-theorem")
     assert check.verified and not check.proved and check.method == "random-rational"
     assert result.evidence == ("binomial-theorem",) and not result.verified
+
+
+def test_a_wrong_sign_claim_is_rejected(built):
+    """phi_b decreases: claiming its derivative positive must fail even though the identity holds."""
+    bad = built["threshold"].replace_step("phi-decreasing", sign="positive")
+    result = bad.verify(points=2)
+    assert not result.verified and "phi-decreasing" in result.failed
+    check = next(ch for ch in result.checks if ch.label == "phi-decreasing")
+    assert "not provably positive" in check.detail
