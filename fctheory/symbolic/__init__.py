@@ -2,8 +2,11 @@
 
 Each ``derive_*`` function returns a :class:`Derivation`: ordered steps
 (sympy identity, one-line justification, the paper's equation/lemma number)
-that :meth:`Derivation.verify` checks one by one, recording whether symbolic
-simplification or exact random rational points decided each step.
+that :meth:`Derivation.verify` decides one by one: *proved* for every
+admissible value (exact evaluation, simplify, symbolic summation, induction)
+or only *evidence* (exact values at random rational points, which leaves the
+derivation unverified); it also checks that the steps form a chain and that
+the result is the last step's right side.
 
 API index
 =========
@@ -17,10 +20,11 @@ THEOREM_DERIVATIONS the names whose result is a closed form stated by a theorem 
 Derivation, Step    the derivation objects; ``verify()``, ``to_latex()``, ``to_dict()``
 Verification        the typed result of ``verify()`` (one StepCheck per step)
 METHODS, DEFAULT_POINTS  verification methods in the order tried; random points per step by default
+PROOF_METHODS       the methods that prove a step (exact, simplify, summation, induction)
 lambdify_mp         a derivation's closed form as an mpmath callable (DerivedFunction)
 """
 
-from ._derivation import DEFAULT_POINTS, METHODS, Derivation, Step, StepCheck, Verification
+from ._derivation import DEFAULT_POINTS, METHODS, PROOF_METHODS, Derivation, Step, StepCheck, Verification
 from ._hfunctions import derive_H, derive_H_star
 from ._lambdify import DerivedFunction, lambdify_mp
 from ._margins import derive_margins
@@ -44,6 +48,7 @@ __all__ = [
     "DERIVATIONS",
     "THEOREM_DERIVATIONS",
     "METHODS",
+    "PROOF_METHODS",
     "Derivation",
     "DerivedFunction",
     "Step",

@@ -1,26 +1,41 @@
-"""Derivation objects: ordered, machine-checked steps.
+"""Derivation objects: ordered chains of proved steps.
 
 A :class:`Derivation` is a tuple of :class:`Step` objects.  Each step states
-an identity ``lhs = rhs`` between sympy expressions (scalars or matrices),
-with a one-line justification and the paper's equation/lemma number.
-:meth:`Derivation.verify` checks every step and records *which method
-decided it*:
+an identity ``lhs = rhs`` between sympy expressions (scalars, tuples or
+matrices), with a one-line justification and the paper's equation/lemma
+number.  :meth:`Derivation.verify` decides every step and records *by what*:
+
+Proofs (decided for every admissible value of the symbols):
 
 ``exact``
     ``lhs - rhs`` becomes the literal 0 after evaluating unevaluated objects
-    (``Sum``, ``Derivative``, ``Limit``: ``doit()``) and expanding, with
-    exponentials merged;
+    (``Sum``, ``Derivative``, ``Limit``: ``doit()``; sums of a summand that
+    does not depend on the index) and expanding, exponentials merged, logs of
+    positive products split;
 ``simplify``
     ``sympy.simplify(lhs - rhs) == 0``;
-``random-rational``
-    simplification could not decide, so every free symbol is replaced by an
-    exact random value drawn from its :class:`~fctheory.symbolic._symbols.Domain`
-    (integers for sizes, rationals for magnitudes) and the closed difference
-    is reduced to exactly 0 with exact arithmetic
-    (:func:`~fctheory.symbolic._zero.decide_zero`) at every point.
+``summation``
+    ``Sum(...).doit()`` returned the closed form under a condition on a
+    variable the step declares both sides analytic in (``analytic_in``); the
+    condition holds on an interval, so the identity theorem extends it;
+``induction``
+    on the step's ``induction`` symbol: the base case decided exactly, and the
+    step ``n -> n + 1`` (top terms of sums/products split off, recursive
+    definitions unfolded) decided exactly, as ``D(n+1) - D(n) = 0`` or as
+    ``D(n+1) = 0`` once the hypothesis ``lhs(n) = rhs(n)`` is substituted.
 
-A step fails when a point gives a certainly non-zero difference (the point is
-reported) or when no method decides it (reported as undecided).
+Evidence (not a proof):
+
+``random-rational``
+    every free symbol is replaced by an exact random value drawn from its
+    :class:`~fctheory.symbolic._symbols.Domain` and the closed difference is
+    reduced to exactly 0 (:func:`~fctheory.symbolic._zero.decide_zero`) at
+    every point.  A non-zero value is a counterexample.
+
+A derivation is *verified* only when every step is proved, every step either
+continues the chain (its ``lhs`` is proved equal to the previous ``rhs``) or
+states what it starts from (``starts_from``), and ``result`` is proved equal
+to the right side of the last step.
 """
 
 from __future__ import annotations
@@ -40,6 +55,8 @@ __all__ = ["Step", "StepCheck", "Verification", "Derivation", "METHODS"]
 
 #: Verification methods, tried in this order.
 METHODS = ("exact", "simplify", "random-rational")
+#: How a step can be proved (every method but ``random-rational``, which gives evidence only).
+PROOF_METHODS = ("exact", "simplify", "summation", "induction")
 #: Default number of random points per step for the ``random-rational`` method.
 DEFAULT_POINTS = 6
 #: Steps whose difference has more operations than this skip ``simplify``
@@ -69,6 +86,24 @@ class Step:
     display : str
         LaTeX shown instead of ``lhs = rhs`` (for steps whose sides are large
         explicit matrices); empty to render the sides themselves.
+    starts_from : str
+        Empty when ``lhs`` is the previous step's ``rhs`` (the chain goes on);
+        otherwise the stated definition or earlier result ``lhs`` starts from.
+    analytic_in : tuple of sympy.Symbol
+        Variables in which both sides are real-analytic on a connected domain;
+        a symbolic sum that sympy evaluates only under a condition on these
+        variables (``Piecewise``) then proves the identity everywhere (identity
+        theorem: analytic functions equal on an interval are equal).
+    induction : sympy.Symbol, optional
+        Prove the identity by induction on this integer symbol: base case at
+        ``induction_base`` and the step ``n -> n + 1``.
+    induction_base : int
+        The base case of the induction.
+    sign : {"", "positive", "negative"}
+        A further claim: ``rhs`` (with ``given`` substituted) is positive, or
+        negative, for all admissible values.  Proved when its expansion is a
+        sum of terms each of which sympy's assumptions prove positive (for
+        ``negative``: of ``-rhs``).
     """
 
     label: str
@@ -78,13 +113,16 @@ class Step:
     reference: str
     given: tuple = ()
     display: str = ""
+    starts_from: str = ""
+    analytic_in: tuple = ()
+    induction: Any = None
+    induction_base: int = 1
+    sign: str = ""
 
     def difference(self):
         """``lhs - rhs`` with the hypotheses of ``given`` substituted."""
-        diff = self.lhs - self.rhs
-        if self.given:
-            diff = diff.subs(list(self.given))
-        return diff
+        diff = _as_entries_expr(self.lhs) - _as_entries_expr(self.rhs)
+        return apply_given(diff, self.given)
 
     def latex(self) -> str:
         """``lhs = rhs`` in LaTeX (or :attr:`display` when set)."""
@@ -104,27 +142,56 @@ class Step:
             "justification": self.justification,
             "reference": self.reference,
             "given": [[sp.sstr(a), sp.sstr(b)] for a, b in self.given],
+            "starts_from": self.starts_from,
         }
+
+
+def apply_given(expr, given: tuple):
+    """Substitute the hypotheses ``given``.
+
+    A pair whose key is an indexed object with symbolic indices
+    (``S[r, k] -> value``) is a rule for every index value, applied also
+    inside sums over those indices: ``S[i, j]`` becomes ``value`` with
+    ``r -> i, k -> j``.  Other pairs are plain substitutions.
+    """
+    if not given:
+        return expr
+    plain = []
+    for key, value in given:
+        if isinstance(key, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in key.indices):
+            def rule(a, key=key, value=value):
+                return value.xreplace(dict(zip(key.indices, a.indices)))
+            expr = expr.replace(lambda a, key=key: isinstance(a, sp.Indexed) and a.base == key.base
+                                and len(a.indices) == len(key.indices), rule)
+        else:
+            plain.append((key, value))
+    return expr.subs(plain) if plain else expr
 
 
 @dataclass(frozen=True)
 class StepCheck:
-    """How one step was verified.
+    """How one step (or one link of the chain) was decided.
 
     Attributes
     ----------
     label : str
-        The step's label.
+        The step's label (``"result"`` for the check of the final result,
+        ``"link:LABEL"`` for the check that a step's left side is the previous
+        right side).
     verified : bool
-        True when a method decided that ``lhs - rhs`` is identically zero.
+        True when the identity held: proved, or not contradicted at the
+        sampled points (``evidence``).
+    proved : bool
+        True when the identity is decided for every admissible value of its
+        symbols (methods ``exact``, ``simplify``, ``summation``, ``induction``).
     method : str
-        ``"exact"``, ``"simplify"`` or ``"random-rational"`` when verified;
-        ``"counterexample"`` (a point gave a non-zero difference) or
-        ``"undecided"`` otherwise.
+        ``"exact"``, ``"simplify"``, ``"summation"``, ``"induction"`` (proofs);
+        ``"random-rational"`` (evidence: exact values at sampled points only);
+        ``"counterexample"`` or ``"undecided"`` otherwise.
     points : int
         Number of random points checked (0 unless random points were used).
     detail : str
-        A sentence: what was shown, or the counterexample.
+        A sentence: by what it was proved, what was sampled, or the counterexample.
     seconds : float
         Wall time of the check.
     """
@@ -135,12 +202,15 @@ class StepCheck:
     points: int
     detail: str
     seconds: float
+    proved: bool = False
 
     def to_dict(self) -> dict:
         return {
             "label": self.label,
             "verified": self.verified,
+            "proved": self.proved,
             "method": self.method,
+            "by": self.detail,
             "points": self.points,
             "detail": self.detail,
             "seconds": round(self.seconds, 4),
@@ -156,13 +226,20 @@ class Verification:
     derivation : str
         Name of the derivation.
     verified : bool
-        True only if every step was verified.
+        True only if every step is proved, every link of the chain is proved
+        and the result is proved equal to the right side of the last step.
     checks : tuple of StepCheck
         One per step, in order.
     failed : tuple of str
-        Labels of the steps that were not verified.
+        Labels of the steps that were not proved (including evidence-only steps).
     seconds : float
         Total wall time.
+    links : tuple of StepCheck
+        One per step that continues the chain (``starts_from`` empty).
+    result_check : StepCheck or None
+        ``result`` against the right side of the last step.
+    reasons : tuple of str
+        Why verification failed (empty when verified).
     """
 
     derivation: str
@@ -170,23 +247,51 @@ class Verification:
     checks: tuple[StepCheck, ...]
     failed: tuple[str, ...]
     seconds: float
+    links: tuple[StepCheck, ...] = ()
+    result_check: StepCheck | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def steps_total(self) -> int:
+        return len(self.checks)
+
+    @property
+    def steps_proved(self) -> int:
+        return sum(c.proved for c in self.checks)
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """Labels of the steps decided by sampling alone."""
+        return tuple(c.label for c in self.checks if c.verified and not c.proved)
 
     def raise_if_failed(self) -> None:
         """Raise :class:`~fctheory.errors.VerificationError` naming the failed steps."""
         if not self.verified:
-            details = "; ".join(f"{c.label}: {c.detail}" for c in self.checks if not c.verified)
-            raise VerificationError(
-                f"derivation {self.derivation!r}: step(s) {', '.join(self.failed)} not verified ({details})"
-            )
+            raise VerificationError(f"derivation {self.derivation!r} not verified: {'; '.join(self.reasons)}")
 
     def to_dict(self) -> dict:
         return {
             "derivation": self.derivation,
             "verified": self.verified,
+            "steps_total": self.steps_total,
+            "steps_proved": self.steps_proved,
+            "evidence": list(self.evidence),
             "failed": list(self.failed),
+            "reasons": list(self.reasons),
             "seconds": round(self.seconds, 4),
             "checks": [c.to_dict() for c in self.checks],
+            "links": [c.to_dict() for c in self.links],
+            "result_check": None if self.result_check is None else self.result_check.to_dict(),
         }
+
+
+def _as_entries_expr(expr):
+    """Tuples become column matrices and ``Eq(a, b)`` becomes ``a - b`` so that sides subtract."""
+    if isinstance(expr, sp.Tuple) or isinstance(expr, tuple):
+        return sp.Matrix([_as_entries_expr(e) for e in expr])
+    if isinstance(expr, sp.Equality):
+        return expr.lhs - expr.rhs
+    return expr
 
 
 def _entries(expr) -> list:
@@ -195,15 +300,45 @@ def _entries(expr) -> list:
     return [expr]
 
 
+def _constant_sums(expr):
+    """Sum over an index the summand does not depend on: ``sum_{v=lo}^{hi} f = (hi - lo + 1) f``.
+
+    sympy's ``doit`` does not apply this rule to a multiple sum whose inner
+    sum it cannot evaluate (``sum_{l=1}^{L} sum_b mu_b g(r_b)``).
+    """
+    def rule(obj):
+        factor, limits = sp.Integer(1), list(obj.limits)
+        for lim in list(limits):
+            var, lo, hi = lim
+            others = [x for x in limits if x is not lim]
+            if var in obj.function.free_symbols or any(var in (a.free_symbols | b.free_symbols) for _, a, b in others):
+                continue
+            factor *= hi - lo + 1
+            limits.remove(lim)
+        if factor == 1:
+            return obj
+        return factor * (obj.func(obj.function, *limits) if limits else obj.function)
+
+    return expr.replace(lambda a: isinstance(a, sp.Sum), rule)
+
+
 def _evaluate(expr):
-    return expr.doit(deep=True) if hasattr(expr, "doit") else expr
+    if not hasattr(expr, "doit"):
+        return expr
+    if isinstance(expr, sp.Basic) and expr.has(sp.Sum):
+        expr = _constant_sums(expr)
+    return expr.doit(deep=True)
 
 
 def _exact_zero(e) -> bool:
     e = canonical(e)
     if e == 0:
         return True
-    return sp.expand(sp.numer(sp.together(e))) == 0
+    if sp.expand(sp.numer(sp.together(e))) == 0:
+        return True
+    if e.has(sp.log):
+        return canonical(sp.expand_log(e)) == 0
+    return False
 
 
 #: Objects left in an evaluated difference that ``simplify`` cannot remove:
@@ -233,11 +368,128 @@ def _try_simplify(entries, max_ops: int | None) -> bool:
         for e in entries:
             if max_ops is not None and sp.count_ops(e) > max_ops:
                 return False
-            if sp.simplify(e) != 0:
+            if sp.simplify(e) != 0 and sp.simplify(sp.expand_log(e)) != 0:
                 return False
         return True
     except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError):
         return False
+
+
+def _prove_zero(entries, max_ops) -> str | None:
+    """``"exact"`` or ``"simplify"`` when every entry is proved 0, else None."""
+    if _try_exact(entries):
+        return "exact"
+    if entries is not None and not any(e.has(*_UNFINISHED) for e in entries) and _try_simplify(entries, max_ops):
+        return "simplify"
+    return None
+
+
+def _try_summation(entries, analytic_in: tuple, max_ops) -> str | None:
+    """Take the first branch of each ``Piecewise`` left by ``Sum.doit()`` and prove the rest 0.
+
+    Allowed only when the branch conditions involve nothing but the step's
+    ``analytic_in`` variables: both sides are then analytic in them on a
+    connected domain and agree on the set the condition describes (an
+    interval), so they agree everywhere (identity theorem).
+    """
+    if entries is None or not analytic_in:
+        return None
+    conditions = []
+
+    def first_branch(*args):
+        conditions.append(args[0][1])
+        return args[0][0]
+
+    try:
+        reduced = [e.replace(lambda a: isinstance(a, sp.Piecewise), lambda a: first_branch(*a.args)) for e in entries]
+    except (TypeError, ValueError, AttributeError):
+        return None
+    if not conditions:
+        return None
+    allowed = set(analytic_in)
+    if not all(_holds_near_zero(cnd, allowed) for cnd in conditions):
+        return None
+    if _prove_zero(reduced, max_ops) is None:
+        return None
+    shown = ", ".join(sorted({sp.sstr(cnd) for cnd in conditions}))
+    names = ", ".join(sorted(str(v) for v in allowed))
+    return (f"Sum(...).doit() gives the closed form on {{{shown}}}, which holds for {names} in an interval "
+            f"(0, eps) (its strict form holds at {names} = 0); both sides are real-analytic in {names} on a "
+            f"connected domain and agree on that interval, so they agree everywhere (identity theorem)")
+
+
+def _holds_near_zero(condition, variables: set) -> bool:
+    """True when ``condition`` (``a <= b``, ``a < b`` or an ``And`` of them) holds for one of ``variables``
+    on an interval ``(0, eps)``: ``a - b`` is continuous and proved negative at that variable = 0."""
+    parts = condition.args if isinstance(condition, sp.And) else (condition,)
+    for part in parts:
+        if not isinstance(part, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan)):
+            return False
+        gap = part.lts - part.gts
+        if gap.has(sp.Sum, sp.Product, sp.Piecewise):
+            return False
+        if not any(gap.subs(v, 0).is_negative for v in variables if v in gap.free_symbols):
+            return False
+    return True
+
+
+def _peel(expr, n, n_next):
+    """Split the top term ``n + 1`` off every Sum/Product whose outer upper limit is ``n + 1``."""
+    def rule(obj):
+        var, lo, hi = obj.limits[-1]
+        if sp.simplify(hi - n_next) != 0:
+            return obj
+        inner = obj.function if len(obj.limits) == 1 else obj.func(obj.function, *obj.limits[:-1])
+        top = inner.subs(var, n_next)
+        rest = obj.func(inner, (var, lo, n)) if len(obj.limits) == 1 else obj.func(obj.function, *obj.limits[:-1], (var, lo, n))
+        return rest + top if isinstance(obj, sp.Sum) else rest * top
+
+    return expr.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)), rule)
+
+
+def _try_induction(step: "Step", max_ops) -> str | None:
+    """Induction on ``step.induction``: the base case, then ``D(n+1) - D(n) = 0`` or
+    ``D(n+1) = 0`` once the hypothesis ``lhs(n) = rhs(n)`` is substituted."""
+    n = step.induction
+    if n is None:
+        return None
+    base = step.induction_base
+    lhs, rhs = _as_entries_expr(step.lhs), _as_entries_expr(step.rhs)
+    lhs, rhs = apply_given(lhs, step.given), apply_given(rhs, step.given)
+    diff = lhs - rhs
+    base_entries = _evaluated_entries(diff.subs(n, base))
+    if _prove_zero(base_entries, max_ops) is None:
+        return None
+    m = sp.Dummy("m", integer=True, positive=True)   # n = m stands for any n >= base
+    n_next = m + 1
+    lhs_m, rhs_m = lhs.subs(n, m), rhs.subs(n, m)
+    lhs_next = _peel_all(lhs.subs(n, n_next), m, n_next)
+    rhs_next = _peel_all(rhs.subs(n, n_next), m, n_next)
+    telescoping = (lhs_next - rhs_next) - (lhs_m - rhs_m)
+    hypothesis = (lhs_next - rhs_next).xreplace({lhs_m: rhs_m}) if lhs_m != rhs_m else None
+    for candidate, how in ((telescoping, "D(n+1) - D(n) = 0"), (hypothesis, "D(n+1) = 0 given lhs(n) = rhs(n)")):
+        if candidate is None:
+            continue
+        entries = [_positive_products(e) for e in _entries(candidate)]
+        if _prove_zero(entries, max_ops) is not None:
+            return (f"induction on {n}: base case {n} = {base} proved, and the step n -> n + 1 "
+                    f"({how}, top terms of the sums/products split off) proved")
+    return None
+
+
+def _peel_all(expr, m, n_next):
+    """Peel Sums/Products and objects with a ``_peel(m, n_next)`` rule (recursive definitions)."""
+    out = _peel(expr, m, n_next)
+    return out.replace(lambda a: hasattr(a, "_peel"), lambda a: a._peel(m, n_next))
+
+
+def _positive_products(expr):
+    """Replace products of positive factors by positive symbols (so that ``log(P f) = log P + log f``)."""
+    reps = {}
+    for prod in expr.atoms(sp.Product):
+        if prod.function.is_positive:
+            reps[prod] = sp.Dummy("P", positive=True)
+    return expr.xreplace(reps) if reps else expr
 
 
 def _free_scalars(exprs: Iterable) -> set:
@@ -310,40 +562,93 @@ def _random_points_unguarded(entries: list, domains: dict, points: int, seed: in
 
 def check_step(step: Step, domains: dict, *, points: int, seed: int, methods: tuple[str, ...],
                simplify_max_ops: int | None = SIMPLIFY_MAX_OPS, shortcuts: bool = True) -> StepCheck:
-    """Verify one step with the given methods, in the order of :data:`METHODS`.
+    """Decide one step: a proof (exact, simplify, summation, induction) or else evidence.
 
-    With ``shortcuts``, the difference is evaluated (``doit``) once and shared
-    by the symbolic methods, and ``simplify`` is skipped when evaluation left
-    an unfinished sum/limit/``Piecewise`` (simplify cannot decide those; the
-    random points can).  Without, every method starts from ``lhs - rhs``.
+    The proofs are tried in that order (``methods`` restricts them; the
+    summation and induction proofs run when the step declares
+    ``analytic_in`` or ``induction`` and ``"simplify"`` or ``"exact"`` is
+    allowed).  When none proves the identity, exact values at random points
+    are computed: a non-zero value is a counterexample, all zeros make the
+    step *evidence* (verified at the points, not proved).  With ``shortcuts``
+    the difference is evaluated once and shared; without, every method
+    starts from ``lhs - rhs``.
     """
     t0 = time.perf_counter()
     diff = step.difference()
-    entries = _evaluated_entries(diff) if shortcuts else None
-    if "exact" in methods and _try_exact(entries if shortcuts else _evaluated_entries(diff)):
-        return StepCheck(step.label, True, "exact", 0,
-                         "lhs - rhs reduces to 0 by evaluation and expansion",
-                         time.perf_counter() - t0)
+    entries = _evaluated_entries(diff)
+
+    sign_detail = ""
+    if step.sign:
+        sign_ok, sign_detail = _sign_of_sum(step)
+        if not sign_ok:
+            return StepCheck(step.label, False, "undecided", 0, sign_detail, time.perf_counter() - t0, False)
+
+    def done(method, detail, *, proved=True, verified=True, n=0):
+        if sign_detail and proved:
+            detail = f"{detail}; {sign_detail}"
+        return StepCheck(step.label, verified, method, n, detail, time.perf_counter() - t0, proved)
+
+    if "exact" in methods and _try_exact(entries):
+        return done("exact", "proved: lhs - rhs reduces to 0 by evaluation (doit) and expansion")
+    if step.given and {"exact", "simplify"} & set(methods):
+        # hypotheses that only bite once sums are evaluated (a Piecewise condition beta <= s_c)
+        raw = _evaluated_entries(_as_entries_expr(step.lhs) - _as_entries_expr(step.rhs))
+        late = None if raw is None else _evaluated_entries(apply_given(sp.Matrix(raw), step.given))
+        if "exact" in methods and _try_exact(late):
+            return done("exact", "proved (exact): evaluated, then the hypotheses substituted, then evaluated again and expanded")
     if "simplify" in methods:
-        if shortcuts:
-            unfinished = entries is None or any(e.has(*_UNFINISHED) for e in entries)
-            ok = not unfinished and _try_simplify(entries, simplify_max_ops)
-        else:
-            ok = _try_simplify(_entries(diff), simplify_max_ops)
-        if ok:
-            return StepCheck(step.label, True, "simplify", 0, "simplify(lhs - rhs) == 0",
-                             time.perf_counter() - t0)
+        unfinished = entries is None or any(e.has(*_UNFINISHED) for e in entries)
+        source = entries if shortcuts else _entries(diff)
+        if not (shortcuts and unfinished) and _try_simplify(source, simplify_max_ops):
+            return done("simplify", "proved: simplify(lhs - rhs) == 0")
+    if {"exact", "simplify"} & set(methods):
+        how = _try_summation(entries, tuple(step.analytic_in), simplify_max_ops)
+        if how:
+            return done("summation", "proved: " + how)
+        how = _try_induction(step, simplify_max_ops)
+        if how:
+            return done("induction", "proved: " + how)
     if "random-rational" in methods:
-        if entries is None:
-            entries = _evaluated_entries(diff)
         ok, detail, n = _random_points(entries if entries is not None else _entries(diff), domains, points, seed)
         if ok:
-            return StepCheck(step.label, True, "random-rational", n,
-                             "simplification did not decide; " + detail, time.perf_counter() - t0)
+            return done("random-rational", "evidence only (not proved): " + detail, proved=False, n=n)
         method = "counterexample" if detail.startswith("counterexample") else "undecided"
-        return StepCheck(step.label, False, method, n, detail, time.perf_counter() - t0)
-    return StepCheck(step.label, False, "undecided",
-                     0, f"not decided by method(s) {', '.join(methods)}", time.perf_counter() - t0)
+        return done(method, detail, proved=False, verified=False, n=n)
+    return done("undecided", f"not decided by method(s) {', '.join(methods)}", proved=False, verified=False)
+
+
+def _sign_of_sum(step: "Step") -> tuple[bool, str]:
+    """Is ``step.rhs`` (or ``-rhs``) a sum of terms each proved positive by sympy's assumptions?"""
+    if step.sign not in ("positive", "negative"):
+        return False, f"unknown sign claim {step.sign!r}"
+    expr = apply_given(_as_entries_expr(step.rhs), step.given)
+    if step.sign == "negative":
+        expr = -expr
+    try:
+        terms = sp.Add.make_args(sp.expand(expr))
+        bad = [t for t in terms if t.is_positive is not True]
+    except (TypeError, ValueError, AttributeError):
+        return False, "the sign claim could not be evaluated"
+    if bad:
+        return False, f"sign claim not proved: term {sp.sstr(bad[0])} is not provably positive"
+    return True, (f"and the right side is {step.sign}: {'minus it is' if step.sign == 'negative' else 'it is'} "
+                  f"a sum of {len(terms)} term(s), each positive for all admissible values")
+
+
+def _check_equal(label: str, a, b, simplify_max_ops) -> StepCheck:
+    """Prove ``a = b`` (a link of the chain, or the result): structural equality, exact, simplify."""
+    t0 = time.perf_counter()
+    try:
+        diff = _as_entries_expr(a) - _as_entries_expr(b)
+    except (TypeError, ValueError, sp.ShapeError) as exc:
+        return StepCheck(label, False, "undecided", 0, f"the two sides cannot be compared ({exc})",
+                         time.perf_counter() - t0, False)
+    if all(e == 0 for e in _entries(diff)):
+        return StepCheck(label, True, "exact", 0, "identical expressions", time.perf_counter() - t0, True)
+    method = _prove_zero(_evaluated_entries(diff), simplify_max_ops)
+    if method:
+        return StepCheck(label, True, method, 0, f"proved equal ({method})", time.perf_counter() - t0, True)
+    return StepCheck(label, False, "undecided", 0, "not proved equal", time.perf_counter() - t0, False)
 
 
 @dataclass(frozen=True)
@@ -448,8 +753,35 @@ class Derivation:
             if progress is not None:
                 progress(check)
         checks = tuple(checks)
-        failed = tuple(c.label for c in checks if not c.verified)
-        return Verification(self.name, not failed, checks, failed, time.perf_counter() - t0)
+        reasons = []
+        for ch in checks:
+            if not ch.verified:
+                reasons.append(f"step {ch.label!r} failed: {ch.detail}")
+            elif not ch.proved:
+                reasons.append(f"step {ch.label!r} is evidence only (decided by sampling alone)")
+        links = []
+        for i, s in enumerate(self.steps):
+            if s.starts_from:
+                continue
+            if i == 0:
+                reasons.append(f"step {s.label!r} is the first step but states no starting definition")
+                continue
+            link = _check_equal(f"link:{s.label}", s.lhs, self.steps[i - 1].rhs, simplify_max_ops)
+            links.append(link)
+            if not link.proved:
+                reasons.append(f"step {s.label!r}: its left side is not the right side of step "
+                               f"{self.steps[i - 1].label!r} and it states no starting definition")
+        result_check = None
+        if self.steps:
+            result_check = _check_equal("result", self.result, self.steps[-1].rhs, simplify_max_ops)
+            if not result_check.proved:
+                reasons.append(f"the result is not proved equal to the right side of the last step "
+                               f"{self.steps[-1].label!r}")
+        else:
+            reasons.append("no steps")
+        failed = tuple(c.label for c in checks if not c.proved)
+        return Verification(self.name, not reasons, checks, failed, time.perf_counter() - t0,
+                            tuple(links), result_check, tuple(reasons))
 
     # -- rendering --------------------------------------------------------
     def result_latex(self) -> str:
@@ -486,3 +818,16 @@ class Derivation:
 
 def _latex_text(text: str) -> str:
     return text.replace("\\", "").replace("&", r"\&").replace("%", r"\%").replace("_", r"\_")
+
+
+def annotate(steps: tuple, per_label: dict) -> tuple:
+    """``steps`` with fields changed per label: ``annotate(steps, {"binomial-theorem": dict(analytic_in=(x,))})``.
+
+    A string value is shorthand for ``dict(starts_from=value)``; an unknown label raises ``ValueError``.
+    """
+    known = {s.label for s in steps}
+    changes = {k: (dict(starts_from=v) if isinstance(v, str) else v) for k, v in per_label.items()}
+    unknown = set(changes) - known
+    if unknown:
+        raise ValueError(f"no step(s) {sorted(unknown)}")
+    return tuple(replace(s, **changes[s.label]) if s.label in changes else s for s in steps)

@@ -18,7 +18,7 @@ import itertools
 
 import sympy as sp
 
-from ._derivation import Derivation, Step
+from ._derivation import Derivation, Step, annotate
 from ._symbols import L, c, c_prime, d, dist, l, n_c, r_beta
 
 __all__ = ["derive_margins", "gram", "agree_or_differ", "dist_sum", "margin_type1", "margin_type2",
@@ -82,6 +82,13 @@ def _layernorm(v: sp.Matrix) -> sp.Matrix:
     centred = v - m * sp.ones(n, 1)
     sigma = sp.sqrt(sum(e**2 for e in centred) / n)
     return (centred / sigma).applyfunc(sp.radsimp)
+
+
+#: a word vector w = s f + m 1 in R^d: entry f_i, mean(f) and ||f||^2 of the mean-zero unit direction f
+_s, _shift = sp.Symbol("s", positive=True), sp.Symbol("m_w", real=True)
+_f_i, _f_mean, _f_norm2 = sp.Symbol("f_i", real=True), sp.Symbol(r"\bar f", real=True), sp.Symbol(r"\|f\|^2", positive=True)
+#: phi(w)_i = (w_i - mean w) / sqrt(var w): mean w = s mean(f) + m, var w = s^2 (||f||^2/d - mean(f)^2)
+_ln_lhs = ((_s * _f_i + _shift) - (_s * _f_mean + _shift)) / sp.sqrt(_s**2 * (_f_norm2 / d - _f_mean**2))
 
 
 def _hamming(u, v) -> int:
@@ -152,6 +159,18 @@ def derive_margins() -> Derivation:
         Step("layernorm-type-II-explicit", phiW, sp.sqrt(3) * Fm,
              "LayerNorm maps any w = s f_a + m 1 (s > 0, f_a mean-zero) to sqrt(d) f_a (d = 3)",
              "definition 3; appendix E, definition E"),
+        Step("layernorm-of-type-II-word", _ln_lhs, sp.sqrt(d) * _f_i,
+             "phi(v) = (v - mean v)/sigma(v) of v = s f + m 1 with f mean-zero and ||f|| = 1: entry i is sqrt(d) f_i",
+             "definition 3; appendix A (LayerNorm); appendix E, definition E",
+             given=((_f_mean, sp.Integer(0)), (_f_norm2, sp.Integer(1)))),
+        Step("layernorm-norm", d * _f_norm2, d,
+             "||phi(w)||^2 = sum_i d f_i^2 = d ||f||^2 = d, so ||phi(w)|| = sqrt(d)",
+             "definition 3; lemma R, proof",
+             given=((_f_norm2, sp.Integer(1)),)),
+        Step("layernorm-mean-zero", sp.sqrt(d) * d * _f_mean, sp.Integer(0),
+             "<phi(w), 1> = sqrt(d) sum_i f_i = sqrt(d) d mean(f) = 0",
+             "definition 3; lemma R, proof",
+             given=((_f_mean, sp.Integer(0)),)),
         Step("margin-type-II", agree_or_differ(c * sp.sqrt(d)), margin_type2().subs(dist, dist_sum),
              "as for type I with phi(w_(a,b)) = sqrt(d) f_a and u_{k,l} = c f_{z_{k,l}}",
              "definition 3; lemma R, proof"),
@@ -163,7 +182,29 @@ def derive_margins() -> Derivation:
              "lemma U, proof",
              display=r"\left[h(x)_k - h(x)_j\right]_{z_j, z_k \in [3]^2,\ \beta = (1, 2)} = "
                      r"\left[\tfrac{3}{2}\, c \textstyle\sum_{l : z_{j,l} \ne z_{k,l}} r_{\beta_l}\right]"),
+        Step("margins-in-dist",
+             sp.Tuple(margin_type1().subs(dist, dist_sum), margin_type2().subs(dist, dist_sum), margin_type3_terms()),
+             sp.Tuple(margin_type1(), margin_type2(), margin_type3_terms()),
+             "the margins of steps margin-type-I, margin-type-II and margin-type-III with dist = sum_l delta_l",
+             "lemma K, lemma R and lemma U, proofs",
+             given=((dist_sum, dist),)),
     )
+    steps = annotate(steps, {
+        "gram-diagonal": "the diagonal entry of the equiangular Gram matrix (appendix D, definition D)",
+        "gram-row-sum": "a row of the equiangular Gram matrix",
+        "gap-per-position": "<f_a, f_a> - <f_a', f_a> at a position where z_j and z_k differ",
+        "margin-type-I": "the type-I logits y_j(x) = sum_l <u_{j,l}, w_{x_l}> with w = c f_a, u = c' f_z",
+        "explicit-frame": "three explicit unit vectors in R^2",
+        "margin-type-I-explicit": "the type-I margins on [3]^2 from the explicit frame",
+        "layernorm-type-II-explicit": "LayerNorm of w = 5 f_a + 2 * 1 (appendix A)",
+        "margin-type-II": "the type-II logits with phi(w) = sqrt(d) f_a (steps layernorm-*), u = c f_z",
+        "layernorm-of-type-II-word": "LayerNorm of a type-II word vector w = s f_a + m 1 in R^d (s > 0), symbolic d",
+        "layernorm-norm": "the squared norm sum_i (sqrt(d) f_i)^2 of step layernorm-of-type-II-word",
+        "layernorm-mean-zero": "the sum of the entries sqrt(d) f_i of step layernorm-of-type-II-word",
+        "margin-type-III": "the type-III logits with w_(a,b) = r_b f_a, u = c f_z",
+        "margin-type-III-explicit": "the type-III margins on [3]^2 from the explicit frame",
+        "margins-in-dist": "the margins of steps margin-type-I, -II and -III",
+    })
     return Derivation(
         name="margins",
         title="Margins of the collapse configurations",

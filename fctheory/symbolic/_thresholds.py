@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._derivation import Derivation, Step
-from ._hfunctions import eta_expr, sphere_size_A, stated_H
+from ._derivation import Derivation, Step, annotate
+from ._hfunctions import _risk_in_x, eta_expr, sphere_size_A, stated_H
 from ._symbols import K, L, b, c, lam, mu, n_c, n_w, p, r, s_c, t, x
 from ._type3 import eq7_lhs
 
@@ -24,6 +24,8 @@ __all__ = ["derive_thresholds", "type1_threshold", "type3_threshold"]
 
 #: γ = 1/(n_c - 1) of proposition D, proof
 _gamma = 1 / (n_c - 1)
+#: n_c = 2 + m with m >= 0
+_m = sp.Symbol("m", integer=True, nonnegative=True)
 
 
 def type1_threshold() -> sp.Expr:
@@ -59,20 +61,30 @@ def derive_thresholds() -> Derivation:
         Step("H-slope-at-0", sp.Subs(sp.Derivative(stated_H(), t), t, 0), lam - T1,
              "differentiate H of theorem 1 and set t = 0: (1 + (n_c - 1))^L = n_c^L",
              "theorem 1"),
-        Step("H-log-sum-exp", stated_H() - lam * t,
-             sp.log(1 + sp.Sum(sphere_size_A() * sp.exp(-eta_expr() * t * r), (r, 1, L))),
-             "H(t) - lambda t is the log of a positive combination of e^{-eta r t}: convex, so tau > 0 iff H'(0) < 0",
+        Step("H-minus-lambda-t", stated_H() - lam * t, _risk_in_x().subs(x, sp.exp(-eta_expr() * t)),
+             "H(t) - lambda t is the risk of lemma K at x = e^{-eta t}",
+             "theorem 1; lemma K"),
+        Step("H-log-sum-exp", _risk_in_x(),
+             sp.log(1 + sp.Sum(sphere_size_A() * x**r, (r, 1, L))),
+             "with x = e^{-eta t}, H(t) - lambda t is the log of a positive combination of e^{-eta r t}: "
+             "convex in t, so tau > 0 iff H'(0) < 0",
              "theorem 1; lemma K"),
         Step("eq7-in-rho", eq7_lhs(c * p), lam * n_c / L * _g(c, p),
              "with rho_b = r_b / c, eq. 7 reads g(c, rho_b) = L mu_b / (n_c lambda)",
              "proposition D (eq. 153)"),
         Step("g-increasing-in-x", sp.Derivative(_g(c, x), x),
              (1 + _gamma * sp.exp((1 + _gamma) * c**2 * x) * (1 + (1 + _gamma) * c**2 * x)) / (1 + _gamma),
-             "dg/dx >= (1 + gamma e^{...})/(1 + gamma) >= 1 for x >= 0: x -> g(c, x) is a bijection of [0, inf)",
+             "dg/dx > 0 (a sum of positive terms) and g(c, 0) = 0, g(c, x) >= x: x -> g(c, x) is a bijection of [0, inf)",
              "proposition D, proof"),
         Step("g-increasing-in-c", sp.Derivative(_g(c, x), c),
              2 * _gamma * c * x**2 * sp.exp((1 + _gamma) * c**2 * x),
              "dg/dc > 0 for c, x > 0: a larger c needs a smaller phi_b(c), so each phi_b and Phi decrease",
+             "proposition D, claim F"),
+        Step("phi-decreasing",
+             -sp.diff(_g(c, x), c) / sp.diff(_g(c, x), x),
+             -2 * _gamma * c * x**2 * sp.exp((1 + _gamma) * c**2 * x) * (1 + _gamma)
+             / (1 + _gamma * sp.exp((1 + _gamma) * c**2 * x) * (1 + (1 + _gamma) * c**2 * x)),
+             "dphi_b/dc = -g_c/g_x < 0 at x = phi_b(c) > 0: each phi_b, hence Phi = sum_b phi_b^2, decreases in c",
              "proposition D, claim F"),
         Step("g-at-c-0", sp.Limit(_g(c, x), c, 0), x,
              "g(0, x) = x, so the solution phi_b(c) of eq. 7 tends to L mu_b/(n_c lambda) as c -> 0",
@@ -94,7 +106,31 @@ def derive_thresholds() -> Derivation:
         Step("full-set-threshold", T1.subs(K, n_c**L), sp.sqrt(L / (n_w * n_c**L)),
              "on the full set the type-I threshold is sqrt(L/(n_w K))",
              "theorem 1 with K = n_c^L"),
+        Step("the-thresholds",
+             sp.Tuple(lam - sp.Subs(sp.Derivative(stated_H(), t), t, 0),
+                      sp.sqrt(L / n_c ** (L + 1) * sum_mu2)),
+             sp.Tuple(T1, T3),
+             "lambda_I = lambda - H'(0) (step H-slope-at-0); lambda_III^2 = (L/n_c^{L+1}) sum_b mu_b^2 (step eq9)",
+             "theorem 1; eq. (9)"),
     )
+    n2 = ((n_c, _m + 2),)   # n_c >= 2 written into the assumptions
+    steps = annotate(steps, {
+        "g-increasing-in-x": dict(starts_from="the function g of proposition D", sign="positive", given=n2),
+        "g-increasing-in-c": dict(starts_from="the function g of proposition D", sign="positive", given=n2),
+        "phi-decreasing": dict(starts_from="implicit differentiation of g(c, phi_b(c)) = L mu_b/(n_c lambda)",
+                               sign="negative", given=n2),
+        "H-slope-at-0": "the derivative of H of theorem 1 at t = 0",
+        "H-minus-lambda-t": "H of theorem 1 without its regularization term",
+        "H-log-sum-exp": dict(starts_from="the lemma-K risk in x = e^{-eta t}", analytic_in=(x,)),
+        "eq7-in-rho": "eq. 7 with r_b = c rho_b",
+        "g-at-c-0": "the function g of proposition D",
+        "phi-at-0": "eq. 7 in the form g(c, rho_b) at c = 0 and rho_b = L mu_b/(n_c lambda)",
+        "Phi-at-0": "Phi(0) = sum_b phi_b(0)^2 (proposition D)",
+        "eq9": "eq. 8 at c = 0: Phi(0) - L n_c^{L-1}",
+        "thresholds-agree": "the type-I threshold at K = n_c^L, n_w = n_c s_c",
+        "full-set-threshold": "the type-I threshold at K = n_c^L",
+        "the-thresholds": "the thresholds of steps H-slope-at-0 and eq9",
+    })
     return Derivation(
         name="threshold",
         title="The lambda thresholds (theorem 1, eq. 9) and their agreement",

@@ -17,7 +17,7 @@ import itertools
 
 import sympy as sp
 
-from ._derivation import Derivation, Step
+from ._derivation import Derivation, Step, annotate
 from ._hfunctions import _full_set_H, eta_expr
 from ._margins import gram
 from ._symbols import K, L, b, c, l, lam, mu, n_c, n_w, r_beta, rr, s_c, t
@@ -25,6 +25,11 @@ from ._symbols import K, L, b, c, l, lam, mu, n_c, n_w, r_beta, rr, s_c, t
 __all__ = ["derive_type3", "FullSetPartitionSum", "stated_F", "eq7_lhs", "position_factor", "word_loss"]
 
 _a = sp.Symbol("a", integer=True, positive=True)
+#: n_c = 2 + m with m >= 0: the admissible range n_c >= 2 as an assumption
+_m = sp.Symbol("m", integer=True, nonnegative=True)
+#: a word beta of 1..s_c, with s_c = beta + s_rest (s_rest >= 0)
+_beta = sp.Symbol("beta", integer=True, positive=True)
+_s_rest = sp.Symbol("s_rest", integer=True, nonnegative=True)
 
 
 class FullSetPartitionSum(sp.Function):
@@ -39,8 +44,27 @@ class FullSetPartitionSum(sp.Function):
 
     nargs = 3
 
+    def _peel(self, m, m_next):
+        r"""The recursive definition on ``[n_c]^{L+1} = [n_c]^L \times [n_c]`` (lemma U, proof).
+
+        ``Z(n_c, m + 1) = Z(n_c, m) \sum_{a} e^{c r_{\beta_{m+1}} (\Gamma(a, z_{k,m+1}) - 1)}``:
+        the exponent is a sum over positions, so the sum over the last
+        position's concept a factors out; of the n_c concepts one is
+        z_{k,m+1} (Gram entry 1) and n_c - 1 are not (Gram entry -1/(n_c - 1)).
+        Returns ``self`` unchanged unless its length is ``m_next``.
+        """
+        n, length, cc = self.args
+        if sp.simplify(length - m_next) != 0:
+            return self
+        rb = r_beta[m_next]
+        return self.func(n, m, cc) * (sp.exp(cc * rb * (1 - 1)) + (n - 1) * sp.exp(cc * rb * (-1 / (n - 1) - 1)))
+
     def doit(self, **hints):
         n, length, cc = (a.doit(**hints) for a in self.args)
+        if length.is_Integer and length == 0:
+            return sp.Integer(1)
+        if length.is_Integer and length >= 1 and not n.is_Integer:
+            return (self.func(n, length - 1, cc)._peel_top(length)).doit(**hints)
         if not (n.is_Integer and length.is_Integer and n >= 2 and length >= 1):
             return self.func(n, length, cc)
         n, length = int(n), int(length)
@@ -51,6 +75,11 @@ class FullSetPartitionSum(sp.Function):
             expo = sum(cc * r_beta[ell + 1] * (G[zj[ell], zk[ell]] - 1) for ell in range(length))
             total += sp.exp(expo)
         return total
+
+    def _peel_top(self, length):
+        """``Z(n, length)`` from ``self = Z(n, length - 1)`` by the recursive definition of :meth:`_peel`."""
+        n, _, cc = self.args
+        return self.func(n, length, cc)._peel(length - 1, length)
 
     def _latex(self, printer):
         return r"\sum_{j=1}^{n_c^{L}} e^{h(x)_j - h(x)_k}"
@@ -174,9 +203,11 @@ def derive_type3() -> Derivation:
              "||W||^2 = sum_a sum_b r_b^2 ||f_a||^2 = n_c sum_b r_b^2 and ||U||^2 = K L c^2",
              "eq. (5); theorem 2; appendix F (eq. 146-147)"),
         Step("stationarity-r_b",
-             sp.Derivative(L * m_b * G + lam / 2 * n_c * r_b**2, r_b), dF_dr,
-             "only the b-th summand of F depends on r_b",
-             "eq. (149)"),
+             sp.Derivative(stated_F(), rr[_beta]), dF_dr.subs({m_b: mu[_beta], r_b: rr[_beta]}),
+             "differentiate the computed F in the magnitude r_beta of one word beta in 1..s_c: only the beta-th "
+             "summands depend on it",
+             "eq. (149)",
+             given=((s_c, _beta + _s_rest),)),
         Step("stationarity-r_b-is-eq7", dF_dr,
              -(L * c * n_c / (sp.exp(x_b) + n_c - 1)) * (m_b - eq7_lhs(r_b)),
              "the prefactor is negative, so dF/dr_b = 0 iff (lambda/L)(r_b/c)(n_c - 1 + e^{n_c c r_b/(n_c-1)}) = mu_b",
@@ -202,7 +233,37 @@ def derive_type3() -> Derivation:
              _full_set_H(eta_expr()).subs({K: n_c**L, n_w: n_c * s_c}),
              "mu_b = 1/s_c, r_b = sqrt(t/n_w), c = sqrt(t/(K L)): F is the full-set H of theorem 1",
              "theorem 2 and theorem 1 (uniform mu)"),
+        Step("eq7-8",
+             sp.Tuple(sp.Eq(eq7_lhs(r_b), m_b), sp.Eq(sum_ratio, (K * L / n_c).subs(K, n_c**L))),
+             sp.Tuple(eq7, eq8),
+             "the two stationarity conditions on the full set are eq. 7 (each word b) and eq. 8",
+             "theorem 2, eq. (7)-(8)"),
     )
+    n2 = ((n_c, _m + 2),)   # n_c >= 2 written into the assumptions
+    steps = annotate(steps, {
+        "position-factor": "the per-position sum over concepts of e^{c r_{beta_l}(Gamma(a', a) - 1)} (lemma U)",
+        "partition-factorisation": dict(
+            starts_from="the partition function sum_j e^{h(x)_j - h(x)_k} of a type-III configuration on [n_c]^L",
+            induction=L, given=n2),
+        "partition-factorisation-explicit": "the partition function on [3]^2 computed from the explicit frame",
+        "cross-entropy-per-word": dict(
+            starts_from="CE(h(x), k) = log sum_j e^{h_j - h_k}, the partition function factorised",
+            induction=L, given=n2),
+        "expectation-over-words": dict(
+            starts_from="E_beta of the sum over positions of the word losses (each beta_l drawn from mu)",
+            induction=L),
+        "risk-explicit": "the risk (1/K) sum_k E_beta CE on [3]^2 with the explicit partition function",
+        "reduced-risk": dict(starts_from="the risk L sum_b mu_b (...) plus the regularizer of eq. (5)",
+                             induction=n_c, induction_base=2),
+        "stationarity-r_b": "F(c, r) of step reduced-risk",
+        "stationarity-r_b-is-eq7": "dF/dr_b of step stationarity-r_b, written with mu_b = mu_beta, r_b = r_beta",
+        "stationarity-c": "F(c, r) of step reduced-risk",
+        "substitute-eq7": "one summand of dF/dc on a solution of eq. 7",
+        "stationarity-c-is-eq8": "dF/dc with the summands of step substitute-eq7",
+        "full-set-count": "the right side K L / n_c of step stationarity-c-is-eq8",
+        "uniform-reduces-to-type-I": "F at uniform mu, r_b = sqrt(t/n_w), c = sqrt(t/(K L)) on the full set",
+        "eq7-8": "the conditions of steps stationarity-r_b-is-eq7 and stationarity-c-is-eq8 with full-set-count",
+    })
     return Derivation(
         name="type3",
         title="The type-III system (theorem 2, eq. 7-8)",

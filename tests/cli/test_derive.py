@@ -16,8 +16,18 @@ def test_json_threshold(capsys):
     assert data["latex"].startswith(r"\left(")
     labels = [s["label"] for s in data["steps"]]
     assert labels == [s.label for s in DERIVATIONS["threshold"]().steps]
-    assert all(s["check"]["verified"] for s in data["steps"])
-    assert {s["check"]["method"] for s in data["steps"]} <= {"exact", "simplify", "random-rational"}
+    assert all(s["check"]["verified"] and s["check"]["proved"] for s in data["steps"])
+    assert {s["check"]["method"] for s in data["steps"]} <= {"exact", "simplify", "summation", "induction"}
+    assert data["steps_total"] == data["steps_proved"] == len(labels) and data["evidence"] == []
+
+
+@pytest.mark.parametrize("target", ["H", "Hstar", "type3"])
+def test_json_every_step_proved(target, capsys):
+    assert main(["derive", target, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verified"] is True and data["evidence"] == [] and data["reasons"] == []
+    assert data["steps_total"] == data["steps_proved"] == len(data["steps"])
+    assert all(s["check"]["by"] for s in data["steps"])
 
 
 def test_latex_and_text(capsys):

@@ -9,7 +9,8 @@ import json
 import pytest
 import sympy as sp
 
-from fctheory.symbolic import DERIVATIONS, METHODS
+from fctheory.symbolic import DERIVATIONS
+from fctheory.symbolic._derivation import PROOF_METHODS
 from fctheory.symbolic._symbols import K, L, b, c, d, lam, mu, n_c, n_w, rr, s_c, t
 
 REFERENCE_WORDS = ("eq.", "lemma", "theorem", "definition", "proposition", "assumption", "appendix", "section")
@@ -21,18 +22,29 @@ def test_every_step_verifies(verified, name):
     assert verification.verified, verification.to_dict()
     assert verification.failed == ()
     assert [ch.label for ch in verification.checks] == [s.label for s in derivation.steps]
-    assert all(ch.method in METHODS for ch in verification.checks)
+    assert all(ch.proved and ch.method in PROOF_METHODS for ch in verification.checks)
+    assert verification.steps_proved == verification.steps_total == len(derivation.steps)
+    assert verification.evidence == () and verification.reasons == ()
+    assert verification.result_check.proved
 
 
-def test_each_method_decides_some_step(verified):
+def test_each_proof_method_decides_some_step(verified):
     used = {ch.method for _, v in verified.values() for ch in v.checks}
-    assert used == set(METHODS)
+    assert used == set(PROOF_METHODS)
 
 
-def test_random_points_counted(verified):
+def test_no_step_needs_random_points(verified):
     for _, v in verified.values():
         for ch in v.checks:
-            assert (ch.points > 0) == (ch.method == "random-rational")
+            assert ch.points == 0 and ch.method != "random-rational"
+
+
+def test_chain_links_are_proved(verified):
+    for derivation, v in verified.values():
+        assert derivation.steps[0].starts_from
+        chained = [s.label for s in derivation.steps if not s.starts_from]
+        assert [lk.label for lk in v.links] == [f"link:{label}" for label in chained]
+        assert all(lk.proved for lk in v.links)
 
 
 def test_H_is_theorem_1(verified):

@@ -21,7 +21,10 @@ def test_page_shows_every_step_and_method(verified):
     page = pages["H.md"]
     for step, check in zip(derivation.steps, verification.checks):
         assert f"`{step.label}`" in page
-    assert "random rational points" in page and "sympy `simplify`" in page
+    assert "proved, symbolic summation" in page and "sympy `simplify`" in page
+    assert "evidence only" not in page
+    index = pages["index.md"]
+    assert "**proved**" in index and "**evidence**" in index
 
 
 def test_write_then_check(verified, tmp_path, capsys, monkeypatch):

@@ -18,6 +18,7 @@ def test_broken_step_fails_and_is_named():
     result = broken.verify()
     assert not result.verified
     assert result.failed == ("eq9",)
+    assert any("eq9" in reason for reason in result.reasons)
     bad = [ch for ch in result.checks if ch.label == "eq9"][0]
     assert bad.method == "counterexample" and "counterexample at" in bad.detail
     with pytest.raises(VerificationError, match="eq9"):
@@ -29,26 +30,31 @@ def test_broken_binomial_step_caught_by_random_points():
     step = derive_H().step("binomial-theorem")
     # the deliberate error: forget to remove the r = 0 term of the binomial sum
     broken = replace(step, rhs=K / n_c**L * (1 + (n_c - 1) * x) ** L)
-    d = Derivation("t", "t", "t", (broken,), "x", sp.Integer(0))
+    d = Derivation("t", "t", "t", (broken,), "x", broken.rhs)
     result = d.verify()
     assert result.failed == ("binomial-theorem",)
     assert result.checks[0].method == "counterexample"
 
 
-def test_simplify_alone_cannot_decide_the_binomial_sum():
+def test_binomial_sum_is_proved_by_summation_not_by_points():
     step = derive_H().step("binomial-theorem")
-    d = Derivation("t", "t", "t", (step,), "x", sp.Integer(0))
-    only_simplify = d.verify(methods=("simplify",))
-    assert not only_simplify.verified and only_simplify.checks[0].method == "undecided"
-    with_points = d.verify(methods=("simplify", "random-rational"), points=3)
-    assert with_points.verified and with_points.checks[0].method == "random-rational"
-    assert with_points.checks[0].points == 3
+    d = Derivation("t", "t", "t", (step,), "x", step.rhs)
+    result = d.verify()
+    assert result.verified and result.checks[0].method == "summation" and result.checks[0].proved
+    assert "identity theorem" in result.checks[0].detail
+    # without the analyticity statement the Piecewise left by Sum.doit() proves nothing
+    no_analytic = d.replace_step("binomial-theorem", analytic_in=())
+    sampled = no_analytic.verify(points=3)
+    assert not sampled.verified and sampled.evidence == ("binomial-theorem",)
+    assert sampled.checks[0].method == "random-rational" and sampled.checks[0].points == 3
+    assert not sampled.checks[0].proved and "evidence" in sampled.checks[0].detail
 
 
 def test_undecided_is_not_verified():
     # true, but exact reduction of sin^2 + cos^2 at a rational point does not reach 0
-    d = Derivation("t", "t", "t", (Step("pythagoras", sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1), "j", "eq. 0"),),
-                   "x", sp.Integer(0))
+    d = Derivation("t", "t", "t", (Step("pythagoras", sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1), "j", "eq. 0",
+                                              starts_from="a definition"),),
+                   "x", sp.Integer(1))
     result = d.verify(methods=("random-rational",), points=2)
     assert not result.verified and result.checks[0].method == "undecided"
     assert d.verify().verified  # simplify knows the identity
@@ -56,8 +62,8 @@ def test_undecided_is_not_verified():
 
 def test_given_substitutions_are_applied():
     m1, m2 = sp.symbols("m1 m2", positive=True)
-    step = Step("sum", m1 + m2, sp.Integer(1), "normalised", "eq. 0", given=((m2, 1 - m1),))
-    d = Derivation("t", "t", "t", (step,), "x", sp.Integer(0))
+    step = Step("sum", m1 + m2, sp.Integer(1), "normalised", "eq. 0", given=((m2, 1 - m1),), starts_from="def")
+    d = Derivation("t", "t", "t", (step,), "x", sp.Integer(1))
     assert d.verify().verified
     assert not replace(d, steps=(replace(step, given=()),)).verify().verified
 
