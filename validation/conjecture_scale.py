@@ -128,8 +128,9 @@ def run_one(n_c, s_c, L, mu, lam_spec) -> dict:
 
 
 def jobs():
-    for lam_spec in LAMBDAS:
-        for n_c, s_c, L in SHAPES:
+    """Every (shape, law, λ), cheapest shapes first (so an interrupted run has covered every λ)."""
+    for n_c, s_c, L in SHAPES:
+        for lam_spec in LAMBDAS:
             for mu in LAWS:
                 yield n_c, s_c, L, mu, lam_spec
 
