@@ -118,9 +118,10 @@ def main() -> int:
         else:
             line += f" {f'(baseline skipped: previous > {JOINT_SKIP_AFTER:.0f} s)':>36}"
         print(line, flush=True)
-        if wall < BUDGET and cert.gap <= REL_GAP * max(1.0, abs(cert.optimal_value)):
+        if wall < BUDGET:
             over = 0
-            if largest is None or size.exp_cones > largest[1].exp_cones:
+            certified = cert.gap <= REL_GAP * max(1.0, abs(cert.optimal_value))
+            if certified and (largest is None or size.exp_cones > largest[1].exp_cones):
                 largest = (label, size, wall)
         else:
             over += 1
