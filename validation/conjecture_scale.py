@@ -30,6 +30,10 @@ already there are skipped.  ``--markdown`` rewrites the at-scale table section
 of docs/certify.md (between its markers) and validation/conjecture_scale.md
 from the JSON lines.
 
+``--against-sweep`` instead re-certifies, with the first-order method from
+``D = 0``, every setting ``validation/conjecture_sweep.py`` certified with cvxpy
+and checks that the two brackets overlap (``validation/conjecture_scale_vs_cvxpy.json``).
+
 Run:  ``OMP_NUM_THREADS=1 python validation/conjecture_scale.py --out /work/wt/certify-runs/conjecture_scale.jsonl``
 """
 
@@ -184,11 +188,43 @@ def write_markdown(rows: list[dict]) -> None:
     DOC.write_text(doc)
 
 
+SWEEP_JSON = ROOT / "validation" / "conjecture_sweep.json"
+VS_CVXPY_JSON = ROOT / "validation" / "conjecture_scale_vs_cvxpy.json"
+
+
+def against_sweep() -> dict:
+    """First-order (from D = 0) against every cvxpy certificate of conjecture_sweep.json."""
+    rows = json.loads(SWEEP_JSON.read_text())["rows"]
+    out = []
+    for r in tqdm(rows, desc="first-order vs cvxpy", file=os.sys.stderr):
+        s = Setting(r["n_c"], r["s_c"], r["L"], r["lam"], mu=r["mu"])
+        problem = as_problem(s)
+        fo = solve_first_order(problem, start=np.zeros((s.n_w, s.K * s.L)), rel_gap=REL_GAP, time_limit=TIME_LIMIT,
+                               max_iter=5000)
+        slack = fo.rounding + 1e-13
+        overlap = fo.lower - slack <= r["upper"] and r["lower"] - slack <= fo.upper
+        out.append({"n_c": r["n_c"], "s_c": r["s_c"], "L": r["L"], "mu": r["mu"], "lam": r["lam"],
+                    "cvxpy_lower": r["lower"], "cvxpy_upper": r["upper"], "fo_lower": fo.lower, "fo_upper": fo.upper,
+                    "fo_converged": fo.converged, "fo_iterations": fo.iterations, "fo_seconds": fo.seconds,
+                    "upper_difference": fo.upper - r["upper"], "brackets_overlap": bool(overlap)})
+    summary = {"rows": len(out), "overlapping": sum(o["brackets_overlap"] for o in out),
+               "converged": sum(o["fo_converged"] for o in out),
+               "max_abs_upper_difference": max(abs(o["upper_difference"]) for o in out)}
+    return {"summary": summary, "rows": out}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON-lines file (appended; finished rows skipped)")
     ap.add_argument("--markdown", action="store_true", help="only regenerate the tables from --out")
+    ap.add_argument("--against-sweep", action="store_true",
+                    help="re-certify conjecture_sweep.json's cvxpy rows with the first-order method")
     args = ap.parse_args(argv)
+    if args.against_sweep:
+        result = against_sweep()
+        VS_CVXPY_JSON.write_text(json.dumps(result, indent=1) + "\n")
+        print(json.dumps(result["summary"]))
+        return 0
     if args.markdown:
         write_markdown(read_rows(args.out))
         return 0
