@@ -150,16 +150,17 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    rows = sorted(rows, key=lambda r: (r["work"], r["n_c"], r["s_c"], r["L"], r["mu"], float(r["lam"])))
+    rows = sorted(rows, key=lambda r: (r["work"], r["n_c"], r["s_c"], r["L"], r["mu"], float(Fraction(r["lam"]))))
     out = [
-        "| n_c | s_c | L | K | n_w^L K | mu | λ | λ/λ₉ | F(c, r) | certified [lower, upper] | F − upper | "
+        "| n_c | s_c | L | K | n_w^L K | mu | λ | λ/λ₉ | F(c, r) | certified upper | upper − lower | F − upper | "
         "‖∇f(D_III)‖/λ − 1 | cold its | cold s | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         out.append(
-            f"| {r['n_c']} | {r['s_c']} | {r['L']} | {r['K']} | {r['work']:.2g} | {r['mu']} | {r['lam']} | "
-            f"{r['lam_over_threshold']:.3g} | {r['F_type3']:.12f} | [{r['lower']:.12f}, {r['upper']:.12f}] | "
+            f"| {r['n_c']} | {r['s_c']} | {r['L']} | {r['K']} | {r['work']:.2g} | {r['mu']} | "
+            f"{float(Fraction(r['lam'])):.6g} | {r['lam_over_threshold']:.3g} | {r['F_type3']:.13f} | "
+            f"{r['upper']:.13f} | {r['upper'] - r['lower']:.1e} | "
             f"{r['F_minus_upper']:.1e} | {r['claim_h_ratio_minus_1']:.1e} | {r['cold_iterations']} | "
             f"{r['cold_seconds']:.1f} | {r['verdict']} |"
         )
