@@ -1,6 +1,10 @@
-"""Theorem G (appendix G): global-optimality certificates with cvxpy.
+"""Theorem G (appendix G): global-optimality certificates (cvxpy, or first-order on the exact-risk engine).
 
 certify_optimum             solve min_D f(D) + lam ||D||_* and bound it -> Certificate
+                            (method "auto" | "cvxpy" | "first-order")
+solve_first_order           FISTA with backtracking, adaptive restart and L-BFGS polish, stopping
+                            on the certified gap -> FirstOrderResult (with the gap history)
+engine_objective            f, ∇f, objective and dual bound through the exact-risk engine
 problem_size                exp cones / PSD cones of that program, before building it
 general_lambda_threshold    ||∇f(0)||_op: the λ threshold for any latent set and mu (claim H)
 compare_type1, compare_type3, compare_prediction
@@ -28,11 +32,20 @@ from ._compare import (
 from ._claim_h import ClaimH, claim_h_ratio
 from ..configurations import type1_D, type3_D  # re-exported: the D of definitions 1 and 3
 from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk_f
-from ._program import Certificate, ProblemSize, certify_optimum, problem_size
+from ._program import METHODS, Certificate, ProblemSize, certify_optimum, problem_size
+from ._engine import EngineObjective, engine_objective
+from ._first_order import FirstOrderResult, GapRecord, predicted_start, solve_first_order
 from ._sentences import SentenceTable, sentence_table
 from ._threshold import GeneralThreshold, general_lambda_threshold, gradient_at_zero
 
 __all__ = [
+    "METHODS",
+    "EngineObjective",
+    "FirstOrderResult",
+    "GapRecord",
+    "engine_objective",
+    "predicted_start",
+    "solve_first_order",
     "Certificate",
     "ClaimH",
     "Comparison",

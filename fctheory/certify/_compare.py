@@ -25,8 +25,7 @@ import numpy as np
 from ..checks import Check, bound_check
 from ..configurations import type1_D, type3_D
 from ..errors import NoNontrivialSolution
-from ._objective import gradient_f, objective, risk_f
-from ._sentences import sentence_table
+from ._engine import EngineObjective
 
 __all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "compare_trained", "D_of_weights", "ROUNDING"]
 
@@ -110,9 +109,10 @@ def _rows(cert, name: str, value: float) -> tuple[Check, Check]:
     return above, below
 
 
-def _compare(cert, name: str, value, D_pred: np.ndarray, table=None) -> Comparison:
-    if table is None:
-        table = sentence_table(cert.setting, cert.latent)
+def _compare(cert, name: str, value, D_pred: np.ndarray, engine=None) -> Comparison:
+    # f and ∇f through the exact-risk engine (no sentence table; equal to the table's to ~1e-15)
+    if engine is None:
+        engine = EngineObjective(cert.setting, cert.latent)
     lam = cert.lam
     value = float(value)
     above, below = _rows(cert, name, value)
@@ -133,8 +133,8 @@ def _compare(cert, name: str, value, D_pred: np.ndarray, table=None) -> Comparis
         difference=below.rel_error,
         excess=above.rel_error,
         verdict=verdict,
-        predicted_objective=objective(table, D_pred, lam),
-        gradient_ratio=float(np.linalg.norm(gradient_f(table, D_pred), 2)) / lam,
+        predicted_objective=engine.objective(D_pred),
+        gradient_ratio=float(np.linalg.norm(engine.risk_and_gradient(D_pred)[1], 2)) / lam,
         d_difference=diff / norm_pred if norm_pred > 0 else diff,
         checks=(above, below),
     )
@@ -216,6 +216,6 @@ def compare_trained(cert, W, U) -> Comparison:
     W = np.asarray(W, dtype=float)
     U = np.asarray(U, dtype=float)
     D = D_of_weights(W, U, cert.setting.K, cert.setting.L)
-    table = sentence_table(cert.setting, cert.latent)
-    value = risk_f(table, D) + 0.5 * cert.lam * (float(np.sum(W * W)) + float(np.sum(U * U)))
-    return _compare(cert, "trained minimum", value, D, table)
+    engine = EngineObjective(cert.setting, cert.latent)
+    value = engine.risk(D) + 0.5 * cert.lam * (float(np.sum(W * W)) + float(np.sum(U * U)))
+    return _compare(cert, "trained minimum", value, D, engine)

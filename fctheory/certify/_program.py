@@ -50,6 +50,7 @@ __all__ = [
     "MAX_PSD_ENTRIES",
     "SOLVERS",
     "NUCLEAR_FORMS",
+    "METHODS",
 ]
 
 #: Largest number of exponential cones built (memory and time of the solver
@@ -61,6 +62,16 @@ MAX_EXP_CONES = 300_000
 MAX_PSD_ENTRIES = 20_000_000
 SOLVERS = ("CLARABEL", "SCS")
 NUCLEAR_FORMS = ("blocks", "joint")
+#: ``certify_optimum(method=...)``: cvxpy's conic program, the engine's first-order solver, or
+#: ``"auto"`` = cvxpy when its program has at most :data:`AUTO_CVXPY_EXP_CONES` exponential cones
+#: (and fits the PSD limit), the first-order solver beyond.
+METHODS = ("auto", "cvxpy", "first-order")
+#: cvxpy (Clarabel) certifies programs of up to ~2.5e5 exponential cones in about a minute
+#: (benchmarks/bench_certify.py); "auto" hands it only programs well below that.
+AUTO_CVXPY_EXP_CONES = 20_000
+#: Largest ``n_w**L * K`` handed to the first-order solver: one engine evaluation of f and ∇f costs
+#: about three times that many multiply-adds on the full set (a few seconds at 2**31).
+MAX_FIRST_ORDER_WORK = 2**31
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,13 @@ class Certificate:
     setting : Setting
     latent : ndarray of int64, shape (K, L)
         The latent set the program was built for.
+    method : str
+        ``"cvxpy"`` or ``"first-order"`` (the method that produced D).
+    rounding : float
+        Stated float64 error of the two bounds (cvxpy: the sentence sums,
+        ~1e-13; first-order: :meth:`EngineObjective.rounding` at D).
+    gap_history : tuple of GapRecord
+        First-order: the bounds after every accepted step (empty for cvxpy).
     """
 
     optimal_value: float
@@ -204,11 +222,16 @@ class Certificate:
     lam: float
     setting: object = field(repr=False)
     latent: np.ndarray = field(repr=False)
+    method: str = "cvxpy"
+    rounding: float = 1e-13
+    gap_history: tuple = field(default=(), repr=False)
 
     @property
     def risk_part(self) -> float:
-        """``f(D)`` at the solver's D."""
-        return risk_f(sentence_table(self.setting, self.latent), self.D)
+        """``f(D)`` at the solver's D (exact-risk engine)."""
+        from ._engine import EngineObjective
+
+        return EngineObjective(self.setting, self.latent).risk(self.D)
 
     @property
     def nuclear_part(self) -> float:
@@ -236,6 +259,9 @@ class Certificate:
             "polished": self.polished,
             "lam": self.lam,
             "size": self.size.to_dict(),
+            "method": self.method,
+            "rounding": self.rounding,
+            "gap_history": [g.to_dict() for g in self.gap_history],
         }
         if include_D:
             out["D"] = self.D.tolist()
@@ -321,6 +347,10 @@ def certify_optimum(
     max_exp_cones: int = MAX_EXP_CONES,
     max_psd_entries: int = MAX_PSD_ENTRIES,
     polish_steps: int = 500,
+    method: str = "auto",
+    rel_gap: float = 1e-9,
+    max_iter: int = 2000,
+    time_limit: float = 600.0,
 ) -> Certificate:
     """Solve the convex program of theorem G for network h and bound its minimum.
 
@@ -349,14 +379,52 @@ def certify_optimum(
         over the solver's D and the polished D, so polishing cannot weaken
         the certificate.
 
+    method : {"auto", "cvxpy", "first-order"}
+        ``"cvxpy"``: the conic program above.  ``"first-order"``: FISTA on
+        the exact-risk engine (:func:`._first_order.solve_first_order`, no
+        sentence table; ``solver``, ``fallback``, ``nuclear_form``,
+        ``solver_options``, ``max_exp_cones`` and ``polish_steps`` do not
+        apply).  ``"auto"``: cvxpy when the program has at most
+        :data:`AUTO_CVXPY_EXP_CONES` exponential cones, first-order beyond.
+    rel_gap, max_iter, time_limit : float, int, float
+        First-order only: stop when ``upper - lower <= rel_gap max(1, |upper|)``,
+        or after ``max_iter`` steps or ``time_limit`` seconds (the certificate
+        then has status ``"gap not reached"``).
+
     Raises
     ------
     ProblemTooLarge
         Before anything is built, stating the size and the limit.
+    InvalidInput
+        On an unknown ``method`` or ``solver``.
     """
+    if not isinstance(method, str) or method not in METHODS:
+        raise InvalidInput("method", f"one of {METHODS}", method)
     if solver not in SOLVERS:
         raise InvalidInput("solver", f"one of {SOLVERS}", solver)
     size = problem_size(setting, nuclear_form)
+    work = size.n_w ** setting_of(setting).L * (size.KL // setting_of(setting).L)
+    if method == "auto":
+        fits = size.psd_entries <= max_psd_entries
+        if fits and size.exp_cones <= min(AUTO_CVXPY_EXP_CONES, max_exp_cones):
+            method = "cvxpy"
+        elif work <= MAX_FIRST_ORDER_WORK:
+            method = "first-order"
+        elif fits and size.exp_cones <= max_exp_cones:
+            method = "cvxpy"
+        else:
+            raise ProblemTooLarge(
+                "the convex program of theorem G (exponential cones K * K * s_c**L)",
+                size.exp_cones,
+                max_exp_cones,
+                f"and the first-order solver's n_w**L * K = {work} exceeds its limit {MAX_FIRST_ORDER_WORK}; "
+                "use a smaller K, s_c or L",
+            )
+    if method == "first-order" and work > MAX_FIRST_ORDER_WORK:
+        raise ProblemTooLarge("the first-order solver's engine work n_w**L * K", work, MAX_FIRST_ORDER_WORK,
+                              "use a smaller K, s_c or L")
+    if method == "first-order":
+        return _certify_first_order(setting, latent, size, rel_gap=rel_gap, max_iter=max_iter, time_limit=time_limit)
     _check_size(size, max_exp_cones, max_psd_entries)  # before any latent rows are built
     problem = as_problem(setting, latent)
     setting, Z = problem.setting, problem.latent
@@ -418,4 +486,45 @@ def certify_optimum(
         lam=lam,
         setting=setting,
         latent=np.array(Z),
+    )
+
+
+def _certify_first_order(setting, latent, size: ProblemSize, *, rel_gap, max_iter, time_limit) -> Certificate:
+    """``certify_optimum(method="first-order")``: FISTA through the exact-risk engine."""
+    from ._first_order import solve_first_order
+
+    for name, value in (("rel_gap", rel_gap), ("time_limit", time_limit)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise InvalidInput(name, "a positive number", value)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 0:
+        raise InvalidInput("max_iter", "a non-negative integer", max_iter)
+    problem = as_problem(setting, latent)
+    start = time.perf_counter()
+    res = solve_first_order(problem, rel_gap=float(rel_gap), max_iter=max_iter, time_limit=float(time_limit))
+    lam = float(problem.setting.lam)
+    return Certificate(
+        optimal_value=res.upper,
+        lower_bound=res.lower,
+        gap=res.upper - res.lower,
+        status="optimal" if res.converged else "gap not reached",
+        solver="FISTA",
+        fallback_reason="",
+        solver_primal_objective=res.upper,
+        solver_dual_objective=res.lower,
+        solver_gap=res.upper - res.lower,
+        primal_residual=res.step_norm,
+        dual_residual=max(0.0, res.gradient_norm / lam - 1.0),
+        iterations=res.iterations,
+        solve_time=res.seconds,
+        wall_time=time.perf_counter() - start,
+        gradient_norm=res.gradient_norm,
+        size=size,
+        D=res.D,
+        polished=res.polishes > 0,
+        lam=lam,
+        setting=problem.setting,
+        latent=np.array(problem.latent),
+        method="first-order",
+        rounding=res.rounding,
+        gap_history=res.history,
     )

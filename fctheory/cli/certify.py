@@ -34,6 +34,8 @@ def register(subparsers) -> None:
     add_setting_flags(p, FLAGS)
     p.add_argument("--solver", choices=("CLARABEL", "SCS"), default="CLARABEL", help="conic solver tried first (default CLARABEL; the other is the fallback)")
     p.add_argument("--nuclear-form", choices=("blocks", "joint"), default="blocks", help="SDP form of the nuclear norm (default blocks)")
+    p.add_argument("--method", choices=("auto", "cvxpy", "first-order"), default="auto",
+                   help="cvxpy's conic program, FISTA on the exact-risk engine, or auto (cvxpy when small; default)")
     p.add_argument("--dps", default=30, type=int, help="digits of the predictions (default 30)")
     p.add_argument("--train", action="store_true",
                    help="also train network h (d = min(n_w, K L) + 1, init seed --seed) and compare its minimum")
@@ -47,7 +49,7 @@ def run(args) -> int:
 
     problem = problem_from_flags(args, FLAGS)
     setting, source = problem.setting, problem.source.describe()
-    cert = certify_optimum(problem, solver=args.solver, nuclear_form=args.nuclear_form)
+    cert = certify_optimum(problem, solver=args.solver, nuclear_form=args.nuclear_form, method=args.method)
     profile = None if problem.source.kind == "full" else sphere_sizes(problem.latent, setting.n_c, source=source)
     cmp = compare_prediction(cert, dps=args.dps, sphere_sizes=profile)
     thr = general_lambda_threshold(problem)

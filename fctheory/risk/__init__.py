@@ -3,6 +3,7 @@
 exact_risk              R(W, U) (network h, eq. 17) or R*(W, U) (h*, eq. 18), exactly
 exact_risk_and_grad     value and exact gradient in W and U
 exact_risk_hvp          exact Hessian-vector product (networks h and h*)
+score_table_risk        the data term and its gradient at any score tables A_l (theorem G's f(D))
 layer_norm              the parameter-free LayerNorm phi of eq. 18
 equiangular_frame       equiangular (optionally mean-zero) frames f_1..f_{n_c}
 type1_configuration     definition 1: w = c f_a, u = c' f_z
@@ -18,7 +19,7 @@ Check                   one row: predicted beside measured (fctheory.checks)
 sentences_of            sentences start..stop-1 of the class-major enumeration of D_k (word indices, probabilities)
 """
 
-from ._api import exact_risk, exact_risk_and_grad, exact_risk_hvp
+from ._api import exact_risk, exact_risk_and_grad, exact_risk_hvp, score_table_risk
 from ..configurations import (  # definitions 1-3 live in fctheory.configurations; re-exported here
     Configuration,
     equiangular_frame,
@@ -46,6 +47,7 @@ __all__ = [
     "exact_risk",
     "exact_risk_and_grad",
     "exact_risk_hvp",
+    "score_table_risk",
     "layer_norm",
     "equiangular_frame",
     "Configuration",

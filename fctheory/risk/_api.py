@@ -17,14 +17,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInput
+from ..problem import as_problem
 from ._contraction import BAD_ROWMAX, FALLBACK_TERM, canonical_class_index, data_term
 from ._full_hvp import full_log_partition_hvp
 from ._split_hvp import split_log_partition_hvp
-from ._inputs import RiskInputs, prepare
+from ._inputs import RiskInputs, check_size, prepare
 from ._layernorm import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
 from ._sentences import HVP_BATCH_ELEMENTS, hvp_terms, sentence_batches
 
-__all__ = ["exact_risk", "exact_risk_and_grad", "exact_risk_hvp"]
+__all__ = ["exact_risk", "exact_risk_and_grad", "exact_risk_hvp", "score_table_risk"]
 
 
 def _score_tables(Y: np.ndarray, Ub: np.ndarray) -> np.ndarray:
@@ -188,3 +189,45 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
     else:
         HW = HY + p.lam * VW
     return HW, HU
+
+
+def score_table_risk(setting, A, *, latent=None, grad: bool = True):
+    """The data term of eq. (5) at given score tables, and its gradient in them.
+
+    With :math:`A_l[w, j] = \\langle u_{j,l}, w_w \\rangle` (eq. 17, any score
+    tables, not necessarily of a factorization ``W^T U_l^T``), the logit of
+    class ``j`` on sentence ``x`` is :math:`\\sum_l A_l[x_l, j]` and
+
+    .. math:: f(A) = \\frac1K \\sum_k E_{x\\sim D_k} CE\\big(\\textstyle\\sum_l A_l[x_l, :], k\\big)
+
+    is computed by the position-wise contraction of :func:`exact_risk`
+    (no sentence table), with its exact gradient :math:`\\partial f / \\partial A`.
+    This is the unregularized risk ``f(D)`` of theorem G (appendix G, eq. 159)
+    with ``D[:, j*L + l] = A_l[:, j]``.
+
+    Parameters
+    ----------
+    setting : Problem or Setting
+        Classes are the rows of the problem's latent set.
+    A : array ``(L, n_w, K)``
+    grad : bool
+        Also return the gradient (otherwise ``None`` in its place).
+
+    Returns
+    -------
+    value : float
+    dA : ndarray ``(L, n_w, K)`` or None
+    """
+    check_size(setting)
+    problem = as_problem(setting, latent)
+    s = problem.setting
+    shape = (s.L, s.n_w, s.K)
+    try:
+        A = np.array(A, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput("A", f"a real array of shape (L, n_w, K) = {shape}", type(A).__name__) from None
+    if A.shape != shape:
+        raise InvalidInput("A", f"an array of shape (L, n_w, K) = {shape}", f"shape {A.shape}")
+    if not np.all(np.isfinite(A)):
+        raise InvalidInput("A", "an array of finite numbers", "an array containing inf or nan")
+    return data_term(A, problem.latent, s.mu.as_array(), s.n_c, s.s_c, grad=bool(grad))
