@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numbers
 
+from ._precision import fraction_to_mpf
 from .errors import InvalidInput
 from .problem import LatentSource, Problem
 from .setting import Setting
@@ -102,7 +103,7 @@ def _resolve_lam(params: dict, defaults: dict) -> tuple[dict, dict]:
     thr = lambda_thresholds(probe, dps=30)
     which = thr.type1 if probe.mu.is_uniform or thr.type3 is None else thr.type3
     with mpmath.workdps(30):
-        lam = mpmath.nstr(which.value * mpmath.mpf(frac.numerator) / frac.denominator, 6)
+        lam = mpmath.nstr(which.value * fraction_to_mpf(frac), 6)
         value = float(which.value)
     resolved = {k: v for k, v in params.items() if k != "lam_over_threshold"}
     resolved["lam"] = lam

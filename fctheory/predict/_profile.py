@@ -31,6 +31,7 @@ from typing import Sequence
 
 import mpmath
 
+from .._precision import fraction_to_mpf
 from ..errors import InvalidInput
 from ..setting import Setting, to_fraction
 from ._enclosure import iv_expm1, iv_log1p
@@ -213,6 +214,4 @@ class SphereSizes:
 
 def _const(ctx, value: Fraction):
     """An exact rational in ``ctx`` (a tight enclosure for interval contexts)."""
-    if value.denominator == 1:
-        return ctx.mpf(value.numerator)
-    return ctx.mpf(value.numerator) / value.denominator
+    return fraction_to_mpf(value, ctx)

@@ -28,7 +28,7 @@ from typing import Mapping
 
 import mpmath
 
-from .._precision import check_dps, interval_context, iv_bounds
+from .._precision import check_dps, fraction_to_mpf, interval_context, iv_bounds
 from ..errors import InvalidInput, VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure, iv_log1p
@@ -153,7 +153,7 @@ def H(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | None = 
 def _as_nonneg_mpf(name: str, value):
     try:
         if isinstance(value, Fraction):
-            out = mpmath.mpf(value.numerator) / value.denominator
+            out = fraction_to_mpf(value)
         else:
             out = mpmath.mpf(value)
     except (TypeError, ValueError):
