@@ -48,8 +48,13 @@ def _short_reason(reason: str) -> str:
     return reason
 
 
+def _ran(records) -> list[dict]:
+    """The records of the jobs that finished (a failed job has no checks, training or weights)."""
+    return [r for r in records if r.get("status", "ok") != "failed"]
+
+
 def theorem_verdicts(records) -> list[dict]:
-    """One verdict per theorem present in the run."""
+    """One verdict per theorem present in the run (a failed job counts as a failed run)."""
     out = []
     for key, title in THEOREM_TITLES.items():
         group = [r for r in records if r["theorem"] == key]
@@ -63,7 +68,8 @@ def theorem_verdicts(records) -> list[dict]:
             "quantities": len(checks), "quantities_passed": sum(c["passed"] for c in checks),
             "worst_error": max(numeric) if numeric else None,
             "passed": all(r["passed"] for r in group),
-            "not_converged": [r["name"] for r in group if not r["training"]["converged"]],
+            "not_converged": [r["name"] for r in _ran(group) if not r["training"]["converged"]],
+            "failed_jobs": [r["name"] for r in group if r.get("status") == "failed"],
             "conjecture_evidence": [r["name"] for r in group if r.get("conjecture_evidence")],
         })
     return out
@@ -76,9 +82,10 @@ def write_results_json(run, path) -> None:
 
 
 def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> None:
-    records = run.records
     suite = run.suite
-    verdicts = theorem_verdicts(records)
+    verdicts = theorem_verdicts(run.records)
+    failed_jobs = [r for r in run.records if r.get("status") == "failed"]
+    records = _ran(run.records)
     n_checks = sum(len(r["checks"]) for r in records)
     n_ok = sum(c["passed"] for r in records for c in r["checks"])
     n_pass = sum(r["passed"] for r in records)
@@ -87,12 +94,12 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     if suite.description:
         lines += [suite.description, ""]
     lines += [
-        f"**Overall: {'PASS' if run.passed else 'FAIL'}** — {n_pass}/{len(records)} runs passed, "
+        f"**Overall: {'PASS' if run.passed else 'FAIL'}** — {n_pass}/{len(run.records)} runs passed, "
         f"{n_ok}/{n_checks} checked quantities within tolerance "
         f"(relative error ≤ {suite.tolerance:g}; absolute error ≤ {suite.zero_tolerance:g} where the prediction is 0).",
         "",
         f"Total time of this run: {run.seconds + figure_seconds:.1f} s (cases {run.seconds:.1f} s, figures "
-        f"{figure_seconds:.1f} s; {run.cached} of {len(records)} runs reused from the cache; training time of all "
+        f"{figure_seconds:.1f} s; {run.cached} of {len(run.records)} runs reused from the cache; training time of all "
         f"runs when computed: {train_seconds:.1f} s). Predictions certified at {suite.dps} digits.",
         "",
         "## Verdict per theorem",
@@ -104,6 +111,11 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
         lines.append(f"| {v['title']} | {v['runs_passed']}/{v['runs']} | {v['quantities_passed']}/{v['quantities']} | "
                      f"{_err(v['worst_error'])} | {'PASS' if v['passed'] else 'FAIL'} |")
     lines.append("")
+    if failed_jobs:
+        lines += ["## Failed jobs", "", "These jobs raised an error (recorded, not cached; running again retries "
+                  "them); the other jobs went on.", "", "| run | error |", "|---|---|"]
+        lines += [f"| {r['name']} | {_cell(r['error'])} |" for r in failed_jobs]
+        lines.append("")
     for v in verdicts:
         if v["not_converged"]:
             lines.append(f"- {v['title']}: training did not reach ||grad|| ≤ 1e-12·max(1, R) in "
