@@ -33,7 +33,7 @@ def write_report(run: ValidationRun) -> dict:
     from ._writer import write_report_md, write_results_json
 
     start = time.perf_counter()
-    finished = [rec for rec in run.records if rec.get("status", "ok") != "failed"]
+    finished = [rec for rec in run.records if rec.get("status", "ok") != "failed" and rec["kind"] != "reproduce"]
     figures = write_figures(run.out_dir, finished, lambda rec: load_weights_of(run.out_dir, rec))
     figure_seconds = time.perf_counter() - start
     write_results_json(run, os.path.join(run.out_dir, "results.json"))

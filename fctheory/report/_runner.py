@@ -130,8 +130,29 @@ class CaseCost:
                 "table_bytes": self.table_bytes, "seconds": self.seconds, "too_large": self.too_large}
 
 
+#: Rough training time of one reproduction (L-BFGS, one core, docs/reproduce.md: fig3 63 s of CPU;
+#: fig4a's n_spl = 500 is ~100 times the data; SGD runs the paper's epochs, 15-25 min) and of a quick one.
+REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 150.0, "fig4c": 150.0}
+REPRODUCE_SGD_SECONDS = {"fig3": 1200.0, "fig4a": 1800.0, "fig4b": 3000.0, "fig4c": 1200.0}
+REPRODUCE_QUICK_SECONDS = 2.0
+
+
+def _reproduce_cost(spec) -> CaseCost:
+    from ..reproduce import experiment, experiment_setting
+
+    setting = experiment_setting(experiment(spec.experiment), quick=spec.quick)
+    runs, K = len(spec.seeds), setting.K
+    table = spec.L * setting.n_w * K
+    per = REPRODUCE_QUICK_SECONDS if spec.quick else (
+        REPRODUCE_SGD_SECONDS if spec.optimizer == "sgd" else REPRODUCE_SECONDS)[spec.experiment]
+    # the empirical risk samples sentences (n_spl per class): no enumeration, never refused for size
+    return CaseCost(spec.name, runs, K, 0, 0, 8 * table, runs * per)
+
+
 def case_cost(spec) -> CaseCost:
     """The :class:`CaseCost` of a :class:`CaseSpec`."""
+    if spec.kind == "reproduce":
+        return _reproduce_cost(spec)
     if spec.kind == "code":
         from ..latent import named_code
 
@@ -177,12 +198,19 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds / 86400:.2g} days"
 
 
-def _job_params(suite: Suite) -> list[dict]:
-    """The plain-data parameters of every (case, seed) job, in suite order (the job's cache key)."""
-    return [{"spec": spec.to_dict(), "seed": seed, "tolerance": suite.tolerance,
-             "zero_tolerance": suite.zero_tolerance, "dps": suite.dps,
-             "certify": bool(suite.certify and seed == spec.seeds[0])}
-            for spec in suite.cases for seed in spec.seeds]
+def _job_params(suite: Suite, out_dir: str | None = None) -> list[dict]:
+    """The plain-data parameters of every (case, seed) job, in suite order (the job's cache key).
+    A ``reproduce`` case also gets ``files_dir``, where its figures go (``out/reproduce/<case>-seedS``)."""
+    out = []
+    for spec in suite.cases:
+        for seed in spec.seeds:
+            params = {"spec": spec.to_dict(), "seed": seed, "tolerance": suite.tolerance,
+                      "zero_tolerance": suite.zero_tolerance, "dps": suite.dps,
+                      "certify": bool(suite.certify and seed == spec.seeds[0])}
+            if spec.kind == "reproduce" and out_dir is not None:
+                params["files_dir"] = os.path.abspath(os.path.join(out_dir, "reproduce", f"{spec.name}-seed{seed}"))
+            out.append(params)
+    return out
 
 
 def _spec_from_dict(data: dict) -> CaseSpec:
@@ -301,15 +329,20 @@ def _drop_unreadable(cache_dir: str, keys) -> None:
     """Remove the marker (``<key>.json``) of every cache entry that cannot be read back, so that it
     is a miss and is recomputed: an empty or truncated ``.npz`` left by a crash raises EOFError or
     BadZipFile in numpy, which the sweep cache's reader does not treat as absent."""
-    from ..sweep._cache import read_entry
+    import json
 
     for key in keys:
         marker = os.path.join(cache_dir, f"{key}.json")
         if not os.path.exists(marker):
             continue
         try:
-            read_entry(cache_dir, key)
-        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+            with open(marker, encoding="utf-8") as fh:
+                names = json.load(fh).get("arrays") or []
+            if names:
+                with np.load(os.path.join(cache_dir, f"{key}.npz"), allow_pickle=False) as data:
+                    for name in names:
+                        data[name]  # noqa: B018 - reading each array checks the archive's members
+        except (OSError, ValueError, EOFError, KeyError, AttributeError, zipfile.BadZipFile):
             os.unlink(marker)
 
 
@@ -317,7 +350,7 @@ def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler
                 start: float) -> ValidationRun:
     from ..sweep import Job, run_jobs
 
-    params = _job_params(suite)
+    params = _job_params(suite, out_dir)
     work = [Job(JOB_TARGET, p) for p in params]
     salt = code_fingerprint()
     _drop_unreadable(cache_dir, {job.cache_key(salt) for job in work})
