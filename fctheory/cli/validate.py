@@ -8,6 +8,10 @@ Before anything runs, every case's size is estimated (the exact risk enumerates
 K * s_c**L sentences, each scored against K classes); a case above the limit
 (docs/limits.md) is refused unless ``--force``.  ``--dry-run`` lists the cases,
 their sizes and the estimate and runs nothing; ``--list`` lists the suites.
+The jobs run through fctheory's job runner (docs/sweep.md): in this process,
+on ``--jobs N`` local worker processes, or on Dask (``--scheduler local`` or
+``--scheduler tcp://host:8786``), with the same numbers and the same cache in
+``--out/cache``; a job that raises is reported as failed and the others go on.
 Two runs never write one ``--out`` directory (a lock; the second one stops with
 "directory in use by pid N").
 """
@@ -28,7 +32,12 @@ def register(subparsers) -> None:
     p.add_argument("--suite", default="default", metavar="NAME|FILE",
                    help="suite name in validation/suites (default: default) or a .toml file")
     p.add_argument("--out", default="fctheory-report", metavar="DIR", help="output directory (default: ./fctheory-report)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default 1: this process); with --scheduler local, the Dask workers "
+                        "(default: one per CPU)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS|local",
+                   help="run the jobs on Dask: 'local' starts a LocalCluster here, an address such as "
+                        "tcp://host:8786 uses a running cluster (pip install 'fctheory[distributed]'; docs/sweep.md)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--list", action="store_true", help="list the suites (one line each) and exit")
     p.add_argument("--dry-run", action="store_true", help="list the suite's cases, their sizes and the cost estimate; run nothing")
@@ -73,15 +82,20 @@ def run(args) -> int:
     costs = suite_costs(suite)
     print(f"note: suite {suite.name}: {sum(c.runs for c in costs)} training runs, estimated "
           f"{format_seconds(sum(c.seconds for c in costs))} without the cache", file=sys.stderr)
-    result = validate(suite, args.out, jobs=args.jobs, progress=not args.no_progress, force=args.force)
+    result = validate(suite, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=not args.no_progress,
+                      force=args.force)
     failed = [r for r in result.records if not r["passed"]]
-    not_converged = [r["name"] for r in result.records if not r["training"]["converged"]]
+    not_converged = [r["name"] for r in result.records
+                     if r.get("status") != "failed" and not r["training"]["converged"]]
     n_checks = sum(len(r["checks"]) for r in result.records)
     n_ok = sum(c["passed"] for r in result.records for c in r["checks"])
     print(f"suite {result.suite.name}: {len(result.records) - len(failed)}/{len(result.records)} runs passed, "
           f"{n_ok}/{n_checks} quantities within tolerance ({result.suite.tolerance:g} relative); "
           f"{result.cached} from cache; {result.seconds:.1f} s")
     for r in failed:
+        if r.get("status") == "failed":
+            print(f"  FAILED {r['name']}: the job raised {r['error']}")
+            continue
         bad = [c["quantity"] for c in r["checks"] if not c["passed"]]
         print(f"  FAILED {r['name']}: " + "; ".join(bad))
     if not_converged:

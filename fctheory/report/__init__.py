@@ -5,7 +5,7 @@ API index
 validate            run a suite and write report.md, results.json and figures
 load_suite          read a TOML suite (``validation/suites/<name>.toml`` or a file)
 Suite, CaseSpec     a parsed suite and one of its cases
-run_suite           run (case, seed) jobs with content-hash caching (resumable), optional processes
+run_suite           run (case, seed) jobs through fctheory.sweep.run_jobs: cached, resumable, processes or Dask
 ValidationRun       the records of a run; ``passed``
 write_report        write report.md, results.json and figures of a run
 """
@@ -33,15 +33,16 @@ def write_report(run: ValidationRun) -> dict:
     from ._writer import write_report_md, write_results_json
 
     start = time.perf_counter()
-    figures = write_figures(run.out_dir, run.records, lambda rec: load_weights_of(run.out_dir, rec))
+    finished = [rec for rec in run.records if rec.get("status", "ok") != "failed" and rec["kind"] != "reproduce"]
+    figures = write_figures(run.out_dir, finished, lambda rec: load_weights_of(run.out_dir, rec))
     figure_seconds = time.perf_counter() - start
     write_results_json(run, os.path.join(run.out_dir, "results.json"))
     write_report_md(run, os.path.join(run.out_dir, "report.md"), figures, figure_seconds)
     return {"report": "report.md", "results": "results.json", "figures": figures}
 
 
-def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress: bool = True,
-             force: bool = False) -> ValidationRun:
+def validate(suite="default", out="fctheory-report", *, jobs: int | None = None, scheduler=None,
+             progress: bool = True, force: bool = False) -> ValidationRun:
     """Run a validation suite and write its report.
 
     Parameters
@@ -51,8 +52,11 @@ def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress:
         parsed :class:`Suite`.
     out : path
         Output directory (created); finished runs are cached in ``out/cache``.
-    jobs : int
-        Worker processes.
+    jobs : int, optional
+        Worker processes (default 1: this process); with ``scheduler="local"`` the Dask workers.
+    scheduler : str or distributed.Client, optional
+        ``"local"`` (a Dask LocalCluster) or a scheduler address such as ``"tcp://host:8786"``
+        (``pip install 'fctheory[distributed]'``); see :func:`fctheory.sweep.run_jobs`.
     progress : bool
         tqdm progress bar on stderr.
     force : bool
@@ -67,6 +71,6 @@ def validate(suite="default", out="fctheory-report", *, jobs: int = 1, progress:
     parsed = suite if isinstance(suite, Suite) else load_suite(suite)
     check_costs(parsed, force=force)  # before the directory is created
     with directory_lock(os.fspath(out)):  # one writer per directory (issue 12, finding 14)
-        run = run_suite(parsed, out, jobs=jobs, progress=progress, force=force)
+        run = run_suite(parsed, out, jobs=jobs, scheduler=scheduler, progress=progress, force=force)
         write_report(run)
     return run

@@ -15,6 +15,9 @@ Each kind of case puts the trained minimum beside its closed form:
   does not): theorem 1's type I with :math:`H_Z(t) = \\log(1 + \\sum_r |S_r|
   e^{-\\eta t r}) + \\lambda t` (network h), or type II with :math:`H^*_Z`
   (network h*).
+* ``reproduce`` — one of the paper's experiments (section 2, figures 3-4) on the
+  empirical risk (:mod:`fctheory.reproduce`), checked against the paper's claims
+  and theorems 1 and 3 (:func:`_reproduce_checks`).
 * ``trivial`` — above the λ threshold (theorem 1's :math:`H'(0) \\ge 0` for
   uniform μ, eq. 9 otherwise): W = U = 0 and :math:`R = \\log K`.
 
@@ -62,6 +65,9 @@ class CaseKind:
         The reference of the closed form (``"theorem 1"``, ``"lemma B, H_Z"``, ...).
     risk : str
         The quantity name of the minimum-risk row.
+    run : callable ``job -> (record, W, U)``, optional
+        A kind that runs its job itself (``reproduce``: one of the paper's experiments on the
+        empirical risk, checked by ``checks(result)``); ``predict`` is then None.
     """
 
     predict: Callable
@@ -69,6 +75,7 @@ class CaseKind:
     verdict: str
     theorem: str
     risk: str
+    run: Callable | None = None
 
 
 def _governing_threshold(thresholds):
@@ -270,11 +277,73 @@ CASE_KINDS = {
 }
 
 
+def _within(quantity, reference, predicted, measured, fraction) -> Check:
+    """``measured`` within ``fraction`` (relative) of ``predicted``."""
+    return scalar_check(quantity, reference, predicted, measured, fraction)
+
+
+def _reproduce_checks(result) -> list[Check]:
+    """The paper's claims about its experiments (section 2, figures 3-4) on a reproduction:
+    fig3 (theorem 1): test accuracy 1, word norm within 5% of theorem 1's c, third PCA singular
+    value of the words below 1% of the second; fig4b: test accuracy below 0.8 (the paper: 45%);
+    fig4c (theorem 3): test accuracy 1, ||U||_F within 5% of tau*; fig4a: test accuracy >= 0.99."""
+    from ..checks import bound_check  # "at least": the bound is at least the measured value
+
+    acc = float(result.test_accuracy)
+    name, pred = result.experiment, result.predicted
+    if name == "fig3":
+        sv = result.word_singular_values
+        return [scalar_check("test accuracy = 1", "section 2, figure 3", 1.0, acc, 1e-12),
+                _within("word norm within 5% of c = sqrt(tau/n_w)", pred["word_norm"]["theorem"],
+                        pred["word_norm"]["value"], result.word_norm_mean, 0.05),
+                bound_check("third word singular value / second < 1%", "figure 3 (collapse to n_c - 1 dimensions)",
+                            0.01, sv[2] / sv[1], "at least", 0.0)]
+    if name == "fig4b":
+        return [bound_check("test accuracy < 0.8", "section 2, figure 4(b) (paper: 45%)", 0.8, acc, "at least", 0.0)]
+    if name == "fig4c":
+        return [scalar_check("test accuracy = 1", "section 2, figure 4(c)", 1.0, acc, 1e-12),
+                _within("||U||_F within 5% of tau*", pred["u_frobenius"]["theorem"], pred["u_frobenius"]["value"],
+                        result.u_frobenius, 0.05)]
+    return [bound_check("test accuracy >= 0.99", "section 2, figure 4(a)", 0.99, acc, "at most", 0.0)]
+
+
+def run_reproduce_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Run one ``kind = "reproduce"`` case: :func:`fctheory.reproduce.reproduce_experiment` with the
+    case's experiment, optimizer, quick and n_spl at ``job["seed"]``; files under ``job["files_dir"]``."""
+    from ..reproduce import reproduce_experiment
+
+    start = time.perf_counter()
+    spec: CaseSpec = job["spec"]
+    seed = job["seed"]
+    res = reproduce_experiment(spec.experiment, optimizer=spec.optimizer, seed=seed, out=job.get("files_dir"),
+                               quick=spec.quick, n_spl=spec.n_spl)
+    checks = _reproduce_checks(res)
+    keys = quantity_keys([ch.quantity for ch in checks])
+    record = {
+        "name": f"{spec.name}/seed{seed}", "case": spec.name, "seed": seed, "kind": spec.kind,
+        "theorem": spec.theorem, "network": spec.network, "note": spec.note,
+        "setting": dict(res.setting),
+        "predicted": {k: ch.predicted for k, ch in zip(keys, checks)},
+        "measured": {k: ch.measured for k, ch in zip(keys, checks)},
+        "rel_error": {k: ch.rel_error for k, ch in zip(keys, checks)},
+        "passed": all(ch.passed for ch in checks),
+        "checks": [dict(ch.to_dict(), key=k) for k, ch in zip(keys, checks)],
+        "reproduction": res.to_dict(),
+        "training": {"converged": bool(res.converged), "seconds": float(res.train_seconds),
+                     "iterations": int(res.iterations), "message": res.message},
+        "seconds": time.perf_counter() - start,
+    }
+    return record, res.W, res.U
+
+
+CASE_KINDS["reproduce"] = CaseKind(None, _reproduce_checks, "", "paper experiments", "", run=run_reproduce_job)
+
+
 def case_kind(spec: CaseSpec) -> CaseKind:
     """The :class:`CaseKind` of a case (a code case by its network)."""
     key = f"code/{spec.network}" if spec.kind == "code" else spec.kind
     if key not in CASE_KINDS:
-        raise InvalidInput("kind", "type1, type2, type3, trivial or code (network h or h*)", spec.kind)
+        raise InvalidInput("kind", "type1, type2, type3, trivial, code (network h or h*) or reproduce", spec.kind)
     return CASE_KINDS[key]
 
 
@@ -380,6 +449,8 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         ``record`` is JSON-ready (see :mod:`fctheory.report`); W, U are the
         trained weights.
     """
+    if case_kind(job["spec"]).run is not None:
+        return case_kind(job["spec"]).run(job)
     start = time.perf_counter()
     spec: CaseSpec = job["spec"]
     seed, tol, zero_tol, dps = job["seed"], job["tolerance"], job["zero_tolerance"], job["dps"]

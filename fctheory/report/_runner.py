@@ -1,53 +1,38 @@
-"""Run a suite: expand cases over seeds, cache finished jobs by content hash.
+"""Run a suite: expand cases over seeds, run them through :func:`fctheory.sweep.run_jobs`.
 
-A job's cache key is the SHA-256 of its full description (case, seed,
-tolerances, precision) and of the fctheory source code, so a changed suite
-entry or a changed library re-runs exactly the affected jobs.  Finished jobs
-are written atomically to ``<out>/cache/<key>.json`` and ``<key>.npz``; an
-interrupted run resumes from them.
+Each (case, seed) is one job of :func:`run_case_job` whose parameters are
+plain data (the case as ``CaseSpec.to_dict()``, the seed, tolerances,
+precision), so it runs in this process, on local worker processes or on a
+Dask cluster alike.  Its cache key is the SHA-256 of those parameters and of
+the fctheory source code (:func:`fctheory.sweep.code_fingerprint`): a changed
+suite entry or a changed library re-runs exactly the affected jobs.  The
+receiving process writes ``<out>/cache/<key>.npz`` (W, U) and ``<key>.json``
+atomically; an interrupted run resumes from them, and an unreadable entry is a
+miss.  A job that raises is recorded as failed with its error; the others go on.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import platform
-import sys
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import FctheoryError, InvalidInput, ProblemTooLarge
+from ..sweep import code_fingerprint
 from ._cases import run_job
-from ._files import atomic_write_json, atomic_write_npz
-from ._suite import Suite
+from ._suite import CaseSpec, Suite
 
 __all__ = ["ValidationRun", "run_suite", "code_fingerprint", "versions", "directory_lock", "DirectoryInUse",
-           "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "format_seconds"]
-
-CACHE_FORMAT = 1
-
+           "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "format_seconds", "run_case_job",
+           "load_weights_of"]
 
 class DirectoryInUse(FctheoryError):
     """Another process holds the lock of a validation output directory."""
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def code_fingerprint() -> str:
-    """SHA-256 of every ``fctheory/**/*.py`` source file (sorted by path)."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def versions() -> dict:
@@ -145,8 +130,29 @@ class CaseCost:
                 "table_bytes": self.table_bytes, "seconds": self.seconds, "too_large": self.too_large}
 
 
+#: Rough training time of one reproduction (L-BFGS, one core, docs/reproduce.md: fig3 63 s of CPU;
+#: fig4a's n_spl = 500 is ~100 times the data; SGD runs the paper's epochs, 15-25 min) and of a quick one.
+REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 150.0, "fig4c": 150.0}
+REPRODUCE_SGD_SECONDS = {"fig3": 1200.0, "fig4a": 1800.0, "fig4b": 3000.0, "fig4c": 1200.0}
+REPRODUCE_QUICK_SECONDS = 2.0
+
+
+def _reproduce_cost(spec) -> CaseCost:
+    from ..reproduce import experiment, experiment_setting
+
+    setting = experiment_setting(experiment(spec.experiment), quick=spec.quick)
+    runs, K = len(spec.seeds), setting.K
+    table = spec.L * setting.n_w * K
+    per = REPRODUCE_QUICK_SECONDS if spec.quick else (
+        REPRODUCE_SGD_SECONDS if spec.optimizer == "sgd" else REPRODUCE_SECONDS)[spec.experiment]
+    # the empirical risk samples sentences (n_spl per class): no enumeration, never refused for size
+    return CaseCost(spec.name, runs, K, 0, 0, 8 * table, runs * per)
+
+
 def case_cost(spec) -> CaseCost:
     """The :class:`CaseCost` of a :class:`CaseSpec`."""
+    if spec.kind == "reproduce":
+        return _reproduce_cost(spec)
     if spec.kind == "code":
         from ..latent import named_code
 
@@ -192,44 +198,49 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds / 86400:.2g} days"
 
 
-def _jobs(suite: Suite) -> list[dict]:
-    return [{"spec": spec, "seed": seed, "tolerance": suite.tolerance, "zero_tolerance": suite.zero_tolerance,
-             "dps": suite.dps, "certify": bool(suite.certify and seed == spec.seeds[0])}
-            for spec in suite.cases for seed in spec.seeds]
+def _job_params(suite: Suite, out_dir: str | None = None) -> list[dict]:
+    """The plain-data parameters of every (case, seed) job, in suite order (the job's cache key).
+    A ``reproduce`` case also gets ``files_dir``, where its figures go (``out/reproduce/<case>-seedS``)."""
+    out = []
+    for spec in suite.cases:
+        for seed in spec.seeds:
+            params = {"spec": spec.to_dict(), "seed": seed, "tolerance": suite.tolerance,
+                      "zero_tolerance": suite.zero_tolerance, "dps": suite.dps,
+                      "certify": bool(suite.certify and seed == spec.seeds[0])}
+            if spec.kind == "reproduce" and out_dir is not None:
+                params["files_dir"] = os.path.abspath(os.path.join(out_dir, "reproduce", f"{spec.name}-seed{seed}"))
+            out.append(params)
+    return out
 
 
-def _key(job: dict, fingerprint: str) -> str:
-    desc = {"format": CACHE_FORMAT, "code": fingerprint, "spec": job["spec"].to_dict(), "seed": job["seed"],
-            "tolerance": job["tolerance"], "zero_tolerance": job["zero_tolerance"], "dps": job["dps"],
-            "certify": job["certify"]}
-    return hashlib.sha256(json.dumps(desc, sort_keys=True).encode()).hexdigest()[:32]
+def _spec_from_dict(data: dict) -> CaseSpec:
+    fields = dict(data)
+    fields["seeds"] = tuple(fields["seeds"])
+    if isinstance(fields["mu"], list):
+        fields["mu"] = tuple(fields["mu"])
+    return CaseSpec(**fields)
 
 
-def _execute(job: dict, cache_dir: str, key: str) -> dict:
+def run_case_job(params: dict):
+    """The job function of one (case, seed): rebuild the :class:`CaseSpec` from its plain
+    parameters (:func:`_job_params`), run it (:func:`~fctheory.report._cases.run_job`) and
+    return the record with the trained weights W, U (stored as the cache entry's ``.npz``)."""
+    from ..sweep import JobOutput
+
+    job = dict(params, spec=_spec_from_dict(params["spec"]))
     record, W, U = run_job(job)
-    record["cache_key"] = key
-    atomic_write_npz(os.path.join(cache_dir, f"{key}.npz"), W=W, U=U)
-    atomic_write_json(os.path.join(cache_dir, f"{key}.json"), record)  # written last: marks the job done
-    return record
+    return JobOutput(record, {"W": W, "U": U})
 
 
-def _load_cached(cache_dir: str, key: str) -> dict | None:
-    """The cached record of ``key``, or None (a miss) when the record or its weights are missing or
-    unreadable: an empty or truncated file left by a crash is recomputed and overwritten."""
-    path = os.path.join(cache_dir, f"{key}.json")
-    weights = os.path.join(cache_dir, f"{key}.npz")
-    if not (os.path.isfile(path) and os.path.isfile(weights)):
-        return None
-    try:
-        with open(path, encoding="utf-8") as fh:
-            record = json.load(fh)
-        with np.load(weights, allow_pickle=False) as data:
-            if not {"W", "U"} <= set(data.files):
-                return None
-            data["W"], data["U"]  # noqa: B018 - reading the arrays checks the archive's members
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError):
-        return None
-    return record if isinstance(record, dict) and record.get("cache_key", key) == key else None
+JOB_TARGET = "fctheory.report._runner:run_case_job"
+
+
+def _failed_record(spec: dict, seed: int, error: str) -> dict:
+    """The record of a job that raised: no checks, ``passed`` False, the error."""
+    return {"name": f"{spec['name']}/seed{seed}", "case": spec["name"], "seed": seed, "kind": spec["kind"],
+            "theorem": spec["theorem"], "network": spec["network"],
+            "note": spec["note"], "status": "failed", "error": error, "passed": False, "checks": [],
+            "training": None, "cache_key": None}
 
 
 def load_weights_of(run_dir: str, record: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -238,7 +249,8 @@ def load_weights_of(run_dir: str, record: dict) -> tuple[np.ndarray, np.ndarray]
         return np.array(data["W"]), np.array(data["U"])
 
 
-def run_suite(suite: Suite, out_dir, *, jobs: int = 1, progress: bool = True, force: bool = False) -> ValidationRun:
+def run_suite(suite: Suite, out_dir, *, jobs: int | None = None, scheduler=None, progress: bool = True,
+              force: bool = False) -> ValidationRun:
     """Run every (case, seed) of a suite, reusing cached results.
 
     Parameters
@@ -246,16 +258,18 @@ def run_suite(suite: Suite, out_dir, *, jobs: int = 1, progress: bool = True, fo
     suite : Suite
     out_dir : path
         Output directory; the cache lives in ``out_dir/cache``.
-    jobs : int
-        Worker processes (1 = run in this process).
+    jobs : int, optional
+        Worker processes (default: 1, in this process); with ``scheduler="local"`` the number
+        of Dask workers (default: one per CPU); omitted with a scheduler address.
+    scheduler : str or distributed.Client, optional
+        Run the jobs on Dask (``"local"``: a LocalCluster started here; ``"tcp://host:8786"``: a
+        running cluster), through :func:`fctheory.sweep.run_jobs`.
     progress : bool
         Show a tqdm progress bar on stderr.
     force : bool
         Run cases above :data:`MAX_CASE_LOGITS` too (otherwise ProblemTooLarge before anything runs).
     """
-    from tqdm import tqdm
-
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 256:
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 256):
         raise InvalidInput("--jobs", "an integer in [1, 256]", jobs)
     check_costs(suite, force=force)
     start = time.perf_counter()
@@ -263,7 +277,7 @@ def run_suite(suite: Suite, out_dir, *, jobs: int = 1, progress: bool = True, fo
     cache_dir = os.path.join(out_dir, "cache")
     os.makedirs(cache_dir, exist_ok=True)
     with directory_lock(out_dir):
-        return _run_locked(suite, out_dir, cache_dir, jobs, progress, start)
+        return _run_locked(suite, out_dir, cache_dir, jobs, scheduler, progress, start)
 
 
 LOCK_NAME = ".fctheory-lock"
@@ -311,51 +325,43 @@ def directory_lock(out_dir: str):
         os.close(fd)
 
 
-def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, progress: bool, start: float) -> ValidationRun:
-    from tqdm import tqdm
+def _drop_unreadable(cache_dir: str, keys) -> None:
+    """Remove the marker (``<key>.json``) of every cache entry that cannot be read back, so that it
+    is a miss and is recomputed: an empty or truncated ``.npz`` left by a crash raises EOFError or
+    BadZipFile in numpy, which the sweep cache's reader does not treat as absent."""
+    import json
 
-    fingerprint = code_fingerprint()
-    work = _jobs(suite)
-    keys = [_key(job, fingerprint) for job in work]
-    records: list = [None] * len(work)
-    for i, key in enumerate(keys):
-        records[i] = _load_cached(cache_dir, key)
-    cached = sum(r is not None for r in records)
-    todo = [i for i, r in enumerate(records) if r is None]
-    bar = tqdm(total=len(work), initial=cached, desc=f"validate {suite.name}", unit="case", file=sys.stderr,
-               disable=not progress, dynamic_ncols=True)
-    try:
-        if jobs == 1 or len(todo) <= 1:
-            for i in todo:
-                bar.set_postfix_str(work[i]["spec"].name + f"/seed{work[i]['seed']}")
-                records[i] = _execute(work[i], cache_dir, keys[i])
-                bar.update(1)
+    for key in keys:
+        marker = os.path.join(cache_dir, f"{key}.json")
+        if not os.path.exists(marker):
+            continue
+        try:
+            with open(marker, encoding="utf-8") as fh:
+                names = json.load(fh).get("arrays") or []
+            if names:
+                with np.load(os.path.join(cache_dir, f"{key}.npz"), allow_pickle=False) as data:
+                    for name in names:
+                        data[name]  # noqa: B018 - reading each array checks the archive's members
+        except (OSError, ValueError, EOFError, KeyError, AttributeError, zipfile.BadZipFile):
+            os.unlink(marker)
+
+
+def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler, progress: bool,
+                start: float) -> ValidationRun:
+    from ..sweep import Job, run_jobs
+
+    params = _job_params(suite, out_dir)
+    work = [Job(JOB_TARGET, p) for p in params]
+    salt = code_fingerprint()
+    _drop_unreadable(cache_dir, {job.cache_key(salt) for job in work})
+    results = run_jobs(work, workers=jobs, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
+                       progress=progress, desc=f"validate {suite.name}")
+    records = []
+    for p, r in zip(params, results):
+        if r.ok:
+            records.append(dict(r.result, cache_key=r.key))
         else:
-            # Fresh (spawned) workers with one BLAS thread each: N processes x
-            # several BLAS threads would oversubscribe the cores.  The variables
-            # stay set while the pool starts its workers, then are restored.
-            saved = {v: os.environ.get(v) for v in _THREAD_VARS}
-            for v in _THREAD_VARS:
-                os.environ.setdefault(v, "1")
-            try:
-                with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=get_context("spawn")) as pool:
-                    futures = {pool.submit(_execute, work[i], cache_dir, keys[i]): i for i in todo}
-                    try:
-                        for fut in as_completed(futures):
-                            i = futures[fut]
-                            records[i] = fut.result()
-                            bar.set_postfix_str(records[i]["name"])
-                            bar.update(1)
-                    except BaseException:
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        raise
-            finally:
-                for v, value in saved.items():
-                    if value is None:
-                        os.environ.pop(v, None)
-                    else:
-                        os.environ[v] = value
-    finally:
-        bar.close()
+            records.append(_failed_record(p["spec"], p["seed"], r.error))
+    cached = sum(r.cached for r in results)
     return ValidationRun(suite=suite, out_dir=out_dir, records=tuple(records), cached=cached,
                          seconds=time.perf_counter() - start, versions=versions())

@@ -56,9 +56,12 @@ KINDS = {
     "type3": ("theorem 2", "h"),
     "trivial": ("lambda threshold", "h"),
     "code": ("lemma B (codes)", "h"),
+    "reproduce": ("paper experiments", None),
 }
 _CASE_KEYS = {"name", "kind", "n_c", "s_c", "L", "d", "lam", "lam_over_threshold", "mu", "seeds", "init_scale",
-              "code", "network", "note"}
+              "code", "network", "note", "experiment", "optimizer", "quick", "n_spl"}
+#: Keys of a ``kind = "reproduce"`` case (one of the paper's experiments, :mod:`fctheory.reproduce`).
+_REPRODUCE_KEYS = {"name", "kind", "experiment", "optimizer", "quick", "n_spl", "seeds", "note"}
 _SUITE_KEYS = {"name", "description", "tolerance", "zero_tolerance", "dps", "certify"}
 
 
@@ -85,6 +88,10 @@ class CaseSpec:
     init_scale: float
     code: str | None
     note: str
+    experiment: str | None = None
+    optimizer: str | None = None
+    quick: bool = False
+    n_spl: int | None = None
 
     def setting(self, lam=None) -> Setting:
         """The :class:`~fctheory.Setting` of this case (full latent set)."""
@@ -189,6 +196,8 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
     kind = _need(raw, "kind", where, str, f"one of {sorted(KINDS)}")
     if kind not in KINDS:
         raise InvalidInput(f"{where}.kind", f"one of {sorted(KINDS)}", kind)
+    if kind == "reproduce":
+        return _parse_reproduce_case(raw, name, where)
     theorem, network = KINDS[kind]
     if kind == "code" and raw.get("network") in ("h", "h*"):
         network = raw["network"]
@@ -227,6 +236,39 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
     spec.setting(lam=lam if lam is not None else 1)
     _check_preconditions(spec, where)
     return spec
+
+
+def _parse_reproduce_case(raw: dict, name: str, where: str) -> CaseSpec:
+    """A case that runs one of the paper's experiments (:func:`fctheory.reproduce.reproduce_experiment`):
+    ``experiment`` (fig3, fig4a, fig4b, fig4c), optional ``optimizer`` (lbfgs | sgd), ``quick``
+    (the reduced sizes), ``n_spl``, ``seeds``.  Its setting is the experiment's."""
+    from ..reproduce import EXPERIMENT_NAMES, OPTIMIZERS, experiment, experiment_setting
+
+    unknown = set(raw) - _REPRODUCE_KEYS
+    if unknown:
+        raise InvalidInput(where, f"keys among {sorted(_REPRODUCE_KEYS)} for kind 'reproduce'", sorted(unknown))
+    name_ = _need(raw, "experiment", where, str, "one of " + ", ".join(EXPERIMENT_NAMES))
+    if name_ not in EXPERIMENT_NAMES:
+        raise InvalidInput(f"{where}.experiment", "one of " + ", ".join(EXPERIMENT_NAMES), name_)
+    optimizer = raw.get("optimizer", "lbfgs")
+    if optimizer not in OPTIMIZERS:
+        raise InvalidInput(f"{where}.optimizer", "one of " + ", ".join(OPTIMIZERS), optimizer)
+    quick = raw.get("quick", False)
+    if not isinstance(quick, bool):
+        raise InvalidInput(f"{where}.quick", "true or false", quick)
+    n_spl = raw.get("n_spl")
+    if n_spl is not None and (isinstance(n_spl, bool) or not isinstance(n_spl, int) or not 1 <= n_spl <= 10**6):
+        raise InvalidInput(f"{where}.n_spl", "an integer in [1, 1000000]", n_spl)
+    seeds = raw.get("seeds", [0])
+    if not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
+        raise InvalidInput(f"{where}.seeds", "a non-empty list of integers >= 0", seeds)
+    exp = experiment(name_)
+    setting = experiment_setting(exp, quick=quick)
+    return CaseSpec(name=name, kind="reproduce", theorem=KINDS["reproduce"][0], network=exp.network,
+                    n_c=setting.n_c, s_c=setting.s_c, L=setting.L, d=setting.d, lam=str(setting.lam),
+                    lam_over_threshold=None, mu=exp.mu, seeds=tuple(dict.fromkeys(seeds)), init_scale=0.1,
+                    code=None, note=str(raw.get("note", "")), experiment=name_, optimizer=optimizer, quick=quick,
+                    n_spl=n_spl)
 
 
 def _check_preconditions(spec: CaseSpec, where: str) -> None:

@@ -16,6 +16,7 @@ THEOREM_TITLES = OrderedDict([
     ("theorem 2", "Theorem 2 — type III is a critical point of h (non-uniform μ, full set)"),
     ("lambda threshold", "λ thresholds — above them the minimizer is W = U = 0 (theorem 1, eq. 9)"),
     ("lemma B (codes)", "Lemma B — latent codes: type I with H_Z (h), type II with H*_Z (h*)"),
+    ("paper experiments", "The paper's experiments — figures 3, 4(a)-(c) on the empirical risk (section 2)"),
 ])
 
 
@@ -48,8 +49,13 @@ def _short_reason(reason: str) -> str:
     return reason
 
 
+def _ran(records) -> list[dict]:
+    """The records of the jobs that finished (a failed job has no checks, training or weights)."""
+    return [r for r in records if r.get("status", "ok") != "failed"]
+
+
 def theorem_verdicts(records) -> list[dict]:
-    """One verdict per theorem present in the run."""
+    """One verdict per theorem present in the run (a failed job counts as a failed run)."""
     out = []
     for key, title in THEOREM_TITLES.items():
         group = [r for r in records if r["theorem"] == key]
@@ -63,7 +69,8 @@ def theorem_verdicts(records) -> list[dict]:
             "quantities": len(checks), "quantities_passed": sum(c["passed"] for c in checks),
             "worst_error": max(numeric) if numeric else None,
             "passed": all(r["passed"] for r in group),
-            "not_converged": [r["name"] for r in group if not r["training"]["converged"]],
+            "not_converged": [r["name"] for r in _ran(group) if not r["training"]["converged"]],
+            "failed_jobs": [r["name"] for r in group if r.get("status") == "failed"],
             "conjecture_evidence": [r["name"] for r in group if r.get("conjecture_evidence")],
         })
     return out
@@ -76,9 +83,12 @@ def write_results_json(run, path) -> None:
 
 
 def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> None:
-    records = run.records
     suite = run.suite
-    verdicts = theorem_verdicts(records)
+    verdicts = theorem_verdicts(run.records)
+    failed_jobs = [r for r in run.records if r.get("status") == "failed"]
+    records = _ran(run.records)
+    reproductions = [r for r in records if r["kind"] == "reproduce"]
+    trained = [r for r in records if r["kind"] != "reproduce"]
     n_checks = sum(len(r["checks"]) for r in records)
     n_ok = sum(c["passed"] for r in records for c in r["checks"])
     n_pass = sum(r["passed"] for r in records)
@@ -87,12 +97,12 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     if suite.description:
         lines += [suite.description, ""]
     lines += [
-        f"**Overall: {'PASS' if run.passed else 'FAIL'}** — {n_pass}/{len(records)} runs passed, "
+        f"**Overall: {'PASS' if run.passed else 'FAIL'}** — {n_pass}/{len(run.records)} runs passed, "
         f"{n_ok}/{n_checks} checked quantities within tolerance "
         f"(relative error ≤ {suite.tolerance:g}; absolute error ≤ {suite.zero_tolerance:g} where the prediction is 0).",
         "",
         f"Total time of this run: {run.seconds + figure_seconds:.1f} s (cases {run.seconds:.1f} s, figures "
-        f"{figure_seconds:.1f} s; {run.cached} of {len(records)} runs reused from the cache; training time of all "
+        f"{figure_seconds:.1f} s; {run.cached} of {len(run.records)} runs reused from the cache; training time of all "
         f"runs when computed: {train_seconds:.1f} s). Predictions certified at {suite.dps} digits.",
         "",
         "## Verdict per theorem",
@@ -104,6 +114,11 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
         lines.append(f"| {v['title']} | {v['runs_passed']}/{v['runs']} | {v['quantities_passed']}/{v['quantities']} | "
                      f"{_err(v['worst_error'])} | {'PASS' if v['passed'] else 'FAIL'} |")
     lines.append("")
+    if failed_jobs:
+        lines += ["## Failed jobs", "", "These jobs raised an error (recorded, not cached; running again retries "
+                  "them); the other jobs went on.", "", "| run | error |", "|---|---|"]
+        lines += [f"| {r['name']} | {_cell(r['error'])} |" for r in failed_jobs]
+        lines.append("")
     for v in verdicts:
         if v["not_converged"]:
             lines.append(f"- {v['title']}: training did not reach ||grad|| ≤ 1e-12·max(1, R) in "
@@ -148,7 +163,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
         "| run | kind | net | n_c | s_c | L | K | d | λ | μ | converged | ‖∇‖/max(1,R) | L-BFGS it. | Newton it. | evals (+HVPs) | HVP | time (s) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in records:
+    for r in trained:
         s, t = dict(r["setting"]), r["training"]
         if len(str(s["lam"])) > 12:  # a λ resolved from a threshold: show it as a decimal
             num, _, den = str(s["lam"]).partition("/")
@@ -158,7 +173,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
             f"{s['lam']} | {s['mu']['spec']} | {'yes' if t['converged'] else '**no**'} | {t['grad_norm_rel']:.1e} | "
             f"{t['lbfgs_iterations']} | {t['newton_iterations']} | {t['evaluations']} (+{t['hvp_evaluations']}) | "
             f"{'exact' if t['hvp_method'].startswith('exact') else 'diff.'} | {t['seconds']:.2f} |")
-    reasons = sorted({r["training"]["reason"] for r in records})
+    reasons = sorted({r["training"]["reason"] for r in trained})
     lines += ["", "Stopping reasons: " + "; ".join(reasons) + ".", "",
               "HVP: Hessian-vector products of the Newton-CG polish — *exact* = the engine's exact product "
               "(networks h and h*); *diff.* = central differences of the analytic gradient (used when one exact "
@@ -192,6 +207,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
             lines += ["", "Not certified: " + "; ".join(
                 f"`{r['name']}` ({_short_reason(r['certificate']['skipped'])})" for r in skipped) + "."]
         lines += _conjecture_table(certs)
+    lines += _reproduction_section(reproductions, os.path.dirname(os.path.abspath(path)))
     lines += ["", "## Figures", ""]
     if figures.get("pca"):
         lines.append("PCA of the word embeddings (left) and of the blocks u_{k,l} (right), coloured by concept "
@@ -215,6 +231,34 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
         suite_path = os.path.relpath(suite_path)
     lines += [f"- suite file: `{suite_path}`", ""]
     atomic_write_text(path, "\n".join(lines))
+
+
+def _reproduction_section(records, out_dir: str) -> list[str]:
+    """The paper's experiments (kind ``reproduce``): measured against the paper and the theory, and
+    links to each run's figures (the files of :func:`fctheory.reproduce.reproduce_experiment`)."""
+    if not records:
+        return []
+    lines = ["", "## The paper's experiments", "",
+             "Each run samples the paper's data (section 2) and trains on the empirical risk (eq. 3) with "
+             "`fctheory.reproduce`; `quick` runs use its reduced sizes, where the paper's claims need not hold.", "",
+             "| run | network | μ | optimizer | quick | test acc. | train acc. | word norm (mean ± std) | "
+             "σ(words) | ‖U‖_F | converged | time (s) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        x = r["reproduction"]
+        sv = ", ".join(f"{v:.3g}" for v in x["word_singular_values"])
+        lines.append(f"| {r['name']} | {x['network']} | {x['mu']} | {x['optimizer']} | {'yes' if x['quick'] else 'no'} | "
+                     f"{x['test_accuracy']:.3f} | {x['train_accuracy']:.3f} | {x['word_norm_mean']:.4g} ± "
+                     f"{x['word_norm_std']:.2g} | {sv} | {x['u_frobenius']:.5g} | "
+                     f"{'yes' if x['converged'] else '**no**'} | {x['seconds']:.1f} |")
+    lines.append("")
+    for r in records:
+        files = r["reproduction"].get("files") or {}
+        for name in ("pca", "word_norms", "convergence"):
+            if files.get(name):
+                rel = os.path.relpath(files[name], out_dir)
+                lines.append(f"![{r['name']} {name}]({rel})")
+    return lines
 
 
 def _conjecture_table(certs) -> list[str]:

@@ -4,6 +4,8 @@ import json
 import os
 import sys
 
+import pytest
+
 from fctheory.cli.main import main
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
@@ -66,3 +68,22 @@ def test_validate_bad_suite_is_one_line_error(tmp_path, capsys):
     assert status == 2
     assert err.startswith("error: --suite must be one of") and err.count("\n") == 1
     assert "default" in err
+
+
+def test_validate_on_a_local_dask_cluster(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    suite = write_reduced_suite(tmp_path / "reduced.toml", cases=["t1", "triv"])
+    status = main(["validate", "--suite", str(suite), "--out", str(tmp_path / "rep"), "--scheduler", "local",
+                   "--jobs", "2", "--no-progress"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "2/2 runs passed" in out
+
+
+def test_validate_bad_scheduler_is_one_line_error(tmp_path, capsys):
+    suite = write_reduced_suite(tmp_path / "reduced.toml", cases=["t1"])
+    status = main(["validate", "--suite", str(suite), "--out", str(tmp_path / "rep"), "--scheduler", "nowhere"])
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert status == 2 and len(errors) == 1 and errors[0].startswith("error: --scheduler must be 'local' or")
+    assert not (tmp_path / "rep" / "cache").exists() or not list((tmp_path / "rep" / "cache").iterdir())

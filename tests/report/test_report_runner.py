@@ -1,6 +1,7 @@
 """Running a suite: content-hash cache, resume after an interruption, report files."""
 
 
+import numpy as np
 import pytest
 
 import fctheory.report._runner as runner_module
@@ -121,3 +122,51 @@ def test_non_convergence_is_shown_in_the_report(tmp_path, fixed_code_fingerprint
     assert "| **no** |" in md
     assert "training did not reach" in md and "`t1/seed0`" in md
     assert "Newton-CG iteration limit (50) reached" in md
+
+
+def test_jobs_are_plain_data_for_the_sweep_runner(suite):
+    from fctheory.sweep import Job
+
+    params = runner_module._job_params(suite)
+    assert len(params) == 6 and all(isinstance(p["spec"], dict) for p in params)
+    job = Job(runner_module.JOB_TARGET, params[0])  # only JSON data: travels to any worker
+    assert runner_module._spec_from_dict(job.params["spec"]) == suite.cases[0]
+
+
+def test_a_failing_case_is_recorded_and_the_others_go_on(tmp_path, suite, monkeypatch, fixed_code_fingerprint):
+    real = runner_module.run_job
+
+    def breaks_t2(job):
+        if job["spec"].name == "t2":
+            raise ValueError("t2 broke")
+        return real(job)
+
+    monkeypatch.setattr(runner_module, "run_job", breaks_t2)
+    run = validate(suite, tmp_path / "rep", progress=False)
+    bad = [r for r in run.records if r.get("status") == "failed"]
+    assert [r["name"] for r in bad] == ["t2/seed0"] and bad[0]["error"] == "ValueError: t2 broke"
+    assert not run.passed and sum(r["passed"] for r in run.records) == 5
+    assert "## Failed jobs" in (tmp_path / "rep" / "report.md").read_text()
+    monkeypatch.setattr(runner_module, "run_job", real)
+    again = run_suite(suite, tmp_path / "rep", progress=False)  # failed jobs are not cached: retried
+    assert again.cached == 5 and again.passed
+
+
+def test_weights_of_a_record_come_from_the_cache(tmp_path, suite, fixed_code_fingerprint):
+    run = run_suite(suite, tmp_path, progress=False)
+    W, U = runner_module.load_weights_of(str(tmp_path), run.records[0])
+    assert W.shape == (7, 6) and U.shape == (9, 14)
+    c = run.records[0]["predicted"]["word_norm_c"]
+    assert np.allclose(np.linalg.norm(W, axis=0), c, rtol=1e-8)  # the trained weights of that record
+
+
+def test_local_processes_and_a_dask_cluster_give_the_in_process_numbers(tmp_path, fixed_code_fingerprint):
+    pytest.importorskip("distributed")
+    suite = load_suite(str(write_reduced_suite(tmp_path / "reduced.toml", cases=["t1", "t3"])))
+    here = run_suite(suite, tmp_path / "a", progress=False)
+    pool = run_suite(suite, tmp_path / "b", jobs=2, progress=False)
+    dask = run_suite(suite, tmp_path / "c", jobs=2, scheduler="local", progress=False)
+    for other in (pool, dask):
+        assert other.cached == 0 and other.passed
+        assert [r["measured"] for r in other.records] == [r["measured"] for r in here.records]
+        assert [r["cache_key"] for r in other.records] == [r["cache_key"] for r in here.records]

@@ -16,7 +16,7 @@ from fctheory.report import (MAX_CASE_LOGITS, DirectoryInUse, case_cost, check_c
                              shipped_suites)
 from fctheory.report._cases import quantity_key, quantity_keys
 from fctheory.report._files import atomic_write_json, atomic_write_npz, atomic_write_text
-from fctheory.report._runner import _load_cached
+from fctheory.report import run_suite
 
 CASE = '[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "{kind}"\nn_c = {n_c}\ns_c = {s_c}\nL = {L}\nd = {d}\n' \
        'lam = "{lam}"\nmu = "{mu}"\n'
@@ -73,18 +73,22 @@ def test_validate_list_has_one_line_per_suite(capsys):  # finding 18
     assert all(line.split()[0] in names and "cases" in line for line in lines)
 
 
-def test_an_unreadable_cache_entry_is_a_miss(tmp_path):  # finding 11
-    record = {"name": "x", "cache_key": "k"}
-    atomic_write_json(tmp_path / "k.json", record)
-    atomic_write_npz(tmp_path / "k.npz", W=np.ones((2, 2)), U=np.ones((2, 2)))
-    assert _load_cached(str(tmp_path), "k") == record
-    data = (tmp_path / "k.npz").read_bytes()
+def test_an_unreadable_cache_entry_is_a_miss(tmp_path, fixed_code_fingerprint):  # finding 11
+    suite = load_suite(_suite(tmp_path))
+    out = tmp_path / "rep"
+    first = run_suite(suite, out, progress=False)
+    key = first.records[0]["cache_key"]
+    npz, entry = out / "cache" / f"{key}.npz", out / "cache" / f"{key}.json"
+    assert run_suite(suite, out, progress=False).cached == 1
+    data, text = npz.read_bytes(), entry.read_text()
     for broken in (b"", data[: len(data) // 2], b"garbage"):
-        (tmp_path / "k.npz").write_bytes(broken)
-        assert _load_cached(str(tmp_path), "k") is None
-    atomic_write_npz(tmp_path / "k.npz", W=np.ones((2, 2)), U=np.ones((2, 2)))
-    (tmp_path / "k.json").write_text('{"name": ')
-    assert _load_cached(str(tmp_path), "k") is None
+        npz.write_bytes(broken)
+        again = run_suite(suite, out, progress=False)
+        assert again.cached == 0 and again.records[0]["measured"] == first.records[0]["measured"]
+        assert np.load(npz)["W"].shape == (7, 6)  # recomputed and overwritten
+    entry.write_text('{"name": ')
+    assert run_suite(suite, out, progress=False).cached == 0
+    assert json.loads(entry.read_text())["key"] == key
 
 
 def _hold_lock(directory, ready, release):
