@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import platform
 import time
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -325,27 +324,6 @@ def directory_lock(out_dir: str):
         os.close(fd)
 
 
-def _drop_unreadable(cache_dir: str, keys) -> None:
-    """Remove the marker (``<key>.json``) of every cache entry that cannot be read back, so that it
-    is a miss and is recomputed: an empty or truncated ``.npz`` left by a crash raises EOFError or
-    BadZipFile in numpy, which the sweep cache's reader does not treat as absent."""
-    import json
-
-    for key in keys:
-        marker = os.path.join(cache_dir, f"{key}.json")
-        if not os.path.exists(marker):
-            continue
-        try:
-            with open(marker, encoding="utf-8") as fh:
-                names = json.load(fh).get("arrays") or []
-            if names:
-                with np.load(os.path.join(cache_dir, f"{key}.npz"), allow_pickle=False) as data:
-                    for name in names:
-                        data[name]  # noqa: B018 - reading each array checks the archive's members
-        except (OSError, ValueError, EOFError, KeyError, AttributeError, zipfile.BadZipFile):
-            os.unlink(marker)
-
-
 def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler, progress: bool,
                 start: float) -> ValidationRun:
     from ..sweep import Job, run_jobs
@@ -353,7 +331,6 @@ def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler
     params = _job_params(suite, out_dir)
     work = [Job(JOB_TARGET, p) for p in params]
     salt = code_fingerprint()
-    _drop_unreadable(cache_dir, {job.cache_key(salt) for job in work})
     results = run_jobs(work, workers=jobs, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
                        progress=progress, desc=f"validate {suite.name}")
     records = []

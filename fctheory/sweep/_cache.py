@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -109,9 +110,9 @@ def read_entry(cache_dir: str, key: str) -> dict | None:
     arrays = {}
     if entry.get("arrays"):
         try:
-            with np.load(npz_path) as data:
+            with np.load(npz_path, allow_pickle=False) as data:
                 arrays = {name: np.array(data[name]) for name in entry["arrays"]}
-        except (OSError, ValueError, KeyError):
-            return None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None  # an empty or truncated archive (a crash mid-write elsewhere) is a miss
     entry["arrays"] = arrays
     return entry

@@ -114,3 +114,18 @@ def test_without_distributed_the_scheduler_says_what_to_install(monkeypatch):
     with pytest.raises(DistributedNotInstalled) as info:
         run_jobs([Job("sweep_testjobs:double", {"x": 1})], scheduler="local", progress=False)
     assert "pip install 'fctheory[distributed]'" in str(info.value)
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated"])
+def test_an_unreadable_array_file_is_a_miss(tmp_path, damage):
+    # a crash elsewhere can leave an empty or truncated .npz beside a complete .json:
+    # numpy raises EOFError / BadZipFile, and the entry must read as absent (then recomputed)
+    from fctheory.sweep._cache import read_entry, write_entry
+
+    job = Job("x:y", {"a": 1})
+    write_entry(str(tmp_path), "k", job, {"result": {"v": 1}, "arrays": {"W": np.arange(50.0)}, "seconds": 0.1})
+    assert read_entry(str(tmp_path), "k") is not None
+    npz = tmp_path / "k.npz"
+    data = npz.read_bytes()
+    npz.write_bytes(b"" if damage == "empty" else data[: len(data) // 2])
+    assert read_entry(str(tmp_path), "k") is None
