@@ -56,18 +56,18 @@ def _list_suites() -> int:
 
 
 def _dry_run(suite) -> int:
-    from ..report import MAX_CASE_LOGITS, format_seconds, suite_costs
+    from ..report import MAX_CASE_BYTES, MAX_CASE_LOGITS, format_seconds, suite_costs
 
     costs = suite_costs(suite)
     print(f"suite {suite.name}: {len(costs)} cases, {sum(c.runs for c in costs)} training runs ({suite.path})")
     width = max(len(c.name) for c in costs)
-    print(f"  {'case':<{width}}  runs  {'K':>8}  {'sentences':>10}  {'logits/eval':>11}  {'tables':>9}  estimate")
+    print(f"  {'case':<{width}}  runs  {'K':>8}  {'sentences':>10}  {'logits/eval':>11}  {'tables':>9}  {'weights':>9}  estimate")
     for c in costs:
         flag = "  REFUSED without --force" if c.too_large else ""
         print(f"  {c.name:<{width}}  {c.runs:>4}  {c.K:>8}  {c.sentences:>10.3g}  {c.logits:>11.3g}  "
-              f"{c.table_bytes / 2**20:>7.3g}MB  {format_seconds(c.seconds)}{flag}")
-    print(f"total estimate {format_seconds(sum(c.seconds for c in costs))} (rough; limit {MAX_CASE_LOGITS:.3g} logits per "
-          "evaluation, docs/limits.md)")
+              f"{c.table_bytes / 2**20:>7.3g}MB  {c.memory_bytes / 2**20:>7.3g}MB  {format_seconds(c.seconds)}{flag}")
+    print(f"total estimate {format_seconds(sum(c.seconds for c in costs))} (rough; limits {MAX_CASE_LOGITS:.3g} logits per "
+          f"evaluation and {MAX_CASE_BYTES / 2**30:.3g} GiB of weights, docs/limits.md)")
     return 0
 
 

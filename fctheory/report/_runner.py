@@ -27,7 +27,7 @@ from ._cases import run_job
 from ._suite import CaseSpec, Suite
 
 __all__ = ["ValidationRun", "run_suite", "code_fingerprint", "versions", "directory_lock", "DirectoryInUse",
-           "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "format_seconds", "run_case_job",
+           "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "MAX_CASE_BYTES", "format_seconds", "run_case_job",
            "load_weights_of"]
 
 class DirectoryInUse(FctheoryError):
@@ -89,6 +89,10 @@ MAX_CASE_LOGITS = 2**32
 #: evaluations per training run (L-BFGS and the Newton polish).  A rough figure, for a warning.
 LOGITS_PER_SECOND = 5e8
 EVALUATIONS_PER_RUN = 2000
+#: Largest memory estimate (:attr:`CaseCost.memory_bytes`) of a case that ``validate`` runs without
+#: ``--force``: the weights and the d x d matrices of the equiangular frame's rotation (the shipped
+#: suites' largest is a few MiB; d = 5e6 would need ~6e14 bytes).
+MAX_CASE_BYTES = 2**32
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ class CaseCost:
         The exact risk's score tables (float64): ``max(L n_w K, n_w**ceil(L/2) K)`` entries.
     seconds : float
         Estimated training time of every run: ``runs * EVALUATIONS_PER_RUN * logits / LOGITS_PER_SECOND``.
+    memory_bytes : int
+        Float64 weights and frame of one run: ``8 (d n_w + K L d + 3 d^2)`` (W, U, and the identity,
+        the Haar rotation and their product that :func:`fctheory.configurations.equiangular_frame` builds).
     """
 
     name: str
@@ -119,14 +126,16 @@ class CaseCost:
     logits: int
     table_bytes: int
     seconds: float
+    memory_bytes: int = 0
 
     @property
     def too_large(self) -> bool:
-        return self.logits > MAX_CASE_LOGITS
+        return self.logits > MAX_CASE_LOGITS or self.memory_bytes > MAX_CASE_BYTES
 
     def to_dict(self) -> dict:
         return {"name": self.name, "runs": self.runs, "K": self.K, "sentences": self.sentences, "logits": self.logits,
-                "table_bytes": self.table_bytes, "seconds": self.seconds, "too_large": self.too_large}
+                "table_bytes": self.table_bytes, "seconds": self.seconds, "memory_bytes": self.memory_bytes,
+                "too_large": self.too_large}
 
 
 #: Rough training time of one reproduction (L-BFGS, one core, docs/reproduce.md: fig3 63 s of CPU;
@@ -163,8 +172,10 @@ def case_cost(spec) -> CaseCost:
     logits = sentences * K
     table = max(spec.L * n_w * K, n_w ** ((spec.L + 1) // 2) * K)
     runs = len(spec.seeds)
+    d = spec.d or 0
+    memory = 8 * (d * n_w + K * spec.L * d + 3 * d * d)
     return CaseCost(spec.name, runs, K, sentences, logits, 8 * table,
-                    runs * EVALUATIONS_PER_RUN * logits / LOGITS_PER_SECOND)
+                    runs * EVALUATIONS_PER_RUN * logits / LOGITS_PER_SECOND, memory)
 
 
 def suite_costs(suite: Suite) -> list[CaseCost]:
@@ -177,6 +188,11 @@ def check_costs(suite: Suite, *, force: bool = False) -> list[CaseCost]:
     unless ``force``."""
     costs = suite_costs(suite)
     for cost in costs:
+        if cost.memory_bytes > MAX_CASE_BYTES and not force:
+            raise ProblemTooLarge(f"case {cost.name!r} (float64 weights and the d x d frame rotation, bytes)",
+                                  f"{cost.memory_bytes:.3g}", f"{MAX_CASE_BYTES:.3g}",
+                                  "use a smaller d, or --force to run it anyway "
+                                  "(fctheory validate --dry-run lists every case's size)")
         if cost.too_large and not force:
             raise ProblemTooLarge(f"case {cost.name!r} (K * s_c**L * K logits per exact-risk evaluation, "
                                   f"~{format_seconds(cost.seconds)} of training estimated)",

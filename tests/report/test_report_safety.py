@@ -146,3 +146,19 @@ def test_a_tiny_threshold_is_printed_not_rounded_to_zero(tmp_path):  # finding 1
     with pytest.raises(InvalidInput) as info:
         load_suite(_suite(tmp_path, n_c=2, s_c=1, L=2100, d=7, lam="1/1000"))
     assert "λ_I (theorem 1) = 2.68596e-315" in str(info.value)  # float() gave 0.0
+
+
+def test_a_huge_d_is_refused_before_anything_is_allocated(tmp_path, capsys):  # finding 10, suites
+    from fctheory.report import MAX_CASE_BYTES
+
+    suite = load_suite(_suite(tmp_path, d=5_000_000))
+    cost = case_cost(suite.cases[0])
+    assert cost.memory_bytes >= 3 * 8 * 5_000_000**2 > MAX_CASE_BYTES and cost.too_large
+    with pytest.raises(ProblemTooLarge, match="smaller d"):
+        check_costs(suite)
+    out = tmp_path / "never"
+    assert main(["validate", "--suite", suite.path, "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith("error: ") and "frame rotation" in err and not out.exists()
+    assert main(["validate", "--suite", suite.path, "--dry-run"]) == 0
+    assert "REFUSED without --force" in capsys.readouterr().out
