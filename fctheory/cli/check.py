@@ -23,8 +23,7 @@ import sys
 import numpy as np
 
 from ..latent import full_latent_set
-from ..risk import default_grid, run_checks
-from ..errors import ProblemTooLarge
+from ..risk import check_memory, default_grid, run_checks
 from ..setting import Setting
 from ._output import print_json
 from ._setting_flags import FULL, SettingFlags, add_setting_flags
@@ -36,14 +35,6 @@ FLAGS = SettingFlags(defaults={"n_c": None, "s_c": None, "L": None, "d": None, "
                                    "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf", "lam": "1/100",
                                    "K": "the full set; K < n_c**L draws K latent variables at random (seed --seed)"},
                      K_default="full")
-#: Largest estimated memory of one setting's checks (bytes); a larger one is refused before anything
-#: is allocated (ProblemTooLarge).  The estimate counts the random rotation of the frames (a d x d
-#: orthogonal matrix from a QR factorisation, three d x d float64 arrays) and W, U.
-MAX_CHECK_BYTES = 256 * 2**20
-#: Largest embedding dimension of ``fctheory check``: the checks' time grows like d**3 (measured on a
-#: shared 2-core machine, n_c=2 s_c=2 L=3 uniform: 1.0 s at d = 400, 16 s at d = 1000, > 100 s at
-#: d = 1500), and the closed forms do not depend on d beyond n_c.
-MAX_CHECK_D = 512
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 COLUMNS = ("check", "setting", "predicted", "measured", "rel.error", "result")
@@ -78,22 +69,6 @@ def settings_from_args(args) -> list[Setting]:
     for s in settings:
         check_memory(s)
     return settings
-
-
-def check_memory(setting: Setting) -> int:
-    """The estimated memory (bytes) of the checks of ``setting``; raises ProblemTooLarge for
-    ``d > MAX_CHECK_D`` or above :data:`MAX_CHECK_BYTES` (``--d 5000000`` would need 182 TiB for the
-    rotation alone), before anything is allocated."""
-    d = setting.d or setting.n_c
-    if d > MAX_CHECK_D:
-        raise ProblemTooLarge("--d for fctheory check (time grows like d**3)", d, MAX_CHECK_D,
-                              "the closed forms do not depend on d beyond n_c; use a smaller --d")
-    estimate = 8 * (3 * d * d + d * setting.n_w + setting.K * setting.L * d)
-    if estimate > MAX_CHECK_BYTES:
-        raise ProblemTooLarge(f"the checks of {_label(setting)} (estimated memory: the d x d rotation of the frames, W, U)",
-                              f"{estimate / 2**20:.4g} MiB", f"{MAX_CHECK_BYTES // 2**20} MiB",
-                              "use a smaller --d (the closed forms do not depend on d beyond n_c)")
-    return estimate
 
 
 def latent_for(setting: Setting, seed: int):

@@ -14,6 +14,7 @@ Configuration           the explicit W, U (iterable as ``W, U``)
 run_checks              every brute-force check of the closed forms that applies to a setting
                         (lemma K, lemma R, appendix F, theorems 1-3, eq. 9) -> list of Check
 default_grid            the 24 settings ``fctheory check`` runs by default
+check_memory            the checks' memory estimate; refuses d > MAX_CHECK_D or > MAX_CHECK_BYTES
 check_lemma_k_latent    lemma K / R on any latent set against collapse_risk_any_latent (H_Z)
 Check                   one row: predicted beside measured (fctheory.checks)
 sentences_of            sentences start..stop-1 of the class-major enumeration of D_k (word indices, probabilities)
@@ -33,7 +34,8 @@ from ._sentences import sentences_of
 
 #: The brute-force checks compare with fctheory.predict; they are loaded on first use, so that
 #: importing the risk engine does not import the closed forms.
-_CHECK_FUNCTIONS = ("check_lemma_k_latent", "collapse_risk_any_latent", "default_grid", "run_checks")
+_CHECK_FUNCTIONS = ("check_lemma_k_latent", "check_memory", "collapse_risk_any_latent", "default_grid", "run_checks",
+                    "MAX_CHECK_BYTES", "MAX_CHECK_D")
 
 
 def __getattr__(name):
@@ -59,5 +61,8 @@ __all__ = [
     "collapse_risk_any_latent",
     "default_grid",
     "run_checks",
+    "check_memory",
+    "MAX_CHECK_BYTES",
+    "MAX_CHECK_D",
     "sentences_of",
 ]

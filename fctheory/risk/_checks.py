@@ -30,7 +30,7 @@ import numpy as np
 from .. import predict  # the closed forms (mpmath) the checks compare with
 from ..checks import Check, scalar_check
 from ..configurations import type1_configuration, type2_configuration, type3_configuration
-from ..errors import InvalidInput, NoNontrivialSolution
+from ..errors import InvalidInput, NoNontrivialSolution, ProblemTooLarge
 from ..latent import distance_counts, resolve_latent
 from ..setting import Setting
 from ._api import exact_risk, exact_risk_and_grad
@@ -321,13 +321,40 @@ def _require_full(setting: Setting) -> None:
 LATENT_T_VALUES = (0.3, 1.0, 3.0, 10.0, 30.0)
 
 
+#: Largest embedding dimension of the brute-force checks: their time grows like d**3 (measured on a
+#: shared 2-core machine, n_c=2 s_c=2 L=3 uniform: 1.0 s at d = 400, 16 s at d = 1000, > 100 s at
+#: d = 1500), and the closed forms do not depend on d beyond n_c.
+MAX_CHECK_D = 512
+#: Largest estimated memory of one setting's checks: the random rotation of the frames (three d x d
+#: float64 arrays of a QR factorisation) and W, U.
+MAX_CHECK_BYTES = 256 * 2**20
+
+
+def check_memory(setting: Setting) -> int:
+    """The estimated memory (bytes) of :func:`run_checks` on ``setting``; raises ProblemTooLarge for
+    ``d > MAX_CHECK_D`` or above :data:`MAX_CHECK_BYTES`, before anything is allocated."""
+    d = setting.d or setting.n_c
+    if d > MAX_CHECK_D:
+        raise ProblemTooLarge("d of the brute-force checks (time grows like d**3)", d, MAX_CHECK_D,
+                              "the closed forms do not depend on d beyond n_c; use a smaller d")
+    estimate = 8 * (3 * d * d + d * setting.n_w + setting.K * setting.L * d)
+    if estimate > MAX_CHECK_BYTES:
+        raise ProblemTooLarge(f"the checks of {setting!r} (estimated memory: the d x d rotation of the frames, W, U)",
+                              f"{estimate / 2**20:.4g} MiB", f"{MAX_CHECK_BYTES // 2**20} MiB",
+                              "use a smaller d (the closed forms do not depend on d beyond n_c)")
+    return estimate
+
+
 def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
     """Every check that applies to ``setting`` (``d`` needed).
 
     On the full set: lemma K, lemma R (``d >= n_c``), appendix F, theorems
     1-3 and eq. 9.  With another latent set (``setting.K < n_c**L``,
     ``latent`` given): lemma K and lemma R against the class-averaged
-    :math:`H_Z` (:func:`check_lemma_k_latent`)."""
+    :math:`H_Z` (:func:`check_lemma_k_latent`).  Refused before anything is allocated when
+    :func:`check_memory` refuses ``setting``."""
+    if isinstance(setting, Setting):
+        check_memory(setting)
     if isinstance(setting, Setting) and not setting.is_full:
         setting.require_d(mean_zero=False)
         out = check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h", rotation=rotation)

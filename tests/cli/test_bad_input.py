@@ -116,7 +116,7 @@ def test_binary_text_latent_file(tmp_path, capsys):  # finding 12
 def test_check_refuses_a_huge_d_before_allocating(capsys):  # finding 10
     status, _, err = _run(capsys, ["check", "--n-c", "2", "--s-c", "2", "--L", "3", "--d", "5000000"])
     assert status == 2
-    _one_error(err, "--d", "exceeds the limit 512")
+    _one_error(err, "d of the brute-force checks", "exceeds the limit 512")
 
 
 def test_measure_of_large_finite_weights_is_finite_standard_json(tmp_path, capsys):  # finding 4

@@ -169,3 +169,12 @@ def test_results_are_json_ready():
     (r,) = check_lemma_k(Setting(2, 2, 3, "1/100", d=1), [2.0])
     data = json.loads(json.dumps(r.to_dict()))
     assert data["passed"] is True and data["setting"]["n_c"] == 2 and data["predicted"] > 0
+
+
+def test_run_checks_refuses_a_huge_d_before_allocating():  # issue 12, finding 10: the library, not only the CLI
+    from fctheory import ProblemTooLarge, Setting
+    from fctheory.risk import MAX_CHECK_D, check_memory, run_checks
+
+    with pytest.raises(ProblemTooLarge, match="d of the brute-force checks"):
+        run_checks(Setting(2, 2, 3, "1/100", d=5_000_000))
+    assert check_memory(Setting(2, 2, 3, "1/100", d=MAX_CHECK_D)) < 256 * 2**20
