@@ -18,7 +18,7 @@ import numpy as np
 
 from ..latent import full_latent_set
 from ..train import layer_norm_columns
-from ._files import atomic_savefig
+from .._files import atomic_savefig
 
 __all__ = ["write_figures"]
 

@@ -6,7 +6,7 @@ import os
 from collections import OrderedDict
 
 from ._cases import HESSIAN_PSD_TOL
-from ._files import atomic_write_json, atomic_write_text
+from .._files import atomic_write_json, atomic_write_text
 
 __all__ = ["write_results_json", "write_report_md", "theorem_verdicts"]
 

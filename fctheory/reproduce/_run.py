@@ -19,14 +19,13 @@ Files under ``out/<experiment>/``:
 
 from __future__ import annotations
 
-import json
 import numbers
 import os
-import tempfile
 import time
 
 import numpy as np
 
+from .._files import atomic_write_json, atomic_write_npz
 from ..errors import InvalidInput
 from ..problem import Problem
 from ._experiments import EXPERIMENT_NAMES, experiment, experiment_setting
@@ -84,38 +83,16 @@ def checkpoint_name(optimizer: str, seed: int, quick: bool) -> str:
     return f"checkpoint-{optimizer}-seed{seed}{'-quick' if quick else ''}.npz"
 
 
-def _atomic_path(path: str, suffix: str):
-    """A temporary file beside ``path`` (renamed onto it once written: no half-written files)."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
-    os.close(fd)
-    os.chmod(tmp, 0o644)
-    return tmp
-
-
 def write_weights(path, W, U, latent, mu) -> str:
     """Write ``weights.npz`` (arrays ``W``, ``U``, ``latent``, ``mu``) atomically; returns the path."""
     path = os.fspath(path)
-    tmp = _atomic_path(path, ".npz")
-    try:
-        np.savez(tmp, W=np.asarray(W, dtype=np.float64), U=np.asarray(U, dtype=np.float64),
-                 latent=np.asarray(latent, dtype=np.int64), mu=np.asarray(mu, dtype=np.float64))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write_npz(path, W=np.asarray(W, dtype=np.float64), U=np.asarray(U, dtype=np.float64),
+                     latent=np.asarray(latent, dtype=np.int64), mu=np.asarray(mu, dtype=np.float64))
     return path
 
 
 def _write_json(path: str, data) -> str:
-    tmp = _atomic_path(path, ".json")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write_json(path, data)
     return path
 
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from .._files import atomic_write_bytes, atomic_write_npz, atomic_write_text
 from ._jobs import CACHE_FORMAT, Job
 
 __all__ = ["code_fingerprint", "atomic_write_bytes", "atomic_write_text", "read_entry", "write_entry"]
@@ -39,48 +38,6 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _fsync_dir(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _atomic(path, suffix: str):
-    """Yield an open binary file in the directory of ``path``; fsync it and rename
-    it to ``path`` when the block succeeds, remove it otherwise."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(directory)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def atomic_write_bytes(path, data: bytes) -> None:
-    with _atomic(path, ".bin") as fh:
-        fh.write(data)
-
-
-def atomic_write_text(path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def _paths(cache_dir: str, key: str) -> tuple[str, str]:
     return os.path.join(cache_dir, f"{key}.json"), os.path.join(cache_dir, f"{key}.npz")
 
@@ -90,8 +47,7 @@ def write_entry(cache_dir: str, key: str, job: Job, outcome: dict) -> None:
     json_path, npz_path = _paths(cache_dir, key)
     arrays = outcome.get("arrays") or {}
     if arrays:
-        with _atomic(npz_path, ".npz") as fh:
-            np.savez(fh, **arrays)
+        atomic_write_npz(npz_path, **arrays)
     entry = {"format": CACHE_FORMAT, "key": key, "job": job.to_dict(), "result": outcome["result"],
              "seconds": outcome["seconds"], "worker": outcome.get("worker", ""), "arrays": sorted(arrays)}
     atomic_write_text(json_path, json.dumps(entry, indent=1, allow_nan=True) + "\n")

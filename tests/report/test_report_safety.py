@@ -15,7 +15,7 @@ from fctheory.errors import InvalidInput, ProblemTooLarge
 from fctheory.report import (MAX_CASE_LOGITS, DirectoryInUse, case_cost, check_costs, directory_lock, load_suite,
                              shipped_suites)
 from fctheory.report._cases import quantity_key, quantity_keys
-from fctheory.report._files import atomic_write_json, atomic_write_npz, atomic_write_text
+from fctheory._files import atomic_write_json, atomic_write_npz, atomic_write_text
 from fctheory.report import run_suite
 
 CASE = '[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "{kind}"\nn_c = {n_c}\ns_c = {s_c}\nL = {L}\nd = {d}\n' \

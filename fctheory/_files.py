@@ -1,4 +1,4 @@
-"""Atomic file writes: write to a temporary file in the same directory, fsync it, then rename.
+"""Atomic file writes (the one implementation: report, reproduce and the sweep cache use it): write to a temporary file in the same directory, fsync it, then rename.
 
 A file is created with the permissions of any other file the user creates (``0o666 & ~umask``;
 ``tempfile.mkstemp`` alone would leave it ``0o600``), and its data reach the disk before the rename,
@@ -15,11 +15,12 @@ from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["atomic_write_text", "atomic_write_json", "atomic_write_npz", "atomic_savefig"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "atomic_write_json", "atomic_write_npz",
+           "atomic_savefig", "finite_or_null"]
 
 
 @contextmanager
-def _atomic(path, suffix: str):
+def atomic_path(path, suffix: str):
     """Yield a temporary path in the directory of ``path``; rename it to
     ``path`` when the block succeeds, remove it in every case otherwise."""
     path = os.fspath(path)
@@ -65,8 +66,13 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
+def atomic_write_bytes(path, data: bytes) -> None:
+    with atomic_path(path, ".bin") as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+
+
 def atomic_write_text(path, text: str) -> None:
-    with _atomic(path, ".txt") as tmp, open(tmp, "w", encoding="utf-8") as fh:
+    with atomic_path(path, ".txt") as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
 
 
@@ -87,10 +93,10 @@ def finite_or_null(value):
 
 
 def atomic_write_npz(path, **arrays) -> None:
-    with _atomic(path, ".npz") as tmp:
+    with atomic_path(path, ".npz") as tmp:
         np.savez(tmp, **arrays)
 
 
 def atomic_savefig(fig, path) -> None:
-    with _atomic(path, ".png") as tmp:
+    with atomic_path(path, ".png") as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
