@@ -12,6 +12,7 @@ import json
 import os
 import random
 import socket
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -55,7 +56,20 @@ def _job_seed(key: str) -> int:
     return int(key[:8], 16)
 
 
+#: Jobs in one process run one at a time.  mpmath's working precision and Python's and numpy's global
+#: random generators are process-wide: two jobs interleaved in threads (a Dask worker with several
+#: threads, or ``processes=False``) would restore each other's precision out of order and leave it
+#: changed (seen as 143 bits after a 2-thread in-process cluster).  Parallelism comes from processes.
+_ONE_JOB_AT_A_TIME = threading.Lock()
+
+
 def execute_job(target: str, params: dict, key: str) -> dict:
+    """Run one job (see :func:`_execute_job`), one at a time in this process."""
+    with _ONE_JOB_AT_A_TIME:
+        return _execute_job(target, params, key)
+
+
+def _execute_job(target: str, params: dict, key: str) -> dict:
     """Run one job; returns ``{"status", "result", "error", "traceback", "seconds", "arrays", "worker"}``.
 
     Python's and numpy's global random generators are seeded from the job's

@@ -129,3 +129,25 @@ def test_an_unreadable_array_file_is_a_miss(tmp_path, damage):
     data = npz.read_bytes()
     npz.write_bytes(b"" if damage == "empty" else data[: len(data) // 2])
     assert read_entry(str(tmp_path), "k") is None
+
+
+def test_jobs_in_threads_of_one_process_do_not_interleave():
+    # mpmath's precision is process-wide: two jobs entering and leaving workdps in two threads would
+    # leave it changed; execute_job runs one job at a time per process
+    import threading
+
+    import mpmath
+
+    from fctheory.sweep._execute import execute_job
+
+    before = mpmath.mp.prec
+    jobs = [("fctheory.sweep_commands:predict_type1", {"n_c": n_c, "s_c": 2, "L": 3, "lam": "1/100", "dps": 40 + 10 * n_c}) for n_c in (2, 3)] * 3
+    outcomes = []
+    threads = [threading.Thread(target=lambda t=t, p=p, i=i: outcomes.append(execute_job(t, p, f"{i:064x}")))
+               for i, (t, p) in enumerate(jobs)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert [o["status"] for o in outcomes] == ["ok"] * len(jobs), [o["error"] for o in outcomes]
+    assert mpmath.mp.prec == before
