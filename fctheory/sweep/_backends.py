@@ -184,7 +184,29 @@ def process_pool(tasks, workers: int, retries: int):
                     break
             clean = True
         finally:
+            if not clean:
+                _terminate_workers(pool)
             pool.shutdown(wait=clean, cancel_futures=True)
+
+
+def _terminate_workers(pool) -> None:
+    """End the worker processes of an interrupted pool.
+
+    After a Ctrl-C (which reaches the workers too) ``shutdown(wait=False)`` alone can leave the pool's
+    management thread waiting on a worker, and the interpreter's exit handler joins that thread: the
+    sweep then hangs instead of exiting (seen once in a loaded CI run).  Finished jobs are already in
+    the cache, so nothing is lost.  ``ProcessPoolExecutor`` has no public call for this before
+    Python 3.14 (``terminate_workers``), hence the private ``_processes``.
+    """
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:  # Python >= 3.14
+        terminate()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, ValueError):  # already gone
+            pass
 
 
 def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
