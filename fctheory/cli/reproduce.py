@@ -14,28 +14,24 @@ CHOICES = ("fig3", "fig4a", "fig4b", "fig4c", "all")
 DEFAULT_OUT = "fctheory-reproduce"
 
 
-def _positive_int(text: str) -> int:
-    import argparse
+def _int_at_least(lo: int):
+    """An argparse type: an integer >= ``lo``, with a message naming the range."""
+    def parse(text: str) -> int:
+        import argparse
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"an integer >= 1 expected, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"an integer >= 1 expected, got {text!r}")
-    return value
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < lo:
+            raise argparse.ArgumentTypeError(f"an integer >= {lo} expected, got {text!r}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"an integer >= 0 expected, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"an integer >= 0 expected, got {text!r}")
-    return value
+_positive_int = _int_at_least(1)
+_seed = _int_at_least(0)
 
 
 def register(subparsers) -> None:
