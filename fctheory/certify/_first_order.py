@@ -129,10 +129,24 @@ def _polish(obj: EngineObjective, D: np.ndarray, max_iter: int) -> np.ndarray:
         val += 0.5 * lam * (np.sum(A * A) + np.sum(B * B))
         return val, np.concatenate([(B @ G.T + lam * A).ravel(), (A @ G + lam * B).ravel()])
 
-    res = minimize(fun, z0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "gtol": 1e-15, "ftol": 1e-16})
+    res = minimize(fun, z0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "gtol": POLISH_GTOL, "ftol": POLISH_FTOL})
     A = res.x[: r * m].reshape(r, m)
     B = res.x[r * m:].reshape(r, n)
     return A.T @ B
+
+
+#: L-BFGS-B tolerances of the polish on the factorization D = A^T B, where
+#: ``(||A||^2 + ||B||^2)/2 >= ||D||_*`` with equality at the balanced factors (the variational form of
+#: the nuclear norm behind theorem G's reformulation, appendix G): run to float64 resolution.  They
+#: only decide how close the iterate gets; the certificate is the gap between the objective at the
+#: iterate and the dual lower bound, computed independently afterwards.
+POLISH_GTOL = 1e-15
+POLISH_FTOL = 1e-16
+#: Backtracking (FISTA with a quadratic upper model): accept a step when f(x_new) is below the model
+#: up to ``BACKTRACK_SLACK_EPS`` float64 epsilons of |f(y)| (rounding of the two evaluations), and
+#: stop halving at ``MIN_STEP`` (a step this small means the model cannot be satisfied in float64).
+BACKTRACK_SLACK_EPS = 4
+MIN_STEP = 1e-12
 
 
 def solve_first_order(problem, *, start=None, rel_gap: float = 1e-9, max_iter: int = 2000,
@@ -183,7 +197,7 @@ def solve_first_order(problem, *, start=None, rel_gap: float = 1e-9, max_iter: i
             fxn, gxn = obj.risk_and_gradient(xn)
             diff = xn - y
             model = fy + float(np.vdot(gy, diff)) + float(np.vdot(diff, diff)) / (2 * step)
-            if fxn <= model + 4 * np.finfo(float).eps * abs(fy) or step < 1e-12:
+            if fxn <= model + BACKTRACK_SLACK_EPS * np.finfo(float).eps * abs(fy) or step < MIN_STEP:
                 break
             step *= 0.5
         it += 1
