@@ -16,6 +16,15 @@ per-job overhead is measured with 200 no-op jobs (``builtins:dict``) on the
 same cluster, against the same jobs in this process.  No cache is used; the
 results of the three backends are checked to be identical (timings aside).
 
+The machine's own parallel capacity is measured first, without fctheory: a
+CPU-bound probe (a pure-Python loop of ~1 s, then a single-threaded numpy
+GEMM loop) alone, then in two processes at once; ``capacity = 2 t_alone /
+t_concurrent`` is the speed-up two processes can get on this machine at all
+(2.0 on two free physical cores; less on a virtual machine whose two vCPUs
+share a core or are preempted by the host: the "steal" time of
+``/proc/stat``, printed for the whole run).  Each backend's speed-up is also
+given as a fraction of that capacity.
+
 Usage:  OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_sweep.py [--quick]
         (--quick: 8 jobs, 40 no-op jobs)
 The machine's load (``os.getloadavg``) is printed before and after: on a shared
@@ -55,6 +64,63 @@ def timed(fn):
     return out, time.perf_counter() - start
 
 
+def _probe_python(n: int = 6_000_000) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def _probe_gemm(reps: int = 12) -> float:
+    import numpy as np
+
+    a = np.random.default_rng(0).standard_normal((400, 400))
+    for _ in range(reps):
+        a = a @ a
+        a /= np.abs(a).max()
+    return float(a[0, 0])
+
+
+def _probe_wall(probe) -> float:
+    start = time.perf_counter()
+    probe()
+    return time.perf_counter() - start
+
+
+def capacity(probe) -> tuple[float, float, float]:
+    """``(t_alone, t_concurrent, capacity)`` of a CPU-bound probe, wall seconds (best of 2)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_probe_wall, [probe, probe]))  # warm both processes
+        alone = min(pool.submit(_probe_wall, probe).result() for _ in range(2))
+        both = min(max(pool.map(_probe_wall, [probe, probe])) for _ in range(2))
+    return alone, both, 2.0 * alone / both
+
+
+class Steal:
+    """CPU time stolen by the hypervisor over an interval (``/proc/stat``'s steal column), when readable."""
+
+    def __init__(self):
+        self.start = self._read()
+
+    @staticmethod
+    def _read():
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return fields[7] if len(fields) > 7 else None, sum(fields)
+
+    def fraction(self) -> str:
+        end = self._read()
+        if self.start is None or end is None or self.start[0] is None:
+            return "n/a (no /proc/stat steal column)"
+        stolen, total = end[0] - self.start[0], end[1] - self.start[1]
+        return f"{100.0 * stolen / max(total, 1):.1f}% of all CPU time"
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs"
@@ -68,6 +134,14 @@ def main() -> int:
     n_noop = 40 if args.quick else 200
     noop = [Job("builtins:dict", {"i": i}) for i in range(n_noop)]
     print(f"bench_sweep: {len(jobs)} training jobs; {load()}")
+    steal = Steal()
+    caps = []
+    for name, probe in (("pure-Python loop", _probe_python), ("numpy GEMM, 1 thread", _probe_gemm)):
+        alone, both, cap = capacity(probe)
+        caps.append(cap)
+        print(f"  machine capacity ({name}): {alone:.2f} s alone, {both:.2f} s two at once -> at most {cap:.2f}x "
+              f"from 2 processes")
+    cap = max(caps)
 
     serial, t_serial = timed(lambda: run_jobs(jobs, workers=1, progress=False))
     failed = [r.error for r in serial if r.status != "ok"]
@@ -94,17 +168,19 @@ def main() -> int:
     print(f"  mean job time: {mean(serial):.3f} s in process, {mean(pool):.3f} s on the pool's workers, "
           f"{mean(dask):.3f} s on the cluster's (CPU contention shows here)")
     print(f"  baseline: 1 process                 {t_serial:8.2f} s")
-    print(f"  --jobs 2 (2 worker processes)       {t_pool:8.2f} s   speed-up {t_serial / t_pool:5.2f}x  (target >= 1.7x)")
+    print(f"  --jobs 2 (2 worker processes)       {t_pool:8.2f} s   speed-up {t_serial / t_pool:5.2f}x  (target >= 1.7x; "
+          f"{100 * t_serial / t_pool / cap:.0f}% of the machine's {cap:.2f}x)")
     print(f"    + start-up (fork server import)   {t_pool_start:8.2f} s   speed-up incl. start-up "
           f"{t_serial / (t_pool + t_pool_start):5.2f}x")
-    print(f"  LocalCluster, 2 workers             {t_dask:8.2f} s   speed-up {t_serial / t_dask:5.2f}x  (target >= 1.7x)")
+    print(f"  LocalCluster, 2 workers             {t_dask:8.2f} s   speed-up {t_serial / t_dask:5.2f}x  (target >= 1.7x; "
+          f"{100 * t_serial / t_dask / cap:.0f}% of the machine's {cap:.2f}x)")
     print(f"    + start-up (cluster, imports)     {t_start:8.2f} s   speed-up incl. start-up "
           f"{t_serial / (t_dask + t_start):5.2f}x")
     overhead = (t_noop_dask - t_noop_local) / n_noop
     print(f"  per-job overhead of Dask            {1e3 * overhead:8.2f} ms  ({n_noop} no-op jobs: {t_noop_dask:.3f} s on "
           f"the cluster, {t_noop_local:.3f} s in process)")
     print(f"  results identical on the three backends (timings aside): {'yes' if identical else 'NO'}")
-    print(f"  after: {load()}")
+    print(f"  after: {load()}; CPU time stolen by the host during the run: {steal.fraction()}")
     return 0 if identical else 1
 
 

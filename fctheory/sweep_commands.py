@@ -26,6 +26,14 @@ Registered job kinds (:func:`fctheory.sweep.register_job_kind`):
     :func:`fctheory.compare_prediction`; the keys of ``fctheory certify
     --json`` (its ``status`` is ``solver_status`` here: ``status`` is the
     job's).
+``reproduce``
+    one of the paper's experiments (:func:`fctheory.reproduce.reproduce_experiment`):
+    the keys of ``fctheory reproduce --json``; the weights ``W``, ``U``,
+    ``latent`` and ``mu_values`` as arrays.  With ``out`` the job also writes
+    the experiment's files under ``out/seed<S>/<experiment>/`` (``out/<experiment>/``
+    with ``seed_folder = false``; on a cluster
+    ``out`` must be a path the workers can write, e.g. a shared filesystem);
+    without it nothing is written but the cache entry.
 
 This module sits above the theory packages and beside the CLI, not in it: a
 Dask worker imports it by name (``fctheory.sweep_commands:train``) with only
@@ -42,7 +50,7 @@ from .problem import LatentSource, Problem
 from .setting import Setting
 from .sweep import JobKind, JobOutput, register_job_kind
 
-__all__ = ["predict_type1", "predict_type2", "predict_type3", "predict_threshold", "train", "certify",
+__all__ = ["predict_type1", "predict_type2", "predict_type3", "predict_threshold", "train", "certify", "reproduce",
            "PAPER_DEFAULTS", "GENERAL_THRESHOLD_MAX_K"]
 
 #: The paper's experimental setting (section 5): the defaults of ``predict`` (K: the full set).
@@ -300,6 +308,43 @@ def _claim_h_mp(setting: Setting, prediction: str, dps: int) -> str:
     return mpmath.nstr(claim_h_ratio(setting, p3.c, p3.r, dps=dps).ratio_minus_one, 3)
 
 
+# -------------------------------------------------------------- reproduce ----
+REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
+                  "progress")
+
+
+def reproduce(params: dict) -> JobOutput:
+    """One of the paper's experiments (``fctheory reproduce EXP --json``), the weights as arrays."""
+    import os
+
+    from .reproduce import reproduce_experiment
+
+    seed = _int(params, "seed", 0)
+    out, seed_folder = params.get("out"), params.get("seed_folder", True)
+    if not isinstance(seed_folder, bool):
+        raise InvalidInput("seed_folder", "true or false", seed_folder)
+    if out is not None:
+        if not isinstance(out, str) or not out:
+            raise InvalidInput("out", "a folder path (a non-empty string)", out)
+        if seed_folder:
+            out = os.path.join(out, f"seed{seed}")
+    gtol = params.get("gtol")
+    if isinstance(gtol, str):
+        try:
+            gtol = float(gtol)
+        except ValueError:
+            raise InvalidInput("gtol", "a number in (0, 1)", gtol) from None
+    quick, progress = params.get("quick", False), params.get("progress", False)
+    for name, flag in (("quick", quick), ("progress", progress)):
+        if not isinstance(flag, bool):
+            raise InvalidInput(name, "true or false", flag)
+    result = reproduce_experiment(params.get("experiment", "fig3"), optimizer=params.get("optimizer", "lbfgs"),
+                                  seed=seed, out=out, epochs=_int(params, "epochs"), quick=quick, progress=progress,
+                                  n_spl=_int(params, "n_spl"), gtol=gtol, maxiter=_int(params, "maxiter"))
+    arrays = {"W": result.W, "U": result.U, "latent": result.latent, "mu_values": result.mu_values}
+    return JobOutput(result.to_dict(), arrays)
+
+
 # ----------------------------------------------------------- registration ----
 _PREDICT_KEYS = tuple(k for k, _ in _SETTING_HELP) + ("lam_over_threshold", "dps", "seed", "code", "latent_file",
                                                      "latent")
@@ -343,3 +388,20 @@ register_job_kind(JobKind(
         ("dps", "digits of the prediction (default 30)"),
         ("claim_h_dps", "also claim H at this many digits at the type-III point (claim_h_mp_ratio_minus_1)")),
     description="theorem G: certify_optimum + compare_prediction"))
+
+register_job_kind(JobKind(
+    name="reproduce", target=f"{__name__}:reproduce", keys=REPRODUCE_KEYS, required=("experiment",),
+    outputs=("experiment", "network", "mu", "n_spl", "optimizer", "seed", "test_accuracy", "train_accuracy", "risk",
+             "word_norm_mean", "word_norm_std", "word_singular_values", "u_singular_values", "predicted",
+             "converged", "iterations", "train_seconds", "files"),
+    summary=("test_accuracy", "word_norm_mean", "converged"),
+    key_help=(("experiment", "fig3, fig4a, fig4b or fig4c"), ("optimizer", "lbfgs (default) or sgd"),
+              ("seed", "seed of the latent set, the data and the initialisation (default 0)"),
+              ("n_spl", "training sentences per class instead of the experiment's"),
+              ("epochs", "SGD epochs instead of the paper's (sgd only)"),
+              ("gtol", "L-BFGS gradient tolerance (lbfgs only; default 1e-8)"),
+              ("maxiter", "L-BFGS iteration limit (lbfgs only)"), ("quick", "the reduced setting (true/false)"),
+              ("out", "write the files under OUT/seed<S>/<experiment>/ (a path the workers can write)"),
+              ("seed_folder", "false: OUT/<experiment>/ without the seed<S> level (default true)"),
+              ("progress", "a progress bar on the worker's stderr (default false)")),
+    description="the paper's figures 3-4: reproduce_experiment (fctheory reproduce --json)"))

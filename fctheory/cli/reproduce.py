@@ -1,8 +1,17 @@
 """``fctheory reproduce``: the paper's figures 3 and 4, trained here, beside the theory.
 
 Prints the table *paper vs fctheory vs theory* (or, with ``--json``, the
-contract JSON: one object, or a list of them for ``all``) and writes each
-experiment's figures, ``result.json`` and ``weights.npz`` under ``--out``.
+contract JSON: one object, or a list of them for ``all`` or several seeds)
+and writes each experiment's figures, ``result.json`` and ``weights.npz``
+under ``--out`` (``--out/<experiment>/``; with several seeds
+``--out/seed<S>/<experiment>/``).
+
+One experiment and one seed run here, as they always did.  Several (``all``,
+``--seed 0 1 2``) are independent jobs of fctheory's job runner
+(:mod:`fctheory.sweep`): one after the other by default, on ``--jobs N``
+local worker processes or on Dask (``--scheduler local|ADDRESS``), with the
+runner's cache under ``--out/.cache``, so that a re-run after Ctrl-C reuses
+every finished experiment (and an unfinished one resumes from its checkpoint).
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ def register(subparsers) -> None:
     p.add_argument("experiment", choices=CHOICES, help="fig3, fig4a, fig4b, fig4c or all (the four in turn)")
     p.add_argument("--optimizer", choices=("lbfgs", "sgd"), default="lbfgs",
                    help="lbfgs (default): full-batch L-BFGS to the empirical minimizer; sgd: the paper's protocol")
-    p.add_argument("--seed", type=_seed, default=0,
+    p.add_argument("--seed", type=_seed, nargs="+", default=[0],
                    help="seed of the latent set, the sampled data and the initialisation (default 0)")
     p.add_argument("--out", default=DEFAULT_OUT,
                    help=f"folder for figures, JSON and weights.npz, one subfolder per experiment (default ./{DEFAULT_OUT})")
@@ -53,23 +62,79 @@ def register(subparsers) -> None:
                    help="a reduced setting (n_c 3, s_c 4, L 5, K 30, d 10) that runs in seconds")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--json", action="store_true", help="print the JSON instead of the table")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="run several experiments/seeds on N local worker processes (default 1: this process)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS|local",
+                   help="run several experiments/seeds on Dask: 'local' (a LocalCluster here) or tcp://host:8786 "
+                        "(the workers must be able to write --out)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ..reproduce import EXPERIMENT_NAMES, format_table, prepare_out, reproduce_experiment
+    from ..reproduce import EXPERIMENT_NAMES, prepare_out
 
     prepare_out(args.out)  # an --out that is a file fails before any training
     names = EXPERIMENT_NAMES if args.experiment == "all" else (args.experiment,)
-    results = []
-    for name in names:
-        result = reproduce_experiment(name, optimizer=args.optimizer, seed=args.seed, out=args.out,
-                                      epochs=args.epochs, quick=args.quick, progress=not args.no_progress,
-                                      n_spl=args.n_spl, gtol=args.gtol, maxiter=args.maxiter)
-        results.append(result)
-        if not args.json:
-            print(format_table(result) + "\n", flush=True)
+    seeds = list(dict.fromkeys(args.seed))  # in order, without repeats
+    several = len(names) * len(seeds) > 1
+    if not several and args.jobs in (None, 1) and args.scheduler is None:
+        results = [_run_here(names[0], seeds[0], args)]
+    else:
+        results = _run_jobs(names, seeds, args)
+        if results is None:
+            return 1
     if args.json:
         data = [r.to_dict() for r in results]
-        print(json.dumps(data if args.experiment == "all" else data[0], indent=1))
+        print(json.dumps(data if several else data[0], indent=1))
     return 0
+
+
+def _options(args) -> dict:
+    return dict(optimizer=args.optimizer, epochs=args.epochs, quick=args.quick, n_spl=args.n_spl, gtol=args.gtol,
+                maxiter=args.maxiter)
+
+
+def _run_here(name: str, seed: int, args):
+    from ..reproduce import format_table, reproduce_experiment
+
+    result = reproduce_experiment(name, seed=seed, out=args.out, progress=not args.no_progress, **_options(args))
+    if not args.json:
+        print(format_table(result) + "\n", flush=True)
+    return result
+
+
+def _run_jobs(names, seeds, args):
+    """The experiments as jobs of the runner (cached under ``--out/.cache``); ``None`` if any failed."""
+    import os
+    import sys
+
+    from .. import sweep_commands  # noqa: F401 - registers the "reproduce" job kind
+    from ..reproduce import ReproductionResult, format_table
+    from ..sweep import Job, code_fingerprint, run_jobs
+
+    seed_folders = len(seeds) > 1
+    in_process = args.jobs in (None, 1) and args.scheduler is None
+    jobs = []
+    for seed in seeds:
+        for name in names:
+            params = {"experiment": name, "seed": seed, "out": os.path.abspath(args.out),
+                      "seed_folder": seed_folders, "progress": in_process and not args.no_progress,
+                      **{k: v for k, v in _options(args).items() if v not in (None, False)}}
+            jobs.append(Job("reproduce", params))
+    cache_dir = os.path.join(args.out, ".cache")
+    os.makedirs(cache_dir, exist_ok=True)
+    outcomes = run_jobs(jobs, workers=args.jobs, scheduler=args.scheduler, cache_dir=cache_dir,
+                        salt=code_fingerprint(), progress=not args.no_progress, desc="reproduce")
+    results, failed = [], False
+    for job, outcome in zip(jobs, outcomes):
+        if outcome.status != "ok":
+            failed = True
+            print(f"fctheory reproduce: {job.params['experiment']} seed {job.params['seed']} failed: {outcome.error}",
+                  file=sys.stderr)
+            continue
+        result = ReproductionResult.from_dict(outcome.result, outcome.arrays)
+        results.append(result)
+        if not args.json:
+            print(format_table(result) + ("  (cached: a finished run of the same arguments)\n" if outcome.cached
+                                          else "\n"), flush=True)
+    return None if failed else results

@@ -126,6 +126,27 @@ class ReproductionResult:
 
     _ARRAYS = ("W", "U", "latent", "mu_values", "history")
 
+    @classmethod
+    def from_dict(cls, data: Mapping, arrays: Mapping | None = None) -> "ReproductionResult":
+        """The inverse of :meth:`to_dict` (what a job on another process sends back).
+
+        ``arrays`` may give ``W``, ``U``, ``latent`` and ``mu_values``; the
+        history is not part of the JSON and comes back empty.
+        """
+        tuple_fields = {"word_singular_values", "u_singular_values", "not_predicted"}
+        values = {}
+        for name in cls.__dataclass_fields__:
+            if name in cls._ARRAYS:
+                continue
+            if name not in data:
+                raise KeyError(f"ReproductionResult.from_dict: the key {name!r} is missing")
+            value = data[name]
+            values[name] = tuple(value) if name in tuple_fields and value is not None else value
+        for name in ("W", "U", "latent", "mu_values"):
+            if arrays is not None and name in arrays:
+                values[name] = arrays[name]
+        return cls(**values)
+
     def to_dict(self) -> dict:
         """JSON-ready: the contract keys (:data:`JSON_KEYS`) first, then the rest; no arrays."""
         out = {}

@@ -79,5 +79,55 @@ def test_quick_all_is_a_list_in_the_papers_order(tmp_path, capsys):
     assert [d["experiment"] for d in data] == ["fig3", "fig4a", "fig4b", "fig4c"]
     assert [d["n_spl"] for d in data] == [5, 50, 5, 5]  # the quick n_spl of fig4a (the paper: 500)
     assert all(set(JSON_KEYS) <= set(d) for d in data)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig3", "fig4a", "fig4b", "fig4c"]
+    # several experiments run as jobs of the runner, whose cache sits in --out/.cache
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "fig3", "fig4a", "fig4b", "fig4c"]
     assert (tmp_path / "fig4a" / "word-norms.png").is_file() and not (tmp_path / "fig4c" / "word-norms.png").exists()
+
+
+TIMING = {"seconds", "train_seconds", "files"}
+
+
+def _numbers(record):
+    return {k: v for k, v in record.items() if k not in TIMING}
+
+
+def test_several_seeds_are_jobs_in_seed_folders_and_a_rerun_reuses_them(tmp_path, capsys):
+    out = tmp_path / "runs"
+    argv = ["reproduce", "fig3", "--quick", "--seed", "0", "1", "--out", str(out), "--json", "--no-progress"]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert [d["seed"] for d in first] == [0, 1] and first[0]["risk"] != first[1]["risk"]
+    for seed in (0, 1):
+        folder = out / f"seed{seed}" / "fig3"
+        assert json.loads((folder / "result.json").read_text())["risk"] == first[seed]["risk"]
+        assert (folder / "weights.npz").is_file()
+    # the same numbers as the experiment run alone
+    assert main(["reproduce", "fig3", "--quick", "--seed", "1", "--out", str(tmp_path / "alone"), "--json",
+                 "--no-progress"]) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert _numbers(alone) == _numbers(first[1])
+    # a re-run takes the finished jobs from the cache: identical records, timings included
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    assert main(argv[:-2] + ["--no-progress"]) == 0
+    assert capsys.readouterr().out.count("(cached: a finished run of the same arguments)") == 2
+
+
+def test_worker_processes_give_the_numbers_of_this_process(tmp_path, capsys):
+    base = ["reproduce", "fig4c", "--quick", "--seed", "0", "3", "--json", "--no-progress"]
+    assert main(base + ["--out", str(tmp_path / "a")]) == 0
+    here = json.loads(capsys.readouterr().out)
+    assert main(base + ["--out", str(tmp_path / "b"), "--jobs", "2"]) == 0
+    pool = json.loads(capsys.readouterr().out)
+    assert [_numbers(d) for d in pool] == [_numbers(d) for d in here]
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--jobs", "0"], "--jobs"),
+    (["--scheduler", "nonsense"], "--scheduler"),
+    (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"], "--jobs"),
+])
+def test_bad_backends_are_one_line_errors(tmp_path, capsys, extra, message):
+    assert main(["reproduce", "fig3", "--quick", "--seed", "0", "1", "--out", str(tmp_path / "o"), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and message in err and "Traceback" not in err

@@ -4,6 +4,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from fctheory import Setting, predict_type1, predict_type3
@@ -11,6 +12,7 @@ from fctheory.cli.main import main
 from fctheory.errors import InvalidInput
 from fctheory.sweep import load_grid, parse_grid
 from fctheory.sweep_commands import certify, predict_threshold, predict_type1 as job_type1, predict_type3 as job_type3
+from fctheory import sweep_commands
 from fctheory.sweep_commands import train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +78,31 @@ def test_the_conjecture_grid_reproduces_the_scripts_first_row():
     assert math.isclose(out["predicted_value"], row["F_type3"], rel_tol=1e-12)
     assert math.isclose(out["optimal_value"], row["upper"], rel_tol=1e-9)
     assert math.isclose(out["lower_bound"], row["lower"], rel_tol=1e-9)
+
+
+def test_reproduce_job_is_the_reproduction_json_with_its_weights(tmp_path):
+    from fctheory.reproduce import JSON_KEYS, reproduce_experiment
+
+    out = sweep_commands.reproduce({"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path)})
+    direct = reproduce_experiment("fig4b", seed=2, quick=True)
+    assert set(JSON_KEYS) <= set(out.record)
+    timing = {"seconds", "train_seconds", "files"}
+    assert {k: v for k, v in out.record.items() if k not in timing} == \
+        {k: v for k, v in direct.to_dict().items() if k not in timing}
+    assert np.array_equal(out.arrays["W"], direct.W) and np.array_equal(out.arrays["U"], direct.U)
+    assert (tmp_path / "seed2" / "fig4b" / "result.json").is_file()
+    flat = sweep_commands.reproduce({"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path / "f"),
+                                     "seed_folder": False})
+    assert (tmp_path / "f" / "fig4b" / "weights.npz").is_file() and flat.record["risk"] == out.record["risk"]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"experiment": "fig9"}, "experiment"),
+    ({"experiment": "fig3", "quick": "yes"}, "quick"),
+    ({"experiment": "fig3", "seed_folder": 1}, "seed_folder"),
+    ({"experiment": "fig3", "out": ""}, "out"),
+    ({"experiment": "fig3", "gtol": "tight"}, "gtol"),
+])
+def test_reproduce_job_bad_params(params, field):
+    with pytest.raises(InvalidInput, match=field):
+        sweep_commands.reproduce(params)
