@@ -26,6 +26,11 @@ Registered job kinds (:func:`fctheory.sweep.register_job_kind`):
     :func:`fctheory.compare_prediction`; the keys of ``fctheory certify
     --json`` (its ``status`` is ``solver_status`` here: ``status`` is the
     job's).
+``claim-h``
+    claim H of appendix G alone, without a solver: ``||∇f(D_III)||_op / λ - 1``
+    at theorem 2's type-III point to ``dps`` digits (``<= 0`` up to rounding
+    proves type III globally optimal on the full set); phase 2 of the
+    type-III conjecture sweep (``validation/grids/conjecture-claim-h.toml``).
 ``reproduce``
     one of the paper's experiments (:func:`fctheory.reproduce.reproduce_experiment`):
     the keys of ``fctheory reproduce --json``; the weights ``W``, ``U``,
@@ -50,7 +55,8 @@ from .problem import LatentSource, Problem
 from .setting import Setting
 from .sweep import JobKind, JobOutput, register_job_kind
 
-__all__ = ["predict_type1", "predict_type2", "predict_type3", "predict_threshold", "train", "certify", "reproduce",
+__all__ = ["predict_type1", "predict_type2", "predict_type3", "predict_threshold", "train", "certify", "claim_h",
+           "reproduce",
            "PAPER_DEFAULTS", "GENERAL_THRESHOLD_MAX_K"]
 
 #: The paper's experimental setting (section 5): the defaults of ``predict`` (K: the full set).
@@ -308,6 +314,39 @@ def _claim_h_mp(setting: Setting, prediction: str, dps: int) -> str:
     return mpmath.nstr(claim_h_ratio(setting, p3.c, p3.r, dps=dps).ratio_minus_one, 3)
 
 
+# ---------------------------------------------------------------- claim H ----
+#: Default digits of a ``claim-h`` job (the conjecture sweep's solver-free scan).
+CLAIM_H_SCAN_DPS = 25
+
+
+def claim_h(params: dict) -> dict:
+    """Claim H (appendix G) at theorem 2's type-III point: the ratio to ``dps`` digits and its verdict.
+
+    The ratio minus one is ``<= 10**-(dps - 5)`` (rounding at ``dps`` digits)
+    exactly when claim H holds at this λ; the row says ``holds``.
+    """
+    import mpmath
+
+    from ._precision import check_dps
+    from .certify import claim_h_ratio
+    from .predict import predict_type3
+
+    params, facts = _resolve_lam(params, {})
+    problem = _problem(params, {}, random_latent=False)
+    if problem is None or problem.source.kind != "full":
+        raise InvalidInput("K", "the full set n_c**L (claim H is stated for theorem 2's full latent set)",
+                           params.get("K"))
+    setting = problem.setting
+    dps = check_dps(_int(params, "dps", CLAIM_H_SCAN_DPS))
+    p3 = predict_type3(setting, dps=dps + 20)
+    ratio = claim_h_ratio(setting, p3.c, p3.r, dps=dps).ratio_minus_one
+    with mpmath.workdps(dps):
+        holds = bool(ratio <= mpmath.mpf(10) ** -(dps - 5))
+        c, r = mpmath.nstr(p3.c, 15), mpmath.nstr(p3.r, 15)
+    return {"K": setting.K, "c": c, "r": r, "claim_h_mp_ratio_minus_1": mpmath.nstr(ratio, 3), "holds": holds,
+            "dps": dps, **facts}
+
+
 # -------------------------------------------------------------- reproduce ----
 REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
                   "progress")
@@ -388,6 +427,16 @@ register_job_kind(JobKind(
         ("dps", "digits of the prediction (default 30)"),
         ("claim_h_dps", "also claim H at this many digits at the type-III point (claim_h_mp_ratio_minus_1)")),
     description="theorem G: certify_optimum + compare_prediction"))
+
+register_job_kind(JobKind(
+    name="claim-h", target=f"{__name__}:claim_h",
+    keys=("n_c", "s_c", "L", "K", "lam", "lam_over_threshold", "mu", "dps"),
+    required=("n_c", "s_c", "L", ("lam", "lam_over_threshold"), "mu"),
+    outputs=("K", "c", "r", "claim_h_mp_ratio_minus_1", "holds", "dps") + _LAM_FACTS,
+    summary=("claim_h_mp_ratio_minus_1", "holds"),
+    key_help=tuple(h for h in _SETTING_HELP if h[0] != "d") + (
+        ("dps", f"digits of the ratio (default {CLAIM_H_SCAN_DPS}; the type-III point at dps + 20)"),),
+    description="claim H (appendix G) at the type-III point, solver-free"))
 
 register_job_kind(JobKind(
     name="reproduce", target=f"{__name__}:reproduce", keys=REPRODUCE_KEYS, required=("experiment",),

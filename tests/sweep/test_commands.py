@@ -106,3 +106,27 @@ def test_reproduce_job_is_the_reproduction_json_with_its_weights(tmp_path):
 def test_reproduce_job_bad_params(params, field):
     with pytest.raises(InvalidInput, match=field):
         sweep_commands.reproduce(params)
+
+
+def test_the_claim_h_grid_reproduces_the_scripts_first_scan_row():
+    grid = load_grid(ROOT / "validation" / "grids" / "conjecture-claim-h.toml")
+    assert grid.size == 375 and grid.command == "claim-h"
+    first = [p for p in grid.params() if (p["n_c"], p["s_c"], p["L"], p["mu"]) == (2, 2, 2, "zipf:1/2")]
+    assert [p["lam_over_threshold"] for p in first] == ["1/1000", "1/100", "1/3", "99/100", "999/1000"]
+    row = json.loads((ROOT / "validation" / "conjecture_sweep.json").read_text())["claim_h_scan"][0]
+    assert (row["n_c"], row["s_c"], row["L"], row["mu"]) == (2, 2, 2, "zipf:1/2")
+    outs = [sweep_commands.claim_h(p) for p in first]
+    assert all(o["holds"] and o["dps"] == 25 for o in outs)
+    worst = max(range(5), key=lambda i: float(outs[i]["claim_h_mp_ratio_minus_1"]))
+    assert outs[worst]["claim_h_mp_ratio_minus_1"] == row["max_ratio_minus_1"]
+    assert first[worst]["lam_over_threshold"] == row["at_fraction"]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"n_c": 2, "s_c": 2, "L": 2, "K": 3, "mu": "zipf", "lam": "1/100"}, "K"),
+    ({"n_c": 2, "s_c": 2, "L": 2, "mu": "zipf", "lam": "1/100", "dps": 5}, "dps"),
+    ({"n_c": 2, "s_c": 2, "L": 2, "mu": "zipf"}, "lam"),
+])
+def test_claim_h_job_bad_params(params, field):
+    with pytest.raises(InvalidInput, match=field):
+        sweep_commands.claim_h(params)
