@@ -25,7 +25,7 @@ with other users; the load average is printed).  Engine and baseline are timed
 alternately, best of ``--repeat`` (n_spl = 500: one run each).
 
 Usage:  PYTHONPATH=. /work/venv/bin/python benchmarks/bench_empirical.py [--quick]
-        (--quick: skip n_spl = 500 and the L-BFGS runs)
+        (--quick: skip n_spl = 500 and the L-BFGS runs; --no-lbfgs: skip the L-BFGS runs)
 """
 
 from __future__ import annotations
@@ -123,6 +123,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip n_spl = 500 and the L-BFGS runs")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-lbfgs", action="store_true", help="skip the two L-BFGS runs of figure 3")
     args = parser.parse_args(argv)
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')} "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, cpus {os.cpu_count()}; "
@@ -133,6 +134,8 @@ def main(argv=None):
     if args.quick:
         return
     full_batch(problem, 500, 1)
+    if args.no_lbfgs:
+        return
     lbfgs_fig3(problem, data, 1e-10)
     lbfgs_fig3(problem, data, 1e-6)
 
