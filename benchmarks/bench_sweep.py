@@ -189,6 +189,14 @@ def _import_fctheory():
 
 
 def _cluster(distributed):
+    import dask
+
+    # as fctheory's own --scheduler local: the workers' statistical profiler off
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return _start_cluster(distributed)
+
+
+def _start_cluster(distributed):
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                        silence_logs=logging.ERROR)
     client = distributed.Client(cluster)
