@@ -313,7 +313,8 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
     sizes), log-log against the assumption-A deviation, one colour per
     setting, one marker per network/word law, with the pooled fits.
     ``symmetry-norms-collapse.png``: the relative errors of the word and U
-    norms (assumption A) and the within-concept word-norm spread against
+    norms (assumption A), the spread of the U-block norms and the distance
+    of the concept directions' Gram matrix from the equiangular one, against
     the same deviation.
     """
     from .._files import atomic_savefig
@@ -338,13 +339,15 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
                 pts = [(x, y) for x, y in pts if x > 0 and y > 0]
                 if pts:
                     xs, ys = zip(*pts)
-                    ax.scatter(xs, ys, s=18, marker=marker, color=colours(i % 10), alpha=0.7,
-                               facecolors="none" if variant == "h*/zipf" else None,
+                    colour = colours(i % 10)
+                    # h*/zipf: open markers (its minima coincide with h*/uniform's, see the docs)
+                    ax.scatter(xs, ys, s=30 if variant == "h*/zipf" else 16, marker=marker, alpha=0.75,
+                               facecolors="none" if variant == "h*/zipf" else colour, edgecolors=colour,
                                label=f"{label} {variant}")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.grid(True, which="both", alpha=0.3)
-        ax.set_xlabel("deviation from assumption A (eq. 35), ‖T − T_A‖_F/‖T_A‖_F")
+        ax.set_xlabel("deviation from assumption A, ‖T − T_A‖_F / ‖T_A‖_F (eq. 35)", fontsize=9)
 
     def fit_line(ax, err, dev, variant, style):
         rs = [r for r in ok if _variant(r) == variant]
@@ -356,7 +359,7 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
         ax.plot(xs, [10 ** (fit["intercept"] + fit["slope"] * math.log10(x)) for x in xs], style, color="0.3",
                 lw=1, label=f"fit {variant}: slope {fit['slope']:.2f}±{fit['slope_stderr']:.2f}, R² {fit['r2']:.2f}")
 
-    fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.6))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
     for ax, err, title in ((axes[0], "risk_rel_error_A", "trained min vs H(τ) / H*(τ*), assumption A's K/n_c^L"),
                            (axes[1], "risk_rel_error_Z", "trained min vs H_Z / H*_Z, the set's own |S_r|")):
         scatter(ax, err, "assumption_a_deviation")
@@ -371,17 +374,20 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
     plt.close(fig)
     paths.append(path)
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
-    scatter(axes[0], "word_norm_rel_error_A", "assumption_a_deviation", variants=("h/uniform",))
-    axes[0].set_ylabel("|relative error|, mean word norm vs theorem 1")
-    axes[0].set_title("h: mean ‖w‖ vs theorem 1 (assumption A)", fontsize=9)
-    scatter(axes[1], "u_norm_rel_error_A", "assumption_a_deviation")
-    axes[1].set_ylabel("|relative error|, mean ‖u_{k,l}‖")
-    axes[1].set_title("mean ‖u_{k,l}‖ vs theorems 1 / 3 (assumption A)", fontsize=9)
-    scatter(axes[2], "u_norm_spread", "assumption_a_deviation")
-    axes[2].set_ylabel("(max − min)/mean of ‖u_{k,l}‖")
-    axes[2].set_title("collapse of the U blocks: norm spread", fontsize=9)
-    axes[2].legend(fontsize=6.5, loc="best")
+    fig, axes = plt.subplots(2, 2, figsize=(12, 9), layout="constrained")
+    panels = ((axes[0, 0], "word_norm_rel_error_A", ("h/uniform",), "|relative error| of the mean ‖w‖",
+               "h: mean word norm vs theorem 1 (assumption A)"),
+              (axes[0, 1], "u_norm_rel_error_A", None, "|relative error| of the mean ‖u_{k,l}‖",
+               "mean ‖u_{k,l}‖ vs theorems 1 / 3 (assumption A)"),
+              (axes[1, 0], "u_norm_spread", None, "(max − min) / mean of ‖u_{k,l}‖",
+               "collapse of the U blocks: norm spread (0 when collapsed)"),
+              (axes[1, 1], "equiangular_error", None, "max |cos(m_a, m_b) + 1/(n_c − 1)|",
+               "concept directions: distance from the equiangular Gram"))
+    for ax, column, variants, ylabel, title in panels:
+        scatter(ax, column, "assumption_a_deviation", variants=variants)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.set_title(title, fontsize=9)
+    axes[0, 1].legend(fontsize=6.5, loc="best")
     path = out_dir / "symmetry-norms-collapse.png"
     atomic_savefig(fig, path)
     plt.close(fig)
