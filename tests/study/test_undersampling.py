@@ -10,20 +10,19 @@ import pytest
 
 from fctheory.cli.main import main
 from fctheory.study import STUDIES, SYMMETRY_COLUMNS, grid_path, read_results
+from fctheory.study._samples import SAMPLES_COLUMNS, samples_summary
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The samples study (fctheory/study/_samples.py) joins when its branch is merged.
-ONLY = ("--study", "symmetry")
 
 
 def test_the_quick_study_end_to_end_then_resumed_from_the_cache(tmp_path, capsys):
     out = tmp_path / "study"
-    assert main(["study", "undersampling", "--quick", "--out", str(out), "--json", *ONLY]) == 0
+    assert main(["study", "undersampling", "--quick", "--out", str(out), "--json"]) == 0
     captured = capsys.readouterr()
     summary = json.loads(captured.out)
     assert "sweep symmetry-quick" in captured.err  # progress on stderr
     assert json.loads((out / "summary.json").read_text()) == summary
-    assert summary["quick"] and set(summary["studies"]) == set(ONLY[1::2] or STUDIES)
+    assert summary["quick"] and set(summary["studies"]) == set(STUDIES)
     sym = summary["studies"]["symmetry"]
     assert (sym["jobs"], sym["ok"], sym["failed"], sym["cached"]) == (18, 18, 0, 0)
     with open(out / "results-symmetry.csv", newline="") as fh:
@@ -41,18 +40,23 @@ def test_the_quick_study_end_to_end_then_resumed_from_the_cache(tmp_path, capsys
     assert pooled["n"] == 4 and set(pooled) >= {"slope", "slope_stderr", "r2", "intercept"}
     for name in sym["files"]["figures"]:
         assert Path(name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if not ONLY:
-        spl = summary["studies"]["samples"]
-        assert spl["ok"] == spl["jobs"] > 0 and (out / "results-samples.csv").is_file()
-        assert all(Path(name).is_file() for name in spl["files"]["figures"])
+    spl = summary["studies"]["samples"]
+    assert spl["ok"] == spl["jobs"] > 0 and (out / "results-samples.csv").is_file()
+    with open(out / "results-samples.csv", newline="") as fh:
+        assert tuple(next(csv.reader(fh))) == SAMPLES_COLUMNS
+    assert spl["files"]["figures"] and all(
+        Path(name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in spl["files"]["figures"])
+    assert spl["summary"] == samples_summary(read_results(out / "results-samples.csv"))
 
-    assert main(["study", "undersampling", "--quick", "--out", str(out), *ONLY]) == 0  # resumes: nothing re-runs
+    assert main(["study", "undersampling", "--quick", "--out", str(out)]) == 0  # resumes: nothing re-runs
     text = capsys.readouterr().out
     assert "study symmetry: 18 jobs: 18 ok, 0 failed, 18 from cache" in text
+    assert f"study samples: {spl['jobs']} jobs: {spl['jobs']} ok, 0 failed, {spl['jobs']} from cache" in text
     (out / "summary.json").unlink()
-    assert main(["study", "undersampling", "--quick", "--out", str(out), "--summary-only", "--json", *ONLY]) == 0
+    assert main(["study", "undersampling", "--quick", "--out", str(out), "--summary-only", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["studies"]["symmetry"]["summary"] == sym["summary"]
+    assert again["studies"]["samples"]["summary"] == spl["summary"]
 
 
 @pytest.mark.parametrize("argv, words", [
@@ -66,14 +70,14 @@ def test_the_quick_study_end_to_end_then_resumed_from_the_cache(tmp_path, capsys
 def test_bad_input_gets_one_error_line(tmp_path, capsys, argv, words):
     (tmp_path / "FILE").write_text("x")
     argv = [str(tmp_path / a) if a in ("FILE", "EMPTY") else a for a in argv]
-    assert main(["study", "undersampling", "--quick", "--no-progress", *ONLY, *argv]) == 2
+    assert main(["study", "undersampling", "--quick", "--no-progress", *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and words in err[0], err
 
 
 def test_the_grid_files_ship_with_the_package():
     names = {p.name for p in resources.files("fctheory.study").joinpath("grids").iterdir()}
-    for study in ONLY[1::2] or STUDIES:
+    for study in STUDIES:
         for quick in (False, True):
             path = grid_path(study, quick=quick)
             assert path.name in names and path.is_file()
