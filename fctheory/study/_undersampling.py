@@ -65,7 +65,12 @@ def grid_path(study: str, *, quick: bool = False):
 
 @dataclass(frozen=True)
 class StudyRun:
-    """One study's sweep: counts, wall time and the files written."""
+    """One study's sweep: counts, wall time and the files written.
+
+    ``seconds`` is the sweep's wall-clock time (None when only redrawn from
+    its CSV); ``job_seconds`` the sum of the jobs' own run times on their
+    workers (the rows' ``seconds``: the first run's, for cached jobs too).
+    """
 
     study: str
     grid_file: str
@@ -73,12 +78,14 @@ class StudyRun:
     ok: int
     failed: int
     cached: int
-    seconds: float
+    seconds: float | None
+    job_seconds: float
     files: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"study": self.study, "grid_file": self.grid_file, "jobs": self.jobs, "ok": self.ok,
-                "failed": self.failed, "cached": self.cached, "seconds": self.seconds, "files": dict(self.files)}
+                "failed": self.failed, "cached": self.cached, "seconds": self.seconds,
+                "job_seconds": self.job_seconds, "files": dict(self.files)}
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,10 @@ def _check_studies(studies) -> tuple:
     if not studies or any(s not in STUDIES for s in studies) or len(set(studies)) != len(studies):
         raise InvalidInput("studies", "distinct names among " + ", ".join(STUDIES), ", ".join(map(str, studies)))
     return tuple(s for s in STUDIES if s in studies)
+
+
+def _job_seconds(rows) -> float:
+    return float(sum(r.get("seconds") or 0.0 for r in rows))
 
 
 def _grid_name(study: str, quick: bool) -> str:
@@ -192,10 +203,11 @@ def read_results(path) -> list[dict]:
 
 
 # ------------------------------------------------------------ the study ----
-def _finish(out: Path, study: str, rows) -> tuple[dict, dict]:
+def _finish(out: Path, study: str, rows, *, write_csv: bool = True) -> tuple[dict, dict]:
     columns, figures, summary = _interface(study)
     csv_path = out / f"results-{study}.csv"
-    _write_csv(csv_path, rows, columns)
+    if write_csv:
+        _write_csv(csv_path, rows, columns)
     pngs = [os.fspath(p) for p in figures(list(rows), out)]
     return {"csv": os.fspath(csv_path), "figures": pngs}, summary(list(rows))
 
@@ -248,14 +260,15 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
         sweep = run_grid(grids[s], out / s, workers=workers, scheduler=scheduler, progress=progress)
         files, parts[s] = _finish(out, s, sweep.rows)
         runs.append(StudyRun(s, _grid_name(s, quick), sweep.jobs, sweep.ok, sweep.failed,
-                             sweep.cached, sweep.seconds, files))
+                             sweep.cached, sweep.seconds, _job_seconds(sweep.rows), files))
     seconds = time.perf_counter() - start
     summary = _write_summary(out, quick, runs, parts, seconds)
     return UndersamplingRun(os.fspath(out), quick, tuple(runs), summary, seconds)
 
 
 def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
-    """Redraw the figures and rewrite summary.json from the results CSVs already in ``out`` (no job runs).
+    """Redraw the figures and rewrite summary.json from the results CSVs already in ``out`` (no job runs;
+    the CSVs are read, not rewritten).
 
     The wall times of the runs that wrote the CSVs are kept from the
     ``<out>/<study>/summary.json`` of their sweeps when present (else null).
@@ -269,7 +282,7 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
             raise InvalidInput("out", f"a folder holding results-{s}.csv (from fctheory study undersampling)",
                                os.fspath(out))
         rows = read_results(path)
-        files, parts[s] = _finish(out, s, rows)
+        files, parts[s] = _finish(out, s, rows, write_csv=False)
         seconds = None
         sweep_summary = out / s / "summary.json"
         if sweep_summary.is_file():
@@ -277,5 +290,5 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
         ok = sum(r.get("status") == "ok" for r in rows)
         runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
                              sum(r.get("status") == "failed" for r in rows),
-                             sum(bool(r.get("cached")) for r in rows), seconds, files))
+                             sum(bool(r.get("cached")) for r in rows), seconds, _job_seconds(rows), files))
     return _write_summary(out, quick, runs, parts, None)
