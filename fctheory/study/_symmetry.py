@@ -260,7 +260,10 @@ def symmetry_summary(rows) -> dict:
     log-log least-squares fit over the random subsets (``K < n_c^L``; the full
     set has zero deviation) pooled over the settings, and per setting; plus
     counts, the worst gap between the trained minimum and theorem G's
-    certified minimum (h), and how many minimizers were still collapsed.
+    certified minimum (h), and how many minimizers were still collapsed;
+    ``by_K`` (mean ± std over the seeds per variant, setting and K) and
+    ``h_certified_table`` (h: H(τ), H_Z, trained and certified minima side by
+    side per setting and K).
     """
     ok = symmetry_rows_ok(rows)
     out = {"jobs": len(rows), "ok": len(ok), "fits": [], "settings": sorted({_setting_label(r) for r in ok}),
@@ -292,6 +295,62 @@ def symmetry_summary(rows) -> dict:
         counts = out["collapse_verdicts"].setdefault(key, {})
         counts[r["collapse_verdict"]] = counts.get(r["collapse_verdict"], 0) + 1
     out["not_converged"] = sum(1 for r in ok if str(r.get("converged")).lower() not in ("true", "1"))
+    out["by_K"] = _by_K(ok)
+    out["h_certified_table"] = _certified_table(ok)
+    return out
+
+
+def _mean_std(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    mean = sum(values) / len(values)
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
+    return mean, std
+
+
+def _groups(rows, variant=None):
+    groups: dict = {}
+    for r in rows:
+        if variant is None or _variant(r) == variant:
+            groups.setdefault((_setting_label(r), int(r["K"])), []).append(r)
+    return sorted(groups.items(), key=lambda item: (item[0][0], -item[0][1]))
+
+
+def _by_K(rows) -> list[dict]:
+    """Per variant, setting and K: mean ± sample std over the seeds of the errors and collapse measures."""
+    out = []
+    for variant in sorted({_variant(r) for r in rows}):
+        for (label, K), rs in _groups(rows, variant):
+            entry = {"variant": variant, "setting": label, "K": K, "K_fraction": _float(rs[0]["K_fraction"]),
+                     "n": len(rs)}
+            for column in ("assumption_a_deviation", "lemma_b_i_deviation", "risk_rel_error_A", "risk_rel_error_Z",
+                           "word_norm_rel_error_A", "u_norm_rel_error_A", "word_norm_concept_spread",
+                           "u_norm_spread", "equiangular_error", "u_alignment"):
+                mean, std = _mean_std([_float(r.get(column)) for r in rs])
+                entry[column] = mean
+                entry[column + "_std"] = std
+            entry["collapsed"] = sum(1 for r in rs if r.get("collapse_verdict") in ("type I", "type II", "type III"))
+            out.append(entry)
+    return out
+
+
+def _certified_table(rows) -> list[dict]:
+    """Network h, per setting and K (means over the seeds): H(τ), H_Z, the trained minimum and theorem G's
+    certified bounds side by side (issue 15: random latent subsets)."""
+    out = []
+    for (label, K), rs in _groups([r for r in rows if _variant(r) == "h/uniform"]):
+        rs = [r for r in rs if _float(r.get("certified_upper")) is not None]
+        if not rs:
+            continue
+        mean = lambda column: _mean_std([_float(r.get(column)) for r in rs])[0]  # noqa: E731
+        out.append({"setting": label, "K": K, "n": len(rs), "H_A": mean("predicted_risk_A"),
+                    "H_Z": mean("predicted_risk_Z"), "trained": mean("risk"),
+                    "certified_lower": mean("certified_lower"), "certified_upper": mean("certified_upper"),
+                    "max_abs_trained_minus_certified": max(abs(_float(r["trained_minus_certified"])) for r in rs),
+                    "max_gap": max(_float(r["certified_gap"]) for r in rs),
+                    "min_H_Z_minus_certified": min(_float(r["H_Z_minus_certified"]) for r in rs),
+                    "methods": sorted({str(r.get("certify_method")) for r in rs})})
     return out
 
 
