@@ -70,12 +70,14 @@ def test_loglog_fit_recovers_a_power_law_and_states_its_quality():
 def test_summary_fits_the_random_subsets_only():
     rows = []
     for dev in (0.1, 0.2, 0.4, 0.8):
-        rows.append({"status": "ok", "n_c": 3, "s_c": 2, "L": 5, "network": "h", "mu": "uniform", "K_fraction": 0.5,
+        rows.append({"status": "ok", "n_c": 3, "s_c": 2, "L": 5, "K": 120, "network": "h", "mu": "uniform",
+                     "K_fraction": 0.5, "risk": 0.9, "predicted_risk_A": 1.2, "predicted_risk_Z": 1.1 + dev,
+                     "certified_lower": 0.9 - 1e-10, "certify_method": "first-order",
                      "assumption_a_deviation": dev, "lemma_b_i_deviation": dev / 2, "risk_rel_error_A": -dev**1.5,
                      "risk_rel_error_Z": -dev, "u_norm_rel_error_A": dev, "word_norm_rel_error_A": dev,
                      "collapse_verdict": "not collapsed", "converged": True, "certified_upper": 1.0,
                      "trained_minus_certified": 1e-15, "certified_gap": 1e-10, "H_Z_minus_certified": 0.1})
-    rows.append({**rows[0], "K_fraction": 1, "assumption_a_deviation": 0.0, "risk_rel_error_A": 1e-15,
+    rows.append({**rows[0], "K": 243, "K_fraction": 1, "assumption_a_deviation": 0.0, "risk_rel_error_A": 1e-15,
                  "collapse_verdict": "type I"})
     s = symmetry_summary(rows)
     fit = next(f for f in s["fits"] if f["error"] == "risk_rel_error_A" and f["deviation"] == "assumption_a_deviation")
@@ -83,6 +85,12 @@ def test_summary_fits_the_random_subsets_only():
     assert fit["per_setting"]["(3,2,5)"]["n"] == 4
     assert s["full_set_max_abs_risk_rel_error_A"] == 1e-15 and s["certified_jobs"] == 5
     assert s["collapse_verdicts"] == {"h/uniform K<N": {"not collapsed": 4}, "h/uniform K=N": {"type I": 1}}
+    full, sub = s["h_certified_table"]                          # K = 243 first, then K = 120
+    assert (full["K"], full["n"], sub["K"], sub["n"]) == (243, 1, 120, 4)
+    assert sub["H_Z"] == pytest.approx(1.1 + 0.375) and sub["min_H_Z_minus_certified"] == 0.1
+    by_k = [e for e in s["by_K"] if e["K"] == 120][0]
+    assert by_k["risk_rel_error_A"] == pytest.approx(-sum(d**1.5 for d in (0.1, 0.2, 0.4, 0.8)) / 4)
+    assert by_k["collapsed"] == 0 and by_k["risk_rel_error_A_std"] > 0
 
 
 def test_the_grids_parse_and_reach_down_to_where_assumption_b_holds():
