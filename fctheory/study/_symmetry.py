@@ -39,6 +39,7 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+from .._precision import check_dps
 from ..errors import InvalidInput
 from ..problem import Problem
 from ..setting import Setting
@@ -142,7 +143,13 @@ def symmetry_job(params: dict) -> dict:
     setting = problem.setting
     network = params.get("network", "h")
     seed = _integer(params, "seed", 0)
-    dps = _integer(params, "dps", 30, low=15)
+    dps = check_dps(params.get("dps", 30))
+    do_certify = params.get("certify", True)
+    if not isinstance(do_certify, bool):
+        raise InvalidInput("certify", "true or false", do_certify)
+    limit = params.get("certify_time_limit", 300)
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit < math.inf:
+        raise InvalidInput("certify_time_limit", "a number of seconds > 0", limit)
     full = setting.is_full
     N = setting.n_c ** setting.L
     latent = None if full else problem.latent
@@ -182,10 +189,7 @@ def symmetry_job(params: dict) -> dict:
     row.update({k: None for k in ("certified_lower", "certified_upper", "certified_gap", "certify_method",
                                   "certify_seconds", "trained_minus_certified", "H_Z_minus_certified",
                                   "H_A_minus_certified")})
-    if network == "h" and params.get("certify", True):
-        limit = params.get("certify_time_limit", 300)
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
-            raise InvalidInput("certify_time_limit", "a number of seconds > 0", limit)
+    if network == "h" and do_certify:
         cert = certify_optimum(problem, method="auto", time_limit=float(limit))
         info = cert.to_dict(include_D=False)
         row.update({"certified_lower": cert.lower_bound, "certified_upper": cert.optimal_value,

@@ -48,6 +48,9 @@ def test_h_star_has_no_word_norm_prediction_and_no_certificate():
     ({"seed": -1}, "seed"),
     ({"bogus": 1}, "bogus"),
     ({"certify_time_limit": 0}, "certify_time_limit"),
+    ({"certify": "yes"}, "certify"),
+    ({"dps": 5}, "dps"),
+    ({"d": 0}, "d"),
 ])
 def test_bad_parameters_name_their_field(params, field):
     base = {**SMALL, "K": 4, "network": "h", "mu": "uniform", "seed": 0}
