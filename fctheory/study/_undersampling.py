@@ -270,11 +270,18 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
     """Redraw the figures and rewrite summary.json from the results CSVs already in ``out`` (no job runs;
     the CSVs are read, not rewritten).
 
-    The wall times of the runs that wrote the CSVs are kept from the
-    ``<out>/<study>/summary.json`` of their sweeps when present (else null).
+    The wall time of the run that wrote each CSV is taken from the
+    ``<out>/<study>/summary.json`` of its sweep when present, else kept from
+    the ``summary.json`` already in ``out`` when that gave the study the same
+    number of jobs, else null.
     """
     out = Path(_check_out(out))
     studies = _check_studies(studies)
+    previous = {}
+    try:
+        previous = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("studies", {})
+    except (OSError, ValueError, AttributeError):
+        pass
     runs, parts = [], {}
     for s in studies:
         path = out / f"results-{s}.csv"
@@ -285,8 +292,11 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
         files, parts[s] = _finish(out, s, rows, write_csv=False)
         seconds = None
         sweep_summary = out / s / "summary.json"
+        old = previous.get(s) if isinstance(previous, dict) else None
         if sweep_summary.is_file():
             seconds = json.loads(sweep_summary.read_text(encoding="utf-8")).get("seconds")
+        elif isinstance(old, dict) and old.get("jobs") == len(rows):
+            seconds = old.get("seconds")  # the run that wrote this CSV
         ok = sum(r.get("status") == "ok" for r in rows)
         runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
                              sum(r.get("status") == "failed" for r in rows),

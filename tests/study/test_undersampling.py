@@ -57,6 +57,12 @@ def test_the_quick_study_end_to_end_then_resumed_from_the_cache(tmp_path, capsys
     again = json.loads(capsys.readouterr().out)
     assert again["studies"]["symmetry"]["summary"] == sym["summary"]
     assert again["studies"]["samples"]["summary"] == spl["summary"]
+    for study in STUDIES:  # without the sweeps' own files the wall times come from the previous summary.json
+        (out / study / "summary.json").unlink()
+    assert main(["study", "undersampling", "--quick", "--out", str(out), "--summary-only", "--json"]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    assert [kept["studies"][s]["seconds"] for s in STUDIES] == [again["studies"][s]["seconds"] for s in STUDIES]
+    assert all(isinstance(kept["studies"][s]["seconds"], float) for s in STUDIES)
 
 
 @pytest.mark.parametrize("argv, words", [
