@@ -411,7 +411,7 @@ CURVE_KEYS = ("test_accuracy", "train_accuracy", "u_alignment", "u_norm_spread",
               "word_norm_rel_error_z", "unseen_words", "iterations")
 
 #: The collapse measures the recovery question compares, with their direction (True: higher is more collapsed).
-RECOVERY_METRICS = (("test_accuracy", True), ("u_alignment", True), ("u_norm_spread", False))
+RECOVERY_METRICS = (("test_accuracy", True), ("u_alignment", True), ("u_sv3_ratio", False), ("u_norm_spread", False))
 
 
 def _curves(rows) -> dict:
