@@ -77,7 +77,7 @@ from ..errors import InvalidInput
 
 __all__ = ["SAMPLES_COLUMNS", "samples_job", "samples_figures", "samples_summary", "NETWORKS",
            "DEFAULT_GTOL", "DEFAULT_MAXITER", "LBFGS_LAYER_NORM_EPS", "PAPER_POINTS", "fit_power_law",
-           "crossing"]
+           "excess_fit", "crossing", "collapse_measures"]
 
 #: The three networks of the study, as (network, mu) pairs.
 NETWORKS = (("h", "uniform"), ("h", "zipf"), ("h*", "zipf"))
@@ -411,7 +411,7 @@ CURVE_KEYS = ("test_accuracy", "train_accuracy", "u_alignment", "u_norm_spread",
               "word_norm_rel_error_z", "unseen_words", "iterations")
 
 #: The collapse measures the recovery question compares, with their direction (True: higher is more collapsed).
-RECOVERY_METRICS = (("test_accuracy", True), ("u_alignment", True), ("u_norm_spread", False))
+RECOVERY_METRICS = (("test_accuracy", True), ("u_alignment", True), ("u_sv3_ratio", False), ("u_norm_spread", False))
 
 
 def _curves(rows) -> dict:
@@ -474,6 +474,33 @@ RATE_FITS = (
 )
 
 
+def excess_fit(series: list[dict], key: str) -> dict:
+    r"""Power-law fit of the approach to the large-sample limit: :math:`e_s(n) - e_s(n_{max})` against ``n``.
+
+    ``e_s(n)`` is seed ``s``'s relative error ``key`` at ``n_spl = n`` and :math:`n_{max}` the largest
+    n_spl that seed has; the excess over that floor is fitted (:func:`fit_power_law`) on every seed's
+    points with ``n < n_max`` (excess <= 0 is left out and counted).  The floor itself -- what
+    remains between the trained weights and the closed form when samples abound -- is returned as
+    ``floor`` (seed mean and std of :math:`e_s(n_{max})`).
+    """
+    by_seed: dict = {}
+    for r in series:
+        if r.get(key) is not None:
+            by_seed.setdefault(int(r["seed"]), []).append((int(r["n_spl"]), float(r[key])))
+    xs, ys, floors = [], [], []
+    for points in by_seed.values():
+        points.sort()
+        n_max, floor = points[-1]
+        floors.append(floor)
+        for n, e in points[:-1]:
+            xs.append(n)
+            ys.append(e - floor)
+    fit = fit_power_law(xs, ys)
+    mean, std, _ = _mean_std(floors)
+    fit["floor"] = {"mean": mean, "std": std}
+    return fit
+
+
 def samples_summary(rows: list[dict]) -> dict:
     """The fitted relationships of the samples study (JSON data; the ``samples`` part of summary.json).
 
@@ -481,7 +508,7 @@ def samples_summary(rows: list[dict]) -> dict:
     mean and std of every measure in :data:`CURVE_KEYS`); ``recovery`` (at which n_spl h/Zipf
     reaches h*/Zipf's values at n_spl = 5, see :func:`crossing`); ``rates`` (log-log fits of the
     relative errors against n_spl, :func:`fit_power_law`, on every seed's point, plus the error at
-    the largest n_spl).
+    the largest n_spl and the fit of the excess over it, :func:`excess_fit`).
     """
     ok = _ok(rows)
     seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]
@@ -500,6 +527,7 @@ def samples_summary(rows: list[dict]) -> dict:
                    largest_n_spl=points[-1]["n_spl"] if points else None,
                    error_at_largest_n_spl=points[-1][key] if points else None,
                    error_at_smallest_n_spl=points[0][key] if points else None)
+        fit["excess_over_largest_n_spl"] = excess_fit(series, key)
         rates[name] = fit
     star = [r.get("word_norm_rel_error") for r in _series(rows, "h*", "zipf")]
     star = [float(v) for v in star if v is not None]
@@ -520,10 +548,11 @@ _STYLE = {"h/uniform": ("tab:blue", "o"), "h/zipf": ("tab:red", "s"), "h*/zipf":
 def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     """Write ``samples-accuracy-collapse.png`` and ``samples-rate.png`` into ``out_dir``; return their paths.
 
-    The first: test accuracy, u_alignment and u_norm_spread against n_spl (log x), seed mean ± std
+    The first: test accuracy, u_alignment, u_norm_spread and u_sv3_ratio against n_spl (log x), seed mean ± std
     per network, with the paper's reported accuracies (:data:`PAPER_POINTS`, at the paper's own
     setting) marked.  The second: the relative errors against theorem 1 / theorem 3 against n_spl
-    (log-log), every seed's point and the fitted power law of :func:`samples_summary`.
+    (log-log), every seed's point and the fitted power law of :func:`samples_summary` (left), and
+    the excess over each seed's value at the largest n_spl with its fit (:func:`excess_fit`, right).
     """
     import matplotlib
 
@@ -536,9 +565,11 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     curves = summary["curves"]
     paths = []
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
+    axes = axes.ravel()
     panels = (("test_accuracy", "test accuracy"), ("u_alignment", "u alignment (mean cos to concept mean)"),
-              ("u_norm_spread", "u norm spread (mean CV per concept)"))
+              ("u_norm_spread", "u norm spread (mean CV per concept)"),
+              ("u_sv3_ratio", "PCA of the u_{k,l}: sigma_3 / sigma_2"))
     for ax, (key, label) in zip(axes, panels):
         for name, points in curves.items():
             pts = [pt for pt in points if pt[key]["mean"] is not None]
@@ -548,11 +579,13 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
             ax.errorbar([pt["n_spl"] for pt in pts], [pt[key]["mean"] for pt in pts],
                         yerr=[pt[key]["std"] for pt in pts], color=color, marker=marker, capsize=3, label=name)
         if key == "test_accuracy":
-            for (network, mu), (n, acc) in PAPER_POINTS.items():
+            for shift, ((network, mu), (n, acc)) in zip((0.93, 1.0, 1.07), PAPER_POINTS.items()):
                 color, _ = _STYLE[f"{network}/{mu}"]
-                ax.scatter([n], [acc], s=160, facecolors="none", edgecolors=color, linewidths=2, marker="*",
+                ax.scatter([n * shift], [acc], s=160, facecolors="none", edgecolors=color, linewidths=2, marker="*",
                            zorder=5, label=f"paper {network}/{mu} ({acc:.0%}, its setting)")
         ax.set_xscale("log")
+        if key == "u_sv3_ratio":
+            ax.set_yscale("log")
         ax.set_xlabel("n_spl (training sentences per class)")
         ax.set_ylabel(label)
         ax.grid(True, which="both", alpha=0.3)
@@ -565,31 +598,47 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     plt.close(fig)
     paths.append(path)
 
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 5))
     shown = (("h_uniform_word_norm", "h/uniform word norm (thm 1)", "tab:blue", "o"),
              ("h_uniform_u_norm", "h/uniform block norm (thm 1)", "tab:cyan", "D"),
              ("h_star_zipf_u_norm", "h*/zipf block norm (thm 3)", "tab:green", "^"))
-    for name, label, color, marker in shown:
-        fit = summary["rates"][name]
-        series = _series(rows, fit["network"], fit["mu"])
-        xs = [r["n_spl"] for r in series if (r.get(fit["error"]) or 0) > 0]
-        ys = [r[fit["error"]] for r in series if (r.get(fit["error"]) or 0) > 0]
-        if not xs:
-            continue
+
+    def draw(axis, xs, ys, fit, label, color, marker):
         text = label
         if fit["slope"] is not None:
             se = f" ± {fit['slope_se']:.2f}" if fit["slope_se"] is not None else ""
             text += f": slope {fit['slope']:.2f}{se}, R² {fit['r2']:.2f}"
             grid = np.logspace(math.log10(min(xs)), math.log10(max(xs)), 50)
-            ax.plot(grid, 10 ** (fit["intercept"] + fit["slope"] * np.log10(grid)), color=color, lw=1)
-        ax.scatter(xs, ys, color=color, marker=marker, s=18, label=text)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("n_spl (training sentences per class)")
+            axis.plot(grid, 10 ** (fit["intercept"] + fit["slope"] * np.log10(grid)), color=color, lw=1)
+        axis.scatter(xs, ys, color=color, marker=marker, s=18, label=text)
+
+    for name, label, color, marker in shown:
+        fit = summary["rates"][name]
+        series = [r for r in _series(rows, fit["network"], fit["mu"]) if r.get(fit["error"]) is not None]
+        pos = [r for r in series if r[fit["error"]] > 0]
+        if not pos:
+            continue
+        draw(ax, [r["n_spl"] for r in pos], [r[fit["error"]] for r in pos], fit, label, color, marker)
+        ax.axhline(fit["excess_over_largest_n_spl"]["floor"]["mean"], color=color, lw=0.8, ls=":")
+        floors = {}
+        for r in series:
+            if int(r["n_spl"]) >= floors.get(r["seed"], (0, 0))[0]:
+                floors[r["seed"]] = (int(r["n_spl"]), r[fit["error"]])
+        ex = [(r["n_spl"], r[fit["error"]] - floors[r["seed"]][1]) for r in series
+              if int(r["n_spl"]) < floors[r["seed"]][0] and r[fit["error"]] > floors[r["seed"]][1]]
+        if ex:
+            draw(ax2, [x for x, _ in ex], [y for _, y in ex], fit["excess_over_largest_n_spl"], label, color, marker)
+    for axis in (ax, ax2):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("n_spl (training sentences per class)")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=7)
     ax.set_ylabel("|measured mean norm - closed form| / closed form")
-    ax.set_title("trained weights vs theorems 1 and 3 (assumption-A closed form)", fontsize=10)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.set_title("trained weights vs theorems 1 and 3 (assumption A); dotted: value at the largest n_spl",
+                 fontsize=9)
+    ax2.set_ylabel("relative error minus the seed's value at the largest n_spl")
+    ax2.set_title("approach to the large-sample limit (excess over the floor)", fontsize=9)
     fig.tight_layout()
     path = out_dir / "samples-rate.png"
     fig.savefig(path, dpi=110)

@@ -10,7 +10,7 @@ from fctheory import Problem, Setting
 from fctheory.configurations import type1_configuration, type2_configuration
 from fctheory.errors import InvalidInput
 from fctheory.study._samples import (NETWORKS, SAMPLES_COLUMNS, collapse_measures, crossing, fit_power_law,
-                                     samples_figures, samples_job, samples_summary)
+                                     excess_fit, samples_figures, samples_job, samples_summary)
 
 try:
     import tomllib
@@ -104,6 +104,14 @@ def test_fit_power_law_recovers_a_known_slope():
     assert noisy["n_points"] == 7 and noisy["n_excluded"] == 2
     assert abs(noisy["slope"] + 0.5) < 3 * noisy["slope_se"] and 0 < noisy["slope_se"] < 0.1
     assert fit_power_law([5, 5], [1, 2])["slope"] is None
+
+
+def test_excess_fit_separates_the_floor():
+    ns = [1, 2, 5, 10, 100, 10**6]
+    rows = [{"seed": s, "n_spl": n, "e": 0.01 * (1 + s) + 0.4 / n} for s in (0, 1) for n in ns]
+    fit = excess_fit(rows, "e")
+    assert fit["slope"] == pytest.approx(-1.0, abs=1e-4) and fit["n_points"] == 10
+    assert fit["floor"]["mean"] == pytest.approx(0.015, abs=1e-6) and fit["floor"]["std"] == pytest.approx(0.005, abs=1e-6)
 
 
 def test_crossing():
