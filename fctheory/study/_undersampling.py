@@ -69,7 +69,8 @@ class StudyRun:
 
     ``seconds`` is the sweep's wall-clock time (None when only redrawn from
     its CSV); ``job_seconds`` the sum of the jobs' own run times on their
-    workers (the rows' ``seconds``: the first run's, for cached jobs too).
+    workers (the rows' ``seconds``: the first run's, for cached jobs too; None
+    for a CSV without that column).
     """
 
     study: str
@@ -79,7 +80,7 @@ class StudyRun:
     failed: int
     cached: int
     seconds: float | None
-    job_seconds: float
+    job_seconds: float | None
     files: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -143,8 +144,10 @@ def _check_studies(studies) -> tuple:
     return tuple(s for s in STUDIES if s in studies)
 
 
-def _job_seconds(rows) -> float:
-    return float(sum(r.get("seconds") or 0.0 for r in rows))
+def _job_seconds(rows) -> float | None:
+    """The sum of the rows' ``seconds`` (None when no row has one: a CSV written elsewhere)."""
+    times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]
+    return float(sum(times)) if times else None
 
 
 def _grid_name(study: str, quick: bool) -> str:
@@ -207,7 +210,10 @@ def _finish(out: Path, study: str, rows, *, write_csv: bool = True) -> tuple[dic
     columns, figures, summary = _interface(study)
     csv_path = out / f"results-{study}.csv"
     if write_csv:
-        _write_csv(csv_path, rows, columns)
+        from ..sweep import ROW_KEYS
+
+        # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
+        _write_csv(csv_path, rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns))
     pngs = [os.fspath(p) for p in figures(list(rows), out)]
     return {"csv": os.fspath(csv_path), "figures": pngs}, summary(list(rows))
 
@@ -297,7 +303,7 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
             seconds = json.loads(sweep_summary.read_text(encoding="utf-8")).get("seconds")
         elif isinstance(old, dict) and old.get("jobs") == len(rows):
             seconds = old.get("seconds")  # the run that wrote this CSV
-        ok = sum(r.get("status") == "ok" for r in rows)
+        ok = sum(r.get("status", "ok") == "ok" for r in rows)  # a CSV without status holds finished jobs only
         runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
                              sum(r.get("status") == "failed" for r in rows),
                              sum(bool(r.get("cached")) for r in rows), seconds, _job_seconds(rows), files))

@@ -11,6 +11,7 @@ import pytest
 from fctheory.cli.main import main
 from fctheory.study import STUDIES, SYMMETRY_COLUMNS, grid_path, read_results
 from fctheory.study._samples import SAMPLES_COLUMNS, samples_summary
+from fctheory.sweep import ROW_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +44,7 @@ def test_the_quick_study_end_to_end_then_resumed_from_the_cache(tmp_path, capsys
     spl = summary["studies"]["samples"]
     assert spl["ok"] == spl["jobs"] > 0 and (out / "results-samples.csv").is_file()
     with open(out / "results-samples.csv", newline="") as fh:
-        assert tuple(next(csv.reader(fh))) == SAMPLES_COLUMNS
+        assert tuple(next(csv.reader(fh))) == SAMPLES_COLUMNS + ROW_KEYS  # the sweep's status, error, seconds, cached
     assert spl["files"]["figures"] and all(
         Path(name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in spl["files"]["figures"])
     assert spl["summary"] == samples_summary(read_results(out / "results-samples.csv"))
