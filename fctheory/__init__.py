@@ -58,6 +58,11 @@ Independent jobs and grids (fctheory.sweep; in-process, local processes or Dask)
 run_jobs, iter_jobs     run Job(target "module:function", plain params) with a content-hash cache
 load_grid, run_grid     a grid file (`fctheory sweep GRID.toml`) -> SweepRun (results.csv, results.jsonl)
 
+Studies beyond the paper (fctheory.study)
+-----------------------------------------
+run_undersampling       the under-sampling study (`fctheory study undersampling`): random latent subsets on the
+                        exact risk and few samples on the empirical risk -> CSVs, figures, summary.json
+
 Symbolic derivations (appendices C-F; fctheory.symbolic)
 -------------------------------------------------------
 derive_H, derive_H_star, derive_type3, derive_thresholds, derive_margins -> Derivation (verify, to_latex)
@@ -103,13 +108,14 @@ _EXPORTS = {
                    "empirical_risk", "empirical_risk_and_grad", "initial_weights", "sample_dataset", "train_empirical"),
     ".reproduce": ("EXPERIMENTS", "ReproductionResult", "format_table", "reproduce_all", "reproduce_experiment"),
     ".sweep": ("Job", "JobOutput", "SweepRun", "iter_jobs", "load_grid", "run_grid", "run_jobs"),
+    ".study": ("run_undersampling",),
     ".symbolic": ("Derivation", "derive_H", "derive_H_star", "derive_margins", "derive_thresholds", "derive_type3",
                   "lambdify_mp"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 #: Public modules reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
 _MODULES = ("errors", "setting", "problem", "checks", "configurations", "predict", "symbolic", "latent", "risk", "train",
-            "certify", "report", "empirical", "reproduce", "sweep")
+            "certify", "report", "empirical", "reproduce", "sweep", "study")
 
 __all__ = [
     "__version__",
@@ -202,6 +208,7 @@ __all__ = [
     "load_grid",
     "run_grid",
     "run_jobs",
+    "run_undersampling",
 ]
 
 

@@ -233,6 +233,14 @@ SUBCOMMANDS = [
                                      "--out": st.sampled_from([os.path.join(_FILES, "sweep"), ""])},
                switches=("--json", "--force"), fixed=("--out", os.path.join(_FILES, "sweep")),
                statuses=frozenset({0, 1, 2}), examples=max(3, EXAMPLES // 2)),
+    # --summary-only: the flags are parsed and checked as for a run, but no job runs (a valid run of
+    # the quick study takes about a minute, beyond RUN_SECONDS); the folder holds no results CSVs.
+    Subcommand("study undersampling", ("study", "undersampling", "--quick", "--no-progress", "--summary-only"),
+               {"--out": st.one_of(st.sampled_from([os.path.join(_FILES, "study"), ""]),
+                                   files(["empty", "binary", "directory"], ".csv")),
+                "--jobs": SMALL_COUNTS, "--scheduler": st.sampled_from(["local", "nonsense", "tcp://", ""]),
+                "--study": st.sampled_from(["symmetry", "samples", "nosuch", ""])},
+               switches=("--json",), fixed=("--out", os.path.join(_FILES, "study"))),
     Subcommand("derive", ("derive",), {"TARGET": st.sampled_from(["H", "Hstar", "threshold", "nonsense"]),
                                        "--points": numbers(["1", "2"]), "--seed": numbers(["0"])},
                switches=("--json", "--latex"), examples=max(3, EXAMPLES // 3),

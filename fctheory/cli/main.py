@@ -19,7 +19,8 @@ import sys
 from ..errors import FctheoryError
 
 #: Subcommand modules, in the order ``fctheory --help`` lists them.
-SUBCOMMANDS = ("predict", "measure", "certify", "validate", "reproduce", "sweep", "derive", "latent", "check")
+SUBCOMMANDS = ("predict", "measure", "certify", "validate", "reproduce", "sweep", "study", "derive", "latent",
+               "check")
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130

@@ -1,0 +1,310 @@
+"""The under-sampling study (issue 14): both grids, their results tables, figures and fitted relationships.
+
+Two studies, each a grid file shipped in ``fctheory/study/grids/`` and run by
+:func:`fctheory.sweep.run_grid` (so in this process, on local worker processes
+or on a Dask cluster, cached by content hash and resumable):
+
+``symmetry`` (:mod:`fctheory.study._symmetry`)
+    random latent subsets, the exact true risk: trained minima against
+    H(τ)/H*(τ*), H_Z/H*_Z and theorem G's certified optimum;
+``samples`` (:mod:`fctheory.study._samples`)
+    the empirical risk of the paper's data model against the number of
+    training sentences per class.
+
+Output directory ``out`` (default ``./fctheory-study/undersampling``)::
+
+    results-symmetry.csv   one row per job, columns SYMMETRY_COLUMNS
+    results-samples.csv    one row per job, columns SAMPLES_COLUMNS
+    symmetry-*.png, samples-*.png   the studies' figures
+    summary.json           counts, wall times, grid files and each study's fitted relationships
+    symmetry/, samples/    the sweeps' own files (results.jsonl, summary.json, cache/)
+
+Running the same call again reuses every finished job from ``<out>/<study>/cache``
+(the cache key includes the fctheory sources: a changed library re-runs).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .._files import atomic_write_text
+from .._version import __version__
+from ..errors import InvalidInput
+
+__all__ = ["STUDIES", "DEFAULT_OUT", "UndersamplingRun", "StudyRun", "grid_path", "run_undersampling",
+           "summarize_results", "read_results"]
+
+#: The two studies, in the order they run.
+STUDIES = ("symmetry", "samples")
+DEFAULT_OUT = os.path.join("fctheory-study", "undersampling")
+
+#: Per study: the module and its four names (the interface of docs/undersampling.md).
+_MODULES = {"symmetry": ("fctheory.study._symmetry", "SYMMETRY_COLUMNS", "symmetry_figures", "symmetry_summary"),
+            "samples": ("fctheory.study._samples", "SAMPLES_COLUMNS", "samples_figures", "samples_summary")}
+
+
+def grid_path(study: str, *, quick: bool = False):
+    """The packaged grid file of ``study`` (``"symmetry"`` or ``"samples"``; ``quick``: its ``-quick`` variant).
+
+    Returns an :mod:`importlib.resources` traversable (a path when installed
+    from a directory or wheel).
+    """
+    if study not in STUDIES:
+        raise InvalidInput("study", "one of " + ", ".join(STUDIES), study)
+    return resources.files("fctheory.study").joinpath("grids", f"{study}{'-quick' if quick else ''}.toml")
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """One study's sweep: counts, wall time and the files written.
+
+    ``seconds`` is the sweep's wall-clock time (None when only redrawn from
+    its CSV); ``job_seconds`` the sum of the jobs' own run times on their
+    workers (the rows' ``seconds``: the first run's, for cached jobs too; None
+    for a CSV without that column).
+    """
+
+    study: str
+    grid_file: str
+    jobs: int
+    ok: int
+    failed: int
+    cached: int
+    seconds: float | None
+    job_seconds: float | None
+    files: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"study": self.study, "grid_file": self.grid_file, "jobs": self.jobs, "ok": self.ok,
+                "failed": self.failed, "cached": self.cached, "seconds": self.seconds,
+                "job_seconds": self.job_seconds, "files": dict(self.files)}
+
+
+@dataclass(frozen=True)
+class UndersamplingRun:
+    """The outcome of :func:`run_undersampling`.
+
+    Attributes
+    ----------
+    out_dir : str
+    quick : bool
+    studies : tuple of StudyRun
+    summary : dict
+        What ``summary.json`` holds.
+    seconds : float
+        Wall-clock time of the whole call.
+    """
+
+    out_dir: str
+    quick: bool
+    studies: tuple
+    summary: dict
+    seconds: float
+
+    @property
+    def failed(self) -> int:
+        return sum(s.failed for s in self.studies)
+
+    def to_dict(self) -> dict:
+        return {"out": self.out_dir, "quick": self.quick, "seconds": self.seconds,
+                "studies": [s.to_dict() for s in self.studies], "summary": self.summary}
+
+
+def _check_out(out) -> str:
+    try:
+        path = os.fspath(out)
+    except TypeError:
+        raise InvalidInput("out", "a folder path (str or os.PathLike)", type(out).__name__) from None
+    if not str(path).strip():
+        raise InvalidInput("out", "a directory, or a path where one can be created", path)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise InvalidInput("out", "a directory (or a path to create); it is an existing file", path)
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput("out", "a directory, or a path where one can be created", path, exc.strerror) from None
+    return path
+
+
+def _check_studies(studies) -> tuple:
+    if isinstance(studies, str):
+        studies = (studies,)
+    studies = tuple(studies)
+    if not studies or any(s not in STUDIES for s in studies) or len(set(studies)) != len(studies):
+        raise InvalidInput("studies", "distinct names among " + ", ".join(STUDIES), ", ".join(map(str, studies)))
+    return tuple(s for s in STUDIES if s in studies)
+
+
+def _job_seconds(rows) -> float | None:
+    """The sum of the rows' ``seconds`` (None when no row has one: a CSV written elsewhere)."""
+    times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]
+    return float(sum(times)) if times else None
+
+
+def _grid_name(study: str, quick: bool) -> str:
+    return f"fctheory/study/grids/{study}{'-quick' if quick else ''}.toml"
+
+
+def _interface(study: str):
+    module, columns, figures, summary = _MODULES[study]
+    mod = importlib.import_module(module)
+    return getattr(mod, columns), getattr(mod, figures), getattr(mod, summary)
+
+
+# ------------------------------------------------------------ CSV tables ----
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, allow_nan=True)
+    return str(value)
+
+
+def _write_csv(path: Path, rows, columns) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    atomic_write_text(path, buffer.getvalue())
+
+
+def _parse_cell(text: str):
+    """A CSV cell back to JSON data: "" -> None, true/false, integers, floats (nan, inf), else the string."""
+    if text == "":
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) or text.lower().lstrip("+-") in ("nan", "inf", "infinity") else text
+
+
+def read_results(path) -> list[dict]:
+    """The rows of a results CSV written by :func:`run_undersampling` (cells parsed back to numbers, bools, None)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [{k: _parse_cell(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+# ------------------------------------------------------------ the study ----
+def _finish(out: Path, study: str, rows, *, write_csv: bool = True) -> tuple[dict, dict]:
+    columns, figures, summary = _interface(study)
+    csv_path = out / f"results-{study}.csv"
+    if write_csv:
+        from ..sweep import ROW_KEYS
+
+        # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
+        _write_csv(csv_path, rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns))
+    pngs = [os.fspath(p) for p in figures(list(rows), out)]
+    return {"csv": os.fspath(csv_path), "figures": pngs}, summary(list(rows))
+
+
+def _write_summary(out: Path, quick: bool, runs, parts: dict, seconds) -> dict:
+    summary = {"command": "fctheory study undersampling" + (" --quick" if quick else ""),
+               "fctheory_version": __version__, "quick": quick, "seconds": seconds,
+               "studies": {r.study: {**r.to_dict(), "summary": parts[r.study]} for r in runs}}
+    atomic_write_text(out / "summary.json", json.dumps(summary, indent=1, allow_nan=True) + "\n")
+    return summary
+
+
+def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | None = None, scheduler=None,
+                      progress: bool = True, studies=STUDIES) -> UndersamplingRun:
+    """Run the under-sampling study's grids and write its tables, figures and summary.json.
+
+    Parameters
+    ----------
+    out : path
+        Output folder (created; an existing file is refused).
+    quick : bool
+        The ``-quick`` grids (a small setting each; 22 s in all on the development machine).
+    workers, scheduler : optional
+        As for :func:`fctheory.sweep.run_grid`: ``workers = N`` local worker
+        processes, ``scheduler`` a Dask address, ``"local"`` or a Client.
+    progress : bool
+        Progress bars on stderr (one per study).
+    studies : sequence of str
+        A subset of :data:`STUDIES` (default both).
+
+    Returns
+    -------
+    UndersamplingRun
+
+    Raises
+    ------
+    fctheory.sweep.SweepInterrupted
+        On Ctrl-C: the finished jobs are cached under ``out``, so the same call resumes.
+    """
+    from ..sweep import load_grid, run_grid
+
+    start = time.perf_counter()
+    out = Path(_check_out(out))
+    studies = _check_studies(studies)
+    grids = {s: load_grid(os.fspath(grid_path(s, quick=quick))) for s in studies}  # every grid checked first
+    for s in studies:
+        _interface(s)  # the study's module is importable before anything runs
+    runs, parts = [], {}
+    for s in studies:
+        sweep = run_grid(grids[s], out / s, workers=workers, scheduler=scheduler, progress=progress)
+        files, parts[s] = _finish(out, s, sweep.rows)
+        runs.append(StudyRun(s, _grid_name(s, quick), sweep.jobs, sweep.ok, sweep.failed,
+                             sweep.cached, sweep.seconds, _job_seconds(sweep.rows), files))
+    seconds = time.perf_counter() - start
+    summary = _write_summary(out, quick, runs, parts, seconds)
+    return UndersamplingRun(os.fspath(out), quick, tuple(runs), summary, seconds)
+
+
+def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
+    """Redraw the figures and rewrite summary.json from the results CSVs already in ``out`` (no job runs;
+    the CSVs are read, not rewritten).
+
+    The wall time of the run that wrote each CSV is taken from the
+    ``<out>/<study>/summary.json`` of its sweep when present, else kept from
+    the ``summary.json`` already in ``out`` when that gave the study the same
+    number of jobs, else null.
+    """
+    out = Path(_check_out(out))
+    studies = _check_studies(studies)
+    previous = {}
+    try:
+        previous = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("studies", {})
+    except (OSError, ValueError, AttributeError):
+        pass
+    runs, parts = [], {}
+    for s in studies:
+        path = out / f"results-{s}.csv"
+        if not path.is_file():
+            raise InvalidInput("out", f"a folder holding results-{s}.csv (from fctheory study undersampling)",
+                               os.fspath(out))
+        rows = read_results(path)
+        files, parts[s] = _finish(out, s, rows, write_csv=False)
+        seconds = None
+        sweep_summary = out / s / "summary.json"
+        old = previous.get(s) if isinstance(previous, dict) else None
+        if sweep_summary.is_file():
+            seconds = json.loads(sweep_summary.read_text(encoding="utf-8")).get("seconds")
+        elif isinstance(old, dict) and old.get("jobs") == len(rows):
+            seconds = old.get("seconds")  # the run that wrote this CSV
+        ok = sum(r.get("status", "ok") == "ok" for r in rows)  # a CSV without status holds finished jobs only
+        runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
+                             sum(r.get("status") == "failed" for r in rows),
+                             sum(bool(r.get("cached")) for r in rows), seconds, _job_seconds(rows), files))
+    return _write_summary(out, quick, runs, parts, None)
