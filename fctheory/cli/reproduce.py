@@ -119,7 +119,7 @@ def _run_jobs(names, seeds, args):
         for name in names:
             params = {"experiment": name, "seed": seed, "out": os.path.abspath(args.out),
                       "seed_folder": seed_folders, "progress": in_process and not args.no_progress,
-                      **{k: v for k, v in _options(args).items() if v not in (None, False)}}
+                      **{k: v for k, v in _options(args).items() if v is not None and v is not False}}
             jobs.append(Job("reproduce", params))
     cache_dir = os.path.join(args.out, ".cache")
     os.makedirs(cache_dir, exist_ok=True)

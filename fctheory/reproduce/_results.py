@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Mapping
 
 import numpy as np
@@ -133,7 +133,7 @@ class ReproductionResult:
         ``arrays`` may give ``W``, ``U``, ``latent`` and ``mu_values``; the
         history is not part of the JSON and comes back empty.
         """
-        tuple_fields = {"word_singular_values", "u_singular_values", "not_predicted"}
+        tuple_fields = {f.name for f in fields(cls) if f.type in (tuple, "tuple")}
         values = {}
         for name in cls.__dataclass_fields__:
             if name in cls._ARRAYS:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import importlib
-import io
 import json
 import math
 import os
@@ -39,6 +38,7 @@ from pathlib import Path
 from .._files import atomic_write_text
 from .._version import __version__
 from ..errors import InvalidInput
+from ..sweep import csv_text
 
 __all__ = ["STUDIES", "DEFAULT_OUT", "UndersamplingRun", "StudyRun", "grid_path", "run_undersampling",
            "summarize_results", "read_results"]
@@ -161,25 +161,8 @@ def _interface(study: str):
 
 
 # ------------------------------------------------------------ CSV tables ----
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, allow_nan=True)
-    return str(value)
-
-
 def _write_csv(path: Path, rows, columns) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    atomic_write_text(path, buffer.getvalue())
+    atomic_write_text(path, csv_text(rows, columns))
 
 
 def _parse_cell(text: str):

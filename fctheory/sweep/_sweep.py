@@ -122,29 +122,34 @@ def _columns(rows) -> list[str]:
     return list(seen)
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
+    """One CSV cell: "" for None, true/false, ``repr`` of a float (round-trips), JSON for containers."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, allow_nan=True)
     return str(value)
+
+
+def csv_text(rows, columns) -> str:
+    """The CSV text of ``rows`` (dicts) under the header ``columns`` (missing keys: empty cells)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
 
 
 def _write_tables(out_dir: str, rows) -> tuple[str, str]:
     jsonl = os.path.join(out_dir, "results.jsonl")
     atomic_write_text(jsonl, "".join(json.dumps(row, allow_nan=True) + "\n" for row in rows))
-    buffer = io.StringIO()
-    columns = _columns(rows)
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
     path = os.path.join(out_dir, "results.csv")
-    atomic_write_text(path, buffer.getvalue())
+    atomic_write_text(path, csv_text(rows, _columns(rows)))
     return path, jsonl
 
 
@@ -171,7 +176,7 @@ def _plot(grid: Grid, rows, out_dir: str) -> tuple[str | None, str]:
         x, y = _number(row.get(spec.x)), _number(row.get(spec.y))
         if x is None or y is None:
             continue
-        groups.setdefault(_cell(row.get(spec.by)) if spec.by else "", []).append((x, y))
+        groups.setdefault(csv_cell(row.get(spec.by)) if spec.by else "", []).append((x, y))
     if not groups:
         return None, f"no finished row has numbers in both {spec.x!r} and {spec.y!r}"
     import matplotlib
@@ -294,7 +299,7 @@ def summary_table(run: SweepRun, *, max_rows: int = 20) -> str:
         value = row.get(col)
         if isinstance(value, float):
             return f"{value:.6g}" if col != "seconds" else f"{value:.2f}"
-        return _cell(value)
+        return csv_cell(value)
 
     cells = [[text(row, c) for c in columns] for row in shown]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
@@ -304,7 +309,7 @@ def summary_table(run: SweepRun, *, max_rows: int = 20) -> str:
         lines.append(f"... {len(run.rows) - max_rows} more rows in {run.files['csv']}")
     failed = [row for row in run.rows if row["status"] == "failed"]
     for row in failed[:10]:
-        label = ", ".join(f"{k}={_cell(row.get(k))}" for k in varying) or "job"
+        label = ", ".join(f"{k}={csv_cell(row.get(k))}" for k in varying) or "job"
         lines.append(f"FAILED {label}: {row['error']}")
     if len(failed) > 10:
         lines.append(f"... {len(failed) - 10} more failed jobs in {run.files['jsonl']}")
