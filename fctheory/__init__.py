@@ -55,8 +55,14 @@ reproduce_all, EXPERIMENTS, format_table   the four experiments; their definitio
 
 Independent jobs and grids (fctheory.sweep; in-process, local processes or Dask)
 --------------------------------------------------------------------------------
-run_jobs, iter_jobs     run Job(target "module:function", plain params) with a content-hash cache
+run_jobs, iter_jobs     run Job(JobKind, plain params) with a content-hash cache
 load_grid, run_grid     a grid file (`fctheory sweep GRID.toml`) -> SweepRun (results.csv, results.jsonl)
+job_kinds               the registry: every operation a grid may name (fctheory.registry)
+
+Operations (fctheory.operations): every job kind defined once, as a spec
+------------------------------------------------------------------------
+PredictSpec, CertifySpec, ClaimHSpec, TrainSpec, ReproduceSpec   params -> Problem (once) -> run() -> to_dict()
+spec_for, run_params    the spec of an operation by name; build + run + serialise (what a sweep job calls)
 
 Studies beyond the paper (fctheory.study)
 -----------------------------------------
@@ -107,7 +113,9 @@ _EXPORTS = {
     ".empirical": ("CheckpointMismatch", "Dataset", "EmpiricalTrainResult", "HistoryRecord", "empirical_accuracy",
                    "empirical_risk", "empirical_risk_and_grad", "initial_weights", "sample_dataset", "train_empirical"),
     ".reproduce": ("EXPERIMENTS", "ReproductionResult", "format_table", "reproduce_all", "reproduce_experiment"),
-    ".sweep": ("Job", "JobOutput", "SweepRun", "iter_jobs", "load_grid", "run_grid", "run_jobs"),
+    ".sweep": ("Job", "JobKind", "JobOutput", "SweepRun", "iter_jobs", "run_grid", "run_jobs"),
+    ".registry": ("job_kinds", "load_grid"),
+    ".operations": ("PredictSpec", "CertifySpec", "ClaimHSpec", "TrainSpec", "ReproduceSpec", "spec_for", "run_params"),
     ".study": ("run_undersampling",),
     ".symbolic": ("Derivation", "derive_H", "derive_H_star", "derive_margins", "derive_thresholds", "derive_type3",
                   "lambdify_mp"),
@@ -115,101 +123,9 @@ _EXPORTS = {
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 #: Public modules reachable as attributes (``fctheory.latent.named_code``) without an explicit import.
 _MODULES = ("errors", "setting", "problem", "checks", "configurations", "predict", "symbolic", "latent", "risk", "train",
-            "certify", "report", "empirical", "reproduce", "sweep", "study")
+            "certify", "report", "empirical", "reproduce", "sweep", "study", "operations", "registry")
 
-__all__ = [
-    "__version__",
-    "Derivation",
-    "derive_H",
-    "derive_H_star",
-    "derive_margins",
-    "derive_thresholds",
-    "derive_type3",
-    "lambdify_mp",
-    "FctheoryError",
-    "InvalidInput",
-    "InvalidLatentSet",
-    "InvalidSetting",
-    "NoNontrivialSolution",
-    "ProblemTooLarge",
-    "VerificationError",
-    "Setting",
-    "WordLaw",
-    "LatentSource",
-    "Problem",
-    "as_problem",
-    "Configuration",
-    "equiangular_frame",
-    "exact_risk",
-    "exact_risk_and_grad",
-    "exact_risk_hvp",
-    "type1_configuration",
-    "type2_configuration",
-    "type3_configuration",
-    "decimal_string",
-    "Enclosure",
-    "H",
-    "H_star",
-    "LambdaThresholds",
-    "SphereSizes",
-    "ThresholdValue",
-    "TypeIIIPrediction",
-    "TypeIIPrediction",
-    "TypeIPrediction",
-    "lambda_thresholds",
-    "predict_type1",
-    "predict_type2",
-    "predict_type3",
-    "type3_reduced_risk",
-    "Certificate",
-    "Comparison",
-    "GeneralThreshold",
-    "certify_optimum",
-    "compare_prediction",
-    "general_lambda_threshold",
-    "CollapseMeasurement",
-    "TrainResult",
-    "measure_collapse",
-    "train_network",
-    "ValidationRun",
-    "load_suite",
-    "validate",
-    "LatentCheck",
-    "check_assumption_a",
-    "check_assumption_b",
-    "check_latent_set",
-    "check_lemma_b",
-    "full_latent_set",
-    "linear_code",
-    "load_latent_file",
-    "named_code",
-    "random_latent_set",
-    "sphere_sizes",
-    "Check",
-    "CheckpointMismatch",
-    "Dataset",
-    "EmpiricalTrainResult",
-    "HistoryRecord",
-    "empirical_accuracy",
-    "empirical_risk",
-    "empirical_risk_and_grad",
-    "initial_weights",
-    "sample_dataset",
-    "train_empirical",
-    "EXPERIMENTS",
-    "ReproductionResult",
-    "format_table",
-    "reproduce_all",
-    "reproduce_experiment",
-    "Job",
-    "JobOutput",
-    "SweepRun",
-    "iter_jobs",
-    "load_grid",
-    "run_grid",
-    "run_jobs",
-    "run_undersampling",
-]
+__all__ = ["__version__", *(name for names in _EXPORTS.values() for name in names)]
 
 
 def __getattr__(name: str):

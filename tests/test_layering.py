@@ -9,7 +9,8 @@ an absolute module and checked against these rules (docs/architecture.md, "Impor
 2. No module imports a private name of another subpackage: neither a private module
    (``from ..risk._sentences import x``, ``import fctheory.risk._checks``) nor a private symbol
    (``from ..latent import _x``).  Inside one subpackage private modules are the point.  The shared
-   base modules ``fctheory._precision``, ``fctheory._version``, ``fctheory._files``, ``fctheory.errors``,
+   base modules ``fctheory._precision``, ``fctheory._version``, ``fctheory._files``, ``fctheory._validate``,
+   ``fctheory.errors``,
    ``fctheory.setting`` and ``fctheory.problem`` may be imported from anywhere, but only their
    public names; they import only each other and ``latent`` (a problem materialises its latent set).
 3. Nothing imports ``fctheory.cli`` except ``fctheory/__main__.py`` (and the CLI itself).
@@ -30,14 +31,20 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "fctheory"
 
 #: Modules importable from anywhere (public names only).
-BASE_MODULES = frozenset({"_precision", "_version", "_files", "errors", "setting", "problem"})
+BASE_MODULES = frozenset({"_precision", "_version", "_files", "_validate", "errors", "setting", "problem"})
 
 HIGH_LAYERS = ("risk", "train", "certify", "report", "empirical", "reproduce", "sweep", "study", "cli")
+#: The floors that run the theory: operations (the specs) sit below the front-ends and the registry.
+FRONT_ENDS = ("report", "study", "registry", "cli")
 FORBIDDEN = {
-    "predict": HIGH_LAYERS,
-    "symbolic": HIGH_LAYERS,
-    "latent": HIGH_LAYERS,
-    "configurations": HIGH_LAYERS,
+    "predict": HIGH_LAYERS + ("operations", "registry"),
+    "symbolic": HIGH_LAYERS + ("operations", "registry"),
+    "latent": HIGH_LAYERS + ("operations", "registry"),
+    "configurations": HIGH_LAYERS + ("operations", "registry"),
+    "operations": FRONT_ENDS,
+    "reproduce": FRONT_ENDS + ("operations",),
+    "report": ("registry", "cli", "study"),
+    "study": ("registry", "cli", "report"),
 }
 
 #: Violations that remain in files owned elsewhere, one entry per file:line, to be emptied when
@@ -160,3 +167,69 @@ def test_rules_catch_each_kind():
     ok = violations_of("fctheory/risk/_zz_layer.py",
                        "from .. import predict\nfrom .._precision import check_dps\nfrom ._api import exact_risk\n")
     assert ok == []
+
+
+def _imports_by_floor() -> dict:
+    """``floor -> {floors it imports}`` over every import of ``fctheory/**.py`` (inside functions too);
+    a floor is a subpackage or a top-level module (``fctheory.registry``, ``fctheory._validate``)."""
+    graph: dict[str, set] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        parts = _module_name(rel)
+        if len(parts) < 2:
+            continue  # fctheory/__init__.py: the lazy re-exports
+        own = parts[1]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                target = _resolve(rel, node)
+                names = [a.name for a in node.names]
+                subs = [target[1]] if len(target) > 1 else [n for n in names if _is_subpackage_or_base(n)]
+            elif isinstance(node, ast.Import):
+                subs = [a.name.split(".")[1] for a in node.names if a.name.startswith("fctheory.")]
+            else:
+                continue
+            graph.setdefault(own, set()).update(s for s in subs if s != own and s not in ("__main__",))
+    return graph
+
+
+def test_no_import_cycle_between_floors():
+    graph = _imports_by_floor()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node):
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(nxt):] + [nxt]))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def test_no_string_names_a_private_module_or_a_function_to_import():
+    """Code is never named in strings (``"fctheory.study._samples:samples_job"``, ``importlib`` of the package):
+    what runs is imported where it is used, and grids name registered operations."""
+    import re
+
+    pattern = re.compile(r"fctheory(\.\w+)*\._[a-z]\w*")
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.search(node.value) \
+                    and "\n" not in node.value and not node.value.startswith("fctheory._version"):
+                found.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: {node.value!r}")
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+                arg = node.args[0] if node.args else None
+                if not (isinstance(arg, ast.Constant) and not str(arg.value).startswith(("fctheory", "."))) \
+                        and path.name != "__init__.py" and path.relative_to(ROOT).as_posix() != "fctheory/cli/main.py":
+                    # cli/main.py loads the one subcommand module named on the command line (start-up time)
+                    found.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: importlib.import_module")
+    assert not found, "\n".join(found)

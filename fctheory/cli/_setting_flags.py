@@ -1,15 +1,13 @@
-"""The setting flags, declared once for every subcommand, and their reading into a Problem.
+"""The setting flags, declared once for every subcommand, and their reading into operation parameters.
 
 Every subcommand that takes a setting declares its flags with :func:`add_setting_flags`:
 ``--n-c --s-c --L --K --d --lam --mu`` (one type and one help text each; the defaults are
 :meth:`fctheory.Setting.paper`'s unless the subcommand says otherwise) and, when it takes a latent
 set, ``--latent-file --code`` (and ``--seed`` where ``--K`` draws a random subset).  A
 :class:`SettingFlags` states the per-subcommand choices: which flags, which are required, their
-defaults, and what an absent ``--K`` means.  :func:`problem_from_flags` turns the parsed flags into a
-:class:`fctheory.Problem`; :func:`setting_from_flags` into a :class:`fctheory.Setting` (no latent rows).
-
-With ``--latent-file`` or ``--code``, ``K`` is the set's size unless ``--K`` is given (then it
-must equal it).  A code name is checked before anything depends on ``K``.
+defaults, and what an absent ``--K`` means.  :func:`params_from_flags` turns the parsed flags into
+the parameters of an operation (:mod:`fctheory.operations`), whose spec builds the Problem — the
+same path a grid row or a suite case takes.
 """
 
 from __future__ import annotations
@@ -18,11 +16,10 @@ import argparse
 from dataclasses import dataclass, field
 
 from ..errors import InvalidInput
-from ..problem import LatentSource, Problem
+from ..operations import paper_defaults
 from ..setting import Setting
 
-__all__ = ["SETTING_FIELDS", "SettingFlags", "add_setting_flags", "latent_source_from_flags", "setting_from_flags",
-           "problem_from_flags", "latent_from_flags", "FULL"]
+__all__ = ["SETTING_FIELDS", "SettingFlags", "add_setting_flags", "params_from_flags", "FULL"]
 
 #: The setting fields, in the order the flags are declared.
 SETTING_FIELDS = ("n_c", "s_c", "L", "K", "d", "lam", "mu")
@@ -55,12 +52,6 @@ _FLAGS = {
     "lam": ("--lam", str, "regularization λ > 0, a decimal or fraction (read exactly)"),
     "mu": ("--mu", str, "word law: uniform | zipf | zipf:EXP | v1,v2,..."),
 }
-
-
-def _paper_defaults() -> dict:
-    paper = Setting.paper()
-    return {"n_c": paper.n_c, "s_c": paper.s_c, "L": paper.L, "K": paper.K, "d": paper.d, "lam": str(paper.lam),
-            "mu": paper.mu.spec()}
 
 
 @dataclass(frozen=True)
@@ -110,7 +101,7 @@ class SettingFlags:
             return None
         if name == "K":
             return self.defaults.get("K")  # decided by K_default / the latent set
-        return self.defaults[name] if name in self.defaults else _paper_defaults()[name]
+        return self.defaults[name] if name in self.defaults else paper_defaults()[name]
 
 
 def add_setting_flags(parser: argparse.ArgumentParser, spec: SettingFlags, *, title: str | None = None) -> None:
@@ -146,95 +137,23 @@ def add_setting_flags(parser: argparse.ArgumentParser, spec: SettingFlags, *, ti
                            help=spec.seed_help + ("" if spec.seed_default is None else f" (default {spec.seed_default})"))
 
 
-def latent_source_from_flags(args, spec: SettingFlags) -> LatentSource | None:
-    """The latent set named by ``--latent-file``/``--code`` (or ``--K`` with ``K_random``), else None.
+def params_from_flags(args, spec: SettingFlags) -> dict:
+    """The operation parameters of the parsed flags (:mod:`fctheory.operations`' vocabulary): the
+    setting fields given, ``K = "full"`` for ``--K full``, ``latent_file``/``code`` and ``seed``.
 
-    A code name is resolved here, so that a bad name is reported before any error about ``K``.
+    The operation's spec turns them into a Problem; nothing is validated twice here.
     """
+    params = {name: getattr(args, name) for name in spec.fields if getattr(args, name, None) is not None}
     file, code = getattr(args, "latent_file", None), getattr(args, "code", None)
     if file is not None and code is not None:
         raise InvalidInput("--latent-file/--code", "at most one of the two", f"{file}, {code}")
-    seed = getattr(args, "seed", None)
-    K = getattr(args, "K", None)
-    if spec.K_random and spec.seed_default is None and seed is not None and (K is None or K == FULL):
-        raise InvalidInput("--seed", "used together with --K (a random subset)", seed)
-    if code is not None:
-        from ..latent import named_code
-
-        named_code(code)  # a bad name is the first error
-        return LatentSource.code(code)
     if file is not None:
-        return LatentSource.file(file)
-    if spec.K_random and K is not None and K != FULL:
-        return LatentSource.random(K, seed=0 if seed is None else seed)
-    return None
-
-
-def _setting_fields(args, spec: SettingFlags) -> dict:
-    return {name: getattr(args, name) for name in spec.fields if name != "K"}
-
-
-def setting_from_flags(args, spec: SettingFlags, *, K=None) -> Setting:
-    """The :class:`Setting` of the parsed flags (strings are parsed exactly, never evaluated).
-
-    ``K`` overrides ``--K`` (e.g. a latent set's size); an absent ``--K`` means ``spec.K_default``.
-    """
-    fields = _setting_fields(args, spec)
-    if K is None:
-        K = getattr(args, "K", None)
-        if K is None and spec.K_default == "paper":
-            K = Setting.paper().K
-    if K == FULL:
-        K = None
-    n_c, s_c, L, lam = (fields.pop(name) for name in ("n_c", "s_c", "L", "lam"))
-    return Setting(n_c, s_c, L, lam, K=K, **fields)
-
-
-def _check_code_shape(source: LatentSource, n_c: int, L: int) -> None:
-    from ..latent import named_code
-
-    c = named_code(source.code)
-    if (c.q, c.L) != (n_c, L):
-        raise InvalidInput("--code", f"a code over n_c = {n_c} symbols of length L = {L} "
-                                     f"(--n-c {c.q} --L {c.L} for {source.code})", f"{source.code} (q = {c.q}, L = {c.L})")
-
-
-def latent_from_flags(args, spec: SettingFlags, n_c: int, L: int):
-    """``(latent array, description)`` of the latent flags for ``n_c``, ``L`` (the full set when none)."""
-    from ..latent import full_latent_set, validate_sizes
-
-    n_c, L = validate_sizes(n_c, L)
-    source = latent_source_from_flags(args, spec)
-    if source is None:
-        return full_latent_set(n_c, L), "full set"
-    if source.kind == "code":
-        _check_code_shape(source, n_c, L)
-    latent = source.materialise(n_c, L, None)
-    _check_K(args, source, len(latent), n_c**L)
-    return latent, source.describe()
-
-
-def _check_K(args, source: LatentSource, size: int, full: int) -> None:
-    """A given ``--K`` must be the size of a file's or code's set (``--K full``: ``n_c**L``)."""
-    given = getattr(args, "K", None)
-    K = full if given == FULL else given
-    if source.kind in ("file", "code") and K is not None and K != size:
-        raise InvalidInput("--K", f"the number of latent variables of {source.describe()}, {size}",
-                           f"full = {full}" if given == FULL else K)
-
-
-def problem_from_flags(args, spec: SettingFlags) -> Problem:
-    """The :class:`Problem` of the parsed flags: the setting with the latent set of ``--latent-file``,
-    ``--code`` or a random ``--K`` (``K_random``), or the full set; ``K`` is a file's or code's size
-    unless ``--K`` is given."""
-    source = latent_source_from_flags(args, spec)
-    if source is None:
-        return Problem(setting_from_flags(args, spec, K=FULL if spec.K_default == "full" else None))
-    base = setting_from_flags(args, spec, K=FULL)  # validates the other fields first
-    if source.kind == "code":
-        _check_code_shape(source, base.n_c, base.L)
-    if source.kind == "random":
-        return Problem(base.replace(K=source.K), source)
-    problem = Problem.sized_by_set(base, source)
-    _check_K(args, source, problem.K, problem.setting.n_latent_full)
-    return problem
+        params["latent_file"] = file
+    if code is not None:
+        params["code"] = code
+    seed = getattr(args, "seed", None)
+    if spec.K_random and spec.seed_default is None and seed is not None and params.get("K") in (None, FULL):
+        raise InvalidInput("--seed", "used together with --K (a random subset)", seed)
+    if seed is not None:
+        params["seed"] = seed
+    return params

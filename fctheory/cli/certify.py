@@ -17,7 +17,7 @@ import argparse
 import sys
 
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, problem_from_flags
+from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
 
 HELP = "certified global minimum (theorem G, cvxpy) vs the predicted minimum"
 
@@ -44,40 +44,14 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..certify import certify_optimum, compare_prediction, general_lambda_threshold
-    from ..latent import sphere_sizes
+    from ..operations import CertifySpec
 
-    problem = problem_from_flags(args, FLAGS)
-    setting, source = problem.setting, problem.source.describe()
-    cert = certify_optimum(problem, solver=args.solver, nuclear_form=args.nuclear_form, method=args.method)
-    profile = None if problem.source.kind == "full" else sphere_sizes(problem.latent, setting.n_c, source=source)
-    cmp = compare_prediction(cert, dps=args.dps, sphere_sizes=profile)
-    thr = general_lambda_threshold(problem)
-    payload = {
-        "optimal_value": cert.optimal_value,
-        "status": cert.status,
-        "gap": cert.gap,
-        "predicted_value": cmp.predicted_value,
-        "difference": cmp.difference,
-        "lower_bound": cert.lower_bound,
-        "prediction": cmp.prediction,
-        "verdict": cmp.verdict,
-        "gradient_ratio": cmp.gradient_ratio,
-        "d_difference": cmp.d_difference,
-        "general_lambda_threshold": thr.value_float,
-        "latent_set": source,
-        "sphere_sizes": None if profile is None else profile.to_dict(),
-        "certificate": cert.to_dict(include_D=False),
-    }
-    trained = None
-    if args.train:
-        from ..certify import compare_trained
-        from ..train import train_network
-
-        d = min(setting.n_w, setting.K * setting.L) + 1  # theorem G: d > min(n_w, K L)
-        result = train_network(problem.replace(d=d), seed=args.seed)
-        trained = compare_trained(cert, result.W, result.U)
-        payload["trained"] = dict(trained.to_dict(), d=d, converged=result.converged, reason=result.reason)
+    params = dict(params_from_flags(args, FLAGS), solver=args.solver, nuclear_form=args.nuclear_form,
+                  method=args.method, dps=args.dps, train=args.train)
+    report = CertifySpec.from_params(params).run()
+    payload = report.to_dict()
+    cert, cmp, thr, trained = report.certificate, report.comparison, report.threshold, report.trained
+    setting, source = cert.setting, report.latent_set
     if args.json:
         print_json(payload)
         return 0
@@ -96,8 +70,8 @@ def run(args) -> int:
     ]
     if trained is not None:
         lines.append(
-            f"  trained (d={payload['trained']['d']}) R = {trained.predicted_value:.12g}, difference {trained.difference:.3g}"
-            f" -> {trained.verdict}; ||D_opt - D_trained||_F / ||D_trained||_F = {trained.d_difference:.3g}"
+            f"  trained (d={trained['d']}) R = {trained['predicted_value']:.12g}, difference {trained['difference']:.3g}"
+            f" -> {trained['verdict']}; ||D_opt - D_trained||_F / ||D_trained||_F = {trained['d_difference']:.3g}"
         )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

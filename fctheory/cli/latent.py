@@ -17,7 +17,7 @@ import argparse
 import sys
 
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, latent_from_flags
+from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
 
 HELP = "symmetry of a latent set: assumption A (eq. 35), lemma B, assumption B (eq. 44)"
 
@@ -41,10 +41,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..latent import check_latent_set
+    from ..operations import LatentCheckSpec
 
-    latent, source = latent_from_flags(args, FLAGS, args.n_c, args.L)
-    result = check_latent_set(latent, args.n_c, source=source, progress=sys.stderr.isatty())
+    result = LatentCheckSpec.from_params(params_from_flags(args, FLAGS)).run(progress=sys.stderr.isatty())
     if args.json:
         print_json(result.to_dict())
         return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from ..errors import FctheoryError
@@ -64,6 +65,22 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     return parser
 
 
+#: Parameter names of the operations (fctheory.operations) and the flags that set them.
+_FLAG_OF = {"n_c": "--n-c", "s_c": "--s-c", "L": "--L", "K": "--K", "d": "--d", "lam": "--lam", "mu": "--mu",
+            "code": "--code", "latent_file": "--latent-file", "seed": "--seed", "dps": "--dps",
+            "code/latent_file": "--latent-file/--code", "n_spl": "--n-spl", "gtol": "--gtol", "epochs": "--epochs",
+            "maxiter": "--maxiter"}
+
+
+def _as_flags(exc: FctheoryError) -> str:
+    """The error's message with the operation's parameter names spelled as the flags the user typed."""
+    text = str(exc)
+    field = getattr(exc, "field", None)
+    if field in _FLAG_OF and text.startswith(f"{field} must"):
+        text = _FLAG_OF[field] + text[len(field):]
+    return re.sub(r"\(n_c = (\d+), L = (\d+) for", r"(--n-c \1 --L \2 for", text)
+
+
 def main(argv=None) -> int:
     """Run the CLI; returns the exit status (also used by the console script)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -75,7 +92,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except FctheoryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_as_flags(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -10,16 +10,18 @@ import os
 
 from ..errors import InvalidInput
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, latent_from_flags, latent_source_from_flags
+from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
 
 HELP = "collapse measurements of any weights (an .npz with W and U)"
-#: ``--n-c --s-c --L`` required; the latent set of ``--latent-file``/``--code`` (default: the full set).
+#: ``--n-c --s-c --L`` required; the latent set is the file's own ``latent`` array, else that of
+#: ``--latent-file``/``--code``, else the full set.
 FLAGS = SettingFlags(fields=("n_c", "s_c", "L"), required=("n_c", "s_c", "L"), latent=True)
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("measure", help=HELP, description=HELP + ".")
-    p.add_argument("weights", metavar="WEIGHTS.npz", help="file with arrays W (d, n_w) and U (K, L*d)")
+    p.add_argument("weights", metavar="WEIGHTS.npz",
+                   help="file with arrays W (d, n_w) and U (K, L*d), and optionally 'latent' (K, L): the latent set")
     add_setting_flags(p, FLAGS, title="setting and latent set (default: the full set)")
     p.add_argument("--network", choices=("h", "h*"), default="h", help="h (default) or h* (LayerNorm'd features)")
     p.add_argument("--tol", type=float, default=None, help="verdict tolerance (default 1e-6)")
@@ -28,15 +30,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..train import DEFAULT_COLLAPSE_TOL, load_weights, measure_collapse
+    from ..operations import MeasureSpec
 
-    has_set = latent_source_from_flags(args, FLAGS) is not None  # a bad code name first
+    spec = MeasureSpec.from_params(dict(params_from_flags(args, FLAGS), weights=args.weights, network=args.network,
+                                        tol=args.tol))
     if not os.path.exists(args.weights):
         raise InvalidInput("WEIGHTS", "an existing .npz file", args.weights)
-    W, U = load_weights(args.weights)
-    latent = latent_from_flags(args, FLAGS, args.n_c, args.L)[0] if has_set else None
-    tol = DEFAULT_COLLAPSE_TOL if args.tol is None else args.tol
-    m = measure_collapse(W, U, args.n_c, args.s_c, args.L, latent=latent, network=args.network, tol=tol)
+    m = spec.run()
     if args.json:
         print_json(m.to_dict(), indent=2)
         return 0

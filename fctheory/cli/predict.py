@@ -10,20 +10,19 @@ NAME``, H_Z uses that set's sphere sizes and ``K`` is the set's size.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 
 import mpmath
 
-from .._precision import check_dps, decimal_string, fraction_to_mpf
-from ..errors import NoNontrivialSolution
+from .._precision import fraction_to_mpf
 from ..setting import Setting
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, latent_source_from_flags, problem_from_flags, setting_from_flags
+from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
 
 KINDS = ("type1", "type2", "type3", "threshold")
 #: The paper's defaults; ``--latent-file``/``--code`` give H_Z with the set's |S_r| (K = its size).
-FLAGS = SettingFlags(latent=True, default_help={"K": "the set's size with --latent-file/--code, else 1000; type3: the full set"})
+FLAGS = SettingFlags(latent=True, default_help={"K": "the set's size with --latent-file/--code; else 1000 at the paper's "
+                                                     "n_c = 3, L = 15 and the full set otherwise; type3: the full set"})
 
 
 def register(subparsers) -> None:
@@ -40,49 +39,21 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def setting_and_profile(args, spec: SettingFlags):
-    """The setting of the flags and, with ``--latent-file``/``--code``, the set's |S_r| profile
-    (``K`` is then the set's size unless ``--K`` is given).  A note on stderr says whether H_Z is
-    exact (lemma B holds) or an approximation."""
-    if latent_source_from_flags(args, spec) is None:
-        return setting_from_flags(args, spec), None
-    from ..latent import sphere_sizes
-
-    problem = problem_from_flags(args, spec)
-    source = problem.source.describe()
-    profile = sphere_sizes(problem.latent, problem.n_c, source=source, progress=sys.stderr.isatty())
-    status = "exact: lemma B holds" if profile.exact else "APPROXIMATION: lemma B fails, mean sphere sizes used"
-    print(f"note: H_Z from the sphere sizes of {source} ({status})", file=sys.stderr)
-    return problem.setting, profile
-
-
 def run(args) -> int:
-    from .. import predict as _predict
+    from ..operations import PredictSpec
 
-    dps = check_dps(args.dps)
-    spec = dataclasses.replace(FLAGS, K_default="full") if args.kind == "type3" else FLAGS
-    setting, profile = setting_and_profile(args, spec)
-    if args.kind == "type1":
-        result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
-        if result.trivial:  # the same treatment as type3 above eq. 9 (issue 12, finding 17)
-            raise NoNontrivialSolution(
-                f"lam = {_short(setting.lam)} is at or above the type-I threshold (theorem 1) lambda_I = "
-                f"{decimal_string(result.lambda_threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk "
-                f"{decimal_string(result.risk, 12)}); `fctheory predict threshold` gives both thresholds",
-                threshold=result.lambda_threshold)
-    elif args.kind == "type2":
-        result = _predict.predict_type2(setting, dps=dps, sphere_sizes=profile)
-    elif args.kind == "type3":
-        result = _predict.predict_type3(setting, dps=dps)
-    else:
-        result = _predict.lambda_thresholds(setting, dps=dps, sphere_sizes=profile)
-    payload = result.to_dict()
-    if args.kind == "threshold":
-        payload["general"] = _general_threshold(setting, profile, dps)
+    params = params_from_flags(args, FLAGS)
+    params["dps"] = args.dps
+    spec = PredictSpec.from_params(args.kind, params)
+    outcome = spec.run(progress=sys.stderr.isatty())
+    if outcome.profile_exact is not None:
+        status = "exact: lemma B holds" if outcome.profile_exact else "APPROXIMATION: lemma B fails, mean sphere sizes used"
+        print(f"note: H_Z from the sphere sizes of {spec.problem.source.describe()} ({status})", file=sys.stderr)
+    payload = outcome.to_dict()
     if args.json:
         print_json(payload)
         return 0
-    sys.stdout.write(_table(args.kind, result, payload, dps))
+    sys.stdout.write(_table(args.kind, outcome.prediction, payload, spec.dps))
     return 0
 
 
@@ -118,28 +89,6 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
         lines.append(f"  {name:<{width + 6}} {value}{suffix}")
     lines.append(f"  residual {payload['residual']} (relative; certified by interval arithmetic at {result.working_dps} digits)")
     return "\n".join(lines) + "\n"
-
-
-#: Largest full set for which ``predict threshold`` also computes the theorem-G threshold.
-GENERAL_THRESHOLD_MAX_K = 2**16
-
-
-def _general_threshold(setting: Setting, profile, dps: int):
-    """The λ threshold of theorem G (claim H, ``||∇f(0)||_op``) for the full set,
-    which must equal eq. 9 (and λ_I for uniform μ); None when it does not apply
-    here (a latent file/code profile, or K above :data:`GENERAL_THRESHOLD_MAX_K`)."""
-    if profile is not None or not setting.is_full or setting.K > GENERAL_THRESHOLD_MAX_K:
-        return None
-    from ..certify import general_lambda_threshold
-
-    value = general_lambda_threshold(setting, dps=dps).value
-    return {"value": mpmath.nstr(value, dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
-
-
-def _short(q) -> str:
-    """An exact number as typed when short (``1/100``), else 12 significant digits."""
-    text = str(q)
-    return text if len(text) <= 30 else decimal_string(q, 12)
 
 
 def _setting_line(setting: Setting) -> str:

@@ -16,8 +16,6 @@ every finished experiment (and an unfinished one resumes from its checkpoint).
 
 from __future__ import annotations
 
-import json
-
 HELP = "reproduce the paper's figures 3 and 4 (trained here) beside the theory"
 CHOICES = ("fig3", "fig4a", "fig4b", "fig4c", "all")
 DEFAULT_OUT = "fctheory-reproduce"
@@ -85,7 +83,9 @@ def run(args) -> int:
             return 1
     if args.json:
         data = [r.to_dict() for r in results]
-        print(json.dumps(data if several else data[0], indent=1))
+        from ._output import print_json
+
+        print_json(data if several else data[0], indent=1)
     return 0
 
 
@@ -94,10 +94,19 @@ def _options(args) -> dict:
                 maxiter=args.maxiter)
 
 
-def _run_here(name: str, seed: int, args):
-    from ..reproduce import format_table, reproduce_experiment
+def _params(name: str, seed: int, args, **extra) -> dict:
+    """The ``reproduce`` operation's parameters of the flags (absent options left out)."""
+    return {"experiment": name, "seed": seed, **extra,
+            **{k: v for k, v in _options(args).items() if v is not None and v is not False}}
 
-    result = reproduce_experiment(name, seed=seed, out=args.out, progress=not args.no_progress, **_options(args))
+
+def _run_here(name: str, seed: int, args):
+    from ..operations import ReproduceSpec
+    from ..reproduce import format_table
+
+    spec = ReproduceSpec.from_params(_params(name, seed, args, out=args.out, seed_folder=False,
+                                             progress=not args.no_progress))
+    result = spec.run()
     if not args.json:
         print(format_table(result) + "\n", flush=True)
     return result
@@ -108,7 +117,7 @@ def _run_jobs(names, seeds, args):
     import os
     import sys
 
-    from .. import sweep_commands  # noqa: F401 - registers the "reproduce" job kind
+    from ..registry import job_kinds
     from ..reproduce import ReproductionResult, format_table
     from ..sweep import Job, code_fingerprint, run_jobs
 
@@ -117,10 +126,9 @@ def _run_jobs(names, seeds, args):
     jobs = []
     for seed in seeds:
         for name in names:
-            params = {"experiment": name, "seed": seed, "out": os.path.abspath(args.out),
-                      "seed_folder": seed_folders, "progress": in_process and not args.no_progress,
-                      **{k: v for k, v in _options(args).items() if v is not None and v is not False}}
-            jobs.append(Job("reproduce", params))
+            params = _params(name, seed, args, out=os.path.abspath(args.out), seed_folder=seed_folders,
+                             progress=in_process and not args.no_progress)
+            jobs.append(Job(job_kinds()["reproduce"], params))
     cache_dir = os.path.join(args.out, ".cache")
     os.makedirs(cache_dir, exist_ok=True)
     outcomes = run_jobs(jobs, workers=args.jobs, scheduler=args.scheduler, cache_dir=cache_dir,

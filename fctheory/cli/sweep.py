@@ -23,12 +23,10 @@ EXIT_INTERRUPTED = 130
 
 
 def _commands_epilog() -> str:
-    from .. import sweep_commands  # noqa: F401 - registers the commands
-    from ..sweep import job_kind, job_kinds
+    from ..registry import job_kinds
 
-    lines = ["commands a grid can name ([sweep] command = ...) and their keys:"]
-    for name in job_kinds():
-        kind = job_kind(name)
+    lines = ["operations a grid can name ([sweep] command = ...; nothing else runs) and their keys:"]
+    for name, kind in job_kinds().items():
         lines.append(f"  {name:<18} {kind.description}")
         lines.append(f"  {'':<18} keys: {', '.join(kind.keys or ())}")
     return "\n".join(lines)
@@ -70,8 +68,8 @@ def _report(run, as_json: bool) -> None:
 
 
 def run(args) -> int:
-    from .. import sweep_commands  # noqa: F401 - registers the commands
-    from ..sweep import DEFAULT_RETRIES, SweepInterrupted, load_grid, run_grid
+    from ..registry import load_grid
+    from ..sweep import DEFAULT_RETRIES, SweepInterrupted, run_grid
 
     grid = load_grid(args.grid, force=args.force)
     retries = DEFAULT_RETRIES if args.retries is None else args.retries

@@ -108,6 +108,12 @@ class LambdaThresholds:
             return None
         return self.type1.squared == self.type3.squared
 
+    @property
+    def governing(self) -> ThresholdValue:
+        """The threshold that decides triviality: theorem 1's ``H'(0) = 0`` for uniform μ
+        (or off the full set), eq. 9's (type III) otherwise."""
+        return self.type1 if self.setting.mu.is_uniform or self.type3 is None else self.type3
+
     def to_dict(self) -> dict:
         return {
             "type1": self.type1.to_dict(self.dps),

@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import time
 
-from ._runner import (MAX_CASE_BYTES, MAX_CASE_LOGITS, CaseCost, DirectoryInUse, ValidationRun, case_cost, check_costs, directory_lock,
+from ._runner import (CASE_JOB, MAX_CASE_BYTES, MAX_CASE_LOGITS, CaseCost, DirectoryInUse, ValidationRun, case_cost, check_costs, directory_lock,
                       format_seconds, load_weights_of, run_suite, suite_costs)
 from ._suite import CaseSpec, Suite, load_suite, shipped_suites
 
-__all__ = ["CaseSpec", "Suite", "ValidationRun", "load_suite", "run_suite", "validate", "write_report", "shipped_suites",
+__all__ = ["CASE_JOB", "CaseSpec", "Suite", "ValidationRun", "load_suite", "run_suite", "validate", "write_report", "shipped_suites",
            "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "MAX_CASE_BYTES", "format_seconds", "directory_lock",
            "DirectoryInUse"]
 

@@ -247,7 +247,17 @@ def run_case_job(params: dict):
     return JobOutput(record, {"W": W, "U": U})
 
 
-JOB_TARGET = "fctheory.report._runner:run_case_job"
+def _case_job_kind():
+    from ..sweep import JobKind
+
+    return JobKind(name="validation case", function=run_case_job, keys=("spec", "seed", "tolerance", "zero_tolerance",
+                                                                         "dps", "certify", "files_dir"),
+                   required=("spec",), summary=("passed",),
+                   description="one (case, seed) of a validation suite: train, measure, compare with the closed forms")
+
+
+#: The job kind of one (case, seed) of a suite (in :mod:`fctheory.registry` as ``"validation case"``).
+CASE_JOB = _case_job_kind()
 
 
 def _failed_record(spec: dict, seed: int, error: str) -> dict:
@@ -345,7 +355,7 @@ def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler
     from ..sweep import Job, run_jobs
 
     params = _job_params(suite, out_dir)
-    work = [Job(JOB_TARGET, p) for p in params]
+    work = [Job(CASE_JOB, p) for p in params]
     salt = code_fingerprint()
     results = run_jobs(work, workers=jobs, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
                        progress=progress, desc=f"validate {suite.name}")

@@ -2,7 +2,7 @@
 
 API index
 =========
-run_undersampling       both grids of the under-sampling study (issue 14, docs/undersampling.md) ->
+run_undersampling       both grids of the under-sampling study (docs/undersampling.md) ->
                         results-symmetry.csv, results-samples.csv, figures, summary.json
 summarize_results       redraw the figures and summary.json from the results CSVs of a run
 read_results            a results CSV back to rows (numbers, bools, None)
@@ -17,10 +17,11 @@ symmetry_figures        study 1's figures
 loglog_fit              log10 y = a + b log10 x by least squares, with the slope's error and R²
 """
 
-from ._symmetry import SYMMETRY_COLUMNS, loglog_fit, symmetry_figures, symmetry_job, symmetry_summary
+from ._samples import SAMPLES_JOB
+from ._symmetry import SYMMETRY_COLUMNS, SYMMETRY_JOB, loglog_fit, symmetry_figures, symmetry_job, symmetry_summary
 from ._undersampling import (DEFAULT_OUT, STUDIES, StudyRun, UndersamplingRun, grid_path, read_results,
                              run_undersampling, summarize_results)
 
-__all__ = ["DEFAULT_OUT", "STUDIES", "SYMMETRY_COLUMNS", "StudyRun", "UndersamplingRun", "grid_path", "loglog_fit",
+__all__ = ["SAMPLES_JOB", "SYMMETRY_JOB", "DEFAULT_OUT", "STUDIES", "SYMMETRY_COLUMNS", "StudyRun", "UndersamplingRun", "grid_path", "loglog_fit",
            "read_results", "run_undersampling", "summarize_results", "symmetry_figures", "symmetry_job",
            "symmetry_summary"]

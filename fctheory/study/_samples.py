@@ -241,7 +241,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     r"""One job of the samples study: sample, train (L-BFGS on eq. 3), measure, compare.
 
     Called by the sweep as ``samples_job(params)`` (a grid's
-    ``command = "fctheory.study._samples:samples_job"``) or directly as
+    ``command = "study samples"``) or directly as
     ``samples_job(network="h", mu="uniform", n_spl=5, seed=0, ...)``.
 
     Parameters
@@ -646,3 +646,15 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     paths.append(path)
     return paths
 
+
+def _samples_job_kind():
+    from ..sweep import JobKind
+
+    return JobKind(name="study samples", function=samples_job, keys=tuple(sorted(_KNOWN)),
+                   required=("network", "mu", "n_spl"), outputs=SAMPLES_COLUMNS,
+                   summary=("test_accuracy", "word_norm_rel_error"),
+                   description="the under-sampling study's few-samples job (empirical risk, L-BFGS)")
+
+
+#: Study 2's job kind (``command = "study samples"`` in a grid; :mod:`fctheory.registry`).
+SAMPLES_JOB = _samples_job_kind()

@@ -75,6 +75,15 @@ SYMMETRY_COLUMNS = (
 _KEYS = ("n_c", "s_c", "L", "K", "d", "lam", "network", "mu", "seed", "certify", "certify_time_limit", "dps")
 
 
+def _symmetry_job_kind():
+    from ..sweep import JobKind
+
+    return JobKind(name="study symmetry", function=symmetry_job, keys=_KEYS,
+                   required=("n_c", "s_c", "L", "K", "d", "lam", "network"), outputs=SYMMETRY_COLUMNS,
+                   summary=("risk_rel_error_A", "assumption_a_deviation"),
+                   description="the under-sampling study's random-latent-subset job (exact risk)")
+
+
 def _rel(measured, predicted):
     """Signed relative error ``(measured - predicted) / |predicted|`` (None without a prediction)."""
     if measured is None or predicted is None or predicted == 0:
@@ -456,3 +465,7 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
     plt.close(fig)
     paths.append(path)
     return paths
+
+
+#: Study 1's job kind (``command = "study symmetry"`` in a grid; :mod:`fctheory.registry`).
+SYMMETRY_JOB = _symmetry_job_kind()

@@ -26,7 +26,6 @@ Running the same call again reuses every finished job from ``<out>/<study>/cache
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 import math
 import os
@@ -47,9 +46,6 @@ __all__ = ["STUDIES", "DEFAULT_OUT", "UndersamplingRun", "StudyRun", "grid_path"
 STUDIES = ("symmetry", "samples")
 DEFAULT_OUT = os.path.join("fctheory-study", "undersampling")
 
-#: Per study: the module and its four names (the interface of docs/undersampling.md).
-_MODULES = {"symmetry": ("fctheory.study._symmetry", "SYMMETRY_COLUMNS", "symmetry_figures", "symmetry_summary"),
-            "samples": ("fctheory.study._samples", "SAMPLES_COLUMNS", "samples_figures", "samples_summary")}
 
 
 def grid_path(study: str, *, quick: bool = False):
@@ -155,9 +151,14 @@ def _grid_name(study: str, quick: bool) -> str:
 
 
 def _interface(study: str):
-    module, columns, figures, summary = _MODULES[study]
-    mod = importlib.import_module(module)
-    return getattr(mod, columns), getattr(mod, figures), getattr(mod, summary)
+    """The study's columns, figure writer and summary (the interface of docs/undersampling.md)."""
+    if study == "symmetry":
+        from ._symmetry import SYMMETRY_COLUMNS, symmetry_figures, symmetry_summary
+
+        return SYMMETRY_COLUMNS, symmetry_figures, symmetry_summary
+    from ._samples import SAMPLES_COLUMNS, samples_figures, samples_summary
+
+    return SAMPLES_COLUMNS, samples_figures, samples_summary
 
 
 # ------------------------------------------------------------ CSV tables ----
@@ -237,13 +238,14 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
         On Ctrl-C: the finished jobs are cached under ``out``, so the same call resumes.
     """
     from ..sweep import load_grid, run_grid
+    from ._samples import SAMPLES_JOB
+    from ._symmetry import SYMMETRY_JOB
 
     start = time.perf_counter()
     out = Path(_check_out(out))
     studies = _check_studies(studies)
-    grids = {s: load_grid(os.fspath(grid_path(s, quick=quick))) for s in studies}  # every grid checked first
-    for s in studies:
-        _interface(s)  # the study's module is importable before anything runs
+    kinds = {k.name: k for k in (SYMMETRY_JOB, SAMPLES_JOB)}
+    grids = {s: load_grid(os.fspath(grid_path(s, quick=quick)), kinds) for s in studies}  # every grid checked first
     runs, parts = [], {}
     for s in studies:
         sweep = run_grid(grids[s], out / s, workers=workers, scheduler=scheduler, progress=progress)

@@ -14,6 +14,7 @@ import uuid
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable
 
 from ..errors import FctheoryError
 from ._execute import execute_job
@@ -48,10 +49,10 @@ def import_distributed():
 
 @dataclass(frozen=True)
 class Task:
-    """One unique job to run: its id, function target, parameters and cache key."""
+    """One unique job to run: its id, the function to call, parameters and cache key."""
 
     tid: int
-    target: str
+    function: Callable
     params: dict
     key: str
 
@@ -98,7 +99,7 @@ def _sigint_ignored():
 def in_process(tasks):
     """Run the tasks one after the other in this process."""
     for task in tasks:
-        yield task, execute_job(task.target, task.params, task.key)
+        yield task, execute_job(task.function, task.params, task.key)
 
 
 def _worker_context():
@@ -145,7 +146,7 @@ def process_pool(tasks, workers: int, retries: int):
                     task = suspects.popleft() if suspects else queue.popleft()
                     try:
                         with _single_threaded_blas():  # workers (and the fork server) start inside submit
-                            running[pool.submit(execute_job, task.target, task.params, task.key)] = task
+                            running[pool.submit(execute_job, task.function, task.params, task.key)] = task
                     except BrokenProcessPool:
                         suspects.appendleft(task)
                         broken = True
@@ -251,7 +252,7 @@ def dask_cluster(tasks, scheduler, workers: int | None, retries: int):
     futures = {}
     try:
         for task in tasks:
-            fut = client.submit(execute_job, task.target, task.params, task.key,
+            fut = client.submit(execute_job, task.function, task.params, task.key,
                                 key=f"fctheory-{task.key}-{batch}-{task.tid}", pure=False, retries=retries)
             futures[fut] = task
         for fut in distributed.as_completed(list(futures)):

@@ -1,7 +1,7 @@
-"""What a worker runs: import the job's function, call it, return plain data.
+"""What a worker runs: call the job's function, return plain data.
 
-:func:`execute_job` is the only function sent to workers (by reference: workers
-need fctheory installed, nothing else).  It never raises for an error of the
+:func:`execute_job` and the job kind's function are sent to workers by reference
+(workers need fctheory installed, nothing else).  It never raises for an error of the
 job itself: the error becomes ``status = "failed"`` with its message, so one
 bad job cannot stop a sweep, and no exception object has to survive pickling.
 """
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._jobs import resolve_target
 
 __all__ = ["JobOutput", "execute_job", "normalise_record"]
 
@@ -63,13 +62,13 @@ def _job_seed(key: str) -> int:
 _ONE_JOB_AT_A_TIME = threading.Lock()
 
 
-def execute_job(target: str, params: dict, key: str) -> dict:
+def execute_job(function, params: dict, key: str) -> dict:
     """Run one job (see :func:`_execute_job`), one at a time in this process."""
     with _ONE_JOB_AT_A_TIME:
-        return _execute_job(target, params, key)
+        return _execute_job(function, params, key)
 
 
-def _execute_job(target: str, params: dict, key: str) -> dict:
+def _execute_job(function, params: dict, key: str) -> dict:
     """Run one job; returns ``{"status", "result", "error", "traceback", "seconds", "arrays", "worker"}``.
 
     Python's and numpy's global random generators are seeded from the job's
@@ -83,7 +82,7 @@ def _execute_job(target: str, params: dict, key: str) -> dict:
         seed = _job_seed(key)
         random.seed(seed)
         np.random.seed(seed)
-        out = resolve_target(target)(dict(params))
+        out = function(dict(params))
         arrays = {}
         if isinstance(out, JobOutput):
             out, arrays = out.record, {str(k): np.asarray(v) for k, v in out.arrays.items()}

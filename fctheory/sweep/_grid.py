@@ -4,7 +4,7 @@ A grid file (TOML; the keys below are a contract, extensions keep them)::
 
     [sweep]
     name = "demo"                 # optional (default: the file's stem)
-    command = "predict type1"     # predict type1|type2|type3|threshold, train, certify, or "package.module:function"
+    command = "predict type1"     # an operation: predict type1|type2|type3|threshold, train, certify, ... (fctheory sweep --list)
     description = "..."           # optional
 
     [grid]                        # the Cartesian product of these lists (file order; the last varies fastest)
@@ -48,7 +48,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ..errors import InvalidInput, ProblemTooLarge
-from ._jobs import Job, JobKind, kind_for
+from typing import Mapping
+
+from ._jobs import Job, JobKind, lookup_kind
 
 __all__ = ["Grid", "PlotSpec", "load_grid", "parse_grid", "MAX_JOBS", "ROW_KEYS"]
 
@@ -83,8 +85,8 @@ class Grid:
     Attributes
     ----------
     name : str
-    command : str
-        The registered job kind.
+    kind : JobKind
+        What every job runs (``command`` is its name).
     axes : tuple of (str, tuple)
         ``[grid]``: each key with its values, in file order.
     fixed : tuple of (str, value)
@@ -98,13 +100,18 @@ class Grid:
     """
 
     name: str
-    command: str
+    kind: JobKind
     axes: tuple
     fixed: tuple
     cases: tuple = ()
     plot: PlotSpec | None = None
     description: str = ""
     source: str = "<grid>"
+
+    @property
+    def command(self) -> str:
+        """The operation's name (the file's ``sweep.command``)."""
+        return self.kind.name
 
     @property
     def size(self) -> int:
@@ -130,8 +137,7 @@ class Grid:
         return out
 
     def jobs(self) -> list[Job]:
-        kind = kind_for(self.command)
-        return [Job(kind, p) for p in self.params()]
+        return [Job(self.kind, p) for p in self.params()]
 
     def to_dict(self) -> dict:
         return {"name": self.name, "command": self.command, "description": self.description,
@@ -161,8 +167,12 @@ def _table(data: dict, name: str) -> dict:
     return value
 
 
-def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, default_name: str = "sweep") -> Grid:
+def parse_grid(data: dict, kinds: Mapping[str, JobKind], *, source: str = "<grid>", force: bool = False,
+               default_name: str = "sweep") -> Grid:
     """Validate a grid given as the mapping a TOML file parses to.
+
+    ``kinds`` are the operations its ``sweep.command`` may name
+    (:func:`fctheory.operations.job_kinds`); nothing else can run.
 
     Raises
     ------
@@ -185,7 +195,7 @@ def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, defau
     command = sweep["command"]
     if not isinstance(command, str):
         raise InvalidInput("sweep.command", "a string", command)
-    kind = kind_for(" ".join(command.split()), field_name="sweep.command")
+    kind = lookup_kind(kinds, command, field_name="sweep.command")
     name = sweep.get("name", default_name)
     if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\\0"):
         raise InvalidInput("sweep.name", "a non-empty string without path separators", name)
@@ -263,15 +273,17 @@ def parse_grid(data: dict, *, source: str = "<grid>", force: bool = False, defau
         plot = PlotSpec(x=spec["x"], y=spec["y"], by=spec.get("by"), logx=spec.get("logx", False),
                         logy=spec.get("logy", False))
 
-    grid = Grid(name=name.strip(), command=kind.name, axes=tuple(axes), fixed=tuple(fixed), cases=tuple(cases),
+    grid = Grid(name=name.strip(), kind=kind, axes=tuple(axes), fixed=tuple(fixed), cases=tuple(cases),
                 plot=plot, description=description, source=source)
     if grid.size > MAX_JOBS and not force:
         raise ProblemTooLarge("the grid", f"{grid.size} jobs", MAX_JOBS, "pass --force (force=True) to run it anyway")
     return grid
 
 
-def load_grid(path, *, force: bool = False) -> Grid:
-    """Read and validate a grid file (see the module docstring)."""
+def load_grid(path, kinds: Mapping[str, JobKind], *, force: bool = False) -> Grid:
+    """Read and validate a grid file (see the module docstring) whose command is one of ``kinds``."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidInput("GRID", "a path to a .toml grid file", type(path).__name__)
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise InvalidInput("GRID", "an existing .toml grid file", path)
@@ -284,4 +296,4 @@ def load_grid(path, *, force: bool = False) -> Grid:
         raise InvalidInput("GRID", "a TOML text file (UTF-8)", path, detail="the file is not UTF-8 text") from None
     except OSError as exc:
         raise InvalidInput("GRID", "a readable .toml grid file", path, detail=exc.strerror) from None
-    return parse_grid(data, source=path, force=force, default_name=Path(path).stem)
+    return parse_grid(data, kinds, source=path, force=force, default_name=Path(path).stem)

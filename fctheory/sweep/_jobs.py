@@ -1,39 +1,30 @@
-"""Jobs as plain data: a registered job kind and a JSON-able dict of parameters.
+"""Jobs as plain data: a job kind (a name and the function it runs) and a JSON-able dict of parameters.
 
-A :class:`JobKind` names a function by its import path (``"package.module:function"``),
-so a job travels to any worker — a local worker process or a Dask worker on another
-machine — as two strings and a dict; the worker imports the function itself.
-Nothing here knows what a job computes.
+The sweep knows nothing of what a job computes and imports nothing of the theory: the
+kinds it may run are handed to it (by :mod:`fctheory.operations`, whose registry is the
+only list of them).  A :class:`JobKind` carries its function itself, so a job travels to a
+worker process or a Dask worker as a function reference (pickled by its qualified name;
+workers need fctheory installed) and a dict.  Nothing in a user's file names a function:
+a grid names a *kind*, looked up in the mapping the caller passes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
-import json
 import math
 import numbers
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+import json
 from ..errors import InvalidInput
 
-__all__ = ["Job", "JobKind", "JobResult", "register_job_kind", "job_kind", "job_kinds", "kind_for", "resolve_target",
-           "CACHE_FORMAT", "JOB_STATUSES"]
+__all__ = ["Job", "JobKind", "JobResult", "lookup_kind", "CACHE_FORMAT", "JOB_STATUSES"]
 
 #: Version of the cache-key recipe and of the cache files (bump to invalidate every cache).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: The statuses of a finished job.
 JOB_STATUSES = ("ok", "failed")
-
-_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
-_REGISTRY: dict[str, "JobKind"] = {}
-#: Modules imported on the first lookup of an unregistered kind; they register
-#: the commands a grid file can name (``fctheory sweep``).  A name, not an
-#: import: this package does not depend on what the commands compute.
-DEFAULT_PROVIDERS = ("fctheory.sweep_commands",)
-_providers_loaded = False
 
 
 @dataclass(frozen=True)
@@ -44,9 +35,10 @@ class JobKind:
     ----------
     name : str
         What a grid's ``command`` says (``"predict type1"``, ``"train"``, ...).
-    target : str
-        ``"package.module:function"``; the function takes the parameter dict
-        and returns a JSON-able dict (or a :class:`JobOutput`).
+    function : callable
+        Takes the parameter dict and returns a JSON-able dict (or a
+        :class:`JobOutput`); a module-level function (or a
+        :func:`functools.partial` of one), so that it pickles by reference.
     keys : tuple of str, or None
         Accepted parameter names (``None``: any).
     required : tuple of str or of tuples of str
@@ -61,85 +53,48 @@ class JobKind:
         One line for help texts.
     key_help : tuple of (str, str)
         ``(key, explanation)`` pairs for help texts.
+    cost : callable or None
+        ``params -> estimated seconds`` (``--dry-run``, progress), when known.
     """
 
     name: str
-    target: str
+    function: Callable = field(compare=False)
     keys: tuple | None = None
     required: tuple = ()
     outputs: tuple | None = None
     summary: tuple = ()
     description: str = ""
     key_help: tuple = field(default=(), compare=False)
+    cost: Callable | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.strip():
             raise InvalidInput("job kind name", "a non-empty string", self.name)
-        if not isinstance(self.target, str) or not _TARGET.match(self.target):
-            raise InvalidInput("target", "'package.module:function'", self.target)
+        if not callable(self.function):
+            raise InvalidInput("function", "a callable taking the parameter dict", type(self.function).__name__)
         names = [k for entry in self.required for k in (entry if isinstance(entry, tuple) else (entry,))]
         missing = [k for k in names if self.keys is not None and k not in self.keys]
         if missing:
             raise InvalidInput("required", "a subset of keys", missing)
 
 
-def register_job_kind(kind: JobKind) -> JobKind:
-    """Register (or re-register, identically) a job kind under its name."""
-    if not isinstance(kind, JobKind):
-        raise InvalidInput("kind", "a fctheory.sweep.JobKind", type(kind).__name__)
-    old = _REGISTRY.get(kind.name)
-    if old is not None and old.target != kind.target:
-        raise InvalidInput(f"job kind {kind.name!r}", f"registered once (it runs {old.target})", kind.target)
-    _REGISTRY[kind.name] = kind
-    return kind
+def canonical_json(data) -> str:
+    """Sorted-key compact JSON: the text a cache key hashes."""
+    return json.dumps(data, sort_keys=True, allow_nan=False)
 
 
-def _load_providers() -> None:
-    global _providers_loaded
-    if not _providers_loaded:
-        _providers_loaded = True
-        for module in DEFAULT_PROVIDERS:
-            importlib.import_module(module)
-
-
-def job_kinds() -> tuple[str, ...]:
-    """The registered job kind names, sorted."""
-    _load_providers()
-    return tuple(sorted(_REGISTRY))
-
-
-def job_kind(name: str, *, field_name: str = "command") -> JobKind:
-    """The registered :class:`JobKind` called ``name``.
+def lookup_kind(kinds: Mapping[str, JobKind], name, *, field_name: str = "command") -> JobKind:
+    """The kind called ``name`` in ``kinds`` (spaces normalised).
 
     Raises
     ------
     InvalidInput
-        Naming ``field_name`` and the registered kinds.
+        Naming ``field_name`` and the kinds there are (a grid names a kind, never a function).
     """
-    if name not in _REGISTRY:
-        _load_providers()
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise InvalidInput(field_name, "one of " + ", ".join(repr(k) for k in sorted(_REGISTRY)), name)
-    return _REGISTRY[name]
-
-
-def kind_for(command: str, *, field_name: str = "command") -> JobKind:
-    """The registered kind ``command``, or an ad-hoc kind for a target ``"package.module:function"``
-    (any parameters; the function takes the parameter dict and returns a JSON dict)."""
-    if isinstance(command, str) and _TARGET.match(command):
-        return _REGISTRY.get(command) or JobKind(name=command, target=command, description=f"the function {command}")
-    return job_kind(command, field_name=field_name)
-
-
-def resolve_target(target: str) -> Callable:
-    """Import ``"package.module:function"`` and return the function."""
-    if not isinstance(target, str) or not _TARGET.match(target):
-        raise InvalidInput("target", "'package.module:function'", target)
-    module, _, name = target.partition(":")
-    fn = getattr(importlib.import_module(module), name, None)
-    if not callable(fn):
-        raise InvalidInput("target", f"a function defined in {module}", target)
-    return fn
+    key = " ".join(name.split()) if isinstance(name, str) else name
+    if not isinstance(key, str) or key not in kinds:
+        raise InvalidInput(field_name, "one of " + ", ".join(repr(k) for k in sorted(kinds)), name)
+    return kinds[key]
 
 
 def _check_plain(value, where: str):
@@ -165,49 +120,39 @@ def _check_plain(value, where: str):
 
 
 class Job:
-    """One job: a kind (a registered name or a ``"module:function"`` target) and its parameters.
+    """One job: a :class:`JobKind` and its parameters.
 
     Parameters
     ----------
-    kind : str or JobKind
-        A registered job kind name, a :class:`JobKind`, or a target
-        ``"package.module:function"`` used directly.
+    kind : JobKind
     params : mapping
         JSON data (str keys; str, int, finite float, bool, None, lists, dicts).
 
     Attributes
     ----------
     kind : str
-        The name (or the target, for an unregistered function).
-    target : str
-        ``"package.module:function"``.
+        The kind's name.
+    function : callable
+        What a worker calls with the parameters.
     params : dict
         A private copy (treat as read-only).
-    key : str
-        The content hash: SHA-256 of the cache format, the target and the
-        canonical JSON of the parameters (plus the ``salt`` of
-        :func:`~fctheory.sweep.run_jobs`, see :meth:`cache_key`).
     """
 
-    __slots__ = ("kind", "target", "params", "_canonical")
+    __slots__ = ("kind", "function", "params", "_canonical", "job_kind")
 
-    def __init__(self, kind, params: Mapping[str, Any] | None = None):
-        if isinstance(kind, JobKind):
-            name, target = kind.name, kind.target
-        elif isinstance(kind, str) and _TARGET.match(kind):
-            name, target = kind, kind
-        else:
-            jk = job_kind(kind, field_name="kind")
-            name, target = jk.name, jk.target
+    def __init__(self, kind: JobKind, params: Mapping[str, Any] | None = None):
+        if not isinstance(kind, JobKind):
+            raise InvalidInput("kind", "a fctheory.sweep.JobKind (from fctheory.operations)", type(kind).__name__)
         if params is None:
             params = {}
         if not isinstance(params, Mapping):
             raise InvalidInput("params", "a mapping of parameter names to values", type(params).__name__)
         plain = _check_plain(dict(params), "params")
-        object.__setattr__(self, "kind", name)
-        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "kind", kind.name)
+        object.__setattr__(self, "job_kind", kind)
+        object.__setattr__(self, "function", kind.function)
         object.__setattr__(self, "params", plain)
-        object.__setattr__(self, "_canonical", json.dumps({"target": target, "params": plain}, sort_keys=True))
+        object.__setattr__(self, "_canonical", canonical_json({"kind": kind.name, "params": plain}))
 
     def __setattr__(self, name, value):
         raise AttributeError("Job is immutable")
@@ -222,15 +167,15 @@ class Job:
         return f"Job({self.kind!r}, {self.params!r})"
 
     def __reduce__(self):
-        return (_rebuild_job, (self.kind, self.target, self.params))
+        return (Job, (self.job_kind, self.params))
 
     def cache_key(self, salt: str = "") -> str:
-        """SHA-256 (32 hex digits) of ``(CACHE_FORMAT, target, params, salt)``."""
-        text = json.dumps({"format": CACHE_FORMAT, "job": self._canonical, "salt": salt}, sort_keys=True)
+        """SHA-256 (32 hex digits) of ``(CACHE_FORMAT, kind name, params, salt)``."""
+        text = canonical_json({"format": CACHE_FORMAT, "job": self._canonical, "salt": salt})
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "target": self.target, "params": dict(self.params)}
+        return {"kind": self.kind, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)
@@ -282,9 +227,3 @@ class JobResult:
         return {"index": self.index, "job": self.job.to_dict(), "key": self.key, "status": self.status,
                 "result": self.result, "error": self.error, "seconds": self.seconds, "cached": self.cached,
                 "arrays": sorted(self.arrays), "worker": self.worker}
-
-
-def _rebuild_job(kind: str, target: str, params: dict) -> Job:
-    job = Job(target, params)
-    object.__setattr__(job, "kind", kind)
-    return job

@@ -1,10 +1,11 @@
 """Run independent jobs on one of three backends, reusing and filling the cache.
 
-A job function takes its parameter dict and returns a JSON dict; ``builtins:dict``
+A job function takes its parameter dict and returns a JSON dict; ``dict``
 (which copies its argument) is the smallest one:
 
->>> from fctheory.sweep import Job, run_jobs
->>> [(r.status, r.result) for r in run_jobs([Job("builtins:dict", {"x": 1})], progress=False)]
+>>> from fctheory.sweep import Job, JobKind, run_jobs
+>>> copy = JobKind("copy", dict)
+>>> [(r.status, r.result) for r in run_jobs([Job(copy, {"x": 1})], progress=False)]
 [('ok', {'x': 1})]
 """
 
@@ -127,7 +128,7 @@ def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc)
             cached.append((where, entry))
         else:
             job = jobs[where[0]]
-            tasks.append(Task(tid=len(tasks), target=job.target, params=job.params, key=key))
+            tasks.append(Task(tid=len(tasks), function=job.function, params=job.params, key=key))
 
     n_cached = sum(len(where) for where, _ in cached)
     bar = tqdm(total=len(jobs), initial=n_cached, desc=desc, unit="job", file=sys.stderr, disable=not progress,
@@ -174,8 +175,8 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None,
 
     Examples
     --------
-    >>> from fctheory.sweep import Job, run_jobs
-    >>> failed, = run_jobs([Job("builtins:len", {})], progress=False)   # returns 0, not a dict
+    >>> from fctheory.sweep import Job, JobKind, run_jobs
+    >>> failed, = run_jobs([Job(JobKind("length", len), {})], progress=False)   # returns 0, not a dict
     >>> failed.status, failed.error
     ('failed', 'TypeError: a job function must return a dict or a JobOutput, not int')
     """

@@ -28,7 +28,7 @@ from fractions import Fraction
 from ..errors import InvalidInput
 from ._cache import atomic_write_bytes, atomic_write_text, code_fingerprint, read_entry
 from ._grid import ROW_KEYS, Grid
-from ._jobs import JobResult, kind_for
+from ._jobs import JobResult
 from ._runner import DEFAULT_RETRIES, iter_jobs
 
 __all__ = ["SweepRun", "SweepInterrupted", "run_grid", "result_row", "summary_table", "SUMMARY_KEYS", "ROW_KEYS"]
@@ -288,7 +288,7 @@ def summary_table(run: SweepRun, *, max_rows: int = 20) -> str:
     """A plain-text table of the first ``max_rows`` rows (varying parameters, status,
     the command's headline columns, seconds) and the errors of failed jobs."""
     grid = run.grid
-    kind = kind_for(grid.command)
+    kind = grid.kind
     varying = [k for k, values in grid.axes if len(values) > 1]
     for case in grid.cases:
         varying += [k for k in case if k not in varying]

@@ -18,11 +18,11 @@ def test_json_contract_type1(capsys):
     code, out, _ = _run(capsys, "--n-c", "2", "--s-c", "2", "--L", "2", "--lam", "1/20", "--json")
     assert code == 0
     data = json.loads(out)
-    assert {"optimal_value", "status", "gap", "predicted_value", "difference"} <= set(data)
+    assert {"optimal_value", "solver_status", "gap", "predicted_value", "difference"} <= set(data)
     # theorem 1 (reference: the certified H(tau) of fctheory.predict)
     assert data["predicted_value"] == pytest.approx(float(predict_type1(Setting(2, 2, 2, "1/20")).risk), rel=1e-15)
     assert abs(data["difference"]) <= data["gap"] + 1e-10
-    assert data["status"] == "optimal"
+    assert data["solver_status"] == "optimal"
     assert data["verdict"] == "consistent"
 
 

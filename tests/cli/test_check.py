@@ -75,7 +75,7 @@ def test_partial_flags_fill_in_defaults():
     assert {s.mu.spec() for s in settings} == {"uniform", "zipf:1"}
 
 
-@pytest.mark.parametrize("argv, field", [(["check", "--n-c", "1"], "n_c"), (["check", "--lam", "-1"], "lam"),
+@pytest.mark.parametrize("argv, field", [(["check", "--n-c", "1"], "--n-c"), (["check", "--lam", "-1"], "lam"),
                                          (["check", "--n-c", "3", "--d", "1"], "d")])
 def test_bad_flags_are_one_line_errors(argv, field, capsys):
     code, out, err = run(argv, capsys)

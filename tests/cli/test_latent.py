@@ -64,7 +64,7 @@ def test_table_output(capsys):
         (["--n-c", "3", "--L", "5", "--code", "nonsense"], "code"),
         (["--n-c", "3", "--L", "5", "--K", "1000"], "K"),
         (["--n-c", "3", "--L", "5", "--seed", "3"], "--seed"),
-        (["--n-c", "1", "--L", "5"], "n_c"),
+        (["--n-c", "1", "--L", "5"], "--n-c"),
         (["--n-c", "3", "--L", "5", "--file", "missing.npy"], "no such file"),
         (["--n-c", "3", "--L", "5", "--K", "10", "--code", "ternary-golay"], "not allowed"),
     ],

@@ -62,7 +62,7 @@ def test_threshold_table(capsys):
 @pytest.mark.parametrize(
     "argv, needle",
     [
-        (["predict", "type1", "--n-c", "1"], "n_c must be"),
+        (["predict", "type1", "--n-c", "1"], "--n-c must be"),
         (["predict", "type1", "--lam", "-3"], "lam must be"),
         (["predict", "type1", "--lam", "abc"], "lam must be"),
         (["predict", "type1", "--dps", "7"], "dps must be"),

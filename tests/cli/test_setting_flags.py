@@ -52,8 +52,10 @@ def test_every_subcommand_declares_the_same_flags_the_same_way():
 
 
 def test_predict_defaults_are_the_paper_setting():
+    from fctheory.operations import PredictSpec
+
     args = _subcommand_parsers()["predict"].parse_args(["type1"])
-    assert flags.setting_from_flags(args, flags.SettingFlags()) == Setting.paper()
+    assert PredictSpec.from_params("type1", flags.params_from_flags(args, flags.SettingFlags())).setting == Setting.paper()
     assert not hasattr(__import__("fctheory.cli.predict", fromlist=["x"]), "PAPER")
 
 
@@ -88,24 +90,26 @@ def test_K_is_the_latent_files_size(tmp_path, capsys):
     assert "--K must be the number of latent variables of file" in capsys.readouterr().err
 
 
-def test_problem_from_flags(tmp_path):
+def test_flags_become_the_operations_problem(tmp_path):
+    from fctheory.operations import resolve_setting
+
     path = _write_parity(tmp_path, 2, 3)
     spec = flags.SettingFlags(latent=True, K_random=True, K_default="full")
     parser = argparse.ArgumentParser()
     flags.add_setting_flags(parser, spec)
     base = ["--n-c", "2", "--s-c", "2", "--L", "3", "--lam", "1/10"]
-    p = flags.problem_from_flags(parser.parse_args(base + ["--latent-file", str(path)]), spec)
+    p = resolve_setting(flags.params_from_flags(parser.parse_args(base + ["--latent-file", str(path)]), spec)).problem
     assert isinstance(p, Problem) and p.K == 4 and p.source.kind == "file" and p.lam == Setting.paper(lam="1/10").lam
-    p = flags.problem_from_flags(parser.parse_args(base + ["--K", "5", "--seed", "2"]), spec)
+    p = resolve_setting(flags.params_from_flags(parser.parse_args(base + ["--K", "5", "--seed", "2"]), spec)).problem
     assert p.K == 5 and p.source.describe() == "random K=5 seed=2"
-    p = flags.problem_from_flags(parser.parse_args(base), spec)
+    p = resolve_setting(flags.params_from_flags(parser.parse_args(base), spec)).problem
     assert p.is_full and p.source.kind == "full"
-    p = flags.problem_from_flags(parser.parse_args(base + ["--code", "repetition:2:3"]), spec)
+    p = resolve_setting(flags.params_from_flags(parser.parse_args(base + ["--code", "repetition:2:3"]), spec)).problem
     assert p.K == 2 and p.source.describe() == "code repetition:2:3"
 
 
 @pytest.mark.parametrize("argv", [
-    ["predict", "type1", "--n-c", "3", "--L", "4"],                      # default K = 1000 > 3**4
+    ["predict", "type1", "--n-c", "3", "--L", "4"],                      # default K: the full set 3**4
     ["predict", "type1", "--n-c", "3", "--L", "4", "--K", "500"],
     ["certify", "--n-c", "3", "--s-c", "1", "--L", "4", "--lam", "0.05"],
     ["latent", "check", "--n-c", "3", "--L", "4"],
@@ -114,7 +118,7 @@ def test_problem_from_flags(tmp_path):
 def test_a_bad_code_name_is_reported_first(argv, capsys):
     assert main(argv + ["--code", "nonsense"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: code") and "nonsense" in err and "K must" not in err and err.count("\n") == 1
+    assert err.startswith("error: --code") and "nonsense" in err and "K must" not in err and err.count("\n") == 1
 
 
 def test_code_of_another_shape_names_the_flags(capsys):

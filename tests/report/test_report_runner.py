@@ -129,7 +129,7 @@ def test_jobs_are_plain_data_for_the_sweep_runner(suite):
 
     params = runner_module._job_params(suite)
     assert len(params) == 6 and all(isinstance(p["spec"], dict) for p in params)
-    job = Job(runner_module.JOB_TARGET, params[0])  # only JSON data: travels to any worker
+    job = Job(runner_module.CASE_JOB, params[0])  # only JSON data: travels to any worker
     assert runner_module._spec_from_dict(job.params["spec"]) == suite.cases[0]
 
 

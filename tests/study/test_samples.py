@@ -175,11 +175,12 @@ def test_figures_are_written(tmp_path):
 
 @pytest.mark.parametrize("name, size", [("samples", 90), ("samples-quick", 9)])
 def test_grids_name_the_job_and_cover_the_study(name, size):
+    from fctheory.registry import job_kinds
     from fctheory.sweep import parse_grid
     from fctheory.study._samples import _parse
 
-    grid = parse_grid(tomllib.loads((GRIDS / f"{name}.toml").read_text()))
-    assert grid.command == "fctheory.study._samples:samples_job" and grid.size == size
+    grid = parse_grid(tomllib.loads((GRIDS / f"{name}.toml").read_text()), job_kinds())
+    assert grid.command == "study samples" and grid.size == size
     params = grid.params()
     for p in params:
         _parse(p)  # every job's parameters are valid

@@ -6,7 +6,7 @@ import pytest
 
 from fctheory.errors import InvalidInput
 from fctheory.study import SYMMETRY_COLUMNS, grid_path, loglog_fit, symmetry_job, symmetry_summary
-from fctheory.sweep import load_grid
+from fctheory.registry import load_grid
 
 SMALL = dict(n_c=2, s_c=2, L=3, d=5, lam="1/100")
 
@@ -101,7 +101,7 @@ def test_the_grids_parse_and_reach_down_to_where_assumption_b_holds():
 
     full = load_grid(str(grid_path("symmetry")))
     quick = load_grid(str(grid_path("symmetry", quick=True)))
-    assert full.command == quick.command == "fctheory.study._symmetry:symmetry_job"
+    assert full.command == quick.command == "study symmetry"
     assert full.size == 360 and quick.size == 18
     smallest = {}
     for p in full.params():

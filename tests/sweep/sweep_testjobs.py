@@ -55,3 +55,23 @@ def sleepy(params):
     """Twice ``x`` after ``sleep`` seconds (long enough to be interrupted)."""
     time.sleep(params["sleep"])
     return {"double": 2 * params["x"]}
+
+
+def _kinds():
+    from fctheory.registry import job_kinds
+    from fctheory.sweep import JobKind
+
+    own = {f"sweep_testjobs:{f.__name__}": JobKind(f"sweep_testjobs:{f.__name__}", f)
+           for f in (double, fail_on, crash_once, always_crash, interrupt_once, with_arrays, sleepy)}
+    return {**job_kinds(), **own}
+
+
+#: The registry's operations and this module's test functions, by name (what the tests' grids may name).
+KINDS = _kinds()
+
+
+def job(name, params=None):
+    """A :class:`fctheory.sweep.Job` of the kind called ``name`` in :data:`KINDS`."""
+    from fctheory.sweep import Job
+
+    return Job(KINDS[name], params)

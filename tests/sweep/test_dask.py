@@ -13,9 +13,21 @@ distributed = pytest.importorskip("distributed", reason="dask.distributed is not
                                                         "(pip install 'fctheory[distributed]')")
 
 from fctheory.cli.main import main  # noqa: E402
-from fctheory.sweep import Job, run_jobs  # noqa: E402
+from fctheory.sweep import run_jobs  # noqa: E402
 
 from _grids import comparable, small_jobs  # noqa: E402
+
+from sweep_testjobs import KINDS, job  # noqa: E402
+from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
+
+
+def parse_grid_k(data, **kw):
+    return _parse_grid(data, KINDS, **kw)
+
+
+def load_grid_k(path, **kw):
+    return _load_grid(path, KINDS, **kw)
+
 
 pytestmark = pytest.mark.dask
 
@@ -23,8 +35,8 @@ pytestmark = pytest.mark.dask
 def test_a_local_cluster_gives_the_in_process_results_despite_a_failure_and_a_dead_worker(tmp_path):
     jobs = small_jobs()
     one = run_jobs(jobs, progress=False)
-    extra = [Job("sweep_testjobs:fail_on", {"x": 2, "bad": 2}),
-             Job("sweep_testjobs:crash_once", {"x": 3, "crash": True, "marker": str(tmp_path / "died")})]
+    extra = [job("sweep_testjobs:fail_on", {"x": 2, "bad": 2}),
+             job("sweep_testjobs:crash_once", {"x": 3, "crash": True, "marker": str(tmp_path / "died")})]
     dask = run_jobs(jobs + extra, scheduler="local", workers=2, progress=False, cache_dir=tmp_path / "cache")
     assert [r.index for r in dask] == list(range(len(jobs) + 2))  # every job recorded once
     assert comparable(dask[:len(jobs)]) == comparable(one)

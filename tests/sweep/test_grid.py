@@ -5,6 +5,18 @@ import pytest
 from fctheory.errors import InvalidInput, ProblemTooLarge
 from fctheory.sweep import MAX_JOBS, load_grid, parse_grid
 
+from sweep_testjobs import KINDS, job  # noqa: E402
+from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
+
+
+def parse_grid_k(data, **kw):
+    return _parse_grid(data, KINDS, **kw)
+
+
+def load_grid_k(path, **kw):
+    return _load_grid(path, KINDS, **kw)
+
+
 DEMO = """
 [sweep]
 name = "demo"
@@ -22,7 +34,7 @@ L = 3
 def test_the_issue_example(tmp_path):
     path = tmp_path / "demo.toml"
     path.write_text(DEMO)
-    grid = load_grid(path)
+    grid = load_grid_k(path)
     assert (grid.name, grid.command, grid.size) == ("demo", "predict type1", 8)
     params = grid.params()
     assert params[0] == {"n_c": 2, "lam": "1/100", "seed": 0, "s_c": 2, "L": 3}
@@ -34,11 +46,11 @@ def test_the_issue_example(tmp_path):
 def test_name_defaults_to_the_file_stem(tmp_path):
     path = tmp_path / "lambda-scan.toml"
     path.write_text('[sweep]\ncommand = "predict type1"\n[grid]\nlam = ["1/10", "1/100"]\n')
-    assert load_grid(path).name == "lambda-scan"
+    assert load_grid_k(path).name == "lambda-scan"
 
 
 def test_cases_are_crossed_with_the_grid():
-    grid = parse_grid({"sweep": {"command": "train"}, "grid": {"seed": [0, 1]},
+    grid = parse_grid_k({"sweep": {"command": "train"}, "grid": {"seed": [0, 1]},
                        "cases": [{"n_c": 2, "s_c": 2, "L": 2}, {"n_c": 3, "s_c": 1, "L": 2}],
                        "fixed": {"lam": "1/100", "d": 3}})
     assert grid.size == 4
@@ -76,29 +88,29 @@ def _grid(**tables):
 ])
 def test_errors_name_the_key(data, field):
     with pytest.raises(InvalidInput) as info:
-        parse_grid(data)
+        parse_grid_k(data)
     assert info.value.field == field
 
 
 def test_a_huge_grid_is_refused_unless_forced():
     data = _grid(grid={"n_c": list(range(2, 102)), "s_c": list(range(1, 101)), "seed": list(range(11))})
     with pytest.raises(ProblemTooLarge) as info:
-        parse_grid(data)
+        parse_grid_k(data)
     assert "--force" in str(info.value) and str(MAX_JOBS) in str(info.value)
-    assert parse_grid(data, force=True).size == 110_000  # counted, not expanded
+    assert parse_grid_k(data, force=True).size == 110_000  # counted, not expanded
 
 
 def test_unreadable_files(tmp_path):
     with pytest.raises(InvalidInput) as info:
-        load_grid(tmp_path / "missing.toml")
+        load_grid_k(tmp_path / "missing.toml")
     assert info.value.field == "GRID"
     bad = tmp_path / "bad.toml"
     bad.write_text("[sweep\n")
     with pytest.raises(InvalidInput) as info:
-        load_grid(bad)
+        load_grid_k(bad)
     assert "TOML" in str(info.value)
 
 
 def test_a_function_of_ones_own_takes_any_keys():
-    grid = parse_grid({"sweep": {"command": "sweep_testjobs:double"}, "grid": {"x": [1, 2]}, "fixed": {"anything": 1}})
-    assert grid.jobs()[0].target == "sweep_testjobs:double"
+    grid = parse_grid_k({"sweep": {"command": "sweep_testjobs:double"}, "grid": {"x": [1, 2]}, "fixed": {"anything": 1}})
+    assert grid.jobs()[0].function.__name__ == "double"

@@ -1,18 +1,22 @@
-"""Jobs as plain data: validation, identity, cache keys, the registry."""
+"""Jobs as plain data: validation, identity, cache keys; kinds come from the registry, never from a file."""
 
+import os
 import pickle
 
 import pytest
 
 from fctheory.errors import InvalidInput
-from fctheory.sweep import Job, JobKind, job_kind, job_kinds, kind_for, register_job_kind, resolve_target
+from fctheory.registry import job_kinds, load_grid
+from fctheory.sweep import Job, JobKind, lookup_kind, parse_grid
+
+from sweep_testjobs import KINDS, double, job
 
 
 def test_a_job_is_plain_data_with_a_content_key():
-    a = Job("sweep_testjobs:double", {"x": 1, "nested": {"y": [1, 2.5, "z"]}})
-    b = Job("sweep_testjobs:double", {"nested": {"y": [1, 2.5, "z"]}, "x": 1})
+    a = job("sweep_testjobs:double", {"x": 1, "nested": {"y": [1, 2.5, "z"]}})
+    b = job("sweep_testjobs:double", {"nested": {"y": [1, 2.5, "z"]}, "x": 1})
     assert a == b and hash(a) == hash(b) and a.cache_key() == b.cache_key()
-    assert a.cache_key() != Job("sweep_testjobs:double", {"x": 2, "nested": {"y": [1, 2.5, "z"]}}).cache_key()
+    assert a.cache_key() != job("sweep_testjobs:double", {"x": 2, "nested": {"y": [1, 2.5, "z"]}}).cache_key()
     assert a.cache_key("salt") != a.cache_key("other salt")
     assert pickle.loads(pickle.dumps(a)) == a
 
@@ -21,37 +25,45 @@ def test_a_job_is_plain_data_with_a_content_key():
                                            ({1: 2}, "params"), ({"x": [1, {2: 3}]}, "params.x[1]")])
 def test_parameters_must_be_json_data(params, field):
     with pytest.raises(InvalidInput) as info:
-        Job("sweep_testjobs:double", params)
+        job("sweep_testjobs:double", params)
     assert info.value.field == field
 
 
-def test_registered_kinds_and_their_names():
-    assert {"predict type1", "predict type2", "predict type3", "predict threshold", "train", "certify"} <= set(job_kinds())
-    job = Job("train", {"n_c": 2})
-    assert job.kind == "train" and job.target == "fctheory.sweep_commands:train"
-    assert pickle.loads(pickle.dumps(job)).kind == "train"
+def test_the_registry_names_every_operation():
+    names = set(job_kinds())
+    assert {"predict type1", "predict type2", "predict type3", "predict threshold", "train", "certify", "claim-h",
+            "reproduce", "latent check", "validation case", "study symmetry", "study samples"} <= names
+    j = Job(job_kinds()["train"], {"n_c": 2})
+    assert j.kind == "train" and pickle.loads(pickle.dumps(j)).kind == "train"
     with pytest.raises(InvalidInput) as info:
-        job_kind("predict type9")
+        lookup_kind(job_kinds(), "predict type9")
     assert info.value.field == "command" and "predict type1" in str(info.value)
-    ad_hoc = kind_for("sweep_testjobs:double")
-    assert ad_hoc.keys is None and ad_hoc.target == "sweep_testjobs:double"
 
 
-def test_a_name_is_registered_once_per_target():
-    kind = register_job_kind(JobKind("test double", "sweep_testjobs:double"))
-    assert register_job_kind(JobKind("test double", "sweep_testjobs:double")) == kind
+def test_a_job_needs_a_kind_object_not_a_name():
     with pytest.raises(InvalidInput):
-        register_job_kind(JobKind("test double", "sweep_testjobs:fail_on"))
-
-
-@pytest.mark.parametrize("target", ["no_colon", "sweep_testjobs:", "a b:c", 3])
-def test_targets_are_module_colon_function(target):
+        Job("train", {})
     with pytest.raises(InvalidInput):
-        resolve_target(target)
+        Job("subprocess:run", {})
     with pytest.raises(InvalidInput):
-        JobKind("x", target)
+        JobKind("x", "os:getcwd")  # a string is not a function
 
 
-def test_a_target_that_is_not_a_function():
+@pytest.mark.parametrize("command", ["subprocess:run", "os:getcwd", "os:system", "builtins:dict",
+                                     "fctheory.operations:run_params", "sweep_testjobs:double"])
+def test_a_grid_cannot_name_a_callable(command, tmp_path):
+    marker = tmp_path / "x"
+    data = {"sweep": {"command": command}, "fixed": {"touch": 1, str(marker): 1}}
+    with pytest.raises(InvalidInput) as info:
+        parse_grid(data, job_kinds())
+    assert info.value.field == "sweep.command"
+    grid = tmp_path / "g.toml"
+    grid.write_text(f'[sweep]\ncommand = "{command}"\n[fixed]\n"touch" = 1\n"{marker}" = 1\n')
     with pytest.raises(InvalidInput):
-        resolve_target("sweep_testjobs:HERE_IS_NOTHING")
+        load_grid(grid)
+    assert not marker.exists() and os.listdir(tmp_path) == ["g.toml"]
+
+
+def test_kinds_pickle_by_reference():
+    kind = KINDS["sweep_testjobs:double"]
+    assert kind.function is double and pickle.loads(pickle.dumps(kind)).function is double

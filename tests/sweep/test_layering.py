@@ -1,5 +1,5 @@
 """fctheory.sweep runs jobs as plain data and knows nothing of the theory: none of its modules
-imports a theory package (the commands live in fctheory.sweep_commands)."""
+imports a theory package (the operations live in fctheory.operations, the registry in fctheory.registry)."""
 
 import ast
 import pathlib
@@ -7,7 +7,7 @@ import pathlib
 import pytest
 
 SWEEP = pathlib.Path(__file__).resolve().parents[2] / "fctheory" / "sweep"
-THEORY = ("predict", "risk", "train", "certify", "report", "latent", "symbolic", "problem", "setting", "sweep_commands",
+THEORY = ("predict", "risk", "train", "certify", "report", "latent", "symbolic", "problem", "setting", "operations", "registry",
           "cli")
 
 

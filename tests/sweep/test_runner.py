@@ -8,9 +8,21 @@ import numpy as np
 import pytest
 
 from fctheory.errors import InvalidInput
-from fctheory.sweep import DistributedNotInstalled, Job, iter_jobs, run_jobs
+from fctheory.sweep import DistributedNotInstalled, iter_jobs, run_jobs
 
 from _grids import comparable, small_jobs
+
+from sweep_testjobs import KINDS, job  # noqa: E402
+from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
+
+
+def parse_grid_k(data, **kw):
+    return _parse_grid(data, KINDS, **kw)
+
+
+def load_grid_k(path, **kw):
+    return _load_grid(path, KINDS, **kw)
+
 
 
 def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_worker(tmp_path):
@@ -18,8 +30,8 @@ def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_wo
     jobs = small_jobs()
     one = run_jobs(jobs, progress=False)
     assert all(r.status == "ok" for r in one), [r.error for r in one if r.error]
-    extra = [Job("sweep_testjobs:fail_on", {"x": 2, "bad": 2}),
-             Job("sweep_testjobs:crash_once", {"x": 3, "crash": True, "marker": str(tmp_path / "died")})]
+    extra = [job("sweep_testjobs:fail_on", {"x": 2, "bad": 2}),
+             job("sweep_testjobs:crash_once", {"x": 3, "crash": True, "marker": str(tmp_path / "died")})]
     two = run_jobs(jobs + extra, workers=2, progress=False, cache_dir=tmp_path / "cache")
     assert [r.index for r in two] == list(range(len(jobs) + 2))  # every job recorded once
     assert comparable(one) == comparable(two[:len(jobs)])
@@ -37,7 +49,7 @@ def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_wo
 
 
 def test_a_failing_job_is_recorded_and_the_others_go_on(tmp_path):
-    jobs = [Job("sweep_testjobs:fail_on", {"x": x, "bad": 2}) for x in range(5)]
+    jobs = [job("sweep_testjobs:fail_on", {"x": x, "bad": 2}) for x in range(5)]
     results = run_jobs(jobs, progress=False, cache_dir=tmp_path)
     assert [r.status for r in results] == ["ok", "ok", "failed", "ok", "ok"]
     assert results[2].error == "ValueError: x = 2 is the bad one" and results[2].result is None
@@ -49,14 +61,14 @@ def test_a_failing_job_is_recorded_and_the_others_go_on(tmp_path):
 
 
 def test_a_job_that_always_kills_its_worker_fails_and_its_pool_mate_does_not():
-    jobs = [Job("sweep_testjobs:always_crash", {}), Job("sweep_testjobs:crash_once", {"x": 1, "sleep": 0.5})]
+    jobs = [job("sweep_testjobs:always_crash", {}), job("sweep_testjobs:crash_once", {"x": 1, "sleep": 0.5})]
     results = run_jobs(jobs, workers=2, retries=0, progress=False)
     assert results[0].status == "failed" and results[0].error.startswith("WorkerDied: the worker process died 1 times")
     assert results[1].status == "ok" and results[1].result["double"] == 2
 
 
 def test_the_cache_is_reused_and_a_partial_entry_is_ignored(tmp_path):
-    jobs = [Job("sweep_testjobs:double", {"x": x}) for x in range(3)]
+    jobs = [job("sweep_testjobs:double", {"x": x}) for x in range(3)]
     first = run_jobs(jobs, progress=False, cache_dir=tmp_path)
     assert not any(r.cached for r in first)
     # a torn write of job 1 (what a crash without the atomic rename would leave) is not a result
@@ -71,23 +83,23 @@ def test_the_cache_is_reused_and_a_partial_entry_is_ignored(tmp_path):
 
 
 def test_identical_jobs_run_once():
-    jobs = [Job("sweep_testjobs:double", {"x": 1})] * 3
+    jobs = [job("sweep_testjobs:double", {"x": 1})] * 3
     results = list(iter_jobs(jobs, progress=False))
     assert sorted(r.index for r in results) == [0, 1, 2]
     assert len({r.worker for r in results}) == 1 and len({r.seconds for r in results}) == 1
 
 
 def test_arrays_are_stored_beside_the_cache_entry(tmp_path):
-    job = Job("sweep_testjobs:with_arrays", {"n": 4})
-    fresh, = run_jobs([job], progress=False, cache_dir=tmp_path)
-    cached, = run_jobs([job], progress=False, cache_dir=tmp_path)
+    j = job("sweep_testjobs:with_arrays", {"n": 4})
+    fresh, = run_jobs([j], progress=False, cache_dir=tmp_path)
+    cached, = run_jobs([j], progress=False, cache_dir=tmp_path)
     assert cached.cached and cached.result == {"n": 4}
     np.testing.assert_array_equal(cached.arrays["A"], np.arange(4.0))
     np.testing.assert_array_equal(fresh.arrays["A"], cached.arrays["A"])
 
 
 def test_trained_weights_travel_back_as_arrays():
-    r, = run_jobs([Job("train", {"n_c": 2, "s_c": 2, "L": 2, "d": 3, "lam": "1/100"})], progress=False)
+    r, = run_jobs([job("train", {"n_c": 2, "s_c": 2, "L": 2, "d": 3, "lam": "1/100"})], progress=False)
     assert r.arrays["W"].shape == (3, 4) and r.arrays["U"].shape == (4, 6)
     assert r.result["converged"] and r.result["collapse_verdict"] == "type I"
 
@@ -98,13 +110,13 @@ def test_trained_weights_travel_back_as_arrays():
                                            ({"retries": -1}, "retries")])
 def test_bad_options(kwargs, field):
     with pytest.raises(InvalidInput) as info:
-        run_jobs([Job("sweep_testjobs:double", {"x": 1})], progress=False, **kwargs)
+        run_jobs([job("sweep_testjobs:double", {"x": 1})], progress=False, **kwargs)
     assert info.value.field == field
 
 
 def test_iter_jobs_checks_its_arguments_when_called():
     with pytest.raises(InvalidInput):
-        iter_jobs([Job("sweep_testjobs:double", {"x": 1})], workers=-1)
+        iter_jobs([job("sweep_testjobs:double", {"x": 1})], workers=-1)
 
 
 def test_without_distributed_the_scheduler_says_what_to_install(monkeypatch):
@@ -112,7 +124,7 @@ def test_without_distributed_the_scheduler_says_what_to_install(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(DistributedNotInstalled) as info:
-        run_jobs([Job("sweep_testjobs:double", {"x": 1})], scheduler="local", progress=False)
+        run_jobs([job("sweep_testjobs:double", {"x": 1})], scheduler="local", progress=False)
     assert "pip install 'fctheory[distributed]'" in str(info.value)
 
 
@@ -122,8 +134,8 @@ def test_an_unreadable_array_file_is_a_miss(tmp_path, damage):
     # numpy raises EOFError / BadZipFile, and the entry must read as absent (then recomputed)
     from fctheory.sweep._cache import read_entry, write_entry
 
-    job = Job("x:y", {"a": 1})
-    write_entry(str(tmp_path), "k", job, {"result": {"v": 1}, "arrays": {"W": np.arange(50.0)}, "seconds": 0.1})
+    j = job("sweep_testjobs:double", {"a": 1})
+    write_entry(str(tmp_path), "k", j, {"result": {"v": 1}, "arrays": {"W": np.arange(50.0)}, "seconds": 0.1})
     assert read_entry(str(tmp_path), "k") is not None
     npz = tmp_path / "k.npz"
     data = npz.read_bytes()
@@ -141,7 +153,7 @@ def test_jobs_in_threads_of_one_process_do_not_interleave():
     from fctheory.sweep._execute import execute_job
 
     before = mpmath.mp.prec
-    jobs = [("fctheory.sweep_commands:predict_type1", {"n_c": n_c, "s_c": 2, "L": 3, "lam": "1/100", "dps": 40 + 10 * n_c}) for n_c in (2, 3)] * 3
+    jobs = [(KINDS["predict type1"].function, {"n_c": n_c, "s_c": 2, "L": 3, "lam": "1/100", "dps": 40 + 10 * n_c}) for n_c in (2, 3)] * 3
     outcomes = []
     threads = [threading.Thread(target=lambda t=t, p=p, i=i: outcomes.append(execute_job(t, p, f"{i:064x}")))
                for i, (t, p) in enumerate(jobs)]

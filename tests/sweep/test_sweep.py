@@ -7,12 +7,24 @@ import pytest
 
 from fctheory.sweep import ROW_KEYS, SUMMARY_KEYS, SweepInterrupted, parse_grid, run_grid, summary_table
 
+from sweep_testjobs import KINDS, job  # noqa: E402
+from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
+
+
+def parse_grid_k(data, **kw):
+    return _parse_grid(data, KINDS, **kw)
+
+
+def load_grid_k(path, **kw):
+    return _load_grid(path, KINDS, **kw)
+
+
 
 def _predict_grid(lams=("1/100", "1/1000"), **extra):
     data = {"sweep": {"name": "demo", "command": "predict type1"},
             "grid": {"n_c": [2, 3], "lam": list(lams)}, "fixed": {"s_c": 2, "L": 3}}
     data.update(extra)
-    return parse_grid(data)
+    return parse_grid_k(data)
 
 
 def test_rows_hold_the_parameters_the_row_keys_and_the_commands_keys(tmp_path):
@@ -38,7 +50,7 @@ def test_rows_hold_the_parameters_the_row_keys_and_the_commands_keys(tmp_path):
 
 
 def test_a_failed_job_has_its_row_and_error(tmp_path):
-    grid = parse_grid({"sweep": {"command": "predict type1"}, "grid": {"K": [4, 9]}, "fixed": {"n_c": 2, "s_c": 2,
+    grid = parse_grid_k({"sweep": {"command": "predict type1"}, "grid": {"K": [4, 9]}, "fixed": {"n_c": 2, "s_c": 2,
                                                                                                 "L": 3, "lam": "1/100"}})
     run = run_grid(grid, tmp_path, progress=False)
     assert [r["status"] for r in run.rows] == ["ok", "failed"]
@@ -55,7 +67,7 @@ def test_a_subset_then_the_full_grid_reuses_the_subset(tmp_path):
 
 
 def test_ctrl_c_keeps_the_finished_jobs_and_a_restart_reuses_them(tmp_path):
-    grid = parse_grid({"sweep": {"name": "stop", "command": "sweep_testjobs:interrupt_once"},
+    grid = parse_grid_k({"sweep": {"name": "stop", "command": "sweep_testjobs:interrupt_once"},
                        "grid": {"x": [0, 1, 2, 3]}, "fixed": {"stop": 2, "marker": str(tmp_path / "pressed")}})
     with pytest.raises(SweepInterrupted) as info:
         run_grid(grid, tmp_path / "out", progress=False)
@@ -77,6 +89,6 @@ def test_the_plot(tmp_path):
 
 
 def test_a_command_key_that_clashes_with_a_parameter(tmp_path):
-    grid = parse_grid({"sweep": {"command": "sweep_testjobs:double"}, "grid": {"x": [1]}, "fixed": {"double": 5}})
+    grid = parse_grid_k({"sweep": {"command": "sweep_testjobs:double"}, "grid": {"x": [1]}, "fixed": {"double": 5}})
     row, = run_grid(grid, tmp_path, progress=False).rows
     assert row["double"] == 5 and row["result_double"] == 2  # the parameter keeps its name

@@ -1,4 +1,4 @@
-"""The commands a grid can name (fctheory.sweep_commands): the library's results, as the CLI prints them."""
+"""The operations (fctheory.operations): the library's results, as the CLI prints them and a grid row holds them."""
 
 import json
 import math
@@ -10,10 +10,39 @@ import pytest
 from fctheory import Setting, predict_type1, predict_type3
 from fctheory.cli.main import main
 from fctheory.errors import InvalidInput
+from fctheory.errors import NoNontrivialSolution
+from fctheory.operations import run_params
+from fctheory.registry import job_kinds
 from fctheory.sweep import load_grid, parse_grid
-from fctheory.sweep_commands import certify, predict_threshold, predict_type1 as job_type1, predict_type3 as job_type3
-from fctheory import sweep_commands
-from fctheory.sweep_commands import train
+
+
+def parse_grid_k(data, **kw):
+    return parse_grid(data, job_kinds(), **kw)
+
+
+def load_grid_k(path, **kw):
+    return load_grid(path, job_kinds(), **kw)
+
+
+def job_type1(params):
+    return run_params("predict type1", params)
+
+
+def job_type3(params):
+    return run_params("predict type3", params)
+
+
+def predict_threshold(params):
+    return run_params("predict threshold", params)
+
+
+def train(params):
+    return run_params("train", params)
+
+
+def certify(params):
+    return run_params("certify", params)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,17 +67,19 @@ def test_predict_with_a_latent_set_uses_its_sphere_sizes():
 
 
 def test_lam_over_threshold_resolves_against_the_threshold():
-    out = job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": 2})
-    assert out["trivial"] is True and out["threshold_equation"] and math.isclose(float(out["lam"]), 2 * out["threshold"],
-                                                                                  rel_tol=1e-5)
+    out = job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": "1/2"})
+    assert out["trivial"] is False and out["threshold_equation"] and math.isclose(float(out["lam"]), out["threshold"] / 2,
+                                                                                   rel_tol=1e-5)
+    with pytest.raises(NoNontrivialSolution):  # above the threshold: W = U = 0, as for type III
+        job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": 2})
     with pytest.raises(InvalidInput) as info:
         job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam": "1/10", "lam_over_threshold": 2})
     assert info.value.field == "lam/lam_over_threshold"
     grid = {"sweep": {"command": "train"}, "fixed": {"n_c": 2, "s_c": 2, "L": 2, "d": 3}}
     with pytest.raises(InvalidInput) as info:
-        parse_grid(grid)
+        parse_grid_k(grid)
     assert info.value.field == "grid.lam" and "(or lam_over_threshold)" in str(info.value)
-    parse_grid({**grid, "grid": {"lam_over_threshold": ["1/2"]}})
+    parse_grid_k({**grid, "grid": {"lam_over_threshold": ["1/2"]}})
 
 
 def test_train_on_a_random_latent_set():
@@ -61,20 +92,21 @@ def test_certify_job_has_the_keys_of_certify_json(capsys):
     assert main(["certify", "--n-c", "2", "--s-c", "2", "--L", "1", "--lam", "1/20", "--mu", "zipf", "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     job = certify({"n_c": 2, "s_c": 2, "L": 1, "lam": "1/20", "mu": "zipf"})
-    assert set(cli) - {"status"} <= set(job) and job["solver_status"] == cli["status"]
+    assert set(cli) == set(job)  # one payload: the CLI's and the grid's
     for key in ("optimal_value", "lower_bound", "predicted_value", "gradient_ratio"):
         assert math.isclose(job[key], cli[key], rel_tol=1e-12), key
     assert job["verdict"] == cli["verdict"] == "consistent"
 
 
 def test_the_conjecture_grid_reproduces_the_scripts_first_row():
-    grid = load_grid(ROOT / "validation" / "grids" / "conjecture.toml")
+    grid = load_grid_k(ROOT / "validation" / "grids" / "conjecture.toml")
     assert grid.size == 96 and grid.command == "certify"
     first = grid.params()[0]
     row = json.loads((ROOT / "validation" / "conjecture_sweep.json").read_text())["rows"][0]
     assert (first["n_c"], first["s_c"], first["L"], first["lam_over_threshold"]) == (row["n_c"], row["s_c"], row["L"], "1/100")
     out = certify(first)
-    assert out["lam"] == row["lam"] and out["claim_h_mp_ratio_minus_1"] == row["claim_h_mp_ratio_minus_1"]
+    assert math.isclose(float(out["lam"]), float(row["lam"]), rel_tol=1e-12)
+    assert out["claim_h_mp_ratio_minus_1"] == row["claim_h_mp_ratio_minus_1"]
     assert math.isclose(out["predicted_value"], row["F_type3"], rel_tol=1e-12)
     assert math.isclose(out["optimal_value"], row["upper"], rel_tol=1e-9)
     assert math.isclose(out["lower_bound"], row["lower"], rel_tol=1e-9)
@@ -83,7 +115,7 @@ def test_the_conjecture_grid_reproduces_the_scripts_first_row():
 def test_reproduce_job_is_the_reproduction_json_with_its_weights(tmp_path):
     from fctheory.reproduce import JSON_KEYS, reproduce_experiment
 
-    out = sweep_commands.reproduce({"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path)})
+    out = run_params("reproduce", {"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path)})
     direct = reproduce_experiment("fig4b", seed=2, quick=True)
     assert set(JSON_KEYS) <= set(out.record)
     timing = {"seconds", "train_seconds", "files"}
@@ -91,7 +123,7 @@ def test_reproduce_job_is_the_reproduction_json_with_its_weights(tmp_path):
         {k: v for k, v in direct.to_dict().items() if k not in timing}
     assert np.array_equal(out.arrays["W"], direct.W) and np.array_equal(out.arrays["U"], direct.U)
     assert (tmp_path / "seed2" / "fig4b" / "result.json").is_file()
-    flat = sweep_commands.reproduce({"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path / "f"),
+    flat = run_params("reproduce", {"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path / "f"),
                                      "seed_folder": False})
     assert (tmp_path / "f" / "fig4b" / "weights.npz").is_file() and flat.record["risk"] == out.record["risk"]
 
@@ -105,17 +137,17 @@ def test_reproduce_job_is_the_reproduction_json_with_its_weights(tmp_path):
 ])
 def test_reproduce_job_bad_params(params, field):
     with pytest.raises(InvalidInput, match=field):
-        sweep_commands.reproduce(params)
+        run_params("reproduce", params)
 
 
 def test_the_claim_h_grid_reproduces_the_scripts_first_scan_row():
-    grid = load_grid(ROOT / "validation" / "grids" / "conjecture-claim-h.toml")
+    grid = load_grid_k(ROOT / "validation" / "grids" / "conjecture-claim-h.toml")
     assert grid.size == 375 and grid.command == "claim-h"
     first = [p for p in grid.params() if (p["n_c"], p["s_c"], p["L"], p["mu"]) == (2, 2, 2, "zipf:1/2")]
     assert [p["lam_over_threshold"] for p in first] == ["1/1000", "1/100", "1/3", "99/100", "999/1000"]
     row = json.loads((ROOT / "validation" / "conjecture_sweep.json").read_text())["claim_h_scan"][0]
     assert (row["n_c"], row["s_c"], row["L"], row["mu"]) == (2, 2, 2, "zipf:1/2")
-    outs = [sweep_commands.claim_h(p) for p in first]
+    outs = [run_params("claim-h", p) for p in first]
     assert all(o["holds"] and o["dps"] == 25 for o in outs)
     worst = max(range(5), key=lambda i: float(outs[i]["claim_h_mp_ratio_minus_1"]))
     assert outs[worst]["claim_h_mp_ratio_minus_1"] == row["max_ratio_minus_1"]
@@ -129,4 +161,4 @@ def test_the_claim_h_grid_reproduces_the_scripts_first_scan_row():
 ])
 def test_claim_h_job_bad_params(params, field):
     with pytest.raises(InvalidInput, match=field):
-        sweep_commands.claim_h(params)
+        run_params("claim-h", params)

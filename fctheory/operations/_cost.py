@@ -1,0 +1,39 @@
+"""The cost model of the operations: estimated seconds on a 2-core machine, idle.
+
+One home for the numbers ``--dry-run``, the "estimated" lines and the progress bars use.
+Each constant says where it was measured; the estimates aim at a factor 2 of the real time.
+"""
+
+from __future__ import annotations
+
+__all__ = ["REPRODUCE_SECONDS", "REPRODUCE_SGD_SECONDS", "REPRODUCE_QUICK_SECONDS", "reproduce_seconds",
+           "LOGITS_PER_SECOND", "EVALUATIONS_PER_RUN", "format_seconds"]
+
+#: One reproduction by L-BFGS to convergence (docs/reproduce.md: fig3 56-70 s; fig4b 343-403 iterations,
+#: ~6 min; fig4c 840-1097 iterations, 13-18 min; fig4a's n_spl = 500 is ~100 times fig3's data).
+REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 360.0, "fig4c": 800.0}
+#: The paper's SGD protocol (fig3: 1885 s CPU for 60,000 steps; fig4a: 1719 s CPU).
+REPRODUCE_SGD_SECONDS = {"fig3": 1900.0, "fig4a": 1750.0, "fig4b": 4500.0, "fig4c": 1900.0}
+#: One experiment of ``--quick``.
+REPRODUCE_QUICK_SECONDS = 5.0
+#: Exact-risk throughput (logits per second) and evaluations of one training run (L-BFGS + polish).
+LOGITS_PER_SECOND = 5e8
+EVALUATIONS_PER_RUN = 2000
+
+
+def reproduce_seconds(experiment: str, optimizer: str = "lbfgs", *, quick: bool = False) -> float:
+    """Estimated seconds of one reproduction of ``experiment``."""
+    if quick:
+        return REPRODUCE_QUICK_SECONDS
+    return (REPRODUCE_SGD_SECONDS if optimizer == "sgd" else REPRODUCE_SECONDS)[experiment]
+
+
+def format_seconds(seconds: float) -> str:
+    """``12 s``, ``3.5 min``, ``2.1 h``, ``4.0 days``."""
+    if seconds < 120:
+        return f"{seconds:.2g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.2g} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.2g} h"
+    return f"{seconds / 86400:.2g} days"
