@@ -33,15 +33,17 @@ whose smooth objective (claim G, eq. 161)
 
 has the minimum of the convex program (its optimum has rank ``<= n_c``):
 
-1. warm start: the better of the type-I direction ``E[a, z_{j,l}]``
-   (equiangular Gram matrix, definition 1) and the leading singular pair of
-   ``-∇g(0)``, each scaled by a 1-D minimisation, plus a small seeded
-   perturbation (so that no factor column starts at the saddle 0);
+1. warm start: the type-I direction ``E[a, z_{j,l}]`` (equiangular Gram
+   matrix, definition 1) scaled by a 1-D minimisation, or, when that scale
+   is 0, the leading singular pair of ``-∇g(0)`` (a descent direction at 0
+   whenever ``lam' < ||∇g(0)||_op``), plus a small seeded perturbation (so
+   that no factor column starts at the saddle 0);
 2. L-BFGS on ``phi`` until its line search no longer decreases ``phi`` in
    float64;
 3. Newton steps on ``phi`` (truncated conjugate gradients with the exact
-   Hessian-vector product), stopping as soon as the Fenchel-dual gap at the
-   iterate is below the target.  Newton converges on the gradient, which
+   Hessian-vector product, orthogonal to the directions ``(A Om, -Om B)``
+   along which ``phi`` is constant), until the Fenchel-dual gap at the
+   iterate is below the target, plus :data:`POLISH_STEPS` more.  Newton converges on the gradient, which
    float64 resolves to ``~1e-16``, where step 2 stalls on ``phi`` itself
    (a change of ``1e-18`` in an O(1) value is below its resolution), and the
    dual bound is first-order in the error of the point.
@@ -70,9 +72,12 @@ CG_MAX_ITER = 250
 ACCEPT_ULPS = 16
 MAX_BACKTRACKS = 30
 #: After the target gap is reached, at most POLISH_STEPS more Newton steps, each only while the
-#: previous one reduced ||∇phi|| by at least the factor 1/POLISH_PROGRESS.
-POLISH_STEPS = 2
+#: previous one reduced ||∇phi|| by at least the factor 1/POLISH_PROGRESS (one step takes ||∇phi||
+#: from ~1e-9, where L-BFGS stalls, to ~1e-13 at the paper's setting).
+POLISH_STEPS = 1
 POLISH_PROGRESS = 0.1
+#: Resolution of the warm start's 1-D search, relative to its bracket.
+WARM_XATOL = 1e-4
 #: Relative size of the seeded perturbation of the warm start's factors.
 PERTURBATION = 1e-3
 
@@ -184,7 +189,7 @@ def _factor(Dh: np.ndarray, r: int, rng: np.random.Generator):
 
 
 def _warm_start(obj: ReducedObjective, Z: np.ndarray) -> tuple[np.ndarray, str]:
-    """The better of two scaled directions (module docstring, step 1)."""
+    """The scaled type-I direction, or the leading pair of ``-∇g(0)`` (module docstring, step 1)."""
     n_c, L = obj.n_c, obj.L
     gram = (n_c * np.eye(n_c) - 1.0) / (n_c - 1)  # <f_a, f_e> of an equiangular frame (definition 1)
     type1 = np.concatenate([gram[:, Z[:, l]] for l in range(L)], axis=1)  # D^[a, l*K + j] = E[a, z_{j,l}]
@@ -198,9 +203,11 @@ def _warm_start(obj: ReducedObjective, Z: np.ndarray) -> tuple[np.ndarray, str]:
         # alpha* <= g(0) / (lam' ||M||_*) = log K / (lam' ||M||_*): beyond it the regulariser alone exceeds g(0)
         hi = np.log(obj.K) / (obj.lam * nuc)
         res = minimize_scalar(lambda a: obj.evaluate(a * M)[0] + obj.lam * a * nuc, bounds=(0.0, hi),
-                              method="bounded", options={"xatol": 1e-6 * hi})
+                              method="bounded", options={"xatol": WARM_XATOL * hi})
         if res.fun < best[0]:
             best = (float(res.fun), float(res.x) * M, name)
+        if res.x > 10 * WARM_XATOL * hi:  # a non-zero scale: good enough
+            break
     return best[1], best[2]
 
 
@@ -230,15 +237,22 @@ def solve_reduced(obj: ReducedObjective, Z: np.ndarray, *, rel_gap: float, max_i
     z = res.x
     steps = products = 0
     value, grad, g, G, P = phi(z)
+    best = (np.inf, z)
     polish, previous = 0, np.inf
-    for _ in range(max_newton):
+    for _ in range(max_newton + 1):
         A, B = split(z)
         upper, lower, _ = obj.bound(A @ B, g, G, P)
+        # the latest point that meets the target (Newton only improves it further, and near the floor of
+        # the bound the gaps of successive points differ by rounding), else the smallest gap so far
+        if upper - lower <= max(best[0], rel_gap * abs(upper)):
+            best = (upper - lower, z)
         gnorm = float(np.linalg.norm(grad))
-        if upper - lower <= rel_gap * abs(upper):
-            # target reached: a few more steps while Newton still converges quadratically, so that the
-            # point (its norms, first-order in its error) is as accurate as float64 allows
-            if polish >= POLISH_STEPS or gnorm > POLISH_PROGRESS * previous or gnorm == 0:
+        if steps == max_newton or gnorm == 0:
+            break
+        if best[0] <= rel_gap * abs(upper):
+            # target reached: POLISH_STEPS more while Newton still converges fast, so that the point
+            # (its norms are first-order in its error) is as accurate as float64 allows
+            if polish >= POLISH_STEPS or gnorm > POLISH_PROGRESS * previous:
                 break
             polish += 1
         previous = gnorm
@@ -255,31 +269,57 @@ def solve_reduced(obj: ReducedObjective, Z: np.ndarray, *, rel_gap: float, max_i
         if not accepted:
             break
         z = z + t * p
-        value, grad, g, G, P = trial
+        value, grad, g, G, P = trial[0], trial[1], trial[2], trial[3], trial[4]
         steps += 1
-    A, B = split(z)
+    A, B = split(best[1])
     return ReducedSolve(D=A @ B, lbfgs_iterations=int(res.nit), newton_steps=steps, cg_products=products,
                         evaluations=obj.evaluations, start=start)
 
 
+def _gauge_basis(A: np.ndarray, B: np.ndarray):
+    """Orthonormal basis of the tangent space of the orbit ``(A Q, Q^T B)``, ``Q`` orthogonal.
+
+    ``phi`` is constant on these orbits, so its Hessian vanishes along ``(A Om, -Om B)``
+    (``Om`` skew-symmetric) at a critical point; CG works in the orthogonal complement.
+    """
+    r = A.shape[1]
+    vectors = []
+    for i in range(r):
+        for j in range(i + 1, r):
+            Om = np.zeros((r, r))
+            Om[i, j], Om[j, i] = 1.0, -1.0
+            vectors.append(np.concatenate([(A @ Om).ravel(), (-(Om @ B)).ravel()]))
+    if not vectors:
+        return None
+    Q, R = np.linalg.qr(np.stack(vectors, axis=1))
+    size = np.abs(np.diag(R))
+    keep = size > 1e-12 * max(float(size.max()), np.finfo(float).tiny)
+    return Q[:, keep] if keep.any() else None
+
+
 def _newton_direction(obj: ReducedObjective, split, z, grad, G, P):
-    """Truncated CG on ``∇²phi(z) p = -∇phi(z)``; stops at negative curvature.
+    """Truncated CG on ``∇²phi(z) p = -∇phi(z)`` orthogonal to the gauge orbit; stops at negative curvature.
 
     ``∇²phi`` applied to ``(dA, dB)``, with ``H = ∇²g(AB)[dA B + A dB]`` (eq. 161 differentiated):
     ``(H B^T + G dB^T + lam' dA,  A^T H + dA^T G + lam' dB)``.
     """
     lam = obj.lam
     A, B = split(z)
+    gauge = _gauge_basis(A, B)
+
+    def project(v):
+        return v if gauge is None else v - gauge @ (gauge.T @ v)
 
     def hvp(v):
         dA, dB = split(v)
         H = obj.hessian_product(P, dA @ B + A @ dB)
-        return np.concatenate([(H @ B.T + G @ dB.T + lam * dA).ravel(), (A.T @ H + dA.T @ G + lam * dB).ravel()])
+        return project(np.concatenate([(H @ B.T + G @ dB.T + lam * dA).ravel(),
+                                       (A.T @ H + dA.T @ G + lam * dB).ravel()]))
 
-    gnorm = float(np.linalg.norm(grad))
+    r = -project(grad)
+    gnorm = float(np.linalg.norm(r))
     tol = min(CG_FORCING, np.sqrt(gnorm)) * gnorm
     x = np.zeros_like(grad)
-    r = -grad
     d = r.copy()
     rs = float(np.dot(r, r))
     k = 0
