@@ -168,6 +168,18 @@ def test_bad_input():
 
 
 @pytest.mark.slow
+def test_large_full_set_equals_theorem_1():
+    # K = 3**7 = 2187 classes, s_c = 400: the logits are 2187 x 2187
+    s = Setting(3, 400, 7, "1/1000")
+    opt = predict_optimum(s)
+    t1 = predict_type1(s, dps=30)
+    assert opt.certified and opt.rank == 2
+    assert opt.min_risk == pytest.approx(float(t1.risk), rel=1e-9)
+    assert opt.word_norms == pytest.approx([float(t1.word_norm)] * 3, rel=1e-9)
+    assert (opt.u_norm_min, opt.u_norm_max) == pytest.approx((float(t1.u_norm),) * 2, rel=1e-9)
+
+
+@pytest.mark.slow
 def test_paper_setting():
     # n_c = 3, s_c = 400, L = 15, K = 1000, lambda = 0.001, random latent set of seed 0
     p = Problem(Setting.paper(), "random", seed=0)
