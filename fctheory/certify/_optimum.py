@@ -217,7 +217,7 @@ def _balanced(Dt: np.ndarray, rank: int):
     return np.sqrt(sv[:rank]), Us[:, :rank], Vt[:rank]
 
 
-def _check_options(network, rel_gap, max_iter, max_newton) -> tuple[float, int, int]:
+def _check_options(network, rel_gap, max_iter, max_newton, max_logits) -> tuple[float, int, int]:
     if network == "h*":
         raise InvalidInput("network", "'h' (the reduced program is theorem G's, for network h)", network,
                            detail="the risk R* of h* (LayerNorm, eq. 10) is not convex in D, so theorem G's "
@@ -226,9 +226,9 @@ def _check_options(network, rel_gap, max_iter, max_newton) -> tuple[float, int, 
         raise InvalidInput("network", "'h'", network)
     if isinstance(rel_gap, bool) or not isinstance(rel_gap, numbers.Real) or not (0 < float(rel_gap) < 1):
         raise InvalidInput("rel_gap", "a number in (0, 1)", rel_gap)
-    for name, value in (("max_iter", max_iter), ("max_newton", max_newton)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
-            raise InvalidInput(name, "an integer >= 0", value)
+    for name, value, lo in (("max_iter", max_iter, 0), ("max_newton", max_newton, 0), ("max_logits", max_logits, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < lo:
+            raise InvalidInput(name, f"an integer >= {lo}", value)
     return float(rel_gap), int(max_iter), int(max_newton)
 
 
@@ -270,6 +270,26 @@ def predict_optimum(problem, latent=None, *, network: str = "h", rel_gap: float 
         ``network="h*"``, bad options.
     ProblemTooLarge
         ``K**2 > max_logits``.
+
+    Notes
+    -----
+    Rounding of the bounds: ``min_risk`` and ``lower_bound`` are float64
+    sums computed in numpy (``risk_f``, the LAPACK nuclear norm,
+    ``dual_lower_bound`` with its ``1e-12`` spectral margin), each within
+    about ``rounding = 64 eps (mean_k(max_j |s_k[j]| + |s_k[k]|) + log K +
+    lambda sqrt(s_c) ||D~||_*)`` of its exact value (~4e-13 at the paper's
+    setting), so ``lower_bound - rounding <= min R <= min_risk + rounding``.
+    This is a stated float64 estimate, not an interval enclosure.
+
+    ``min R`` here is the minimum over weights of any dimension
+    ``d >= rank`` (claim G); for ``d < rank`` it is a lower bound.
+
+    Examples
+    --------
+    >>> from fctheory import Problem, Setting
+    >>> opt = predict_optimum(Problem(Setting(3, 2, 3, "1/100", K=8), "random", seed=0))
+    >>> opt.certified, opt.rank, round(opt.min_risk, 9)
+    (True, 2, 0.276754166)
     """
     t0 = time.perf_counter()
     with _one_blas_thread():
@@ -293,7 +313,7 @@ def _one_blas_thread():
 
 def _predict(problem, latent, t0, network, rel_gap, max_iter, max_newton, max_logits) -> OptimumResult:
     """:func:`predict_optimum` inside the thread limit."""
-    rel_gap, max_iter, max_newton = _check_options(network, rel_gap, max_iter, max_newton)
+    rel_gap, max_iter, max_newton = _check_options(network, rel_gap, max_iter, max_newton, max_logits)
     problem = as_problem(problem, latent)
     s, Z = problem.setting, np.asarray(problem.latent)
     if not s.mu.is_uniform:

@@ -162,6 +162,8 @@ def test_bad_input():
         predict_optimum(p, latent=p.latent)
     with pytest.raises(ProblemTooLarge):
         predict_optimum(p, max_logits=24)
+    with pytest.raises(InvalidInput, match="max_logits"):
+        predict_optimum(p, max_logits="many")
     opt = predict_optimum(p)
     with pytest.raises(InvalidInput, match="d must be an integer >= 1"):
         opt.weights(0)
