@@ -40,6 +40,8 @@ Global optimality (theorem G, appendix G; fctheory.certify)
 ----------------------------------------------------------
 certify_optimum         the convex program min f(D) + λ||D||_* (cvxpy), bounded both ways -> Certificate
 general_lambda_threshold ||∇f(0)||_op: the λ threshold for any latent set and μ (claim H)
+predict_optimum         the exact large-sample optimum of network h (uniform μ) for any latent set: theorem G
+                        reduced by the within-concept symmetry, certified -> OptimumResult (norms, weights)
 compare_prediction      certified optimum vs H(τ) / F(c, r) / H_Z and the predicted D -> Comparison
 
 The paper's experiments: sampled data and the empirical risk (section 2, eq. 3; fctheory.empirical)
@@ -100,8 +102,8 @@ _EXPORTS = {
     ".predict": ("Enclosure", "H", "H_star", "LambdaThresholds", "SphereSizes", "ThresholdValue", "TypeIIIPrediction",
                  "TypeIIPrediction", "TypeIPrediction", "lambda_thresholds", "predict_type1", "predict_type2",
                  "predict_type3", "type3_reduced_risk"),
-    ".certify": ("Certificate", "Comparison", "GeneralThreshold", "certify_optimum", "compare_prediction",
-                 "general_lambda_threshold"),
+    ".certify": ("Certificate", "Comparison", "GeneralThreshold", "OptimumResult", "certify_optimum",
+                 "compare_prediction", "general_lambda_threshold", "predict_optimum"),
     ".risk": ("Configuration", "equiangular_frame", "exact_risk", "exact_risk_and_grad", "exact_risk_hvp",
               "type1_configuration", "type2_configuration", "type3_configuration"),
     ".train": ("CollapseMeasurement", "TrainResult", "measure_collapse", "train_network"),

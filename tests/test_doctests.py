@@ -9,6 +9,7 @@ MODULES = [
     "fctheory.setting",
     "fctheory.predict._type1",
     "fctheory.predict._thresholds",
+    "fctheory.certify._optimum",
 ]
 
 

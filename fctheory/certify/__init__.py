@@ -6,6 +6,9 @@ solve_first_order           FISTA with backtracking, adaptive restart and L-BFGS
                             on the certified gap -> FirstOrderResult (with the gap history)
 engine_objective            f, ∇f, objective and dual bound through the exact-risk engine
 problem_size                exp cones / PSD cones of that program, before building it
+predict_optimum             the exact minimum of R for network h, uniform words and any latent set: the
+                            program reduced by the within-concept symmetry (n_c x KL unknowns), certified
+                            -> OptimumResult (norms, rank, weights(d), save_weights)
 general_lambda_threshold    ||∇f(0)||_op: the λ threshold for any latent set and mu (claim H)
 compare_type1, compare_type3, compare_prediction
                             certified optimum vs H(tau), F(c, r), H_Z -> Comparison
@@ -35,6 +38,7 @@ from ._objective import DualBound, dual_lower_bound, gradient_f, objective, risk
 from ._program import METHODS, Certificate, ProblemSize, certify_optimum, problem_size
 from ._engine import EngineObjective, engine_objective
 from ._first_order import FirstOrderResult, GapRecord, predicted_start, solve_first_order
+from ._optimum import OptimumResult, predict_optimum
 from ._sentences import SentenceTable, sentence_table
 from ._threshold import GeneralThreshold, general_lambda_threshold, gradient_at_zero
 
@@ -47,6 +51,8 @@ __all__ = [
     "predicted_start",
     "solve_first_order",
     "Certificate",
+    "OptimumResult",
+    "predict_optimum",
     "ClaimH",
     "Comparison",
     "DualBound",
