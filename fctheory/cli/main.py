@@ -69,7 +69,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
 _FLAG_OF = {"n_c": "--n-c", "s_c": "--s-c", "L": "--L", "K": "--K", "d": "--d", "lam": "--lam", "mu": "--mu",
             "code": "--code", "latent_file": "--latent-file", "seed": "--seed", "dps": "--dps",
             "code/latent_file": "--latent-file/--code", "n_spl": "--n-spl", "gtol": "--gtol", "epochs": "--epochs",
-            "maxiter": "--maxiter"}
+            "maxiter": "--maxiter", "rel_gap": "--rel-gap", "save": "--save"}
 
 
 def _as_flags(exc: FctheoryError) -> str:

@@ -14,7 +14,7 @@ spec_for(name, params)  the validated spec of one operation
 run_params(name, params)  build, run and serialise one operation (what a sweep job calls)
 operation_kinds()     the operations as :class:`fctheory.sweep.JobKind` (the registry adds
                       the validation case and the study jobs: :mod:`fctheory.registry`)
-PredictSpec, CertifySpec, ClaimHSpec, TrainSpec, ReproduceSpec, LatentCheckSpec, MeasureSpec
+PredictSpec, CertifySpec, ClaimHSpec, TrainSpec, ReproduceSpec, LatentCheckSpec, MeasureSpec, OptimumSpec
 resolve_setting       parameters -> setting and latent set (Resolved), exactly once
 """
 
@@ -27,6 +27,7 @@ from ._certify import (CERTIFY_HELP, CERTIFY_KEYS, CERTIFY_OUTPUTS, CLAIM_H_KEYS
                        SETTING_NO_D, CertifyReport, CertifySpec, ClaimHReport, ClaimHSpec)
 from ._cost import format_seconds, reproduce_seconds
 from ._latent import LatentCheckSpec, LatentSetSpec, MeasureSpec, resolve_latent_set
+from ._optimum import OPTIMUM_HELP, OPTIMUM_KEYS, OPTIMUM_OUTPUTS, OptimumReport, OptimumSpec
 from ._params import DPS_HELP, LATENT_HELP, SETTING_HELP, Resolved, paper_defaults, resolve_setting
 from ._predict import (DESCRIPTIONS, GENERAL_THRESHOLD_MAX_K, KEY_HELP, KEYS, OUTPUTS, PREDICT_KINDS, SUMMARY,
                        PredictOutcome, PredictSpec)
@@ -37,7 +38,7 @@ __all__ = ["SPECS", "spec_for", "run_params", "operation_kinds", "PredictSpec", 
            "CertifyReport", "ClaimHSpec", "ClaimHReport", "TrainSpec", "ReproduceSpec", "Resolved", "resolve_setting",
            "paper_defaults", "GENERAL_THRESHOLD_MAX_K", "PREDICT_KINDS", "CLAIM_H_SCAN_DPS", "format_seconds",
            "reproduce_seconds", "SETTING_HELP", "LATENT_HELP", "DPS_HELP", "LatentCheckSpec", "LatentSetSpec",
-           "MeasureSpec", "resolve_latent_set"]
+           "MeasureSpec", "resolve_latent_set", "OptimumSpec", "OptimumReport"]
 
 #: Operation name -> ``params -> spec``.
 SPECS = {
@@ -48,6 +49,7 @@ SPECS = {
     "reproduce": ReproduceSpec.from_params,
     "latent check": LatentCheckSpec.from_params,
     "measure": MeasureSpec.from_params,
+    "predict optimum": OptimumSpec.from_params,
 }
 
 
@@ -102,6 +104,8 @@ def operation_kinds() -> dict:
                                                              "the type-III point at dps + 20)"),),
              CLAIM_H_OUTPUTS + lam_facts, ("claim_h_mp_ratio_minus_1", "holds"),
              "claim H (appendix G) at the type-III point, solver-free", ("n_c", "s_c", "L", lam, "mu")),
+        kind("predict optimum", OPTIMUM_KEYS, OPTIMUM_HELP, OPTIMUM_OUTPUTS, ("min_risk", "word_norms", "certified"),
+             "the exact large-sample optimum of network h for the latent set (theorem G, reduced), certified"),
         kind("latent check", ("n_c", "L", "K", "seed", "code", "latent_file"), SETTING_HELP[:4] + LATENT_HELP,
              ("assumption_a", "lemma_b", "assumption_b", "source"), ("assumption_a", "lemma_b"),
              "assumption A (eq. 35), lemma B and assumption B (eq. 44) of a latent set, exactly", ("n_c", "L")),
