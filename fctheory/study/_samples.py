@@ -73,6 +73,7 @@ import pathlib
 
 import numpy as np
 
+from .._validate import require_int, require_real, require_seed
 from ..errors import InvalidInput
 
 __all__ = ["SAMPLES_COLUMNS", "samples_job", "samples_figures", "samples_summary", "NETWORKS",
@@ -112,20 +113,6 @@ SAMPLES_COLUMNS = (
 # ----------------------------------------------------------------------------
 # parameters
 # ----------------------------------------------------------------------------
-def _int_param(params: dict, name: str, lo: int, default=None) -> int:
-    value = params.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < lo:
-        raise InvalidInput(name, f"an integer >= {lo}", value)
-    return int(value)
-
-
-def _real_param(params: dict, name: str, lo: float, hi: float, default) -> float:
-    value = params.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo < float(value) < hi:
-        raise InvalidInput(name, f"a number in ({lo:g}, {hi:g})", value)
-    return float(value)
-
-
 _KNOWN = frozenset({"network", "mu", "n_spl", "seed", "n_c", "s_c", "L", "K", "d", "lam", "n_test", "gtol",
                     "maxiter"})
 
@@ -140,13 +127,13 @@ def _parse(params: dict) -> dict:
         allowed = ", ".join(f"{n}/{m}" for n, m in NETWORKS)
         raise InvalidInput("network/mu", f"one of {allowed}", f"{network}/{mu}")
     p = {"network": network, "mu": mu,
-         "n_spl": _int_param(params, "n_spl", 1),
-         "seed": _int_param(params, "seed", 0, 0),
-         "n_test": _int_param(params, "n_test", 1, N_TEST),
-         "gtol": _real_param(params, "gtol", 0.0, 1.0, DEFAULT_GTOL),
-         "maxiter": _int_param(params, "maxiter", 1, DEFAULT_MAXITER)}
+         "n_spl": require_int("n_spl", params.get("n_spl"), lo=1),
+         "seed": require_seed("seed", params.get("seed", 0)),
+         "n_test": require_int("n_test", params.get("n_test", N_TEST), lo=1),
+         "gtol": require_real("gtol", params.get("gtol", DEFAULT_GTOL), lo=0, hi=1, lo_open=True, hi_open=True),
+         "maxiter": require_int("maxiter", params.get("maxiter", DEFAULT_MAXITER), lo=1)}
     for name in ("n_c", "s_c", "L", "K", "d"):
-        p[name] = _int_param(params, name, 1 if name != "n_c" else 2, _SETTING_DEFAULTS[name])
+        p[name] = require_int(name, params.get(name, _SETTING_DEFAULTS[name]), lo=1 if name != "n_c" else 2)
     lam = params.get("lam", _SETTING_DEFAULTS["lam"])
     if isinstance(lam, bool) or not isinstance(lam, (str, numbers.Real)):
         raise InvalidInput("lam", "a number > 0 or an exact string such as '1/1000'", lam)

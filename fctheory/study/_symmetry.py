@@ -40,6 +40,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .._precision import check_dps
+from .._validate import require_bool, require_real, require_seed
 from ..errors import InvalidInput
 from ..problem import Problem
 from ..setting import Setting
@@ -91,27 +92,18 @@ def _rel(measured, predicted):
     return (measured - predicted) / abs(predicted)
 
 
-def _integer(params: dict, key: str, default=None, *, low: int = 0) -> int:
-    value = params.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InvalidInput(key, f"an integer >= {low}", value)
-    return value
-
-
 def _problem(params: dict) -> Problem:
+    """The job's problem (one vocabulary: fctheory.operations); ``K < n_c**L`` draws a random set with ``seed``."""
+    from ..operations import resolve_setting
+
     unknown = sorted(set(params) - set(_KEYS))
     if unknown:
         raise InvalidInput(unknown[0], "one of " + ", ".join(_KEYS), params[unknown[0]])
-    n_c, s_c, L = (_integer(params, k, low=1) for k in ("n_c", "s_c", "L"))
-    K = _integer(params, "K", low=2)
     network, mu = params.get("network", "h"), params.get("mu", "uniform")
     if (network, mu) not in NETWORK_VARIANTS:
         raise InvalidInput("network/mu", "one of " + ", ".join(f"{n}/{m}" for n, m in NETWORK_VARIANTS),
                            f"{network}/{mu}")
-    setting = Setting(n_c, s_c, L, params.get("lam", "1/100"), K=K, d=_integer(params, "d", low=1), mu=mu)
-    if setting.is_full:
-        return Problem(setting)
-    return Problem(setting, "random", seed=_integer(params, "seed", 0))
+    return resolve_setting({"lam": "1/100", **params}, required=("n_c", "s_c", "L", "K", "d")).require_problem()
 
 
 def _concept_spread(word_norms, n_c: int, s_c: int) -> float:
@@ -151,14 +143,10 @@ def symmetry_job(params: dict) -> dict:
     problem = _problem(params)
     setting = problem.setting
     network = params.get("network", "h")
-    seed = _integer(params, "seed", 0)
+    seed = require_seed("seed", params.get("seed", 0))
     dps = check_dps(params.get("dps", 30))
-    do_certify = params.get("certify", True)
-    if not isinstance(do_certify, bool):
-        raise InvalidInput("certify", "true or false", do_certify)
-    limit = params.get("certify_time_limit", 300)
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit < math.inf:
-        raise InvalidInput("certify_time_limit", "a number of seconds > 0", limit)
+    do_certify = require_bool("certify", params.get("certify", True))
+    limit = require_real("certify_time_limit", params.get("certify_time_limit", 300), lo=0, lo_open=True)
     full = setting.is_full
     N = setting.n_c ** setting.L
     latent = None if full else problem.latent
