@@ -16,7 +16,7 @@ every finished experiment (and an unfinished one resumes from its checkpoint).
 
 from __future__ import annotations
 
-import json
+from ._output import print_json
 
 HELP = "reproduce the paper's figures 3 and 4 (trained here) beside the theory"
 CHOICES = ("fig3", "fig4a", "fig4b", "fig4c", "all")
@@ -85,7 +85,7 @@ def run(args) -> int:
             return 1
     if args.json:
         data = [r.to_dict() for r in results]
-        print(json.dumps(data if several else data[0], indent=1))
+        print_json(data if several else data[0], indent=1)
     return 0
 
 

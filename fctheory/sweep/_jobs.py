@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import math
 import numbers
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from .._io import canonical_json
 from ..errors import InvalidInput
 
 __all__ = ["Job", "JobKind", "JobResult", "register_job_kind", "job_kind", "job_kinds", "kind_for", "resolve_target",
@@ -207,7 +207,7 @@ class Job:
         object.__setattr__(self, "kind", name)
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "params", plain)
-        object.__setattr__(self, "_canonical", json.dumps({"target": target, "params": plain}, sort_keys=True))
+        object.__setattr__(self, "_canonical", canonical_json({"target": target, "params": plain}))
 
     def __setattr__(self, name, value):
         raise AttributeError("Job is immutable")
@@ -226,7 +226,7 @@ class Job:
 
     def cache_key(self, salt: str = "") -> str:
         """SHA-256 (32 hex digits) of ``(CACHE_FORMAT, target, params, salt)``."""
-        text = json.dumps({"format": CACHE_FORMAT, "job": self._canonical, "salt": salt}, sort_keys=True)
+        text = canonical_json({"format": CACHE_FORMAT, "job": self._canonical, "salt": salt})
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def to_dict(self) -> dict:
