@@ -146,9 +146,15 @@ def _read_text(path: str, field: str) -> np.ndarray:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidLatentSet(field, allowed, None, "it is neither a NumPy file nor UTF-8 text") from None
+    lines = text.splitlines()
+    if len(lines) > MAX_LATENT_K:
+        count = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+        if count > MAX_LATENT_K:
+            raise InvalidLatentSet(field, f"at most {MAX_LATENT_K} latent variables (rows)", None,
+                                   f"it has {count} rows")
     rows = []
     width = None
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(lines, start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -161,9 +167,6 @@ def _read_text(path: str, field: str) -> np.ndarray:
             raise InvalidLatentSet(field, f"rows of equal length ({width})", None,
                                    f"line {lineno} has {len(tokens)} entries")
         width = len(tokens)
-        if len(rows) >= MAX_LATENT_K:
-            raise InvalidLatentSet(field, f"at most {MAX_LATENT_K} latent variables (rows)", None,
-                                   f"line {lineno} is row {len(rows) + 1}")
         if any(len(t.lstrip("+-")) > 18 for t in tokens):
             raise InvalidLatentSet(field, "small non-negative integers (concept indices)", None,
                                    f"line {lineno} has an entry beyond 10**18")
