@@ -537,7 +537,7 @@ def _read_header(fh, what: str, kinds: str = "biufc"):
                    "what numpy.save writes for numeric arrays)")
     try:
         shape, fortran, dtype = readers[version](fh)
-    except (ValueError, EOFError, OSError, SyntaxError, TypeError, MemoryError, RecursionError):
+    except Exception:  # noqa: BLE001 - any header numpy cannot parse (ValueError, SyntaxError, TokenError, ...)
         raise _Bad(f"{what} has a damaged or truncated .npy header", True) from None
     if dtype.hasobject:
         raise _Bad(f"{what} holds pickled Python objects, which fctheory never loads (a pickle can run code)")

@@ -58,7 +58,18 @@ def entry_digest(key: str, result, seconds: float, arrays: dict) -> str:
 
 
 def write_entry(cache_dir: str, key: str, job: Job, outcome: dict) -> None:
-    """Store a successful outcome of :func:`execute_job` (arrays first, the JSON last)."""
+    """Store a successful outcome of :func:`execute_job` (arrays first, the JSON last).
+
+    The cache is a convenience: when an entry cannot be written (a folder in its place, a full
+    disk) a ``note:`` line says so and the run goes on with its result."""
+    try:
+        _write_entry(cache_dir, key, job, outcome)
+    except OSError as exc:
+        note(f"cache entry {key} could not be written ({exc.strerror or type(exc).__name__}); the job will run "
+             "again next time")
+
+
+def _write_entry(cache_dir: str, key: str, job: Job, outcome: dict) -> None:
     json_path, npz_path = _paths(cache_dir, key)
     arrays = outcome.get("arrays") or {}
     if arrays:
