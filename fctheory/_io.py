@@ -282,7 +282,9 @@ def atomic_write_npz(path, **arrays) -> None:
 
 #: Process start, as seen by this module (imported at the start of every command).
 _PROCESS_START = time.time()
-_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(?:(\d+)-)?")
+#: The names :func:`atomic_path` gives (``tempfile.mkstemp``: 8 random characters; older versions
+#: had no pid), and nothing else: a user's own ``.tmp-notes`` is never touched.
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(?:(\d+)-)?[a-z0-9_]{8}\.(?:txt|bin|npz|png)$")
 
 
 def _alive(pid: int) -> bool:
@@ -419,6 +421,13 @@ class _Report:
 _SHOW_PATH = object()
 
 
+def _shown(path, got):
+    """What an error shows as the value received: the path unless the caller chose otherwise."""
+    if got is not _SHOW_PATH:
+        return got
+    return os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+
+
 @contextmanager
 def open_regular_file(path, field: str, *, max_bytes: int, allowed: str = "a readable file", error=InvalidInput,
                       got=_SHOW_PATH):
@@ -440,8 +449,7 @@ def open_regular_file(path, field: str, *, max_bytes: int, allowed: str = "a rea
     InvalidInput (or ``error``)
         Naming ``field`` and saying what is wrong (never what the file holds).
     """
-    fail = _Report(field, allowed, error, os.fspath(path) if got is _SHOW_PATH and isinstance(path, (str, os.PathLike))
-                   else (None if got is _SHOW_PATH else got))
+    fail = _Report(field, allowed, error, _shown(path, got))
     try:
         path = require_regular_file(field, path)
     except InvalidInput as exc:
@@ -481,12 +489,11 @@ def read_text(path, field: str, *, max_bytes: int = MAX_TEXT_BYTES, allowed: str
         try:
             data = fh.read()
         except OSError as exc:
-            raise error(field, allowed, os.fspath(path) if got is _SHOW_PATH else got,
-                        detail=_os_reason(exc)) from None
+            raise error(field, allowed, _shown(path, got), detail=_os_reason(exc)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise error(field, allowed, os.fspath(path) if got is _SHOW_PATH else got,
+        raise error(field, allowed, _shown(path, got),
                     detail=f"it is not UTF-8 text (byte {exc.start} is not): a binary file?") from None
 
 
@@ -678,7 +685,7 @@ def load_numpy(path, field: str, *, names=None, max_bytes: int = MAX_ARRAY_BYTES
     """
     file_limit = max_bytes + 2**20 + 2**16 * MAX_NPZ_MEMBERS
     with open_regular_file(path, field, max_bytes=file_limit, allowed=allowed, error=error, got=got) as fh:
-        fail = _Report(field, allowed, error, os.fspath(path) if got is _SHOW_PATH else got)
+        fail = _Report(field, allowed, error, _shown(path, got))
         try:
             size = os.fstat(fh.fileno()).st_size
             head = fh.read(6)
@@ -702,7 +709,7 @@ def load_npy(path, field: str, *, max_bytes: int = MAX_ARRAY_BYTES, allowed: str
     """:func:`load_numpy` for a file that must be one ``.npy`` array."""
     data = load_numpy(path, field, max_bytes=max_bytes, allowed=allowed, error=error, got=got)
     if isinstance(data, dict):
-        raise _Report(field, allowed, error, os.fspath(path) if got is _SHOW_PATH else got)(
+        raise _Report(field, allowed, error, _shown(path, got))(
             "it is an .npz archive, not an .npy array")
     return data
 
@@ -713,7 +720,7 @@ def load_npz(path, field: str, *, names=None, max_bytes: int = MAX_ARRAY_BYTES,
     data = load_numpy(path, field, names=names, max_bytes=max_bytes, allowed=allowed, error=error, got=got,
                       kinds=kinds)
     if not isinstance(data, dict):
-        raise _Report(field, allowed, error, os.fspath(path) if got is _SHOW_PATH else got)(
+        raise _Report(field, allowed, error, _shown(path, got))(
             f"it is an .npy file holding a single array of shape {data.shape}")
     return data
 

@@ -94,12 +94,14 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True)
     dead_pid = int(dead.stdout)
-    stale = [tmp_path / f".tmp-{dead_pid}-abc.txt", tmp_path / ".tmp-legacy.npz", tmp_path / "cache" / f".tmp-{dead_pid}-x.bin"]
-    alive = tmp_path / f".tmp-{os.getppid()}-live.txt"  # a running process's file is kept
-    fresh = tmp_path / f".tmp-{dead_pid}-new.txt"  # younger than this process: kept
+    stale = [tmp_path / f".tmp-{dead_pid}-abcd_123.txt", tmp_path / ".tmp-legacy12.npz",
+             tmp_path / "cache" / f".tmp-{dead_pid}-x1234567.bin"]
+    alive = tmp_path / f".tmp-{os.getppid()}-live1234.txt"  # a running process's file is kept
+    fresh = tmp_path / f".tmp-{dead_pid}-new12345.txt"  # younger than this process: kept
     other = tmp_path / "results.csv"
+    mine = tmp_path / ".tmp-notes"  # not a name fctheory gives: never touched
     (tmp_path / "cache").mkdir()
-    for path in (*stale, alive, other):
+    for path in (*stale, alive, other, mine):
         path.write_text("x")
         os.utime(path, (old, old))
     fresh.write_text("x")
@@ -107,7 +109,7 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
     assert remove_stale_temporaries(tmp_path) == 2
     assert remove_stale_temporaries(tmp_path, recursive=True) == 1
     assert not any(p.exists() for p in stale)
-    assert alive.exists() and fresh.exists() and other.exists()
+    assert alive.exists() and fresh.exists() and other.exists() and mine.exists()
     assert remove_stale_temporaries(tmp_path / "missing") == 0
 
 

@@ -130,8 +130,6 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
                 raise InvalidLatentSet(field, "an .npz archive with an array named 'latent'", None,
                                        "it has no array of that name")
             data = data["latent"]
-        if data.dtype.kind not in "biu":
-            raise InvalidLatentSet(field, "an integer array of shape (K, L)", None, f"its dtype is {data.dtype.name}")
     else:
         data = _read_text(path, field)
     return as_latent_array(data, n_c, L, field=field)

@@ -18,7 +18,7 @@ def test_an_empty_or_truncated_checkpoint_is_ignored_and_the_run_says_so(tmp_pat
     folder.mkdir()
     checkpoint = folder / checkpoint_name("lbfgs", 0, True)
     checkpoint.write_bytes(b"PK\x03\x04" + b"\0" * 40)  # a zip cut short
-    stale = folder / ".tmp-999999999-x.npz"
+    stale = folder / ".tmp-999999999-x1y2z3w4.npz"
     stale.write_bytes(b"half")
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
     with caplog.at_level(logging.WARNING, logger="fctheory"):

@@ -76,7 +76,7 @@ def test_another_grid_into_the_same_out_is_refused(tmp_path, capsys):
 def test_stale_temporaries_are_removed_when_a_sweep_starts(tmp_path):
     (tmp_path / "cache").mkdir()
     old = time.time() - 3600
-    stale = [tmp_path / ".tmp-999999999-a.txt", tmp_path / "cache" / ".tmp-x.npz"]
+    stale = [tmp_path / ".tmp-999999999-abcdefgh.txt", tmp_path / "cache" / ".tmp-abcdefgh.npz"]
     for path in stale:
         path.write_text("half")
         os.utime(path, (old, old))
