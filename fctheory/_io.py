@@ -299,12 +299,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(folder, *, recursive: bool = False) -> int:
-    """Remove the temporary files (``.tmp-*``) that a killed run left in ``folder``; returns how many.
+def remove_stale_temporaries(folder, *, depth: int = 0) -> int:
+    """Remove the temporary files (``.tmp-*``) that a killed run left in ``folder`` and, ``depth``
+    levels down, in its sub-folders (symlinked folders are not followed); returns how many.
 
     A file is stale when it is older than the current process and the process that made it
     (``.tmp-<pid>-``) is no longer alive on this machine, so a concurrent writer's files are
-    kept.  Only regular files and symlinks named ``.tmp-*`` are touched; nothing is followed.
+    kept.  Only the names :func:`atomic_path` gives are touched.
     """
     folder = os.fspath(folder)
     removed = 0
@@ -315,8 +316,8 @@ def remove_stale_temporaries(folder, *, recursive: bool = False) -> int:
     for entry in entries:
         try:
             if entry.is_dir(follow_symlinks=False):
-                if recursive and not entry.name.startswith("."):
-                    removed += remove_stale_temporaries(entry.path, recursive=True)
+                if depth > 0 and not entry.name.startswith("."):
+                    removed += remove_stale_temporaries(entry.path, depth=depth - 1)
                 continue
             match = _TEMP_NAME.match(entry.name)
             if not match:

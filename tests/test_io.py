@@ -107,7 +107,7 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
     fresh.write_text("x")
     os.utime(fresh, (time.time() + 60, time.time() + 60))
     assert remove_stale_temporaries(tmp_path) == 2
-    assert remove_stale_temporaries(tmp_path, recursive=True) == 1
+    assert remove_stale_temporaries(tmp_path, depth=1) == 1
     assert not any(p.exists() for p in stale)
     assert alive.exists() and fresh.exists() and other.exists() and mine.exists()
     assert remove_stale_temporaries(tmp_path / "missing") == 0

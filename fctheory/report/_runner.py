@@ -292,7 +292,7 @@ def run_suite(suite: Suite, out_dir, *, jobs: int | None = None, scheduler=None,
     cache_dir = os.path.join(out_dir, "cache")
     os.makedirs(cache_dir, exist_ok=True)
     with directory_lock(out_dir, command="fctheory validate"):
-        remove_stale_temporaries(out_dir, recursive=True)  # what a killed run left half-written
+        remove_stale_temporaries(out_dir, depth=2)  # what a killed run left half-written
         return _run_locked(suite, out_dir, cache_dir, jobs, scheduler, progress, start)
 
 

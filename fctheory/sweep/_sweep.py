@@ -247,7 +247,7 @@ def run_grid(grid: Grid, out_dir=None, *, workers: int | None = None, scheduler=
         raise InvalidInput("out", allowed, out_dir, exc.strerror) from None
     with directory_lock(out_dir, command="fctheory sweep"):
         _check_same_grid(grid, out_dir)
-        remove_stale_temporaries(out_dir, recursive=True)  # what a killed run left half-written
+        remove_stale_temporaries(out_dir, depth=1)  # what a killed run left half-written
         jobs = grid.jobs()
         salt = code_fingerprint() if salt is None else str(salt)
         cache_dir = os.path.join(out_dir, "cache")
