@@ -361,3 +361,306 @@ def test_fuzz_api(name):
         assert time.perf_counter() - start < RUN_SECONDS
 
     run()
+
+
+# Hostile files ----------------------------------------------------------------------------------
+#
+# Files a careless or hostile user may hand over, generated (not only literal cases): .npy/.npz files
+# whose headers lie (any shape, dtype and data length, truncated, zip directories declaring other sizes),
+# FIFOs in place of every input, tampered and malformed cache entries, symlinked lock and output files.
+# Each gives one error line (exit 2) or the right answer, without a traceback or a hang; nothing is
+# written through a symlink (docs/security.md).
+
+HOSTILE = Subcommand("hostile files", (), {}, statuses=frozenset({0, 1, 2}))
+NPY_DTYPES = ["<f8", "<i8", "|b1", "<c16", "|u1", "<f2", "|O", "<U5", "<M8[D]", "|V4", ">i4"]
+_COUNTER = iter(range(10**9))
+
+
+def _fresh(suffix: str) -> str:
+    folder = os.path.join(_FILES, "hostile")
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, f"f{next(_COUNTER)}{suffix}")
+
+
+def _npy_bytes(descr: str, shape, data: bytes, fortran: bool = False) -> bytes:
+    header = f"{{'descr': {descr!r}, 'fortran_order': {fortran}, 'shape': {tuple(shape)!r}, }}".encode()
+    header += b" " * (63 - (len(header) + 10) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + data
+
+
+@st.composite
+def numpy_files(draw) -> str:
+    """A file whose .npy header (alone or in an .npz) may lie about shape, dtype and data length."""
+    ndim = draw(st.integers(0, 3), label="ndim")
+    shape = draw(st.lists(st.one_of(st.integers(0, 40), st.integers(0, 10**13)), min_size=ndim, max_size=ndim),
+                 label="shape")
+    descr = draw(st.sampled_from(NPY_DTYPES), label="dtype")
+    count = 1
+    for n in shape:
+        count *= n
+    exact = count * np.dtype(descr).itemsize if descr not in ("|O",) else 0
+    length = draw(st.one_of(st.integers(0, 400), st.just(exact if exact <= 2**16 else 64)), label="data bytes")
+    data = bytes(draw(st.binary(min_size=min(length, 64), max_size=min(length, 64)))) * (length // 64 + 1)
+    blob = _npy_bytes(descr, shape, data[:length], fortran=draw(st.booleans(), label="fortran"))
+    if draw(st.booleans(), label="garbled header"):
+        at = draw(st.integers(0, len(blob) - 1))
+        blob = blob[:at] + bytes([draw(st.integers(0, 255))]) + blob[at + 1:]
+    container = draw(st.sampled_from(["npy", "npz", "npz-deflated"]), label="container")
+    if container == "npy":
+        path = _fresh(".npy")
+        out = blob
+    else:
+        import io
+        import zipfile
+
+        names = draw(st.sampled_from([("latent",), ("W", "U"), ("W",), ("latent", "W", "U")]), label="members")
+        buffer = io.BytesIO()
+        method = zipfile.ZIP_DEFLATED if container == "npz-deflated" else zipfile.ZIP_STORED
+        with zipfile.ZipFile(buffer, "w", compression=method) as z:
+            for name in names:
+                z.writestr(f"{name}.npy", blob)
+        out = bytearray(buffer.getvalue())
+        declared = draw(st.one_of(st.none(), st.integers(0, 2**32 - 1)), label="declared size")
+        if declared is not None:  # a zip directory that lies about the uncompressed size
+            central = out.find(b"PK\x01\x02")
+            out[central + 24: central + 28] = declared.to_bytes(4, "little")
+        out = bytes(out)
+        path = _fresh(".npz")
+    cut = draw(st.one_of(st.none(), st.integers(0, max(len(out) - 1, 0))), label="truncated at")
+    with open(path, "wb") as fh:
+        fh.write(out if cut is None else out[:cut])
+    return path
+
+
+def _hostile_run(argv) -> None:
+    from fctheory.cli.main import main as cli
+
+    start = time.perf_counter()
+    status = cli(argv)
+    return status, time.perf_counter() - start
+
+
+NUMPY_COMMANDS = [
+    lambda p: ["measure", p, "--n-c", "3", "--s-c", "2", "--L", "3"],
+    lambda p: ["latent", "check", "--n-c", "3", "--L", "3", "--latent-file", p],
+    lambda p: ["predict", "type1", "--n-c", "3", "--s-c", "2", "--L", "3", "--latent-file", p, "--json"],
+]
+
+
+def test_fuzz_numpy_files_with_lying_headers(capsys, monkeypatch):
+    monkeypatch.chdir(_FILES)
+
+    @FUZZ
+    @given(path=numpy_files(), command=st.sampled_from(NUMPY_COMMANDS))
+    def run(path, command):
+        argv = command(path)
+        status, seconds = _hostile_run(argv)
+        out, err = capsys.readouterr()
+        _check_run(HOSTILE, argv, status, out, err, seconds)
+        assert seconds < 2, f"{argv}: {seconds:.1f} s (a refusal must come before any allocation)"
+        assert "allow_pickle" not in err
+
+    run()
+
+
+FIFO_COMMANDS = [
+    lambda d, s: ["measure", _fifo(d, "w" + s), "--n-c", "3", "--s-c", "2", "--L", "3"],
+    lambda d, s: ["latent", "check", "--n-c", "3", "--L", "3", "--latent-file", _fifo(d, "z" + s)],
+    lambda d, s: ["predict", "type2", "--n-c", "3", "--s-c", "2", "--L", "3", "--latent-file", _fifo(d, "z" + s)],
+    lambda d, s: ["sweep", _fifo(d, "grid" + s), "--out", os.path.join(d, "out")],
+    lambda d, s: ["validate", "--dry-run", "--suite", _fifo(d, "suite" + s)],
+    lambda d, s: ["study", "undersampling", "--summary-only", "--study", "samples", "--out",
+                  os.path.dirname(_fifo(d, "results-samples.csv"))],
+]
+
+
+def _fifo(folder: str, name: str) -> str:
+    path = os.path.join(folder, name)
+    if not os.path.exists(path):
+        os.mkfifo(path)
+    return path
+
+
+def test_fuzz_fifos_in_place_of_input_files(capsys):
+    import signal
+
+    def hang(*_):
+        raise AssertionError("a FIFO was opened for reading (the run blocked)")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+
+    @FUZZ
+    @given(command=st.sampled_from(FIFO_COMMANDS), suffix=st.sampled_from([".npz", ".npy", ".txt", ".toml", ".csv", ""]))
+    def run(command, suffix):
+        folder = _fresh("")
+        os.makedirs(folder)
+        argv = command(folder, suffix)
+        signal.alarm(20)
+        try:
+            status, seconds = _hostile_run(argv)
+        finally:
+            signal.alarm(0)
+        out, err = capsys.readouterr()
+        _check_run(HOSTILE, argv, status, out, err, seconds)
+        assert status == 2, argv
+
+    try:
+        run()
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+_GRID_TEXT = ('[sweep]\nname = "hostile"\ncommand = "predict type1"\n[grid]\nlam = ["1/100", "1/1000"]\n'
+              '[fixed]\nn_c = 2\ns_c = 2\nL = 3\nK = 8\n')
+
+
+def _pristine_sweep() -> tuple[str, str, list]:
+    """A finished sweep of a two-job grid: (grid file, out folder, its rows without timings)."""
+    folder = os.path.join(_FILES, "pristine-sweep")
+    grid = os.path.join(folder, "grid.toml")
+    out = os.path.join(folder, "out")
+    if not os.path.isdir(out):
+        os.makedirs(folder, exist_ok=True)
+        with open(grid, "w") as fh:
+            fh.write(_GRID_TEXT)
+        assert main(["sweep", grid, "--out", out, "--no-progress", "--json"]) == 0
+    return grid, out, _rows(out)
+
+
+def _rows(out: str) -> list:
+    import json
+
+    with open(os.path.join(out, "results.jsonl")) as fh:
+        rows = [json.loads(line) for line in fh]
+    return [{k: v for k, v in r.items() if k not in ("seconds", "cached")} for r in rows]
+
+
+JSON_VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                                     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8)),
+                           lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                   st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+                           max_leaves=6)
+ENTRY_KEYS = ["format", "key", "job", "result", "seconds", "worker", "arrays", "digest"]
+
+
+@st.composite
+def cache_damage(draw):
+    """One edit of a cache entry's file: a field set, removed or a digit changed; the text cut; bytes;
+    NaN; a folder, a FIFO or a symlink in its place."""
+    return draw(st.one_of(
+        st.tuples(st.just("set"), st.sampled_from(ENTRY_KEYS), JSON_VALUES),
+        st.tuples(st.just("drop"), st.sampled_from(ENTRY_KEYS), st.none()),
+        st.tuples(st.just("digit"), st.integers(0, 10**6), st.integers(0, 9)),
+        st.tuples(st.just("cut"), st.integers(0, 10**6), st.none()),
+        st.tuples(st.just("bytes"), st.binary(max_size=64), st.none()),
+        st.tuples(st.just("nan"), st.sampled_from(["result", "seconds"]), st.none()),
+        st.tuples(st.sampled_from(["folder", "fifo", "symlink", "dangling"]), st.none(), st.none()),
+    ))
+
+
+def _damage(path: str, damage, precious: str) -> None:
+    import json
+
+    kind, a, b = damage
+    text = open(path, encoding="utf-8").read()
+    if kind in ("set", "drop", "nan"):
+        entry = json.loads(text)
+        if kind == "set":
+            entry[a] = b
+        elif kind == "drop":
+            entry.pop(a, None)
+        else:
+            entry[a] = float("nan") if a == "seconds" else {"x": float("nan")}
+        text = json.dumps(entry)
+    elif kind == "digit":
+        digits = [i for i, c in enumerate(text) if c.isdigit()]
+        i = digits[a % len(digits)]
+        text = text[:i] + str(b if str(b) != text[i] else (b + 1) % 10) + text[i + 1:]
+    elif kind == "cut":
+        text = text[: a % len(text)]
+    os.unlink(path)
+    if kind == "bytes":
+        with open(path, "wb") as fh:
+            fh.write(a)
+    elif kind == "folder":
+        os.mkdir(path)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink":
+        os.symlink(precious, path)
+    elif kind == "dangling":
+        os.symlink(path + ".nowhere", path)
+    else:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+def test_fuzz_tampered_and_malformed_cache_entries_are_recomputed(capsys):
+    import shutil
+
+    grid, pristine, expected = _pristine_sweep()
+
+    @FUZZ
+    @given(damage=cache_damage(), which=st.integers(0, 1))
+    def run(damage, which):
+        out = _fresh("")
+        shutil.copytree(pristine, out, symlinks=True)
+        precious = _fresh(".txt")
+        with open(precious, "w") as fh:
+            fh.write("precious")
+        cache = os.path.join(out, "cache")
+        entry = sorted(f for f in os.listdir(cache) if f.endswith(".json"))[which]
+        _damage(os.path.join(cache, entry), damage, precious)
+        argv = ["sweep", grid, "--out", out, "--no-progress", "--json"]
+        status, seconds = _hostile_run(argv)
+        captured = capsys.readouterr()
+        _check_run(HOSTILE, argv, status, captured.out, captured.err, seconds)
+        assert status == 0, (damage, captured.err)
+        assert _rows(out) == expected, damage  # the right answer, recomputed where the entry was damaged
+        assert open(precious).read() == "precious"
+
+    run()
+
+
+OUTPUT_FILES = [".fctheory-lock", "results.csv", "results.jsonl", "summary.json"]
+
+
+def test_fuzz_symlinked_lock_and_output_files(capsys):
+    grid, _, expected = _pristine_sweep()
+    suite = os.path.join(_FILES, "tiny-suite.toml")
+    with open(suite, "w") as fh:
+        fh.write('[suite]\nname = "tiny"\n[[case]]\nname = "a"\nkind = "type1"\nn_c = 2\ns_c = 2\nL = 2\nd = 3\n'
+                 'lam = "1/100"\n')
+
+    @FUZZ
+    @given(name=st.sampled_from(OUTPUT_FILES), target=st.sampled_from(["precious", "dangling", "folder"]),
+           command=st.sampled_from(["sweep", "validate"]))
+    def run(name, target, command):
+        out = _fresh("")
+        os.makedirs(out)
+        precious = _fresh(".txt")
+        if target == "folder":
+            os.makedirs(precious)
+        elif target == "precious":
+            with open(precious, "w") as fh:
+                fh.write("precious")
+        if command == "validate":
+            name = ".fctheory-lock"
+        os.symlink(precious, os.path.join(out, name))
+        argv = (["sweep", grid, "--out", out, "--no-progress", "--json"] if command == "sweep"
+                else ["validate", "--suite", suite, "--out", out, "--no-progress"])
+        status, seconds = _hostile_run(argv)
+        captured = capsys.readouterr()
+        _check_run(HOSTILE, argv, status, captured.out, captured.err, seconds)
+        if name == ".fctheory-lock":
+            assert status == 2 and "symbolic link" in captured.err
+        else:
+            assert status == 0 and _rows(out) == expected
+            assert not os.path.islink(os.path.join(out, name))
+        if target == "precious":
+            assert open(precious).read() == "precious"
+        else:
+            assert (target == "folder") == os.path.isdir(precious)
+            assert os.listdir(precious) == [] if target == "folder" else not os.path.exists(precious)
+
+    run()

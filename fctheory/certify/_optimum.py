@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._files import atomic_write_npz
+from .._io import atomic_write_npz
 from ..errors import InvalidInput, ProblemTooLarge
 from ..problem import Problem, as_problem
 from ..setting import Setting

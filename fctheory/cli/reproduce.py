@@ -16,6 +16,8 @@ every finished experiment (and an unfinished one resumes from its checkpoint).
 
 from __future__ import annotations
 
+from ._output import print_json
+
 HELP = "reproduce the paper's figures 3 and 4 (trained here) beside the theory"
 CHOICES = ("fig3", "fig4a", "fig4b", "fig4c", "all")
 DEFAULT_OUT = "fctheory-reproduce"
@@ -83,8 +85,6 @@ def run(args) -> int:
             return 1
     if args.json:
         data = [r.to_dict() for r in results]
-        from ._output import print_json
-
         print_json(data if several else data[0], indent=1)
     return 0
 

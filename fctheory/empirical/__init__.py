@@ -13,12 +13,13 @@ EmpiricalTrainResult    trained W, U, risk, accuracies, history, convergence, ti
 HistoryRecord           one point of the training curve (step, epoch, loss, accuracies)
 initial_weights         the paper code's initialisation (N(0,1)/1000, U(+-1/sqrt(L d))/1000)
 CheckpointMismatch      a checkpoint of another run (names the differing fields)
+DamagedCheckpoint       an empty or truncated checkpoint (ignored by the trainer, with a note)
 layer_norm_eps          phi_eps of h* with the paper code's eps (columns of W, or rows)
 check_eps               validate an eps (a real number >= 0)
 """
 
 from ._data import Dataset, sample_dataset
-from ._checkpoint import CheckpointMismatch
+from ._checkpoint import CheckpointMismatch, DamagedCheckpoint
 from ._layernorm import check_eps, layer_norm_eps
 from ._engine import METHODS, NETWORKS, accuracy, empirical_risk, empirical_risk_and_grad, method_costs
 
@@ -39,6 +40,7 @@ __all__ = [
     "HistoryRecord",
     "initial_weights",
     "CheckpointMismatch",
+    "DamagedCheckpoint",
     "layer_norm_eps",
     "check_eps",
     "METHODS",

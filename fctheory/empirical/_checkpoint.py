@@ -9,8 +9,12 @@ rules ``epochs``, ``maxiter``, ``gtol``, so that a finished run can be
 extended).  Loading a checkpoint of another run raises
 :class:`CheckpointMismatch` naming the fields that differ.
 
-Files are written to a temporary file in the same folder and moved into
-place with :func:`os.replace`, so an interruption never leaves a torn file.
+Files are written atomically (:mod:`fctheory._io`: a temporary file in the
+same folder, renamed into place), so an interruption never leaves a torn
+file.  A checkpoint that is nevertheless empty or truncated (a full disk, a
+copy cut short) raises :class:`DamagedCheckpoint`: the trainer ignores it,
+says so in a ``note:`` line, and starts afresh.  Any other file that is not a
+checkpoint is refused, never overwritten.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 
 import numpy as np
 
+from .._io import atomic_write_npz, canonical_json, dumps_json, load_npz
 from ..errors import InvalidInput
 
-__all__ = ["CheckpointMismatch", "fingerprint", "save_checkpoint", "load_checkpoint", "check_identity"]
+__all__ = ["CheckpointMismatch", "DamagedCheckpoint", "fingerprint", "save_checkpoint", "load_checkpoint",
+           "check_identity"]
 
 FORMAT = "fctheory-empirical-checkpoint-1"
 
@@ -40,9 +45,14 @@ class CheckpointMismatch(InvalidInput):
                          + ", ".join(differences), None, shown)
 
 
+class DamagedCheckpoint(InvalidInput):
+    """The checkpoint file is empty or cut short (a crash while it was written elsewhere): the
+    trainer ignores it, says so, and starts afresh."""
+
+
 def fingerprint(identity: dict) -> str:
     """SHA-256 of the canonical JSON of ``identity``."""
-    return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(identity, default=str).encode()).hexdigest()
 
 
 def check_identity(path: str, stored: dict, requested: dict) -> None:
@@ -56,35 +66,44 @@ def check_identity(path: str, stored: dict, requested: dict) -> None:
 
 def save_checkpoint(path, arrays: dict, meta: dict) -> None:
     """Write ``arrays`` and the JSON ``meta`` to ``path`` atomically."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
     payload = {k: np.asarray(v) for k, v in arrays.items()}
-    payload["meta"] = np.array(json.dumps({"format": FORMAT, **meta}, default=str))
-    fd, tmp = tempfile.mkstemp(prefix=".ckpt-", suffix=".npz", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    payload["meta"] = np.array(dumps_json({"format": FORMAT, **meta}, default=str))
+    atomic_write_npz(path, **payload)
+
+
+_ALLOWED = "an .npz checkpoint written by train_empirical"
 
 
 def load_checkpoint(path) -> tuple[dict, dict]:
-    """``(arrays, meta)`` of a checkpoint; :class:`InvalidInput` if it is not one."""
+    """``(arrays, meta)`` of a checkpoint.
+
+    Read by :func:`fctheory._io.load_npz` (no pickles, sizes checked before allocation).
+
+    Raises
+    ------
+    DamagedCheckpoint
+        When the file is empty or truncated (an ``.npz`` cut short).
+    InvalidInput
+        When it is anything else that is not a checkpoint (never overwritten then).
+    """
     path = os.fspath(path)
     try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-    except (OSError, ValueError) as exc:
-        raise InvalidInput("checkpoint", "an .npz checkpoint written by train_empirical", path, str(exc)) from None
+        arrays = load_npz(path, "checkpoint", allowed=_ALLOWED, kinds="biufcU")
+    except InvalidInput as exc:
+        if getattr(exc, "damaged", False):
+            raise DamagedCheckpoint("checkpoint", _ALLOWED, path, detail=exc.detail) from None
+        raise
+    meta_array = arrays.pop("meta", None)
     try:
-        meta = json.loads(str(arrays.pop("meta")))
-    except (KeyError, ValueError):
-        raise InvalidInput("checkpoint", "an .npz checkpoint written by train_empirical", path,
-                           "no readable 'meta' entry") from None
+        if meta_array is None or meta_array.dtype.kind != "U" or meta_array.shape != ():
+            raise ValueError
+        meta = json.loads(str(meta_array), parse_constant=lambda _: None)
+        if not isinstance(meta, dict):
+            raise ValueError
+    except (ValueError, RecursionError):
+        raise InvalidInput("checkpoint", _ALLOWED, path, "no readable 'meta' entry") from None
     if meta.get("format") != FORMAT:
-        raise InvalidInput("checkpoint", f"a checkpoint of format {FORMAT}", meta.get("format"))
+        raise InvalidInput("checkpoint", f"a checkpoint of format {FORMAT}", str(meta.get("format"))[:60])
+    if any(a.dtype.kind == "U" for a in arrays.values()):
+        raise InvalidInput("checkpoint", _ALLOWED, path, "it holds a text array besides 'meta'")
     return arrays, meta

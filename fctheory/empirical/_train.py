@@ -35,7 +35,8 @@ from scipy.optimize import minimize
 
 from ..errors import InvalidInput
 from ..problem import Problem
-from ._checkpoint import check_identity, fingerprint, load_checkpoint, save_checkpoint
+from .._io import note
+from ._checkpoint import DamagedCheckpoint, check_identity, fingerprint, load_checkpoint, save_checkpoint
 from ._data import Dataset
 from ._engine import Sentences, check_network, evaluate, sgd_step, tables_logits
 from ._interrupt import deferred_interrupt
@@ -288,7 +289,12 @@ class _Run:
         """``(arrays, meta)`` of an existing matching checkpoint, else ``None``."""
         if self.checkpoint is None or not os.path.exists(self.checkpoint):
             return None
-        arrays, meta = load_checkpoint(self.checkpoint)
+        try:
+            arrays, meta = load_checkpoint(self.checkpoint)
+        except DamagedCheckpoint as exc:
+            note(f"checkpoint {self.checkpoint!r} is unusable ({exc.detail}); it is ignored and training starts "
+                 "afresh")
+            return None
         check_identity(self.checkpoint, meta.get("identity", {}), identity)
         self.history = [HistoryRecord(**r) for r in meta.get("history", [])]
         self.elapsed_before = float(meta.get("seconds", 0.0))

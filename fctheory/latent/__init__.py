@@ -38,7 +38,7 @@ from ._check import LatentCheck, check_latent_set, sphere_sizes
 from ._codes import CODE_NAMES, LinearCode, linear_code, named_code
 from ._counts import DistanceCounts, distance_counts
 from ._lemma_b import LemmaB, check_lemma_b, lemma_b_noise_levels
-from ._sets import load_latent_file, numpy_file_problem, random_latent_set, validate_sizes
+from ._sets import MAX_LATENT_ARRAY_BYTES, MAX_LATENT_TEXT_BYTES, load_latent_file, random_latent_set, validate_sizes
 
 __all__ = [
     "as_latent_array",
@@ -47,7 +47,8 @@ __all__ = [
     "random_latent_set",
     "load_latent_file",
     "validate_sizes",
-    "numpy_file_problem",
+    "MAX_LATENT_TEXT_BYTES",
+    "MAX_LATENT_ARRAY_BYTES",
     "LinearCode",
     "linear_code",
     "named_code",

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import numbers
 import os
-import zipfile
 import re
 
 import numpy as np
 
+from .._io import load_numpy, open_regular_file
+from .._validate import MAX_LATENT_K
 from ..errors import InvalidInput, InvalidLatentSet
 from ._arrays import as_latent_array, base_digits
 
-__all__ = ["random_latent_set", "load_latent_file", "validate_sizes", "numpy_file_problem"]
+__all__ = ["random_latent_set", "load_latent_file", "validate_sizes", "MAX_LATENT_TEXT_BYTES", "MAX_LATENT_ARRAY_BYTES"]
 
 #: Largest ``n_c`` and ``L`` accepted by the latent-set tools (implementation limits).
 MAX_N_C = 64
@@ -82,6 +83,12 @@ def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
 
 
 _SPLIT = re.compile(r"[\s,]+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+#: Largest latent file read: text up to 64 MiB (2**17 rows of 64 entries take under 33 MiB), arrays
+#: up to MAX_LATENT_K * MAX_L int64 entries (64 MiB); checked before the file is read.
+MAX_LATENT_TEXT_BYTES = 2**26
+MAX_LATENT_ARRAY_BYTES = MAX_LATENT_K * MAX_L * 8
 
 
 def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
@@ -94,8 +101,13 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
     ``.npz``
         an archive holding that array under the name ``latent``;
     anything else
-        text, one latent variable per row, entries separated by whitespace
-        and/or commas; blank lines and lines starting with ``#`` are skipped.
+        UTF-8 text (a leading byte-order mark is ignored), one latent variable per row, entries
+        separated by whitespace and/or commas; blank lines and lines starting with ``#`` are skipped.
+
+    The file must be a regular file (a FIFO or a device is refused before it is opened) of at
+    most 64 MiB; an array file is read by :func:`fctheory._io.load_numpy` (no pickles, the
+    declared shape checked before anything is allocated).  Error messages say what is wrong
+    with the file, never what it holds.
 
     Raises
     ------
@@ -104,80 +116,59 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
         a wrong shape, an entry outside ``0..n_c-1`` or a repeated row.
     """
     n_c, L = validate_sizes(n_c, L)
-    path = os.fspath(path)
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise InvalidLatentSet("latent file", "a path (str or os.PathLike)", type(path).__name__) from None
     field = f"latent file {path!r}"
-    if not os.path.isfile(path):
-        reason = "a directory" if os.path.isdir(path) else "not a regular file" if os.path.exists(path) else "no such file"
-        raise InvalidLatentSet(field, "an existing file (.npy, .npz with array 'latent', or text)", None, reason)
-    lower = path.lower()
-    if lower.endswith((".npy", ".npz")):
-        problem = numpy_file_problem(path)
-        if problem:
-            raise InvalidLatentSet(field, "a readable .npy, .npz or text file", None, problem)
-    try:
-        if lower.endswith(".npy"):
-            arr = np.load(path, allow_pickle=False)
-        elif lower.endswith(".npz"):
-            with np.load(path, allow_pickle=False) as archive:
-                if "latent" not in archive.files:
-                    raise InvalidLatentSet(field, "an .npz archive with an array named 'latent'", f"arrays {archive.files}")
-                arr = archive["latent"]
-        else:
-            arr = _read_text(path, field)
-    except InvalidLatentSet:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise InvalidLatentSet(field, "a readable .npy, .npz or text file", None, _load_reason(exc)) from None
-    return as_latent_array(arr, n_c, L, field=field)
-
-
-def numpy_file_problem(path: str) -> str:
-    """What is wrong with a file that should be a NumPy ``.npy``/``.npz`` file, from its first
-    bytes ("" when it starts like one): empty, or neither magic string."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(6)
-    except OSError as exc:
-        return _load_reason(exc)
-    if not head:
-        return "it is empty"
-    if head.startswith(b"PK") or head == b"\x93NUMPY":
-        return ""
-    return "it is not a NumPy file (an .npy file starts with \\x93NUMPY, an .npz file is a zip archive)"
-
-
-def _load_reason(exc: BaseException) -> str:
-    """Why a latent file could not be read, in words (numpy's message about ``allow_pickle=True`` is
-    not repeated: fctheory never loads pickles, which can run code)."""
-    text = str(exc)
-    if "pickle" in text:
-        return "it holds pickled Python objects (or is not a NumPy file), which fctheory never loads"
-    if isinstance(exc, zipfile.BadZipFile):
-        return "it is not a zip archive (an .npz file is one)"
-    if isinstance(exc, UnicodeDecodeError):
-        return "it is neither a NumPy file nor UTF-8 text"
-    if isinstance(exc, EOFError) or "EOF" in text or "truncat" in text.lower():
-        return "it is empty or truncated"
-    return text.splitlines()[0][:160] if text else type(exc).__name__
+    if path.lower().endswith((".npy", ".npz")):
+        allowed = "a readable .npy, .npz (array 'latent') or text file"
+        data = load_numpy(path, field, names=("latent",), max_bytes=MAX_LATENT_ARRAY_BYTES, allowed=allowed,
+                          error=InvalidLatentSet, got=None)
+        if isinstance(data, dict):
+            if "latent" not in data:
+                raise InvalidLatentSet(field, "an .npz archive with an array named 'latent'", None,
+                                       "it has no array of that name")
+            data = data["latent"]
+    else:
+        data = _read_text(path, field)
+    return as_latent_array(data, n_c, L, field=field)
 
 
 def _read_text(path: str, field: str) -> np.ndarray:
+    allowed = "a text file of latent variables (rows of integers), .npy or .npz"
+    with open_regular_file(path, field, max_bytes=MAX_LATENT_TEXT_BYTES, allowed=allowed, error=InvalidLatentSet,
+                           got=None) as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidLatentSet(field, allowed, None, "it is neither a NumPy file nor UTF-8 text") from None
+    lines = text.splitlines()
+    if len(lines) > MAX_LATENT_K:
+        count = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+        if count > MAX_LATENT_K:
+            raise InvalidLatentSet(field, f"at most {MAX_LATENT_K} latent variables (rows)", None,
+                                   f"it has {count} rows")
     rows = []
     width = None
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            text = line.strip()
-            if not text or text.startswith("#"):
-                continue
-            tokens = [t for t in _SPLIT.split(text) if t]
-            if not all(re.fullmatch(r"[+-]?\d+", t) for t in tokens):
-                raise InvalidLatentSet(field, "rows of integers separated by whitespace or commas", f"line {lineno}: {text[:60]}")
-            if width is not None and len(tokens) != width:
-                raise InvalidLatentSet(field, f"rows of equal length ({width})", f"line {lineno} has {len(tokens)} entries")
-            width = len(tokens)
-            rows.append([int(t) for t in tokens])
+    for lineno, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        tokens = [t for t in _SPLIT.split(line) if t]
+        bad = next((i for i, t in enumerate(tokens, start=1) if not (t.isascii() and _INTEGER.fullmatch(t))), None)
+        if bad is not None:  # the file's content is not repeated (it may be any file)
+            raise InvalidLatentSet(field, "rows of integers separated by whitespace or commas", None,
+                                   f"entry {bad} of line {lineno} is not an integer")
+        if width is not None and len(tokens) != width:
+            raise InvalidLatentSet(field, f"rows of equal length ({width})", None,
+                                   f"line {lineno} has {len(tokens)} entries")
+        width = len(tokens)
+        if any(len(t.lstrip("+-")) > 18 for t in tokens):
+            raise InvalidLatentSet(field, "small non-negative integers (concept indices)", None,
+                                   f"line {lineno} has an entry beyond 10**18")
+        rows.append([int(t) for t in tokens])
     if not rows:
-        raise InvalidLatentSet(field, "at least two latent variables (rows)", "no rows")
-    if any(not -(2**62) < v < 2**62 for row in rows for v in row):
-        raise InvalidLatentSet(field, "small non-negative integers (concept indices)", "an entry beyond 2**62")
+        raise InvalidLatentSet(field, "at least two latent variables (rows)", None, "no rows")
     return np.array(rows, dtype=np.int64)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from .._validate import MAX_L, MAX_N_C, MAX_S_C, NETWORKS, require_int, require_one_of, require_real, require_seed, \
     require_str
 from ..errors import InvalidInput
@@ -114,12 +112,9 @@ class MeasureSpec:
 
 def _file_latent(path: str, n_c: int, L: int):
     """The ``latent`` array a weights file carries (validated for ``n_c``, ``L``), or ``None``."""
+    from .._io import load_npz
     from ..latent import load_latent_file
 
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if "latent" not in data.files:
-                return None
-    except (OSError, ValueError):
+    if "latent" not in load_npz(path, "WEIGHTS", names=("latent",)):
         return None
     return load_latent_file(path, n_c, L)

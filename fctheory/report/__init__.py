@@ -70,7 +70,7 @@ def validate(suite="default", out="fctheory-report", *, jobs: int | None = None,
     """
     parsed = suite if isinstance(suite, Suite) else load_suite(suite)
     check_costs(parsed, force=force)  # before the directory is created
-    with directory_lock(os.fspath(out)):  # one writer per directory (issue 12, finding 14)
+    with directory_lock(os.fspath(out), command="fctheory validate"):  # one writer per directory
         run = run_suite(parsed, out, jobs=jobs, scheduler=scheduler, progress=progress, force=force)
         write_report(run)
     return run

@@ -184,7 +184,7 @@ def _predict_trivial(spec: CaseSpec, setting: Setting, dps: int, profile=None) -
     record = thresholds.to_dict()
     with mpmath.workdps(dps):
         log_k = mpmath.log(setting.K)
-        record["log_K"] = mpmath.nstr(log_k, dps)
+        record["log_K"] = decimal_string(log_k, dps)
     return {"risk": float(log_k)}, record
 
 

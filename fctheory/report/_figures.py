@@ -18,18 +18,9 @@ import numpy as np
 
 from ..latent import full_latent_set
 from ..train import layer_norm_columns
-from .._files import atomic_savefig
+from .._io import colormap, new_figure, save_figure
 
 __all__ = ["write_figures"]
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _pca(points: np.ndarray):
@@ -42,13 +33,13 @@ def _pca(points: np.ndarray):
     return coords, s[:3]
 
 
-def _pca_figure(plt, record, W, U, path):
+def _pca_figure(record, W, U, path):
     s = record["setting"]
     n_c, s_c, L, K = s["n_c"], s["s_c"], s["L"], s["K"]
     feats = layer_norm_columns(W) if record["network"] == "h*" else W
     d = W.shape[0]
-    colours = plt.get_cmap("tab10")
-    fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.0))
+    colours = colormap("tab10")
+    fig, axes = new_figure(ncols=2, figsize=(8.4, 4.0))
     wc, ws = _pca(feats.T)
     concept = np.repeat(np.arange(n_c), s_c)
     for a in range(n_c):
@@ -72,13 +63,12 @@ def _pca_figure(plt, record, W, U, path):
     axes[0].legend(fontsize=8, loc="best")
     fig.suptitle(f"{record['name']}: {record['kind']} ({record['network']}), verdict "
                  f"{record['measurement']['collapse_verdict']}", fontsize=10, y=1.03)
-    atomic_savefig(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
-def _rb_figure(plt, items, path):
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
-    colours = plt.get_cmap("tab10")
+def _rb_figure(items, path):
+    fig, ax = new_figure(figsize=(5.6, 4.2))
+    colours = colormap("tab10")
     for i, (record, W) in enumerate(items):
         s = record["setting"]
         mu = np.array(record["mu_values"])
@@ -99,13 +89,12 @@ def _rb_figure(plt, items, path):
     ax.set_ylabel("embedding norm r_b")
     ax.set_title("type III: r_b against mu_b (theorem 2, eq. 7-8)", fontsize=10)
     ax.legend(fontsize=7)
-    atomic_savefig(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
-def _convergence_figure(plt, records, path):
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    colours = plt.get_cmap("tab20")
+def _convergence_figure(records, path):
+    fig, ax = new_figure(figsize=(6.4, 4.2))
+    colours = colormap("tab20")
     for i, record in enumerate(records):
         hist = record["training"]["history"]
         if not hist:
@@ -121,8 +110,7 @@ def _convergence_figure(plt, records, path):
     ax.set_title("training convergence", fontsize=10)
     if len(records) <= 14:
         ax.legend(fontsize=6, ncol=2)
-    atomic_savefig(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def write_figures(run_dir: str, records, load_weights) -> dict:
@@ -141,7 +129,6 @@ def write_figures(run_dir: str, records, load_weights) -> dict:
         ``{"pca": {case: relative path}, "type3_rb": path or None,
         "convergence": path}``.
     """
-    plt = _plt()
     fig_dir = os.path.join(run_dir, "figures")
     os.makedirs(fig_dir, exist_ok=True)
     out = {"pca": {}, "type3_rb": None, "convergence": None}
@@ -154,13 +141,13 @@ def write_figures(run_dir: str, records, load_weights) -> dict:
             continue
         W, U = load_weights(record)
         rel = f"figures/pca-{case}.png"
-        _pca_figure(plt, record, W, U, os.path.join(run_dir, rel))
+        _pca_figure(record, W, U, os.path.join(run_dir, rel))
         out["pca"][case] = rel
         if record["kind"] == "type3":
             rb_items.append((record, W))
     if rb_items:
         out["type3_rb"] = "figures/type3-rb.png"
-        _rb_figure(plt, rb_items, os.path.join(run_dir, out["type3_rb"]))
+        _rb_figure(rb_items, os.path.join(run_dir, out["type3_rb"]))
     out["convergence"] = "figures/convergence.png"
-    _convergence_figure(plt, list(records), os.path.join(run_dir, out["convergence"]))
+    _convergence_figure(list(records), os.path.join(run_dir, out["convergence"]))
     return out

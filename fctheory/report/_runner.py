@@ -16,12 +16,12 @@ from __future__ import annotations
 import os
 import platform
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import FctheoryError, InvalidInput, ProblemTooLarge
+from .._io import DirectoryInUse, directory_lock, load_npz, remove_stale_temporaries
+from ..errors import InvalidInput, ProblemTooLarge
 from ..sweep import code_fingerprint
 from ._cases import run_job
 from ._suite import CaseSpec, Suite
@@ -29,10 +29,6 @@ from ._suite import CaseSpec, Suite
 __all__ = ["ValidationRun", "run_suite", "code_fingerprint", "versions", "directory_lock", "DirectoryInUse",
            "CaseCost", "case_cost", "suite_costs", "check_costs", "MAX_CASE_LOGITS", "MAX_CASE_BYTES", "format_seconds", "run_case_job",
            "load_weights_of"]
-
-class DirectoryInUse(FctheoryError):
-    """Another process holds the lock of a validation output directory."""
-
 
 def versions() -> dict:
     """Versions of Python, fctheory and the numerical libraries."""
@@ -270,8 +266,12 @@ def _failed_record(spec: dict, seed: int, error: str) -> dict:
 
 def load_weights_of(run_dir: str, record: dict) -> tuple[np.ndarray, np.ndarray]:
     """The trained weights of a record (from the run's cache)."""
-    with np.load(os.path.join(run_dir, "cache", f"{record['cache_key']}.npz")) as data:
-        return np.array(data["W"]), np.array(data["U"])
+    data = load_npz(os.path.join(run_dir, "cache", f"{record['cache_key']}.npz"), f"the weights of {record['name']}",
+                    names=("W", "U"), allowed="a cache entry with arrays W and U (run fctheory validate again)")
+    if "W" not in data or "U" not in data:
+        raise InvalidInput(f"the weights of {record['name']}", "a cache entry with arrays W and U "
+                           "(run fctheory validate again)", record["cache_key"])
+    return data["W"], data["U"]
 
 
 def run_suite(suite: Suite, out_dir, *, jobs: int | None = None, scheduler=None, progress: bool = True,
@@ -301,53 +301,9 @@ def run_suite(suite: Suite, out_dir, *, jobs: int | None = None, scheduler=None,
     out_dir = os.fspath(out_dir)
     cache_dir = os.path.join(out_dir, "cache")
     os.makedirs(cache_dir, exist_ok=True)
-    with directory_lock(out_dir):
+    with directory_lock(out_dir, command="fctheory validate"):
+        remove_stale_temporaries(out_dir, depth=2)  # what a killed run left half-written
         return _run_locked(suite, out_dir, cache_dir, jobs, scheduler, progress, start)
-
-
-LOCK_NAME = ".fctheory-lock"
-_HELD: set = set()
-
-
-@contextmanager
-def directory_lock(out_dir: str):
-    """Hold an exclusive lock on ``out_dir`` (``fcntl.flock`` on ``out_dir/.fctheory-lock``, released
-    when the block ends or the process exits): two runs never write one directory.
-
-    Raises
-    ------
-    DirectoryInUse
-        When another process holds it ("directory in use by pid N").
-    """
-    import fcntl
-
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, LOCK_NAME)
-    real = os.path.realpath(path)
-    if real in _HELD:  # re-entrant in this process (validate locks around run_suite and the report)
-        yield
-        return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            try:
-                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            except OSError:  # pragma: no cover
-                holder = "?"
-            raise DirectoryInUse(f"--out {out_dir!r}: directory in use by pid {holder} (another fctheory validate "
-                                 "writes it; wait for it or choose another --out)") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        _HELD.add(real)
-        try:
-            yield
-        finally:
-            _HELD.discard(real)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler, progress: bool,

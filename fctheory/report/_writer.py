@@ -6,7 +6,7 @@ import os
 from collections import OrderedDict
 
 from ._cases import HESSIAN_PSD_TOL
-from .._files import atomic_write_json, atomic_write_text
+from .._io import atomic_write_text, write_json
 
 __all__ = ["write_results_json", "write_report_md", "theorem_verdicts"]
 
@@ -79,7 +79,7 @@ def theorem_verdicts(records) -> list[dict]:
 def write_results_json(run, path) -> None:
     data = run.to_dict()
     data["theorems"] = theorem_verdicts(run.records)
-    atomic_write_json(path, data)
+    write_json(path, data)
 
 
 def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> None:

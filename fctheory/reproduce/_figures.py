@@ -14,48 +14,19 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import numpy as np
 
+from .._io import new_figure, save_figure
 from ._measure import pca, word_features
 
 __all__ = ["pca_figure", "word_norm_figure", "convergence_figure"]
 
 #: Concept colours of the paper's notebooks (darkblue, darkred, darkgreen), then more.
 CONCEPT_COLOURS = ("darkblue", "darkred", "darkgreen", "darkorange", "purple", "teal", "olive", "brown")
-DPI = 90
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _colour(a: int) -> str:
     return CONCEPT_COLOURS[a % len(CONCEPT_COLOURS)]
-
-
-def _save(fig, path) -> str:
-    """Write ``fig`` to ``path`` through a temporary file in the same folder (no half-written PNG)."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=directory)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def _sv_text(values) -> str:
@@ -64,7 +35,6 @@ def _sv_text(values) -> str:
 
 def pca_figure(path, W, U, latent, *, n_c: int, s_c: int, network: str, title: str = "", eps: float = 1e-5) -> str:
     """Write the PCA figure of ``(W, U)`` (figures 3-4 of the paper) to ``path``; returns the path."""
-    plt = _plt()
     W = np.asarray(W, dtype=np.float64)
     U = np.asarray(U, dtype=np.float64)
     latent = np.asarray(latent)
@@ -75,7 +45,7 @@ def pca_figure(path, W, U, latent, *, n_c: int, s_c: int, network: str, title: s
     uc, us = pca(U.reshape(U.shape[0] * L, d))
     concept = np.repeat(np.arange(n_c), s_c)
     z = latent.ravel()
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.3))
+    fig, axes = new_figure(ncols=2, figsize=(9.0, 4.3))
     size_w = 4 if feats.shape[1] > 200 else 24
     size_u = 1 if z.size > 2000 else 10
     for a in range(n_c):
@@ -91,20 +61,16 @@ def pca_figure(path, W, U, latent, *, n_c: int, s_c: int, network: str, title: s
     axes[0].legend(fontsize=7, loc="best", markerscale=2)
     if title:
         fig.suptitle(title, fontsize=10, y=1.04)
-    try:
-        return _save(fig, path)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path)
 
 
 def word_norm_figure(path, W, mu, *, n_c: int, s_c: int, network: str = "h", title: str = "",
                      eps: float = 1e-5) -> str:
     """Write the measured word norms against :math:`\\mu_b` (log-log, figure 4(a)) to ``path``."""
-    plt = _plt()
     feats = word_features(np.asarray(W, dtype=np.float64), network, eps=eps)
     norms = np.linalg.norm(feats, axis=0).reshape(n_c, s_c)
     mu = np.asarray(mu, dtype=np.float64)
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig, ax = new_figure(figsize=(5.6, 4.2))
     for a in range(n_c):
         ax.scatter(mu, norms[a], s=6, color=_colour(a), alpha=0.6, label=f"concept {a}")
     ax.plot(mu, norms.mean(axis=0), color="black", lw=1.0, label="mean over concepts (r_b)")
@@ -114,22 +80,18 @@ def word_norm_figure(path, W, mu, *, n_c: int, s_c: int, network: str = "h", tit
     ax.set_ylabel("||phi(w_(a,b))||" if network == "h*" else "||w_(a,b)||")
     ax.legend(fontsize=7, loc="best")
     ax.set_title(title or "measured word norm against frequency", fontsize=9)
-    try:
-        return _save(fig, path)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path)
 
 
 def convergence_figure(path, history, *, title: str = "") -> str:
     """Write the loss and test accuracy along ``history`` (records with step, epoch, loss, test_accuracy)."""
-    plt = _plt()
     steps = np.array([r["step"] for r in history], dtype=float)
     epochs = [r.get("epoch") for r in history]
     use_epochs = bool(history) and all(e is not None for e in epochs)
     x = np.array(epochs, dtype=float) if use_epochs else steps
     loss = np.array([np.nan if r.get("loss") is None else r["loss"] for r in history], dtype=float)
     acc = np.array([np.nan if r.get("test_accuracy") is None else r["test_accuracy"] for r in history], dtype=float)
-    fig, ax = plt.subplots(figsize=(6.0, 3.8))
+    fig, ax = new_figure(figsize=(6.0, 3.8))
     ax.plot(x, loss, color="darkblue", lw=1.2, label="training loss")
     if np.all(np.isfinite(loss)) and loss.size and np.min(loss) > 0:
         ax.set_yscale("log")
@@ -140,7 +102,4 @@ def convergence_figure(path, history, *, title: str = "") -> str:
     right.set_ylabel("test accuracy (%)", color="darkred")
     right.set_ylim(-2, 102)
     ax.set_title(title or "convergence", fontsize=9)
-    try:
-        return _save(fig, path)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path)

@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from .._files import atomic_write_json, atomic_write_npz
+from .._io import atomic_write_npz, remove_stale_temporaries, write_json
 from ..errors import InvalidInput
 from ..problem import Problem
 from ._experiments import EXPERIMENT_NAMES, experiment, experiment_setting
@@ -92,7 +92,7 @@ def write_weights(path, W, U, latent, mu) -> str:
 
 
 def _write_json(path: str, data) -> str:
-    atomic_write_json(path, data)
+    write_json(path, data)
     return path
 
 
@@ -177,6 +177,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     if root is not None:
         folder = os.path.join(root, exp.name)
         os.makedirs(folder, exist_ok=True)
+        remove_stale_temporaries(folder)  # a killed run's half-written files
 
     setting = experiment_setting(exp, quick=bool(quick))
     problem = Problem(setting, "random", seed=seed)

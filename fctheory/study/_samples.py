@@ -541,10 +541,7 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     (log-log), every seed's point and the fitted power law of :func:`samples_summary` (left), and
     the excess over each seed's value at the largest n_spl with its fit (:func:`excess_fit`, right).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from .._io import new_figure, save_figure
 
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -552,7 +549,7 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     curves = summary["curves"]
     paths = []
 
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
+    fig, axes = new_figure(nrows=2, ncols=2, figsize=(12, 8.5))
     axes = axes.ravel()
     panels = (("test_accuracy", "test accuracy"), ("u_alignment", "u alignment (mean cos to concept mean)"),
               ("u_norm_spread", "u norm spread (mean CV per concept)"),
@@ -581,11 +578,10 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     fig.suptitle(f"samples study: seed mean ± std ({settings})", fontsize=10)
     fig.tight_layout()
     path = out_dir / "samples-accuracy-collapse.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
     paths.append(path)
 
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 5))
+    fig, (ax, ax2) = new_figure(ncols=2, figsize=(13, 5))
     shown = (("h_uniform_word_norm", "h/uniform word norm (thm 1)", "tab:blue", "o"),
              ("h_uniform_u_norm", "h/uniform block norm (thm 1)", "tab:cyan", "D"),
              ("h_star_zipf_u_norm", "h*/zipf block norm (thm 3)", "tab:green", "^"))
@@ -628,8 +624,7 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
     ax2.set_title("approach to the large-sample limit (excess over the floor)", fontsize=9)
     fig.tight_layout()
     path = out_dir / "samples-rate.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
     paths.append(path)
     return paths
 

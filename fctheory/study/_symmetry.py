@@ -356,15 +356,6 @@ def _certified_table(rows) -> list[dict]:
 
 
 # --------------------------------------------------------------- figures ----
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def symmetry_figures(rows, out_dir) -> list[Path]:
     """Write study 1's figures (PNG, matplotlib Agg) into ``out_dir``; return their paths.
 
@@ -377,14 +368,13 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
     of the concept directions' Gram matrix from the equiangular one, against
     the same deviation.
     """
-    from .._files import atomic_savefig
+    from .._io import colormap, new_figure, save_figure
 
-    plt = _plt()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ok = [r for r in symmetry_rows_ok(rows) if (_float(r.get("K_fraction")) or 1) < 1]
     settings = sorted({_setting_label(r) for r in ok})
-    colours = plt.get_cmap("tab10")
+    colours = colormap("tab10")
     markers = {"h/uniform": "o", "h*/uniform": "s", "h*/zipf": "^"}
     paths = []
 
@@ -419,7 +409,7 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
         ax.plot(xs, [10 ** (fit["intercept"] + fit["slope"] * math.log10(x)) for x in xs], style, color="0.3",
                 lw=1, label=f"fit {variant}: slope {fit['slope']:.2f}±{fit['slope_stderr']:.2f}, R² {fit['r2']:.2f}")
 
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
+    fig, axes = new_figure(ncols=2, figsize=(12, 4.8), layout="constrained")
     for ax, err, title in ((axes[0], "risk_rel_error_A", "trained min vs H(τ) / H*(τ*), assumption A's K/n_c^L"),
                            (axes[1], "risk_rel_error_Z", "trained min vs H_Z / H*_Z, the set's own |S_r|")):
         scatter(ax, err, "assumption_a_deviation")
@@ -430,11 +420,10 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
     axes[1].legend(fontsize=6.5, loc="best")
     fig.suptitle("Symmetry relaxed: random latent subsets, exact true risk", fontsize=10)
     path = out_dir / "symmetry-risk-error.png"
-    atomic_savefig(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
     paths.append(path)
 
-    fig, axes = plt.subplots(2, 2, figsize=(12, 9), layout="constrained")
+    fig, axes = new_figure(nrows=2, ncols=2, figsize=(12, 9), layout="constrained")
     panels = ((axes[0, 0], "word_norm_rel_error_A", ("h/uniform",), "|relative error| of the mean ‖w‖",
                "h: mean word norm vs theorem 1 (assumption A)"),
               (axes[0, 1], "u_norm_rel_error_A", None, "|relative error| of the mean ‖u_{k,l}‖",
@@ -449,8 +438,7 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
         ax.set_title(title, fontsize=9)
     axes[0, 1].legend(fontsize=6.5, loc="best")
     path = out_dir / "symmetry-norms-collapse.png"
-    atomic_savefig(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
     paths.append(path)
     return paths
 

@@ -26,7 +26,7 @@ Running the same call again reuses every finished job from ``<out>/<study>/cache
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
 import os
 import time
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .._files import atomic_write_text
+from .._io import atomic_write_text, read_json, read_text, remove_stale_temporaries, write_json
 from .._version import __version__
 from ..errors import InvalidInput
 from ..sweep import csv_text
@@ -140,6 +140,12 @@ def _check_studies(studies) -> tuple:
     return tuple(s for s in STUDIES if s in studies)
 
 
+def _finite_or_none(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def _job_seconds(rows) -> float | None:
     """The sum of the rows' ``seconds`` (None when no row has one: a CSV written elsewhere)."""
     times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]
@@ -184,9 +190,37 @@ def _parse_cell(text: str):
 
 
 def read_results(path) -> list[dict]:
-    """The rows of a results CSV written by :func:`run_undersampling` (cells parsed back to numbers, bools, None)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [{k: _parse_cell(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+    """The rows of a results CSV written by :func:`run_undersampling` (cells parsed back to numbers, bools, None).
+
+    Raises
+    ------
+    InvalidInput
+        Naming the file: not a regular file, above 64 MiB, not UTF-8, or not CSV.
+    """
+    text = read_text(path, "results CSV", allowed="a results CSV of fctheory study undersampling")
+    try:
+        return [{k: _parse_cell(v) for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise InvalidInput("results CSV", "a results CSV of fctheory study undersampling", os.fspath(path),
+                           detail=f"it is not CSV ({exc})") from None
+
+
+def _usable(rows) -> list[dict]:
+    """The rows of finished jobs with a finite trained risk (what the figures and fits are made of)."""
+    return [r for r in rows if r.get("status", "ok") == "ok" and isinstance(r.get("risk"), (int, float))
+            and not isinstance(r.get("risk"), bool) and math.isfinite(r["risk"])]
+
+
+def _summary_of(path: Path, field: str):
+    """A summary.json as a dict, or None when absent, unreadable or not an object."""
+    if not path.is_file():
+        return None
+    try:
+        data = read_json(path, field)
+    except InvalidInput:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 # ------------------------------------------------------------ the study ----
@@ -198,7 +232,7 @@ def _finish(out: Path, study: str, rows, *, write_csv: bool = True) -> tuple[dic
 
         # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
         _write_csv(csv_path, rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns))
-    pngs = [os.fspath(p) for p in figures(list(rows), out)]
+    pngs = [os.fspath(p) for p in figures(list(rows), out)] if _usable(rows) else []  # no figures from nothing
     return {"csv": os.fspath(csv_path), "figures": pngs}, summary(list(rows))
 
 
@@ -206,7 +240,7 @@ def _write_summary(out: Path, quick: bool, runs, parts: dict, seconds) -> dict:
     summary = {"command": "fctheory study undersampling" + (" --quick" if quick else ""),
                "fctheory_version": __version__, "quick": quick, "seconds": seconds,
                "studies": {r.study: {**r.to_dict(), "summary": parts[r.study]} for r in runs}}
-    atomic_write_text(out / "summary.json", json.dumps(summary, indent=1, allow_nan=True) + "\n")
+    write_json(out / "summary.json", summary)
     return summary
 
 
@@ -243,6 +277,7 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
 
     start = time.perf_counter()
     out = Path(_check_out(out))
+    remove_stale_temporaries(out)  # what a killed run left half-written (run_grid cleans each study's folder)
     studies = _check_studies(studies)
     kinds = {k.name: k for k in (SYMMETRY_JOB, SAMPLES_JOB)}
     grids = {s: load_grid(os.fspath(grid_path(s, quick=quick)), kinds) for s in studies}  # every grid checked first
@@ -268,26 +303,30 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
     """
     out = Path(_check_out(out))
     studies = _check_studies(studies)
-    previous = {}
-    try:
-        previous = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("studies", {})
-    except (OSError, ValueError, AttributeError):
-        pass
-    runs, parts = [], {}
-    for s in studies:
+    previous = (_summary_of(out / "summary.json", "summary.json") or {}).get("studies", {})
+    tables = {}
+    for s in studies:  # every CSV checked before anything is drawn
         path = out / f"results-{s}.csv"
         if not path.is_file():
             raise InvalidInput("out", f"a folder holding results-{s}.csv (from fctheory study undersampling)",
                                os.fspath(out))
         rows = read_results(path)
+        if not _usable(rows):
+            raise InvalidInput("out", f"a folder whose results-{s}.csv holds finished jobs", os.fspath(out),
+                               detail=f"results-{s}.csv has {len(rows)} rows and none with a finite trained risk; "
+                                      "nothing to draw (run the study without --summary-only)")
+        tables[s] = rows
+    runs, parts = [], {}
+    for s in studies:
+        rows = tables[s]
         files, parts[s] = _finish(out, s, rows, write_csv=False)
         seconds = None
-        sweep_summary = out / s / "summary.json"
+        sweep_summary = _summary_of(out / s / "summary.json", f"{s}/summary.json")
         old = previous.get(s) if isinstance(previous, dict) else None
-        if sweep_summary.is_file():
-            seconds = json.loads(sweep_summary.read_text(encoding="utf-8")).get("seconds")
+        if sweep_summary is not None:
+            seconds = _finite_or_none(sweep_summary.get("seconds"))
         elif isinstance(old, dict) and old.get("jobs") == len(rows):
-            seconds = old.get("seconds")  # the run that wrote this CSV
+            seconds = _finite_or_none(old.get("seconds"))  # the run that wrote this CSV
         ok = sum(r.get("status", "ok") == "ok" for r in rows)  # a CSV without status holds finished jobs only
         runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
                              sum(r.get("status") == "failed" for r in rows),

@@ -8,7 +8,6 @@ bad job cannot stop a sweep, and no exception object has to survive pickling.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import socket
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._io import json_plain
 
 __all__ = ["JobOutput", "execute_job", "normalise_record"]
 
@@ -44,11 +44,11 @@ def _plain(value):
 
 
 def normalise_record(record) -> dict:
-    """The JSON round trip of a job's dict (tuples -> lists, numpy scalars -> Python),
-    so a fresh result equals the same result read back from the cache."""
+    """The JSON round trip of a job's dict (tuples -> lists, numpy scalars -> Python, NaN and
+    infinities -> None), so a fresh result equals the same result read back from the cache."""
     if not isinstance(record, dict):
         raise TypeError(f"a job function must return a dict or a JobOutput, not {type(record).__name__}")
-    return json.loads(json.dumps(record, default=_plain, allow_nan=True))
+    return json_plain(record, default=_plain)
 
 
 def _job_seed(key: str) -> int:

@@ -16,7 +16,7 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-import json
+from .._io import canonical_json
 from ..errors import InvalidInput
 
 __all__ = ["Job", "JobKind", "JobResult", "lookup_kind", "CACHE_FORMAT", "JOB_STATUSES"]
@@ -76,11 +76,6 @@ class JobKind:
         missing = [k for k in names if self.keys is not None and k not in self.keys]
         if missing:
             raise InvalidInput("required", "a subset of keys", missing)
-
-
-def canonical_json(data) -> str:
-    """Sorted-key compact JSON: the text a cache key hashes."""
-    return json.dumps(data, sort_keys=True, allow_nan=False)
 
 
 def lookup_kind(kinds: Mapping[str, JobKind], name, *, field_name: str = "command") -> JobKind:

@@ -15,6 +15,7 @@ import numbers
 import sys
 from typing import Iterable, Iterator
 
+from .._io import remove_stale_temporaries
 from ..errors import InvalidInput
 from ._backends import Task, dask_cluster, import_distributed, in_process, process_pool
 from ._cache import code_fingerprint, read_entry, write_entry
@@ -118,6 +119,8 @@ def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc)
     from tqdm import tqdm
 
     keys = [job.cache_key(salt) for job in jobs]
+    if cache_dir is not None:
+        remove_stale_temporaries(cache_dir)  # what a killed run left half-written
     positions: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
         positions.setdefault(key, []).append(i)

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .._io import (atomic_write_text, directory_lock, dumps_json, new_figure, read_json, remove_stale_temporaries,
+                   save_figure, write_json)
 from ..errors import InvalidInput
-from ._cache import atomic_write_bytes, atomic_write_text, code_fingerprint, read_entry
+from ._cache import code_fingerprint, read_entry
 from ._grid import ROW_KEYS, Grid
 from ._jobs import JobResult
 from ._runner import DEFAULT_RETRIES, iter_jobs
@@ -131,7 +132,7 @@ def csv_cell(value) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, allow_nan=True)
+        return dumps_json(value)
     return str(value)
 
 
@@ -147,7 +148,7 @@ def csv_text(rows, columns) -> str:
 
 def _write_tables(out_dir: str, rows) -> tuple[str, str]:
     jsonl = os.path.join(out_dir, "results.jsonl")
-    atomic_write_text(jsonl, "".join(json.dumps(row, allow_nan=True) + "\n" for row in rows))
+    atomic_write_text(jsonl, "".join(dumps_json(row) + "\n" for row in rows))
     path = os.path.join(out_dir, "results.csv")
     atomic_write_text(path, csv_text(rows, _columns(rows)))
     return path, jsonl
@@ -179,13 +180,7 @@ def _plot(grid: Grid, rows, out_dir: str) -> tuple[str | None, str]:
         groups.setdefault(csv_cell(row.get(spec.by)) if spec.by else "", []).append((x, y))
     if not groups:
         return None, f"no finished row has numbers in both {spec.x!r} and {spec.y!r}"
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6, 4))
-    ax = fig.add_subplot()
+    fig, ax = new_figure(figsize=(6, 4))
     for label, points in groups.items():
         points.sort()
         xs, ys = zip(*points)
@@ -201,11 +196,7 @@ def _plot(grid: Grid, rows, out_dir: str) -> tuple[str | None, str]:
         ax.legend()
     ax.set_title(f"{grid.name}: {grid.command}")
     ax.grid(True, alpha=0.3)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    path = os.path.join(out_dir, "plot.png")
-    atomic_write_bytes(path, buffer.getvalue())
-    return path, ""
+    return save_figure(fig, os.path.join(out_dir, "plot.png")), ""
 
 
 def _finish(grid, out_dir, results, start, interrupted) -> SweepRun:
@@ -220,7 +211,7 @@ def _finish(grid, out_dir, results, start, interrupted) -> SweepRun:
     run = SweepRun(grid=grid, out_dir=out_dir, results=results, rows=rows, jobs=grid.size,
                    seconds=time.perf_counter() - start, interrupted=interrupted, files=files, plot_note=note)
     summary = {**run.summary(), "grid": grid.to_dict()}
-    atomic_write_text(files["summary"], json.dumps(summary, indent=1, allow_nan=True) + "\n")
+    write_json(files["summary"], summary)
     return run
 
 
@@ -254,18 +245,37 @@ def run_grid(grid: Grid, out_dir=None, *, workers: int | None = None, scheduler=
         os.makedirs(out_dir, exist_ok=True)
     except OSError as exc:
         raise InvalidInput("out", allowed, out_dir, exc.strerror) from None
-    jobs = grid.jobs()
-    salt = code_fingerprint() if salt is None else str(salt)
-    cache_dir = os.path.join(out_dir, "cache")
-    results: list[JobResult] = []
+    with directory_lock(out_dir, command="fctheory sweep"):
+        _check_same_grid(grid, out_dir)
+        remove_stale_temporaries(out_dir, depth=1)  # what a killed run left half-written
+        jobs = grid.jobs()
+        salt = code_fingerprint() if salt is None else str(salt)
+        cache_dir = os.path.join(out_dir, "cache")
+        results: list[JobResult] = []
+        try:
+            for result in iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
+                                    retries=retries, progress=progress, desc=f"sweep {grid.name}"):
+                results.append(result)
+        except KeyboardInterrupt:
+            results += _cached_since(jobs, results, cache_dir, salt)
+            raise SweepInterrupted(_finish(grid, out_dir, results, start, interrupted=True)) from None
+        return _finish(grid, out_dir, results, start, interrupted=False)
+
+
+def _check_same_grid(grid: Grid, out_dir: str) -> None:
+    """Refuse an ``out_dir`` whose summary.json belongs to a grid of another name: its results files
+    would be replaced by this grid's (the same grid, edited, reuses its folder and cache)."""
+    path = os.path.join(out_dir, "summary.json")
+    if not os.path.lexists(path):
+        return
     try:
-        for result in iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
-                                retries=retries, progress=progress, desc=f"sweep {grid.name}"):
-            results.append(result)
-    except KeyboardInterrupt:
-        results += _cached_since(jobs, results, cache_dir, salt)
-        raise SweepInterrupted(_finish(grid, out_dir, results, start, interrupted=True)) from None
-    return _finish(grid, out_dir, results, start, interrupted=False)
+        previous = read_json(path, "out")
+    except InvalidInput:
+        return  # a damaged summary is rewritten
+    name = previous.get("name") if isinstance(previous, dict) else None
+    if isinstance(name, str) and name != grid.name:
+        raise InvalidInput("out", f"a folder of grid {grid.name!r} (or a new one)", out_dir,
+                           detail=f"it holds the results of grid {name[:60]!r}; choose another --out")
 
 
 def _cached_since(jobs, received, cache_dir: str, salt: str) -> list[JobResult]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import mpmath
 
+from .._io import atomic_write_text
 from . import DERIVATIONS
 from ._derivation import Derivation, Verification
 from ._lambdify import lambdify_mp
@@ -191,7 +192,7 @@ def main(argv=None) -> int:
             stale.append(fname)
             if not args.check:
                 out.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                atomic_write_text(path, text)
     if args.check:
         for fname in stale:
             print(f"stale: {out / fname}", file=sys.stderr)

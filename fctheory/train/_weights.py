@@ -9,12 +9,11 @@ of concept a; ``U`` has shape ``(K, L*d)`` and row k is
 from __future__ import annotations
 
 import os
-import zipfile
 
 import numpy as np
 
+from .._io import atomic_write_npz, load_numpy
 from ..errors import InvalidInput
-from ..latent import numpy_file_problem
 from ..risk import layer_norm
 
 __all__ = ["as_weights", "load_weights", "save_weights", "u_blocks", "layer_norm_columns"]
@@ -57,23 +56,6 @@ def _real_array(name: str, value) -> np.ndarray:
     return np.array(arr, dtype=np.float64)
 
 
-def _load_reason(exc: BaseException) -> str:
-    """What is wrong with a file that ``np.load`` refused, in words (numpy's own message suggests
-    ``allow_pickle=True``, which fctheory never uses: a pickle can run code)."""
-    text = str(exc)
-    if "pickle" in text:
-        return "it holds pickled Python objects, which fctheory never loads"
-    if isinstance(exc, zipfile.BadZipFile):
-        return "it is not a zip archive (an .npz file is one)"
-    if isinstance(exc, EOFError) or "truncat" in text.lower() or "EOF" in text:
-        return "it is empty or truncated"
-    if isinstance(exc, IsADirectoryError):
-        return "it is a directory"
-    if isinstance(exc, PermissionError):
-        return "it cannot be read (permission denied)"
-    return text.splitlines()[0][:160] if text else type(exc).__name__
-
-
 def u_blocks(U: np.ndarray, L: int) -> np.ndarray:
     """The blocks :math:`u_{k,l}` as an array of shape ``(K, L, d)`` (a view)."""
     K, Ld = U.shape
@@ -96,51 +78,32 @@ def layer_norm_columns(W: np.ndarray) -> np.ndarray:
 def load_weights(path) -> tuple[np.ndarray, np.ndarray]:
     """Read ``W`` and ``U`` from an ``.npz`` file (keys ``W`` and ``U``).
 
+    The file is read by :func:`fctheory._io.load_numpy`: a regular file, no pickles, every array's
+    declared shape checked against 1 GiB (:data:`fctheory._io.MAX_ARRAY_BYTES`) before it is
+    allocated.
+
     Raises
     ------
     InvalidInput
         Naming ``WEIGHTS`` and saying why: not a file, not an ``.npz`` archive (an ``.npy`` array,
-        text, an empty or truncated file, pickled objects) or a missing array.
+        text, an empty or truncated file, pickled objects), too large, or a missing array.
     """
-    path = os.fspath(path)
     allowed = "an .npz file with arrays 'W' (d, n_w) and 'U' (K, L*d)"
-    if os.path.isdir(path):
-        raise InvalidInput("WEIGHTS", allowed, path, detail="it is a directory")
-    if not os.path.exists(path):
-        raise InvalidInput("WEIGHTS", allowed, path, detail="no such file")
-    problem = numpy_file_problem(path)
-    if problem:
-        raise InvalidInput("WEIGHTS", allowed, path, detail=problem)
     try:
-        data = np.load(path, allow_pickle=False)
-    except InvalidInput:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise InvalidInput("WEIGHTS", allowed, path, detail=_load_reason(exc)) from None
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        shape = getattr(data, "shape", None)
-        raise InvalidInput("WEIGHTS", allowed, path, detail=f"it is an .npy file holding a single array of shape {shape}; "
-                                                             "save both with numpy.savez(path, W=W, U=U)")
-    try:
-        with data:
-            missing = [k for k in ("W", "U") if k not in data.files]
-            if missing:
-                raise InvalidInput("WEIGHTS", allowed, path, detail=f"it has no array {', '.join(map(repr, missing))} "
-                                                                     f"(arrays: {', '.join(sorted(data.files)) or 'none'})")
-            return np.array(data["W"]), np.array(data["U"])
-    except InvalidInput:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise InvalidInput("WEIGHTS", allowed, path, detail=_load_reason(exc)) from None
+        shown = os.fspath(path)
+    except TypeError:
+        raise InvalidInput("WEIGHTS", allowed, type(path).__name__) from None
+    data = load_numpy(shown, "WEIGHTS", allowed=allowed)
+    if not isinstance(data, dict):
+        raise InvalidInput("WEIGHTS", allowed, shown, detail=f"it is an .npy file holding a single array of shape "
+                                                             f"{data.shape}; save both with numpy.savez(path, W=W, U=U)")
+    missing = [k for k in ("W", "U") if k not in data]
+    if missing:
+        raise InvalidInput("WEIGHTS", allowed, shown, detail=f"it has no array {', '.join(map(repr, missing))} "
+                                                             f"(arrays: {', '.join(sorted(data)) or 'none'})")
+    return data["W"], data["U"]
 
 
 def save_weights(path, W: np.ndarray, U: np.ndarray) -> None:
     """Write ``W`` and ``U`` to an ``.npz`` file atomically (temporary file + rename)."""
-    path = os.fspath(path)
-    tmp = f"{path}.tmp-{os.getpid()}.npz"
-    try:
-        np.savez(tmp, W=W, U=U)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):  # only when the write or the rename failed
-            os.remove(tmp)
+    atomic_write_npz(path, W=np.asarray(W), U=np.asarray(U))

@@ -15,7 +15,7 @@ from fctheory.errors import InvalidInput, ProblemTooLarge
 from fctheory.report import (MAX_CASE_LOGITS, DirectoryInUse, case_cost, check_costs, directory_lock, load_suite,
                              shipped_suites)
 from fctheory.report._cases import quantity_key, quantity_keys
-from fctheory._files import atomic_write_json, atomic_write_npz, atomic_write_text
+from fctheory._io import atomic_write_npz, atomic_write_text, write_json
 from fctheory.report import run_suite
 
 CASE = '[suite]\nname = "x"\n[[case]]\nname = "a"\nkind = "{kind}"\nn_c = {n_c}\ns_c = {s_c}\nL = {L}\nd = {d}\n' \
@@ -128,7 +128,7 @@ def test_output_files_honour_the_umask(tmp_path):  # finding 15
 
 
 def test_results_json_is_standard_json(tmp_path):  # finding 16
-    atomic_write_json(tmp_path / "r.json", {"a": float("nan"), "b": [float("inf"), 1.5]})
+    write_json(tmp_path / "r.json", {"a": float("nan"), "b": [float("inf"), 1.5]})
     text = (tmp_path / "r.json").read_text()
     assert "NaN" not in text and "Infinity" not in text and json.loads(text) == {"a": None, "b": [None, 1.5]}
 
