@@ -349,7 +349,7 @@ def claim_h(params: dict) -> dict:
 
 # -------------------------------------------------------------- reproduce ----
 REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
-                  "progress")
+                  "progress", "dtype")
 
 
 def reproduce(params: dict) -> JobOutput:
@@ -379,7 +379,8 @@ def reproduce(params: dict) -> JobOutput:
             raise InvalidInput(name, "true or false", flag)
     result = reproduce_experiment(params.get("experiment", "fig3"), optimizer=params.get("optimizer", "lbfgs"),
                                   seed=seed, out=out, epochs=_int(params, "epochs"), quick=quick, progress=progress,
-                                  n_spl=_int(params, "n_spl"), gtol=gtol, maxiter=_int(params, "maxiter"))
+                                  n_spl=_int(params, "n_spl"), gtol=gtol, maxiter=_int(params, "maxiter"),
+                                  dtype=params.get("dtype"))
     arrays = {"W": result.W, "U": result.U, "latent": result.latent, "mu_values": result.mu_values}
     return JobOutput(result.to_dict(), arrays)
 
@@ -450,6 +451,7 @@ register_job_kind(JobKind(
               ("epochs", "SGD epochs instead of the paper's (sgd only)"),
               ("gtol", "L-BFGS gradient tolerance (lbfgs only; default 1e-8)"),
               ("maxiter", "L-BFGS iteration limit (lbfgs only)"), ("quick", "the reduced setting (true/false)"),
+              ("dtype", "float32 or float64 (default: float64 for lbfgs, float32 for sgd)"),
               ("out", "write the files under OUT/seed<S>/<experiment>/ (a path the workers can write)"),
               ("seed_folder", "false: OUT/<experiment>/ without the seed<S> level (default true)"),
               ("progress", "a progress bar on the worker's stderr (default false)")),
