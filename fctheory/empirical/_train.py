@@ -73,6 +73,12 @@ LBFGS_FTOL = 1e-15
 LBFGS_MAXITER = 10000
 #: Default seconds between two periodic checkpoints.
 CHECKPOINT_EVERY = 60.0
+#: float32 L-BFGS: this many evaluations without an accepted iterate mean that float32 no longer
+#: resolves the objective (the trial steps fall below the float32 spacing of the weights, or their
+#: decrease below the loss's rounding); the run then goes on in float64 from its last iterate.  On
+#: figure 3 (quick setting) an iteration took at most 7 evaluations (the second, at the tiny
+#: initialisation) in either type, and 18-43 where float32 stalled.
+FLOAT32_STALL_EVALUATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,13 @@ class EmpiricalTrainResult:
     hyperparameters : dict
         Everything the run was called with (JSON-ready).
     dtype : str
-        ``"float32"`` or ``"float64"``: the type the run computed in (and of ``W``, ``U``).
+        ``"float32"`` or ``"float64"``: the type the run computed in.  SGD
+        returns ``W``, ``U`` of that type; L-BFGS returns float64 arrays
+        (scipy's iterate; rounded to float32 values when the run ended in float32).
+    float64_from : int or None
+        L-BFGS in float32: the iteration from which the run went on in float64
+        because float32 no longer resolved the objective (see
+        :func:`train_empirical`); ``None`` otherwise.
     """
 
     problem: Problem
@@ -168,6 +180,7 @@ class EmpiricalTrainResult:
     d: int
     hyperparameters: dict = field(default_factory=dict)
     dtype: str = "float64"
+    float64_from: int | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready, without the weight arrays."""
@@ -176,6 +189,7 @@ class EmpiricalTrainResult:
             "network": self.network,
             "optimizer": self.optimizer,
             "dtype": self.dtype,
+            "float64_from": self.float64_from,
             "d": self.d,
             "risk": self.risk,
             "train_accuracy": self.train_accuracy,
@@ -254,6 +268,7 @@ class _Run:
     def __init__(self, problem, dataset, network, eps, d, dtype, progress, checkpoint, checkpoint_every):
         self.problem, self.network, self.eps, self.d = problem, network, eps, d
         self.dtype = np.dtype(dtype)
+        self.eval_dtype = self.dtype  # L-BFGS in float32 may finish in float64
         self.lam = float(problem.lam)
         self.train = Sentences(dataset.x_train, dataset.y_train, problem.n_w, problem.K)
         self.test = Sentences(dataset.x_test, dataset.y_test, problem.n_w, problem.K)
@@ -271,7 +286,7 @@ class _Run:
 
     def evaluate(self, W, U, sents, grad, keep_tables=False):
         """Evaluate in the run's type (float64 iterates of L-BFGS are rounded to it here)."""
-        W, U = W.astype(self.dtype, copy=False), U.astype(self.dtype, copy=False)
+        W, U = W.astype(self.eval_dtype, copy=False), U.astype(self.eval_dtype, copy=False)
         return evaluate(W, U, sents, network=self.network, lam=self.lam, eps=self.eps, grad=grad,
                         keep_tables=keep_tables)
 
@@ -395,17 +410,26 @@ def _run_sgd(run: _Run, W, U, identity, *, epochs, lr, batch_size, init_seed, re
                 message=f"SGD: {epoch} epochs of {n_batches} minibatches done", resumed=restored is not None)
 
 
+class _Float32Stalled(Exception):
+    """float32 L-BFGS spent :data:`FLOAT32_STALL_EVALUATIONS` evaluations without an accepted iterate (private)."""
+
+
 def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
     d, n_w = W.shape
     nW = W.size
     K, Ld = U.shape
     iterations = 0
+    float64_from = None  # the iteration from which a float32 run went on in float64
     restored = run.restore(identity)
     if restored is not None:
         arrays, meta = restored
         W, U = np.array(arrays["W"], dtype=np.float64), np.array(arrays["U"], dtype=np.float64)
         iterations = int(meta["lbfgs"]["iterations"])
+        float64_from = meta["lbfgs"].get("float64_from")
+        if float64_from is not None:
+            run.eval_dtype = np.dtype(np.float64)
     cache: dict = {}
+    pending = {"evaluations": 0}  # evaluations since the last accepted iterate
 
     def split(v):
         return v[:nW].reshape(d, n_w), v[nW:].reshape(K, Ld)
@@ -413,29 +437,41 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
     def fun_and_grad(v):
         # scipy's iterate v is float64; the evaluation rounds it to the run's type (GEMMs, gathers and
         # softmax in that type) and hands back the value (summed in float64) and the gradient as float64
+        if run.eval_dtype == np.float32 and pending["evaluations"] >= FLOAT32_STALL_EVALUATIONS:
+            raise _Float32Stalled
+        pending["evaluations"] += 1
         Wv, Uv = split(v)
         ev = run.evaluate(Wv, Uv, run.train, grad=True, keep_tables=True)
         run.evaluations += 1
         cache["v"], cache["ev"] = v.copy(), ev
         return ev.value, np.concatenate([ev.gW.ravel(), ev.gU.ravel()], dtype=np.float64)
 
+    def gradient_max_at(v) -> float:
+        if "v" in cache and np.array_equal(cache["v"], v):
+            ev = cache["ev"]
+        else:
+            ev = run.evaluate(*split(v), run.train, grad=True)
+            run.evaluations += 1
+        return float(max(np.max(np.abs(ev.gW)), np.max(np.abs(ev.gU))))
+
     v0 = np.concatenate([W.ravel(), U.ravel()])
     current = {"v": v0}
 
     def state():
         Wv, Uv = split(current["v"])
-        return {"W": Wv, "U": Uv}, {"optimizer": "lbfgs", "dtype": run.dtype.name, "lbfgs": {"iterations": iterations}}
+        return {"W": Wv, "U": Uv}, {"optimizer": "lbfgs", "dtype": run.dtype.name,
+                                    "lbfgs": {"iterations": iterations, "float64_from": float64_from}}
 
     if restored is None:
         ev0 = run.evaluate(W, U, run.train, grad=False, keep_tables=True)
         run.record(0, None, W, U, ev=ev0)
     message = "no iteration needed"
-    remaining = maxiter - iterations
     with deferred_interrupt() as interrupt, run.bar(maxiter, iterations, f"lbfgs {run.network}") as bar:
 
         def callback(xk):  # the classic signature (scipy >= 1.10)
             nonlocal iterations
             iterations += 1
+            pending["evaluations"] = 0
             current["v"] = np.array(xk)
             if iterations % record_every == 0:
                 Wv, Uv = split(current["v"])
@@ -449,22 +485,41 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
             if run.due():
                 run.save(*state(), identity)
 
-        if remaining > 0:
-            res = minimize(fun_and_grad, v0, jac=True, method="L-BFGS-B", callback=callback,
-                           options={"maxiter": remaining, "gtol": gtol, "ftol": LBFGS_FTOL, "maxcor": LBFGS_MEMORY,
-                                    "maxfun": 20 * remaining + 100})
+        def lbfgs() -> str:
+            """scipy's L-BFGS-B from the current iterate for the iterations left; its stopping message."""
+            remaining = maxiter - iterations
+            pending["evaluations"] = 0
+            try:
+                res = minimize(fun_and_grad, current["v"], jac=True, method="L-BFGS-B", callback=callback,
+                               options={"maxiter": remaining, "gtol": gtol, "ftol": LBFGS_FTOL,
+                                        "maxcor": LBFGS_MEMORY, "maxfun": 20 * remaining + 100})
+            except _Float32Stalled:  # current["v"] is the last accepted iterate
+                return f"{FLOAT32_STALL_EVALUATIONS} evaluations without progress (float32 rounding)"
             current["v"] = np.array(res.x)
-            message = f"L-BFGS-B: {res.message}"
+            return str(res.message)
+
+        if iterations < maxiter:
+            text = lbfgs()
+            message = f"L-BFGS-B: {text}"
+            if run.eval_dtype == np.float32 and iterations < maxiter and gradient_max_at(current["v"]) > gtol:
+                # float32 no longer resolves the objective here: finish in float64 from this iterate
+                float64_from = iterations
+                run.eval_dtype = np.dtype(np.float64)
+                cache.clear()
+                message = f"L-BFGS-B in float32 to iteration {iterations} ({text}), then in float64: {lbfgs()}"
         else:
             message = f"iteration limit ({maxiter}) already reached by the checkpoint"
         run.save(*state(), identity)
     W, U = split(current["v"])
-    W, U = np.ascontiguousarray(W, dtype=run.dtype), np.ascontiguousarray(U, dtype=run.dtype)
+    # float64 arrays of the point the final numbers describe (rounded to float32 when the run ended in float32)
+    W = np.ascontiguousarray(W.astype(run.eval_dtype).astype(np.float64))
+    U = np.ascontiguousarray(U.astype(run.eval_dtype).astype(np.float64))
     ev, gnorm, gmax, test_acc = run.final(W, U)
     if not run.history or run.history[-1].step != iterations:
         run.record(iterations, None, W, U, ev=ev)
     return dict(W=W, U=U, ev=ev, gradient_norm=gnorm, gradient_max=gmax, test_accuracy=test_acc, epochs=None,
-                iterations=iterations, converged=gmax <= gtol, message=message, resumed=restored is not None)
+                iterations=iterations, converged=gmax <= gtol, message=message, resumed=restored is not None,
+                float64_from=float64_from)
 
 
 def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", optimizer: str = "lbfgs",
@@ -517,13 +572,17 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
         either way.  L-BFGS in float32: scipy keeps its iterate in float64;
         every evaluation rounds it to float32, runs the GEMMs, gathers and
         softmax in float32 and hands scipy the value and gradient as float64;
-        ``gtol`` then bounds the float32 gradient.  That gradient is accurate
-        (figure 3: within 2e-10 of float64's, max-abs) but the float32
-        objective is resolved only to ~5e-9 there, so below max|g| ~ 3e-8 the
-        line search fails first (``converged`` False, the message says
-        ABNORMAL_TERMINATION_IN_LNSRCH); see docs/empirical.md.  The
-        checkpoint records the type: resuming with another raises
-        :class:`CheckpointMismatch`.
+        ``gtol`` bounds that float32 gradient.  The gradient is accurate
+        (figure 3: within 2e-10 of float64's, max-abs), but float32 resolves
+        the objective only so far (figure 3: ~5e-9; steps below the float32
+        spacing of the weights change nothing), so its line search stalls
+        near max|g| ~ 3e-8 there (~1e-6 on the small quick setting).  When
+        float32 stops short of ``gtol`` (a stall of
+        :data:`FLOAT32_STALL_EVALUATIONS` evaluations, or scipy's own stop),
+        the run goes on in float64 from its last iterate (``float64_from``,
+        the message says so), so ``converged`` means the same in both types;
+        see docs/empirical.md.  The checkpoint records the type: resuming with
+        another raises :class:`CheckpointMismatch`.
 
     Returns
     -------
@@ -592,4 +651,5 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
         train_accuracy=ev.correct / run.train.N, test_accuracy=out["test_accuracy"], history=tuple(run.history),
         epochs=out["epochs"], iterations=out["iterations"], evaluations=run.evaluations,
         gradient_norm=out["gradient_norm"], gradient_max=out["gradient_max"], converged=bool(out["converged"]),
-        message=out["message"], seconds=run.seconds(), resumed=out["resumed"], d=d, hyperparameters=hyper, dtype=dtype)
+        message=out["message"], seconds=run.seconds(), resumed=out["resumed"], d=d, hyperparameters=hyper, dtype=dtype,
+        float64_from=out.get("float64_from"))
