@@ -58,6 +58,9 @@ def register(subparsers) -> None:
                    help="L-BFGS gradient tolerance, max-abs component (default 1e-8; lbfgs only)")
     p.add_argument("--maxiter", type=_positive_int, default=None,
                    help="L-BFGS iteration limit (default: the trainer's, 10000; lbfgs only)")
+    p.add_argument("--dtype", choices=("float32", "float64"), default=None,
+                   help="the trainer's floating type (default: float64 for lbfgs, float32 for sgd as the paper's "
+                        "code; lbfgs in float32: --gtol defaults to 1e-7)")
     p.add_argument("--quick", action="store_true",
                    help="a reduced setting (n_c 3, s_c 4, L 5, K 30, d 10) that runs in seconds")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -91,7 +94,7 @@ def run(args) -> int:
 
 def _options(args) -> dict:
     return dict(optimizer=args.optimizer, epochs=args.epochs, quick=args.quick, n_spl=args.n_spl, gtol=args.gtol,
-                maxiter=args.maxiter)
+                maxiter=args.maxiter, dtype=args.dtype)
 
 
 def _params(name: str, seed: int, args, **extra) -> dict:

@@ -50,12 +50,16 @@ def layer_norm_eps(V: np.ndarray, eps: float, *, axis: int = 0) -> tuple[np.ndar
     (shape with ``axis`` kept as 1, for broadcasting).  With ``eps == 0`` the
     columns must have non-zero variance (:func:`fctheory.risk.layer_norm`'s
     rule, which raises :class:`~fctheory.errors.InvalidInput` otherwise).
+    A float32 ``V`` gives float32 results (the engine's float32 mode); any other input is taken as float64.
     """
-    V = np.asarray(V, dtype=np.float64)
+    V = np.asarray(V)
+    if V.dtype != np.float32:
+        V = V.astype(np.float64, copy=False)
     if V.ndim != 2 or axis not in (0, 1):
         raise InvalidInput("V", "a 2-D array normalised along axis 0 or 1", f"shape {V.shape}, axis {axis}")
     if eps == 0.0:
         Y, sigma = _layer_norm_exact(V if axis == 0 else V.T)
+        Y, sigma = Y.astype(V.dtype, copy=False), sigma.astype(V.dtype, copy=False)
         return (Y, sigma[None, :]) if axis == 0 else (Y.T, sigma[:, None])
     centred = V - V.mean(axis=axis, keepdims=True)
     s = np.sqrt(np.mean(centred * centred, axis=axis, keepdims=True) + eps)

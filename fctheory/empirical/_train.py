@@ -38,14 +38,27 @@ from ..problem import Problem
 from .._io import note
 from ._checkpoint import DamagedCheckpoint, check_identity, fingerprint, load_checkpoint, save_checkpoint
 from ._data import Dataset
-from ._engine import Sentences, check_network, evaluate, sgd_step, tables_logits
+from ._engine import Sentences, check_dtype, check_network, evaluate, sgd_step, tables_logits
 from ._interrupt import deferred_interrupt
 from ._layernorm import check_eps
 
-__all__ = ["OPTIMIZERS", "HistoryRecord", "EmpiricalTrainResult", "initial_weights", "train_empirical"]
+__all__ = ["OPTIMIZERS", "DEFAULT_DTYPES", "DEFAULT_GTOLS", "HistoryRecord", "EmpiricalTrainResult", "initial_weights",
+           "train_empirical"]
 
 #: The two optimizers.
 OPTIMIZERS = ("lbfgs", "sgd")
+#: The floating type of each optimizer when ``dtype`` is not given.  L-BFGS: float64, so that its
+#: gradient test reaches the small tolerances the minimizer's measurements need (float32 rounds the
+#: gradient at ~1e-7 of its terms, see docs/empirical.md).  SGD: float32, the type of the paper's
+#: PyTorch code; an SGD step's minibatch noise (lr 0.1 times a 100-sentence gradient) is many orders
+#: above float32 rounding, and the step takes about half the time.
+DEFAULT_DTYPES = {"lbfgs": "float64", "sgd": "float32"}
+#: L-BFGS's default ``gtol`` (max-abs gradient entry) by type.  float32 resolves the objective only to
+#: its logits' rounding (at figure 3's size: ~5e-9 between neighbouring points, while the gradient
+#: stays within 2e-10 of float64's), so the line search stops making progress near max|g| ~ 3e-8
+#: there; 1e-7 stops on the gradient test, with a margin, at the same minimizer to ~1e-5 in the
+#: word norms (docs/empirical.md).
+DEFAULT_GTOLS = {"float64": 1e-10, "float32": 1e-7}
 #: L-BFGS correction pairs.  scipy's L-BFGS-B spends O(m n) per call on its
 #: own bookkeeping, which at the paper's size (n = 1.62e6 variables) is a
 #: sixth of a figure-3 run at m = 20: measured on figure 3 (seed 0, gtol 1e-8,
@@ -61,6 +74,12 @@ LBFGS_FTOL = 1e-15
 LBFGS_MAXITER = 10000
 #: Default seconds between two periodic checkpoints.
 CHECKPOINT_EVERY = 60.0
+#: float32 L-BFGS: this many evaluations without an accepted iterate mean that float32 no longer
+#: resolves the objective (the trial steps fall below the float32 spacing of the weights, or their
+#: decrease below the loss's rounding); the run then goes on in float64 from its last iterate.  On
+#: figure 3 (quick setting) an iteration took at most 7 evaluations (the second, at the tiny
+#: initialisation) in either type, and 18-43 where float32 stalled.
+FLOAT32_STALL_EVALUATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,14 @@ class EmpiricalTrainResult:
     d : int
     hyperparameters : dict
         Everything the run was called with (JSON-ready).
+    dtype : str
+        ``"float32"`` or ``"float64"``: the type the run computed in.  SGD
+        returns ``W``, ``U`` of that type; L-BFGS returns float64 arrays
+        (scipy's iterate; rounded to float32 values when the run ended in float32).
+    float64_from : int or None
+        L-BFGS in float32: the iteration from which the run went on in float64
+        because float32 no longer resolved the objective (see
+        :func:`train_empirical`); ``None`` otherwise.
     """
 
     problem: Problem
@@ -153,6 +180,8 @@ class EmpiricalTrainResult:
     resumed: bool
     d: int
     hyperparameters: dict = field(default_factory=dict)
+    dtype: str = "float64"
+    float64_from: int | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready, without the weight arrays."""
@@ -160,6 +189,8 @@ class EmpiricalTrainResult:
             "problem": self.problem.to_dict(),
             "network": self.network,
             "optimizer": self.optimizer,
+            "dtype": self.dtype,
+            "float64_from": self.float64_from,
             "d": self.d,
             "risk": self.risk,
             "train_accuracy": self.train_accuracy,
@@ -235,8 +266,10 @@ def _shuffle_rng(seed: int) -> np.random.Generator:
 class _Run:
     """The state shared by both optimizers (private)."""
 
-    def __init__(self, problem, dataset, network, eps, d, progress, checkpoint, checkpoint_every):
+    def __init__(self, problem, dataset, network, eps, d, dtype, progress, checkpoint, checkpoint_every):
         self.problem, self.network, self.eps, self.d = problem, network, eps, d
+        self.dtype = np.dtype(dtype)
+        self.eval_dtype = self.dtype  # L-BFGS in float32 may finish in float64
         self.lam = float(problem.lam)
         self.train = Sentences(dataset.x_train, dataset.y_train, problem.n_w, problem.K)
         self.test = Sentences(dataset.x_test, dataset.y_test, problem.n_w, problem.K)
@@ -253,6 +286,8 @@ class _Run:
         return self.elapsed_before + (time.perf_counter() - self.session_start)
 
     def evaluate(self, W, U, sents, grad, keep_tables=False):
+        """Evaluate in the run's type (float64 iterates of L-BFGS are rounded to it here)."""
+        W, U = W.astype(self.eval_dtype, copy=False), U.astype(self.eval_dtype, copy=False)
         return evaluate(W, U, sents, network=self.network, lam=self.lam, eps=self.eps, grad=grad,
                         keep_tables=keep_tables)
 
@@ -295,7 +330,9 @@ class _Run:
             note(f"checkpoint {self.checkpoint!r} is unusable ({exc.detail}); it is ignored and training starts "
                  "afresh")
             return None
-        check_identity(self.checkpoint, meta.get("identity", {}), identity)
+        stored = dict(meta.get("identity", {}))
+        stored.setdefault("dtype", "float64")  # checkpoints from before the dtype option computed in float64
+        check_identity(self.checkpoint, stored, identity)
         self.history = [HistoryRecord(**r) for r in meta.get("history", [])]
         self.elapsed_before = float(meta.get("seconds", 0.0))
         return arrays, meta
@@ -309,7 +346,7 @@ class _Run:
     def final(self, W, U):
         ev = self.evaluate(W, U, self.train, grad=True, keep_tables=True)
         self.evaluations += 1
-        g = np.concatenate([ev.gW.ravel(), ev.gU.ravel()])
+        g = np.concatenate([ev.gW.ravel(), ev.gU.ravel()], dtype=np.float64)
         return ev, float(np.linalg.norm(g)), float(np.max(np.abs(g))), self.test_accuracy(W, U, ev.tables)
 
 
@@ -326,7 +363,7 @@ def _run_sgd(run: _Run, W, U, identity, *, epochs, lr, batch_size, init_seed, re
     restored = run.restore(identity)
     if restored is not None:
         arrays, meta = restored
-        W, U = np.array(arrays["W"], dtype=np.float64), np.array(arrays["U"], dtype=np.float64)
+        W, U = np.array(arrays["W"], dtype=run.dtype), np.array(arrays["U"], dtype=run.dtype)
         st = meta["sgd"]
         epoch, batch_pos, step = int(st["epoch"]), int(st["batch_pos"]), int(st["step"])
         loss_sum, loss_batches = float(st["loss_sum"]), int(st["loss_batches"])
@@ -335,14 +372,14 @@ def _run_sgd(run: _Run, W, U, identity, *, epochs, lr, batch_size, init_seed, re
         if epoch > epochs:
             raise InvalidInput("epochs", f"at least the checkpoint's {epoch} epochs", epochs)
     else:
-        W, U = np.ascontiguousarray(W), np.ascontiguousarray(U)
+        W, U = np.ascontiguousarray(W, dtype=run.dtype), np.ascontiguousarray(U, dtype=run.dtype)
         run.record(0, 0, W, U)
 
     def state():
         arrays = {"W": W, "U": U, "perm": perm if perm is not None else np.zeros(0, np.int64)}
-        meta = {"optimizer": "sgd", "sgd": {"epoch": epoch, "batch_pos": batch_pos, "step": step,
-                                             "loss_sum": loss_sum, "loss_batches": loss_batches,
-                                             "rng_state": rng.bit_generator.state}}
+        meta = {"optimizer": "sgd", "dtype": run.dtype.name,
+                "sgd": {"epoch": epoch, "batch_pos": batch_pos, "step": step, "loss_sum": loss_sum,
+                        "loss_batches": loss_batches, "rng_state": rng.bit_generator.state}}
         return arrays, meta
 
     x, y = run.train.x, run.train.y
@@ -379,45 +416,68 @@ def _run_sgd(run: _Run, W, U, identity, *, epochs, lr, batch_size, init_seed, re
                 message=f"SGD: {epoch} epochs of {n_batches} minibatches done", resumed=restored is not None)
 
 
+class _Float32Stalled(Exception):
+    """float32 L-BFGS spent :data:`FLOAT32_STALL_EVALUATIONS` evaluations without an accepted iterate (private)."""
+
+
 def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
     d, n_w = W.shape
     nW = W.size
     K, Ld = U.shape
     iterations = 0
+    float64_from = None  # the iteration from which a float32 run went on in float64
     restored = run.restore(identity)
     if restored is not None:
         arrays, meta = restored
         W, U = np.array(arrays["W"], dtype=np.float64), np.array(arrays["U"], dtype=np.float64)
         iterations = int(meta["lbfgs"]["iterations"])
+        float64_from = meta["lbfgs"].get("float64_from")
+        if float64_from is not None:
+            run.eval_dtype = np.dtype(np.float64)
     cache: dict = {}
+    pending = {"evaluations": 0}  # evaluations since the last accepted iterate
 
     def split(v):
         return v[:nW].reshape(d, n_w), v[nW:].reshape(K, Ld)
 
     def fun_and_grad(v):
+        # scipy's iterate v is float64; the evaluation rounds it to the run's type (GEMMs, gathers and
+        # softmax in that type) and hands back the value (summed in float64) and the gradient as float64
+        if run.eval_dtype == np.float32 and pending["evaluations"] >= FLOAT32_STALL_EVALUATIONS:
+            raise _Float32Stalled
+        pending["evaluations"] += 1
         Wv, Uv = split(v)
         ev = run.evaluate(Wv, Uv, run.train, grad=True, keep_tables=True)
         run.evaluations += 1
         cache["v"], cache["ev"] = v.copy(), ev
-        return ev.value, np.concatenate([ev.gW.ravel(), ev.gU.ravel()])
+        return ev.value, np.concatenate([ev.gW.ravel(), ev.gU.ravel()], dtype=np.float64)
+
+    def gradient_max_at(v) -> float:
+        if "v" in cache and np.array_equal(cache["v"], v):
+            ev = cache["ev"]
+        else:
+            ev = run.evaluate(*split(v), run.train, grad=True)
+            run.evaluations += 1
+        return float(max(np.max(np.abs(ev.gW)), np.max(np.abs(ev.gU))))
 
     v0 = np.concatenate([W.ravel(), U.ravel()])
     current = {"v": v0}
 
     def state():
         Wv, Uv = split(current["v"])
-        return {"W": Wv, "U": Uv}, {"optimizer": "lbfgs", "lbfgs": {"iterations": iterations}}
+        return {"W": Wv, "U": Uv}, {"optimizer": "lbfgs", "dtype": run.dtype.name,
+                                    "lbfgs": {"iterations": iterations, "float64_from": float64_from}}
 
     if restored is None:
         ev0 = run.evaluate(W, U, run.train, grad=False, keep_tables=True)
         run.record(0, None, W, U, ev=ev0)
     message = "no iteration needed"
-    remaining = maxiter - iterations
     with deferred_interrupt() as interrupt, run.bar(maxiter, iterations, f"lbfgs {run.network}") as bar:
 
         def callback(xk):  # the classic signature (scipy >= 1.10)
             nonlocal iterations
             iterations += 1
+            pending["evaluations"] = 0
             current["v"] = np.array(xk)
             if iterations % record_every == 0:
                 Wv, Uv = split(current["v"])
@@ -431,29 +491,48 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
             if run.due():
                 run.save(*state(), identity)
 
-        if remaining > 0:
-            res = minimize(fun_and_grad, v0, jac=True, method="L-BFGS-B", callback=callback,
-                           options={"maxiter": remaining, "gtol": gtol, "ftol": LBFGS_FTOL, "maxcor": LBFGS_MEMORY,
-                                    "maxfun": 20 * remaining + 100})
+        def lbfgs() -> str:
+            """scipy's L-BFGS-B from the current iterate for the iterations left; its stopping message."""
+            remaining = maxiter - iterations
+            pending["evaluations"] = 0
+            try:
+                res = minimize(fun_and_grad, current["v"], jac=True, method="L-BFGS-B", callback=callback,
+                               options={"maxiter": remaining, "gtol": gtol, "ftol": LBFGS_FTOL,
+                                        "maxcor": LBFGS_MEMORY, "maxfun": 20 * remaining + 100})
+            except _Float32Stalled:  # current["v"] is the last accepted iterate
+                return f"{FLOAT32_STALL_EVALUATIONS} evaluations without progress (float32 rounding)"
             current["v"] = np.array(res.x)
-            message = f"L-BFGS-B: {res.message}"
+            return str(res.message)
+
+        if iterations < maxiter:
+            text = lbfgs()
+            message = f"L-BFGS-B: {text}"
+            if run.eval_dtype == np.float32 and iterations < maxiter and gradient_max_at(current["v"]) > gtol:
+                # float32 no longer resolves the objective here: finish in float64 from this iterate
+                float64_from = iterations
+                run.eval_dtype = np.dtype(np.float64)
+                cache.clear()
+                message = f"L-BFGS-B in float32 to iteration {iterations} ({text}), then in float64: {lbfgs()}"
         else:
             message = f"iteration limit ({maxiter}) already reached by the checkpoint"
         run.save(*state(), identity)
     W, U = split(current["v"])
-    W, U = np.ascontiguousarray(W), np.ascontiguousarray(U)
+    # float64 arrays of the point the final numbers describe (rounded to float32 when the run ended in float32)
+    W = np.ascontiguousarray(W.astype(run.eval_dtype).astype(np.float64))
+    U = np.ascontiguousarray(U.astype(run.eval_dtype).astype(np.float64))
     ev, gnorm, gmax, test_acc = run.final(W, U)
     if not run.history or run.history[-1].step != iterations:
         run.record(iterations, None, W, U, ev=ev)
     return dict(W=W, U=U, ev=ev, gradient_norm=gnorm, gradient_max=gmax, test_accuracy=test_acc, epochs=None,
-                iterations=iterations, converged=gmax <= gtol, message=message, resumed=restored is not None)
+                iterations=iterations, converged=gmax <= gtol, message=message, resumed=restored is not None,
+                float64_from=float64_from)
 
 
 def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", optimizer: str = "lbfgs",
                     d: int | None = None, epochs: int | None = None, lr: float = 0.1, batch_size: int = 100,
-                    init_seed: int = 0, eps: float = 1e-5, gtol: float = 1e-10, maxiter: int | None = None,
+                    init_seed: int = 0, eps: float = 1e-5, gtol: float | None = None, maxiter: int | None = None,
                     checkpoint=None, progress: bool = False, record_every: int | None = None,
-                    checkpoint_every: float = CHECKPOINT_EVERY) -> EmpiricalTrainResult:
+                    checkpoint_every: float = CHECKPOINT_EVERY, dtype: str | None = None) -> EmpiricalTrainResult:
     r"""Train h (eq. 17) or h* (eq. 18) on a sampled dataset by minimizing eq. (3).
 
     Parameters
@@ -475,8 +554,9 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
         Seed of the initialisation (and of the SGD shuffles, an independent stream).
     eps : float
         LayerNorm's ε (h*), 1e-5 as ``torch.nn.LayerNorm``.
-    gtol : float
-        L-BFGS stops when :math:`\max_i |\partial_i \hat R| \le` gtol.
+    gtol : float, optional
+        L-BFGS stops when :math:`\max_i |\partial_i \hat R| \le` gtol (default
+        :data:`DEFAULT_GTOLS`: 1e-10 in float64, 1e-7 in float32).
     maxiter : int, optional
         L-BFGS iteration limit (default :data:`LBFGS_MAXITER`); None for SGD.
     checkpoint : path, optional
@@ -491,6 +571,24 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
         or iterations (L-BFGS, default 10); the first and last points are always recorded.
     checkpoint_every : float
         Seconds between periodic checkpoints.
+    dtype : {"float32", "float64"}, optional
+        The floating type of the computation and of the returned ``W``, ``U``
+        (default :data:`DEFAULT_DTYPES`: float64 for L-BFGS, float32 for SGD,
+        the paper code's).  The objective's sums are accumulated in float64
+        either way.  L-BFGS in float32: scipy keeps its iterate in float64;
+        every evaluation rounds it to float32, runs the GEMMs, gathers and
+        softmax in float32 and hands scipy the value and gradient as float64;
+        ``gtol`` bounds that float32 gradient.  The gradient is accurate
+        (figure 3: within 2e-10 of float64's, max-abs), but float32 resolves
+        the objective only so far (figure 3: ~5e-9; steps below the float32
+        spacing of the weights change nothing), so its line search stalls
+        near max|g| ~ 3e-8 there (~1e-6 on the small quick setting).  When
+        float32 stops short of ``gtol`` (a stall of
+        :data:`FLOAT32_STALL_EVALUATIONS` evaluations, or scipy's own stop),
+        the run goes on in float64 from its last iterate (``float64_from``,
+        the message says so), so ``converged`` means the same in both types;
+        see docs/empirical.md.  The checkpoint records the type: resuming with
+        another raises :class:`CheckpointMismatch`.
 
     Returns
     -------
@@ -524,8 +622,9 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
             raise InvalidInput("checkpoint", "a path (str or os.PathLike) or None", type(checkpoint).__name__) from None
         if os.path.isdir(checkpoint):
             raise InvalidInput("checkpoint", "a file path (this is a folder)", checkpoint)
+    dtype = DEFAULT_DTYPES[optimizer] if dtype is None else check_dtype(dtype)
     identity = {"problem": problem.to_dict(), "dataset": dataset.digest, "network": network, "optimizer": optimizer,
-                "d": d, "init_seed": init_seed, "eps": eps}
+                "d": d, "init_seed": init_seed, "eps": eps, "dtype": dtype}
     if optimizer == "sgd":
         if epochs is None:
             raise InvalidInput("epochs", "an integer >= 1 for optimizer 'sgd' (the paper: 1200, 10, 3000, 500)", None)
@@ -539,13 +638,13 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
     else:
         if epochs is not None:
             raise InvalidInput("epochs", "None for optimizer 'lbfgs' (use maxiter)", epochs)
-        gtol = _positive("gtol", gtol)
+        gtol = DEFAULT_GTOLS[dtype] if gtol is None else _positive("gtol", gtol)
         maxiter = LBFGS_MAXITER if maxiter is None else _int_field("maxiter", maxiter, 1)
         record_every = record_every or 10
     hyper = {"network": network, "optimizer": optimizer, "d": d, "epochs": epochs, "lr": lr, "batch_size": batch_size,
              "init_seed": init_seed, "eps": eps, "gtol": gtol, "maxiter": maxiter, "record_every": record_every,
-             "dataset": dataset.to_dict()}
-    run = _Run(problem, dataset, network, eps, d, progress, checkpoint, checkpoint_every)
+             "dtype": dtype, "dataset": dataset.to_dict()}
+    run = _Run(problem, dataset, network, eps, d, dtype, progress, checkpoint, checkpoint_every)
     W, U = initial_weights(problem, d, init_seed)
     if optimizer == "sgd":
         out = _run_sgd(run, W, U, identity, epochs=epochs, lr=lr, batch_size=batch_size, init_seed=init_seed,
@@ -558,4 +657,5 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
         train_accuracy=ev.correct / run.train.N, test_accuracy=out["test_accuracy"], history=tuple(run.history),
         epochs=out["epochs"], iterations=out["iterations"], evaluations=run.evaluations,
         gradient_norm=out["gradient_norm"], gradient_max=out["gradient_max"], converged=bool(out["converged"]),
-        message=out["message"], seconds=run.seconds(), resumed=out["resumed"], d=d, hyperparameters=hyper)
+        message=out["message"], seconds=run.seconds(), resumed=out["resumed"], d=d, hyperparameters=hyper, dtype=dtype,
+        float64_from=out.get("float64_from"))

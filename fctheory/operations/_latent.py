@@ -23,7 +23,7 @@ class LatentSetSpec:
     source: LatentSource
     K: int | None = None
 
-    def rows(self) -> np.ndarray:
+    def rows(self):
         latent = self.source.materialise(self.n_c, self.L, self.K)
         if self.source.kind in ("file", "code") and self.K is not None and self.K != len(latent):
             raise InvalidInput("K", f"the number of latent variables of {self.source.describe()}, {len(latent)}",

@@ -20,7 +20,7 @@ TRAIN_OUTPUTS = ("K", "risk", "grad_norm", "grad_norm_rel", "converged", "reason
                  "collapse_verdict", "w_frobenius", "u_frobenius", "within_concept_spread", "equiangular_error",
                  "word_norm_spread", "r_concept_spread", "u_norm_mean", "u_norm_spread", "u_alignment", "r_by_rank")
 REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
-                  "progress")
+                  "progress", "dtype")
 REPRODUCE_HELP = (
     ("experiment", "fig3, fig4a, fig4b or fig4c"), ("optimizer", "lbfgs (default) or sgd"),
     ("seed", "seed of the latent set, the data and the initialisation (default 0)"),
@@ -28,6 +28,7 @@ REPRODUCE_HELP = (
     ("epochs", "SGD epochs instead of the paper's (sgd only)"),
     ("gtol", "L-BFGS gradient tolerance (lbfgs only; default 1e-8)"),
     ("maxiter", "L-BFGS iteration limit (lbfgs only)"), ("quick", "the reduced setting (true/false)"),
+    ("dtype", "float32 or float64 (default: float64 for lbfgs, float32 for sgd)"),
     ("out", "write the files under OUT/seed<S>/<experiment>/ (a path the workers can write)"),
     ("seed_folder", "false: OUT/<experiment>/ without the seed<S> level (default true)"),
     ("progress", "a progress bar on the worker's stderr (default false)"))
@@ -114,6 +115,7 @@ class ReproduceSpec:
     quick: bool = False
     out: str | None = None
     progress: bool = False
+    dtype: str | None = None
 
     @classmethod
     def from_params(cls, params) -> "ReproduceSpec":
@@ -132,14 +134,16 @@ class ReproduceSpec:
                    optional_int(params, "n_spl", lo=1), optional_int(params, "epochs", lo=1),
                    None if gtol is None else require_real("gtol", gtol, lo=0, hi=1, lo_open=True, hi_open=True),
                    optional_int(params, "maxiter", lo=1), require_bool("quick", params.get("quick", False)), out,
-                   require_bool("progress", params.get("progress", False)))
+                   require_bool("progress", params.get("progress", False)),
+                   None if params.get("dtype") is None else require_one_of("dtype", params["dtype"],
+                                                                           ("float32", "float64")))
 
     def run(self):
         from ..reproduce import reproduce_experiment
 
         return reproduce_experiment(self.experiment, optimizer=self.optimizer, seed=self.seed, out=self.out,
                                     epochs=self.epochs, quick=self.quick, progress=self.progress, n_spl=self.n_spl,
-                                    gtol=self.gtol, maxiter=self.maxiter)
+                                    gtol=self.gtol, maxiter=self.maxiter, dtype=self.dtype)
 
     def cost(self) -> float:
         from ._cost import reproduce_seconds

@@ -79,6 +79,8 @@ class ReproductionResult:
         Wall time of the whole reproduction (sampling, training, measuring, files).
     files : dict
         ``name -> path`` of the files written (empty without ``out``).
+    dtype : str
+        ``"float64"`` or ``"float32"``: the type the trainer computed in.
     W, U, latent, mu_values, history
         The trained weights, the latent set, μ as floats, the training history
         (not part of the JSON; the arrays go to ``weights.npz``).
@@ -118,6 +120,7 @@ class ReproductionResult:
     train_seconds: float
     seconds: float
     files: Mapping = field(default_factory=dict)
+    dtype: str = "float64"
     W: np.ndarray = field(default=None, repr=False)
     U: np.ndarray = field(default=None, repr=False)
     latent: np.ndarray = field(default=None, repr=False)

@@ -41,6 +41,9 @@ OPTIMIZERS = ("lbfgs", "sgd")
 #: is flat to 10 digits well before (figure 3, seed 0: 2.9295618928 from iteration 60 on, where
 #: max |grad| was ~1e-10); 1e-8 keeps the measured norms and singular values to 4 digits.
 DEFAULT_GTOL = 1e-8
+#: ... in float32, whose objective is resolved only to ~5e-9 at figure 3's size (its line search stops
+#: making progress near max|grad| ~ 3e-8; the trainer's float32 default, see docs/empirical.md).
+DEFAULT_GTOL_FLOAT32 = 1e-7
 #: LayerNorm's epsilon in h* for the paper's SGD protocol (torch.nn.LayerNorm's default).
 LAYER_NORM_EPS = 1e-5
 #: ... and for L-BFGS: THEORY's phi (eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
@@ -107,7 +110,8 @@ def _record(r) -> dict:
 
 def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, out=None, epochs: int | None = None,
                          quick: bool = False, progress: bool = False, n_spl: int | None = None,
-                         gtol: float | None = None, maxiter: int | None = None) -> ReproductionResult:
+                         gtol: float | None = None, maxiter: int | None = None,
+                         dtype: str | None = None) -> ReproductionResult:
     """Reproduce one of the paper's experiments (figures 3, 4(a)-(c)).
 
     Parameters
@@ -137,6 +141,10 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     maxiter : int, optional
         L-BFGS iteration limit (default: the trainer's); a run stopped by it
         says so (``converged`` False, the message).
+    dtype : {"float32", "float64"}, optional
+        The type the trainer computes in (default: float64 for ``lbfgs``,
+        float32 for ``sgd``, :data:`fctheory.empirical.DEFAULT_DTYPES`); in
+        float32 ``gtol`` defaults to :data:`DEFAULT_GTOL_FLOAT32`.
 
     Returns
     -------
@@ -148,7 +156,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         For an unknown experiment or optimizer, a bad seed/epochs/n_spl, or an
         ``out`` that is an existing file.
     """
-    from ..empirical import sample_dataset, train_empirical
+    from ..empirical import DEFAULT_DTYPES, check_dtype, sample_dataset, train_empirical
 
     start = time.perf_counter()
     exp = experiment(name)
@@ -167,8 +175,9 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         raise InvalidInput("maxiter", "given only with optimizer 'lbfgs' (SGD takes epochs)", maxiter)
     if gtol is not None and optimizer != "lbfgs":
         raise InvalidInput("gtol", "given only with optimizer 'lbfgs'", gtol)
+    dtype = DEFAULT_DTYPES[optimizer] if dtype is None else check_dtype(dtype)
     if optimizer == "lbfgs":
-        gtol = DEFAULT_GTOL if gtol is None else gtol
+        gtol = (DEFAULT_GTOL if dtype == "float64" else DEFAULT_GTOL_FLOAT32) if gtol is None else gtol
         if isinstance(gtol, bool) or not isinstance(gtol, numbers.Real) or not 0 < float(gtol) < 1:
             raise InvalidInput("gtol", "a number in (0, 1)", gtol)
         gtol = float(gtol)
@@ -191,9 +200,10 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     # eps enters h* only (h passes the trainer's default, so its checkpoints do not depend on the optimizer)
     eps = LBFGS_LAYER_NORM_EPS if (optimizer == "lbfgs" and exp.network == "h*") else LAYER_NORM_EPS
     trained = train_empirical(problem, dataset, network=exp.network, optimizer=optimizer, epochs=epochs,
-                              init_seed=seed, eps=eps, checkpoint=checkpoint, progress=progress, **options)
+                              init_seed=seed, eps=eps, checkpoint=checkpoint, progress=progress, dtype=dtype,
+                              **options)
 
-    W, U = np.asarray(trained.W), np.asarray(trained.U)
+    W, U = np.asarray(trained.W, dtype=np.float64), np.asarray(trained.U, dtype=np.float64)
     m = measure_weights(W, U, n_c=setting.n_c, s_c=setting.s_c, L=setting.L, network=exp.network, eps=eps)
     predicted, skipped = theory_predictions(problem, exp.network, eps=eps)
     mu_values = setting.mu.as_array()
@@ -215,7 +225,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
 
     result = ReproductionResult(
         experiment=exp.name, figure=exp.figure, network=exp.network, mu=setting.mu.spec(), n_spl=int(n_spl),
-        optimizer=optimizer, seed=seed, quick=bool(quick), setting=setting.to_dict(), gtol=gtol,
+        optimizer=optimizer, dtype=dtype, seed=seed, quick=bool(quick), setting=setting.to_dict(), gtol=gtol,
         eps=eps if exp.network == "h*" else None,
         test_accuracy=float(trained.test_accuracy), train_accuracy=float(trained.train_accuracy),
         risk=float(trained.risk), word_norm_mean=m.word_norm_mean, word_norm_std=m.word_norm_std,

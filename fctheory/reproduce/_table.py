@@ -57,8 +57,8 @@ def comparison_rows(result: ReproductionResult) -> list[tuple[str, str, str, str
 def format_table(result: ReproductionResult) -> str:
     """The comparison table of one reproduction, with its header and the theorems that do not apply."""
     s = result.setting
-    run = (f"{result.optimizer}, {result.epochs} epochs" if result.epochs is not None
-           else f"{result.optimizer} to max|grad| <= {result.gtol:g}, {result.iterations} iterations")
+    run = (f"{result.optimizer} ({result.dtype}), {result.epochs} epochs" if result.epochs is not None
+           else f"{result.optimizer} ({result.dtype}) to max|grad| <= {result.gtol:g}, {result.iterations} iterations")
     head = [
         f"{result.experiment} ({result.figure}): network {result.network}, mu {result.mu}, n_spl = {result.n_spl}"
         + (" [quick]" if result.quick else ""),

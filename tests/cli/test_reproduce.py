@@ -59,6 +59,7 @@ def test_quick_sgd_with_epochs(tmp_path, capsys):
     (["reproduce", "fig3", "--seed", "-1"], "integer >= 0"),
     (["reproduce", "fig3", "--epochs", "0"], "integer >= 1"),
     (["reproduce", "fig3", "--quick", "--epochs", "3"], "epochs must be given only with optimizer 'sgd'"),
+    (["reproduce", "fig3", "--quick", "--dtype", "float16"], "invalid choice: 'float16'"),
 ])
 def test_bad_arguments(tmp_path, capsys, argv, message):
     assert main([*argv, "--out", str(tmp_path / "o")]) == 2
@@ -111,6 +112,19 @@ def test_several_seeds_are_jobs_in_seed_folders_and_a_rerun_reuses_them(tmp_path
     assert json.loads(capsys.readouterr().out) == first
     assert main(argv[:-2] + ["--no-progress"]) == 0
     assert capsys.readouterr().out.count("(cached: a finished run of the same arguments)") == 2
+
+
+def test_dtype_reaches_the_trainer_here_and_in_jobs(tmp_path, capsys):
+    assert main(["reproduce", "fig3", "--quick", "--dtype", "float32", "--out", str(tmp_path / "one"), "--json",
+                 "--no-progress"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["dtype"] == "float32" and one["gtol"] == 1e-7
+    assert main(["reproduce", "fig3", "--quick", "--seed", "0", "1", "--dtype", "float32", "--out",
+                 str(tmp_path / "two"), "--json", "--no-progress"]) == 0
+    two = json.loads(capsys.readouterr().out)
+    assert [d["dtype"] for d in two] == ["float32", "float32"] and _numbers(two[0]) == _numbers(one)
+    assert main(["reproduce", "fig3", "--quick", "--out", str(tmp_path / "one"), "--no-progress"]) == 0
+    assert "lbfgs (float64) to max|grad| <= 1e-08" in capsys.readouterr().out
 
 
 def test_worker_processes_give_the_numbers_of_this_process(tmp_path, capsys):

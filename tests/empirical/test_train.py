@@ -64,7 +64,7 @@ def test_sgd_trains_to_full_accuracy(small, network):
 def test_sgd_h_star_does_not_decay_W(small):
     """h*: weight decay on U only (the paper's weight_decay_W = 0): lr*lam on W would shrink it."""
     p, data = small
-    r1 = train_empirical(p, data, network="h*", optimizer="sgd", epochs=1, lr=0.5, batch_size=1000)
+    r1 = train_empirical(p, data, network="h*", optimizer="sgd", epochs=1, lr=0.5, batch_size=1000, dtype="float64")
     W0, U0 = initial_weights(p, 5, 0)
     # one full-batch step: U moves by -lr (grad + lam U), W by -lr grad only
     from fctheory.empirical import empirical_risk_and_grad

@@ -63,6 +63,7 @@ def test_interrupted_sgd_reproduction_resumes_from_its_checkpoint(tmp_path):
     ({"maxiter": 0}, "maxiter"),
     ({"maxiter": 5, "optimizer": "sgd", "epochs": 2}, "maxiter"),
     ({"gtol": 1e-6, "optimizer": "sgd", "epochs": 2}, "gtol"),
+    ({"dtype": "float16"}, "dtype"),
 ])
 def test_bad_inputs_are_typed_errors(tmp_path, kwargs, field):
     name = kwargs.pop("name", "fig3")
@@ -70,6 +71,21 @@ def test_bad_inputs_are_typed_errors(tmp_path, kwargs, field):
         reproduce_experiment(name, quick=True, out=tmp_path / "o", **kwargs)
     assert info.value.field == field
     assert not (tmp_path / "o").exists()  # nothing is created for a bad call
+
+
+def test_float32_reproduction_records_its_type_and_matches_float64(tmp_path):
+    r64 = reproduce_experiment("fig3", quick=True)
+    r32 = reproduce_experiment("fig3", quick=True, dtype="float32", out=tmp_path)
+    assert (r64.dtype, r32.dtype) == ("float64", "float32")
+    assert (r64.gtol, r32.gtol) == (1e-8, 1e-7)  # float32's own default (its objective's resolution)
+    assert r32.converged and r32.test_accuracy == r64.test_accuracy
+    assert r32.word_norm_mean == pytest.approx(r64.word_norm_mean, rel=5e-3)
+    assert r32.to_dict()["dtype"] == "float32"
+    assert json.loads((tmp_path / "fig3" / "result.json").read_text())["dtype"] == "float32"
+    # SGD runs in float32 unless told otherwise
+    sgd = reproduce_experiment("fig3", quick=True, optimizer="sgd", epochs=2)
+    assert sgd.dtype == "float32" and sgd.gtol is None
+    assert reproduce_experiment("fig3", quick=True, optimizer="sgd", epochs=2, dtype="float64").dtype == "float64"
 
 
 def test_iteration_limit_is_reported():
