@@ -9,7 +9,12 @@ import logging
 import numpy as np
 import pytest
 
-from fctheory.sweep import parse_grid, run_grid
+from fctheory.registry import job_kinds
+from fctheory.sweep import parse_grid as _parse_grid, run_grid
+
+
+def parse_grid(data, **kw):
+    return _parse_grid(data, job_kinds(), **kw)
 from fctheory.sweep._cache import read_entry, write_entry
 
 

@@ -13,7 +13,12 @@ import pytest
 from fctheory._io import DirectoryInUse, directory_lock
 from fctheory.cli.main import main
 from fctheory.errors import InvalidInput
-from fctheory.sweep import parse_grid, run_grid
+from fctheory.registry import job_kinds
+from fctheory.sweep import parse_grid as _parse_grid, run_grid
+
+
+def parse_grid(data, **kw):
+    return _parse_grid(data, job_kinds(), **kw)
 
 
 def _grid(name="g", lams=("1/100",)):
