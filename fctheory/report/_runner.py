@@ -22,6 +22,7 @@ import numpy as np
 
 from .._io import DirectoryInUse, directory_lock, load_npz, remove_stale_temporaries
 from ..errors import InvalidInput, ProblemTooLarge
+from ..operations import EVALUATIONS_PER_RUN, LOGITS_PER_SECOND, format_seconds, reproduce_seconds
 from ..sweep import code_fingerprint
 from ._cases import run_job
 from ._suite import CaseSpec, Suite
@@ -80,11 +81,6 @@ class ValidationRun:
 #: case that ``validate`` runs without ``--force`` (the shipped suites' largest is the ternary Golay
 #: code, 1.1e9; n_c=2, s_c=9, L=7 is 7.8e10, hours of training).
 MAX_CASE_LOGITS = 2**32
-#: The rate and the evaluation count of the time estimate: ~5e8 logits per second (one exact risk and
-#: gradient, n_c=3 s_c=4 L=4, one BLAS thread, measured on the shared 2-core machine) and ~2000
-#: evaluations per training run (L-BFGS and the Newton polish).  A rough figure, for a warning.
-LOGITS_PER_SECOND = 5e8
-EVALUATIONS_PER_RUN = 2000
 #: Largest memory estimate (:attr:`CaseCost.memory_bytes`) of a case that ``validate`` runs without
 #: ``--force``: the weights and the d x d matrices of the equiangular frame's rotation (the shipped
 #: suites' largest is a few MiB; d = 5e6 would need ~6e14 bytes).
@@ -134,21 +130,13 @@ class CaseCost:
                 "too_large": self.too_large}
 
 
-#: Rough training time of one reproduction (L-BFGS, one core, docs/reproduce.md: fig3 63 s of CPU;
-#: fig4a's n_spl = 500 is ~100 times the data; SGD runs the paper's epochs, 15-25 min) and of a quick one.
-REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 150.0, "fig4c": 150.0}
-REPRODUCE_SGD_SECONDS = {"fig3": 1200.0, "fig4a": 1800.0, "fig4b": 3000.0, "fig4c": 1200.0}
-REPRODUCE_QUICK_SECONDS = 2.0
-
-
 def _reproduce_cost(spec) -> CaseCost:
     from ..reproduce import experiment, experiment_setting
 
     setting = experiment_setting(experiment(spec.experiment), quick=spec.quick)
     runs, K = len(spec.seeds), setting.K
     table = spec.L * setting.n_w * K
-    per = REPRODUCE_QUICK_SECONDS if spec.quick else (
-        REPRODUCE_SGD_SECONDS if spec.optimizer == "sgd" else REPRODUCE_SECONDS)[spec.experiment]
+    per = reproduce_seconds(spec.experiment, spec.optimizer, quick=spec.quick)
     # the empirical risk samples sentences (n_spl per class): no enumeration, never refused for size
     return CaseCost(spec.name, runs, K, 0, 0, 8 * table, runs * per)
 
@@ -196,17 +184,6 @@ def check_costs(suite: Suite, *, force: bool = False) -> list[CaseCost]:
                                   "use smaller s_c, L or K, or --force to run it anyway "
                                   "(fctheory validate --dry-run lists every case's size)")
     return costs
-
-
-def format_seconds(seconds: float) -> str:
-    """``12 s``, ``3.5 min``, ``2.1 h``, ``4.0 days``."""
-    if seconds < 120:
-        return f"{seconds:.2g} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.2g} min"
-    if seconds < 172800:
-        return f"{seconds / 3600:.2g} h"
-    return f"{seconds / 86400:.2g} days"
 
 
 def _job_params(suite: Suite, out_dir: str | None = None) -> list[dict]:
