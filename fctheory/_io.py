@@ -67,7 +67,7 @@ __all__ = [
     # locks
     "directory_lock", "DirectoryInUse", "LOCK_NAME",
     # reading
-    "open_regular_file", "read_text", "load_npy", "load_npz", "load_numpy", "numpy_file_problem", "array_digest",
+    "open_regular_file", "read_text", "load_npy", "load_npz", "load_numpy", "read_toml", "MAX_TOML_BYTES", "numpy_file_problem", "array_digest",
     "MAX_ARRAY_BYTES", "MAX_TEXT_BYTES", "MAX_JSON_BYTES", "MAX_NPZ_MEMBERS", "size_text",
     # figures
     "new_figure", "save_figure", "colormap", "FIGURE_DPI",
@@ -496,6 +496,28 @@ def read_text(path, field: str, *, max_bytes: int = MAX_TEXT_BYTES, allowed: str
     except UnicodeDecodeError as exc:
         raise error(field, allowed, _shown(path, got),
                     detail=f"it is not UTF-8 text (byte {exc.start} is not): a binary file?") from None
+
+
+#: Largest TOML file (grids, suites) read.
+MAX_TOML_BYTES = 2**24
+
+
+def read_toml(path, field: str, *, allowed: str = "a TOML file") -> dict:
+    """The tables of a TOML file (grids, suites): a regular UTF-8 file of at most :data:`MAX_TOML_BYTES`,
+    parsed by the standard library; syntax errors and nesting too deep to parse are one-line errors."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    text = read_text(path, field, max_bytes=MAX_TOML_BYTES, allowed=allowed)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(field, allowed, os.fspath(path), detail=str(exc)) from None
+    except RecursionError:
+        raise InvalidInput(field, allowed, os.fspath(path), detail="its arrays or tables nest too deep to read") from None
 
 
 _NPY_MAGIC = b"\x93NUMPY"

@@ -76,6 +76,10 @@ def run(args) -> int:
 
     if args.list:
         return _list_suites()
+    from .._validate import require_optional_int
+    from ..sweep import MAX_WORKERS
+
+    require_optional_int("--jobs", args.jobs, lo=1, hi=MAX_WORKERS)  # before anything, --dry-run included
     suite = load_suite(args.suite)
     if args.dry_run:
         return _dry_run(suite)

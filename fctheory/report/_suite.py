@@ -36,15 +36,11 @@ evaluated).
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from .._io import read_toml
+from .._validate import require_real
 from ..errors import InvalidInput
 from ..setting import Setting
 
@@ -175,11 +171,17 @@ def _need(table: dict, key: str, where: str, types, allowed: str):
     return value
 
 
-def _positive_float(table: dict, key: str, where: str, default: float) -> float:
+#: Largest tolerance a suite may set: a check "passes" within it, so a large one would pass everything.
+MAX_TOLERANCE = 1e-2
+#: Longest case name (it names the case's figure files and the report's sections).
+MAX_CASE_NAME = 80
+
+
+def _positive_float(table: dict, key: str, where: str, default: float, hi: float = 1e6) -> float:
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < float(value) < 1e6:
-        raise InvalidInput(f"{where}.{key}", "a positive number", value)
-    return float(value)
+    if isinstance(value, str):
+        raise InvalidInput(f"{where}.{key}", f"a number in (0, {hi:g}]", value)
+    return require_real(f"{where}.{key}", value, lo=0, lo_open=True, hi=hi)
 
 
 def _parse_case(raw: dict, index: int) -> CaseSpec:
@@ -190,8 +192,9 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
     if unknown:
         raise InvalidInput(f"{where}", f"keys among {sorted(_CASE_KEYS)}", sorted(unknown))
     name = _need(raw, "name", where, str, "a non-empty name")
-    if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise InvalidInput(f"{where}.name", "letters, digits, '-', '_' and '.'", name)
+    if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum() or not name.isascii() \
+            or len(name) > MAX_CASE_NAME:
+        raise InvalidInput(f"{where}.name", f"at most {MAX_CASE_NAME} ASCII letters, digits, '-', '_' and '.'", name)
     where = f"case {name!r}"
     kind = _need(raw, "kind", where, str, f"one of {sorted(KINDS)}")
     if kind not in KINDS:
@@ -310,16 +313,7 @@ def load_suite(name_or_path: str = "default") -> Suite:
         Naming the offending key when the file is malformed.
     """
     path = find_suite(name_or_path)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput("--suite", "a valid TOML file", str(path), detail=str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("--suite", "a valid TOML file (UTF-8 text)", str(path),
-                           detail=f"byte {exc.start} is not UTF-8: a binary file?") from None
-    except OSError as exc:
-        raise InvalidInput("--suite", "a readable .toml file", str(path), detail=exc.strerror or type(exc).__name__) from None
+    data = read_toml(path, "--suite", allowed="a valid TOML file")
     meta = data.get("suite", {})
     if not isinstance(meta, dict):
         raise InvalidInput("suite", "a [suite] table", meta)
@@ -345,6 +339,6 @@ def load_suite(name_or_path: str = "default") -> Suite:
     return Suite(
         certify=certify,
         name=str(meta.get("name", path.stem)), description=str(meta.get("description", "")), path=str(path),
-        tolerance=_positive_float(meta, "tolerance", "suite", 1e-8),
-        zero_tolerance=_positive_float(meta, "zero_tolerance", "suite", 1e-8), dps=dps, cases=cases,
+        tolerance=_positive_float(meta, "tolerance", "suite", 1e-8, MAX_TOLERANCE),
+        zero_tolerance=_positive_float(meta, "zero_tolerance", "suite", 1e-8, MAX_TOLERANCE), dps=dps, cases=cases,
     )

@@ -22,11 +22,11 @@ from ._cache import code_fingerprint
 from ._execute import JobOutput
 from ._grid import MAX_JOBS, Grid, PlotSpec, load_grid, parse_grid
 from ._jobs import Job, JobKind, JobResult, lookup_kind
-from ._runner import DEFAULT_RETRIES, iter_jobs, run_jobs
+from ._runner import DEFAULT_RETRIES, MAX_WORKERS, iter_jobs, run_jobs
 from ._sweep import ROW_KEYS, SUMMARY_KEYS, SweepInterrupted, SweepRun, csv_cell, csv_text, result_row, run_grid, summary_table
 
 __all__ = [
-    "DEFAULT_RETRIES", "DistributedNotInstalled", "Grid", "INSTALL_HINT", "Job", "JobKind", "JobOutput", "JobResult",
+    "DEFAULT_RETRIES", "MAX_WORKERS", "DistributedNotInstalled", "Grid", "INSTALL_HINT", "Job", "JobKind", "JobOutput", "JobResult",
     "MAX_JOBS", "PlotSpec", "ROW_KEYS", "SUMMARY_KEYS", "SweepInterrupted", "SweepRun", "code_fingerprint", "csv_cell", "csv_text",
     "iter_jobs", "load_grid", "lookup_kind", "parse_grid",
     "result_row", "run_grid", "run_jobs", "summary_table",

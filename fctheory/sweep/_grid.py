@@ -38,15 +38,10 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from .._io import read_toml
 from ..errors import InvalidInput, ProblemTooLarge
 from typing import Mapping
 
@@ -285,15 +280,5 @@ def load_grid(path, kinds: Mapping[str, JobKind], *, force: bool = False) -> Gri
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidInput("GRID", "a path to a .toml grid file", type(path).__name__)
     path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise InvalidInput("GRID", "an existing .toml grid file", path)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput("GRID", "a valid TOML file", path, detail=str(exc)) from None
-    except UnicodeDecodeError:
-        raise InvalidInput("GRID", "a TOML text file (UTF-8)", path, detail="the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InvalidInput("GRID", "a readable .toml grid file", path, detail=exc.strerror) from None
+    data = read_toml(path, "GRID", allowed="a .toml grid file (valid TOML)")
     return parse_grid(data, kinds, source=path, force=force, default_name=Path(path).stem)
