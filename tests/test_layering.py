@@ -9,7 +9,7 @@ an absolute module and checked against these rules (docs/architecture.md, "Impor
 2. No module imports a private name of another subpackage: neither a private module
    (``from ..risk._sentences import x``, ``import fctheory.risk._checks``) nor a private symbol
    (``from ..latent import _x``).  Inside one subpackage private modules are the point.  The shared
-   base modules ``fctheory._precision``, ``fctheory._version``, ``fctheory._files``, ``fctheory.errors``,
+   base modules ``fctheory._precision``, ``fctheory._version``, ``fctheory._files``, ``fctheory._validate``, ``fctheory.errors``,
    ``fctheory.setting`` and ``fctheory.problem`` may be imported from anywhere, but only their
    public names; they import only each other and ``latent`` (a problem materialises its latent set).
 3. Nothing imports ``fctheory.cli`` except ``fctheory/__main__.py`` (and the CLI itself).
@@ -30,7 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "fctheory"
 
 #: Modules importable from anywhere (public names only).
-BASE_MODULES = frozenset({"_precision", "_version", "_files", "errors", "setting", "problem"})
+BASE_MODULES = frozenset({"_precision", "_version", "_files", "_validate", "errors", "setting", "problem"})
 
 HIGH_LAYERS = ("risk", "train", "certify", "report", "empirical", "reproduce", "sweep", "study", "cli")
 FORBIDDEN = {
