@@ -45,8 +45,18 @@ MAX_N_C = 10**6
 MAX_S_C = 10**7
 MAX_L = 10**4
 MAX_D = 10**7
-#: Largest explicit latent set (rows ``K``) any routine builds; refused *before* building it.
+#: Largest explicit latent set (rows ``K``) any routine builds; refused *before* building it (the full set
+#: ``n_c**L``, a random subset, a file's rows, a code's codewords).  The analyses of a set (assumption A,
+#: lemma B, assumption B, sphere sizes) cost ``K**2`` work, and the exact risk ``K**2 s_c**L``: at
+#: ``K = 2**17`` the first already takes minutes.
 MAX_LATENT_K = 2**17
+#: Limits of the latent-set *tools* (random subsets, files, codes, the symmetry checks), tighter than
+#: the Setting's on purpose: they hold explicit rows, so ``K * L`` int64 entries (at most 2**17 * 64 =
+#: 64 MiB) and one-hot rows of ``L * n_c`` columns (at most 4096) must stay small, whereas a Setting
+#: feeds closed forms that never build rows (``predict`` with ``n_c = 10**6`` is fine).  Codes are over
+#: GF(q) with q <= 64 for the same reason.
+MAX_LATENT_N_C = 64
+MAX_LATENT_L = 64
 #: Seeds are numpy ``SeedSequence`` entropy; a non-negative integer below 2**63.
 MAX_SEED = 2**63 - 1
 #: Significant digits accepted by the certified solvers.
@@ -251,7 +261,7 @@ def _full_set_too_large(n_c: int, L: int):
                            "a latent set is built row by row and analysed in K**2 work; use a smaller n_c or L")
 
 
-def require_real_array(field: str, value, *, ndim: int | None = None, shape_text: str = "") -> "np.ndarray":
+def require_real_array(field: str, value, *, ndim: int | None = None, shape_text: str = ""):
     """``value`` as a float64 array of finite real numbers (a copy), with ``ndim`` dimensions if given.
 
     Complex arrays are refused (their imaginary part would be dropped silently), and so are

@@ -8,36 +8,21 @@ distinct latent variables :math:`z_1, \\dots, z_K \\in [n_c]^L`).
 
 from __future__ import annotations
 
-import numbers
 import os
 import zipfile
 import re
 
 import numpy as np
 
-from ..errors import InvalidInput, InvalidLatentSet
+from .._validate import require_int, require_latent_rows, require_latent_sizes, require_seed
+from ..errors import InvalidLatentSet
 from ._arrays import as_latent_array, base_digits
 
-__all__ = ["random_latent_set", "load_latent_file", "validate_sizes", "numpy_file_problem"]
+__all__ = ["random_latent_set", "load_latent_file", "require_latent_sizes", "validate_sizes", "numpy_file_problem"]
 
-#: Largest ``n_c`` and ``L`` accepted by the latent-set tools (implementation limits).
-MAX_N_C = 64
-MAX_L = 64
-
-
-def _int_field(field: str, value, lo: int, hi: int | None = None) -> int:
-    allowed = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise InvalidInput(field, allowed, value)
-    value = int(value)
-    if value < lo or (hi is not None and value > hi):
-        raise InvalidInput(field, allowed, value)
-    return value
-
-
-def validate_sizes(n_c, L) -> tuple[int, int]:
-    """Check ``2 <= n_c <= MAX_N_C`` and ``1 <= L <= MAX_L``; return them as ints."""
-    return _int_field("n_c", n_c, 2, MAX_N_C), _int_field("L", L, 1, MAX_L)
+#: Deprecated name of :func:`require_latent_sizes` (``2 <= n_c <= 64``, ``1 <= L <= 64``; input guards are
+#: ``require_*``).
+validate_sizes = require_latent_sizes
 
 
 def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
@@ -60,11 +45,12 @@ def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
     -------
     numpy.ndarray of int64, shape ``(K, L)``
     """
-    n_c, L = validate_sizes(n_c, L)
+    n_c, L = require_latent_sizes(n_c, L)
     total = n_c**L
-    K = _int_field("K", K, 2, total)
+    K = require_int("K", K, lo=2, hi=total)
+    require_latent_rows(K)  # before anything is drawn
     if seed is not None and not isinstance(seed, np.random.Generator):
-        seed = _int_field("seed", seed, 0)
+        seed = require_seed("seed", seed)
     rng = np.random.default_rng(seed)
     if total < 2**62:
         # a uniformly random K-subset of the integers 0..n_c**L - 1, written in base n_c
@@ -103,7 +89,7 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
         For an unreadable file, a missing ``latent`` array, a malformed row,
         a wrong shape, an entry outside ``0..n_c-1`` or a repeated row.
     """
-    n_c, L = validate_sizes(n_c, L)
+    n_c, L = require_latent_sizes(n_c, L)
     path = os.fspath(path)
     field = f"latent file {path!r}"
     if not os.path.isfile(path):
@@ -164,7 +150,7 @@ def _load_reason(exc: BaseException) -> str:
 def _read_text(path: str, field: str) -> np.ndarray:
     rows = []
     width = None
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # a UTF-8 byte-order mark (Windows editors) is skipped
         for lineno, line in enumerate(handle, start=1):
             text = line.strip()
             if not text or text.startswith("#"):
