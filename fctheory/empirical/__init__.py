@@ -14,12 +14,13 @@ HistoryRecord           one point of the training curve (step, epoch, loss, accu
 initial_weights         the paper code's initialisation (N(0,1)/1000, U(+-1/sqrt(L d))/1000)
 CheckpointMismatch      a checkpoint of another run (names the differing fields)
 layer_norm_eps          phi_eps of h* with the paper code's eps (columns of W, or rows)
-check_eps               validate an eps (a real number >= 0)
+                        (fctheory.configurations, re-exported)
+require_eps             an eps (a real number >= 0); check_eps is its deprecated name
 """
 
 from ._data import Dataset, sample_dataset
 from ._checkpoint import CheckpointMismatch
-from ._layernorm import check_eps, layer_norm_eps
+from ..configurations import check_eps, layer_norm_eps, require_eps
 from ._engine import METHODS, NETWORKS, accuracy, empirical_risk, empirical_risk_and_grad, method_costs
 
 #: ``accuracy`` under the name the top-level package re-exports.
@@ -40,6 +41,7 @@ __all__ = [
     "initial_weights",
     "CheckpointMismatch",
     "layer_norm_eps",
+    "require_eps",
     "check_eps",
     "METHODS",
     "OPTIMIZERS",

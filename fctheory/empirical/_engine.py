@@ -11,7 +11,7 @@ regularized as the paper's code does (PyTorch ``SGD(weight_decay=λ)``):
 * network h*: :math:`\mathrm{reg} = \tfrac\lambda2\|U\|_F^2` only ("We do not penalize
   ‖W‖ since the LayerNorm module implicitly regularizes W"), with
   :math:`\varphi_\varepsilon` applied to every word embedding before the
-  linear layer (:mod:`._layernorm`, ε = 1e-5 as in ``torch.nn.LayerNorm``).
+  linear layer (:func:`fctheory.configurations.layer_norm_eps`, ε = 1e-5 as in ``torch.nn.LayerNorm``).
 
 PyTorch's SGD with ``weight_decay=λ`` replaces the gradient ``g`` of a
 parameter ``p`` by ``g + λ p``, which is exactly the gradient of
@@ -55,7 +55,7 @@ from scipy.linalg.blas import dgemm
 
 from ..errors import InvalidInput
 from ..problem import Problem
-from ._layernorm import check_eps, layer_norm_eps, layer_norm_eps_vjp
+from ..configurations import layer_norm_eps, layer_norm_eps_vjp, require_eps
 
 __all__ = [
     "NETWORKS",
@@ -363,7 +363,7 @@ def sgd_step(W: np.ndarray, U: np.ndarray, x: np.ndarray, y: np.ndarray, *, netw
 def _prepare(problem, W, U, x, y, network, eps, method):
     problem = _check_problem(problem)
     network = check_network(network)
-    eps = check_eps(eps)
+    eps = require_eps(eps)
     method = _check_method(method)
     W_arr, U_arr = check_weights(problem, W, U)
     x_arr, y_arr = check_sentences(problem, x, y)

@@ -39,7 +39,7 @@ from ._checkpoint import check_identity, fingerprint, load_checkpoint, save_chec
 from ._data import Dataset
 from ._engine import Sentences, check_network, evaluate, sgd_step, tables_logits
 from ._interrupt import deferred_interrupt
-from ._layernorm import check_eps
+from ..configurations import require_eps
 
 __all__ = ["OPTIMIZERS", "HistoryRecord", "EmpiricalTrainResult", "initial_weights", "train_empirical"]
 
@@ -507,7 +507,7 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
     if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         raise InvalidInput("optimizer", "one of 'lbfgs', 'sgd'", optimizer)
     d = _resolve_d(problem, d)
-    eps = check_eps(eps)
+    eps = require_eps(eps)
     init_seed = _int_field("init_seed", init_seed, 0)
     record_every = _int_field("record_every", record_every, 1, allow_none=True)
     checkpoint_every = _positive("checkpoint_every", checkpoint_every)

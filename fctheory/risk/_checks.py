@@ -32,6 +32,7 @@ from ..checks import Check, scalar_check
 from ..configurations import type1_configuration, type2_configuration, type3_configuration
 from ..errors import InvalidInput, NoNontrivialSolution, ProblemTooLarge
 from ..latent import distance_counts, resolve_latent
+from ..problem import as_problem
 from ..setting import Setting
 from ._api import exact_risk, exact_risk_and_grad
 from ._contraction import data_term
@@ -51,6 +52,8 @@ __all__ = [
     "hessian_at_zero",
     "collapse_risk_any_latent",
     "check_lemma_k_latent",
+    "require_checks_memory",
+    "check_memory",
 ]
 
 #: |exact risk - closed form| / |closed form| allowed (float64 evaluation).
@@ -117,9 +120,12 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
 
     On the full set (and under assumption A) this is :math:`H(t)` resp.
     :math:`H^*(t)`; in general it is :math:`H_Z(t)` averaged over classes.
-    Evaluated with mpmath at ``dps`` digits.
+    Evaluated with mpmath at ``dps`` digits.  ``setting`` is a Setting with its ``latent`` rows,
+    or a :class:`~fctheory.Problem` (``latent=None``).
     """
-    counts = distance_counts(latent, setting.n_c).sizes  # |S_r(k)|, eq. (36)
+    problem = as_problem(setting, latent)
+    setting = problem.setting
+    counts = distance_counts(problem.latent, setting.n_c).sizes  # |S_r(k)|, eq. (36)
     K, L = setting.K, setting.L
     with mpmath.workdps(dps):
         t = mpmath.mpf(float(t)) if not isinstance(t, mpmath.mpf) else t
@@ -142,20 +148,22 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
 
 def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "h", rotation=0) -> list[Check]:
     """Lemma K (``"h"``, type I) or lemma R (``"h*"``, type II) for any latent
-    set, against :func:`collapse_risk_any_latent`."""
-    lat = resolve_latent(setting, latent)
+    set, against :func:`collapse_risk_any_latent` (``setting``: a Setting with its
+    ``latent`` rows, or a :class:`~fctheory.Problem`)."""
+    problem = as_problem(setting, latent)
+    setting = problem.setting
     out = []
     for t in t_values:
         t = float(t)
         if network == "h":
-            cfg = type1_configuration(setting, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)),
-                                      latent=lat, rotation=rotation)
+            cfg = type1_configuration(problem, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)),
+                                      rotation=rotation)
             name, reference = "lemma K (latent set): R(type I) = H_Z(t)", "lemma K, lemma B"
         else:
-            cfg = type2_configuration(setting, t / math.sqrt(setting.K * setting.L), latent=lat, rotation=rotation)
+            cfg = type2_configuration(problem, t / math.sqrt(setting.K * setting.L), rotation=rotation)
             name, reference = "lemma R (latent set): R*(type II) = H*_Z(t)", "lemma R, lemma B"
-        measured = exact_risk(setting, cfg.W, cfg.U, network=network, latent=lat)
-        predicted = collapse_risk_any_latent(setting, lat, t, network=network)
+        measured = exact_risk(problem, cfg.W, cfg.U, network=network)
+        predicted = collapse_risk_any_latent(problem, None, t, network=network)
         out.append(_compare(name, reference, setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
@@ -330,7 +338,7 @@ MAX_CHECK_D = 512
 MAX_CHECK_BYTES = 256 * 2**20
 
 
-def check_memory(setting: Setting) -> int:
+def require_checks_memory(setting: Setting) -> int:
     """The estimated memory (bytes) of :func:`run_checks` on ``setting``; raises ProblemTooLarge for
     ``d > MAX_CHECK_D`` or above :data:`MAX_CHECK_BYTES`, before anything is allocated."""
     d = setting.d or setting.n_c
@@ -345,6 +353,11 @@ def check_memory(setting: Setting) -> int:
     return estimate
 
 
+#: Deprecated name of :func:`require_checks_memory` (input guards are ``require_*``; ``check_*`` names
+#: are verdicts returning :class:`~fctheory.checks.Check` rows).
+check_memory = require_checks_memory
+
+
 def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
     """Every check that applies to ``setting`` (``d`` needed).
 
@@ -352,9 +365,10 @@ def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
     1-3 and eq. 9.  With another latent set (``setting.K < n_c**L``,
     ``latent`` given): lemma K and lemma R against the class-averaged
     :math:`H_Z` (:func:`check_lemma_k_latent`).  Refused before anything is allocated when
-    :func:`check_memory` refuses ``setting``."""
+    :func:`require_checks_memory` refuses ``setting``.  ``rotation`` is the seed of the frames' random
+    rotation (an integer >= 0, a numpy Generator, or None for none)."""
     if isinstance(setting, Setting):
-        check_memory(setting)
+        require_checks_memory(setting)
     if isinstance(setting, Setting) and not setting.is_full:
         setting.require_d(mean_zero=False)
         out = check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h", rotation=rotation)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import InvalidInput
 from ..latent import numpy_file_problem
-from ..risk import layer_norm
+from ..configurations import layer_norm_columns  # re-exported: the features of network h* (eq. 18)
 
 __all__ = ["as_weights", "load_weights", "save_weights", "u_blocks", "layer_norm_columns"]
 
@@ -78,19 +78,6 @@ def u_blocks(U: np.ndarray, L: int) -> np.ndarray:
     """The blocks :math:`u_{k,l}` as an array of shape ``(K, L, d)`` (a view)."""
     K, Ld = U.shape
     return U.reshape(K, L, Ld // L)
-
-
-def layer_norm_columns(W: np.ndarray) -> np.ndarray:
-    """Parameter-free LayerNorm (eq. 18) of every column, as the network h*
-    applies it: :math:`\\varphi(v) = (v - \\bar v)/\\sigma(v)`, population
-    variance, no epsilon (:func:`fctheory.risk.layer_norm`).
-
-    Raises
-    ------
-    InvalidInput
-        When a column is constant (LayerNorm is undefined there).
-    """
-    return layer_norm(W)[0]
 
 
 def load_weights(path) -> tuple[np.ndarray, np.ndarray]:
