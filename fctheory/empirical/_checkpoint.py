@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import InvalidInput
 
-__all__ = ["CheckpointMismatch", "fingerprint", "save_checkpoint", "load_checkpoint", "check_identity"]
+__all__ = ["CheckpointMismatch", "fingerprint", "save_checkpoint", "load_checkpoint", "require_same_run"]
 
 FORMAT = "fctheory-empirical-checkpoint-1"
 
@@ -45,7 +45,7 @@ def fingerprint(identity: dict) -> str:
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def check_identity(path: str, stored: dict, requested: dict) -> None:
+def require_same_run(path: str, stored: dict, requested: dict) -> None:
     """Raise :class:`CheckpointMismatch` unless the two identities are equal."""
     if fingerprint(stored) == fingerprint(requested):
         return

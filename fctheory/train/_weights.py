@@ -13,6 +13,7 @@ import zipfile
 
 import numpy as np
 
+from .._validate import require_real_array
 from ..errors import InvalidInput
 from ..latent import numpy_file_problem
 from ..configurations import layer_norm_columns  # re-exported: the features of network h* (eq. 18)
@@ -30,7 +31,7 @@ def as_weights(W, U, n_c: int, s_c: int, L: int, *, K: int | None = None) -> tup
         entry is not finite.
     """
     n_w = n_c * s_c
-    W, U = _real_array("W", W), _real_array("U", U)
+    W, U = require_real_array("W", W), require_real_array("U", U)  # complex refused, entries finite
     if W.ndim != 2 or W.shape[1] != n_w or W.shape[0] < 1:
         raise InvalidInput("W", f"an array of shape (d, n_w) with n_w = n_c*s_c = {n_w}", f"shape {W.shape}")
     d = W.shape[0]
@@ -38,23 +39,7 @@ def as_weights(W, U, n_c: int, s_c: int, L: int, *, K: int | None = None) -> tup
         raise InvalidInput("U", f"an array of shape (K, L*d) = (K, {L * d}) with K >= 2", f"shape {U.shape}")
     if K is not None and U.shape[0] != K:
         raise InvalidInput("U", f"an array with K = {K} rows (one per latent variable)", f"{U.shape[0]} rows")
-    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(U))):
-        raise InvalidInput("W/U", "finite numbers", "inf or NaN entries")
     return W, U
-
-
-def _real_array(name: str, value) -> np.ndarray:
-    """``value`` as a float64 array; complex, boolean-free object or string arrays are refused
-    (a complex array would otherwise lose its imaginary part with only a ComplexWarning)."""
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(name, "a real numeric array", type(value).__name__) from None
-    if arr.dtype.kind == "c":
-        raise InvalidInput(name, "a real array (the measurements are defined for real weights)", f"dtype {arr.dtype}")
-    if arr.dtype.kind not in "biuf":
-        raise InvalidInput(name, "a real numeric array", f"dtype {arr.dtype}")
-    return np.array(arr, dtype=np.float64)
 
 
 def _load_reason(exc: BaseException) -> str:
