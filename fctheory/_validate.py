@@ -276,7 +276,7 @@ def require_real_array(field: str, value, *, ndim: int | None = None, shape_text
         raise InvalidInput(field, allowed, type(value).__name__) from None
     if raw.dtype.kind not in "iuf":
         kind = {"c": "complex", "b": "boolean", "O": "object", "U": "text", "S": "bytes"}.get(raw.dtype.kind, str(raw.dtype))
-        raise InvalidInput(field, allowed, f"a {kind} array")
+        raise InvalidInput(field, allowed, f"a {kind} array (dtype {raw.dtype})")
     arr = np.array(raw, dtype=np.float64)
     if ndim is not None and arr.ndim != ndim:
         raise InvalidInput(field, f"a {ndim}-D real array{' of shape ' + shape_text if shape_text else ''}",
@@ -287,17 +287,19 @@ def require_real_array(field: str, value, *, ndim: int | None = None, shape_text
 
 
 def require_setting(value, field: str = "setting"):
-    """``value`` if it is a :class:`~fctheory.Setting`; a :class:`~fctheory.Problem` gives its setting."""
-    from .problem import Problem
+    """``value`` if it is a :class:`~fctheory.Setting` (closed forms take a setting: a Problem is refused with
+    the hint to pass ``problem.setting``, since its latent rows would be silently ignored)."""
     from .setting import Setting
 
-    if isinstance(value, Problem):
-        return value.setting
-    if not isinstance(value, Setting):
-        shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
-        hint = "build one with fctheory.Setting(n_c, s_c, L, lam, ...) or Setting.paper()"
-        raise InvalidInput(field, "a fctheory.Setting (or a Problem)", shown, detail=hint)
-    return value
+    if isinstance(value, Setting):
+        return value
+    if type(value).__name__ == "Problem" and hasattr(value, "setting"):
+        raise InvalidInput(field, "a fctheory.Setting", "a Problem",
+                           detail="pass problem.setting (and sphere_sizes=fctheory.sphere_sizes(problem) for the "
+                                  "latent set's own |S_r|)")
+    shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+    raise InvalidInput(field, "a fctheory.Setting", shown,
+                       detail="build one with fctheory.Setting(n_c, s_c, L, lam, ...) or Setting.paper()")
 
 
 def require_ascii_number(field: str, text: str, cls: type = InvalidInput) -> str:

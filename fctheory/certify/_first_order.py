@@ -101,8 +101,9 @@ def predicted_start(problem):
     if not s.is_full:
         return None, "zero"
     if s.mu.is_uniform:
-        pred = predict_type1(s, dps=20)
-        if pred.trivial:
+        try:
+            pred = predict_type1(s, dps=20)
+        except NoNontrivialSolution:
             return None, "zero (theorem 1: trivial)"
         return type1_D(s, Z, float(pred.word_norm), float(pred.u_norm)), "type I (theorem 1)"
     try:

@@ -15,7 +15,7 @@ import sys
 
 import mpmath
 
-from .._precision import check_dps, decimal_string, fraction_to_mpf
+from .._precision import check_dps, fraction_to_mpf
 from ..errors import NoNontrivialSolution
 from ..setting import Setting
 from ._output import print_json
@@ -63,13 +63,11 @@ def run(args) -> int:
     spec = dataclasses.replace(FLAGS, K_default="full") if args.kind == "type3" else FLAGS
     setting, profile = setting_and_profile(args, spec)
     if args.kind == "type1":
-        result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
-        if result.trivial:  # the same treatment as type3 above eq. 9 (issue 12, finding 17)
-            raise NoNontrivialSolution(
-                f"lam = {_short(setting.lam)} is at or above the type-I threshold (theorem 1) lambda_I = "
-                f"{decimal_string(result.lambda_threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk "
-                f"{decimal_string(result.risk, 12)}); `fctheory predict threshold` gives both thresholds",
-                threshold=result.lambda_threshold)
+        try:  # above lambda_I predict_type1 raises, as predict_type3 does above eq. 9
+            result = _predict.predict_type1(setting, dps=dps, sphere_sizes=profile)
+        except NoNontrivialSolution as exc:
+            raise NoNontrivialSolution(f"{exc}; `fctheory predict threshold` gives both thresholds",
+                                       threshold=exc.threshold, risk=exc.risk) from None
     elif args.kind == "type2":
         result = _predict.predict_type2(setting, dps=dps, sphere_sizes=profile)
     elif args.kind == "type3":
@@ -134,12 +132,6 @@ def _general_threshold(setting: Setting, profile, dps: int):
 
     value = general_lambda_threshold(setting, dps=dps).value
     return {"value": mpmath.nstr(value, dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
-
-
-def _short(q) -> str:
-    """An exact number as typed when short (``1/100``), else 12 significant digits."""
-    text = str(q)
-    return text if len(text) <= 30 else decimal_string(q, 12)
 
 
 def _setting_line(setting: Setting) -> str:

@@ -30,7 +30,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..setting import Setting
-from ._profile import _const
+from ._sphere_sizes import _const
 from ._roots import safeguarded_newton
 from ._type3_system import (
     FLOAT64_ARITHMETIC,

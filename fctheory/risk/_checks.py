@@ -90,8 +90,7 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[Check]
     _require_full(setting)
     setting.require_d(mean_zero=False)
     if t_values is None:
-        tau = float(predict.predict_type1(setting).tau)
-        base = tau if tau > 0 else 1.0
+        base = _type1_tau(setting) or 1.0
         t_values = [f * base for f in T_FACTORS]
     out = []
     for t in t_values:
@@ -102,6 +101,15 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[Check]
             predicted = predict.H(setting, mpmath.mpf(t))
         out.append(_compare("lemma K: R(type I) = H(t)", "lemma K, theorem 1", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
+
+
+def _type1_tau(setting: Setting) -> float | None:
+    """Theorem 1's tau for the sizes and λ of ``setting`` (H does not depend on the word law: lemma K holds
+    for any mu, so tau is computed with uniform words), or None when the minimizer is trivial."""
+    try:
+        return float(predict.predict_type1(setting.replace(mu="uniform")).tau)
+    except NoNontrivialSolution:
+        return None
 
 
 def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h", dps: int = 30):
@@ -237,8 +245,11 @@ def check_critical_points(setting: Setting, *, rotation=0) -> list[Check]:
     _require_full(setting)
     out = []
     if setting.mu.is_uniform and setting.d is not None and setting.d >= setting.n_c - 1:
-        p = predict.predict_type1(setting)
-        if not p.trivial:
+        try:
+            p = predict.predict_type1(setting)
+        except NoNontrivialSolution:  # above lambda_I: the critical point is W = U = 0 (checked by eq. 9's row)
+            p = None
+        if p is not None:
             cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), rotation=rotation)
             ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
             out.append(_compare("theorem 1: grad R = 0 at type I (tau)", "theorem 1", setting, 0.0, ratio, GRAD_RTOL,
