@@ -16,20 +16,14 @@ from fractions import Fraction
 import mpmath
 from mpmath.ctx_iv import MPIntervalContext
 
+from ._validate import MAX_DPS, MIN_DPS, require_ascii_number, require_dps
 from .errors import InvalidInput
 
-__all__ = ["MIN_DPS", "MAX_DPS", "MAX_DIGITS", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
+__all__ = ["MIN_DPS", "MAX_DPS", "MAX_DIGITS", "MAX_EXPONENT", "require_dps", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
            "mpf_to_fraction"]
 
-MIN_DPS = 15
-MAX_DPS = 1000
-
-
-def check_dps(dps) -> int:
-    """Validate a requested number of decimal digits (``MIN_DPS..MAX_DPS``)."""
-    if isinstance(dps, bool) or not isinstance(dps, numbers.Integral) or not MIN_DPS <= int(dps) <= MAX_DPS:
-        raise InvalidInput("dps", f"an integer in [{MIN_DPS}, {MAX_DPS}]", dps)
-    return int(dps)
+#: Deprecated name of :func:`fctheory._validate.require_dps` (input guards are ``require_*``).
+check_dps = require_dps
 
 
 def fraction_to_mpf(q, ctx=None):
@@ -64,6 +58,9 @@ def iv_bounds(x) -> tuple:
 
 #: Largest number of significant digits :func:`decimal_string` writes.
 MAX_DIGITS = 100_000
+#: Largest decimal exponent (in absolute value) of a number :func:`decimal_string` writes: the exact
+#: value is a rational with about that many digits (10**5: 0.15 s on a 2-core machine; 10**6: 15 s).
+MAX_EXPONENT = 100_000
 
 
 def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
@@ -101,18 +98,26 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
     if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= int(digits) <= MAX_DIGITS:
         raise InvalidInput("digits", f"an integer in [1, {MAX_DIGITS}]", digits)
     digits = int(digits)
+    exponent_range = f"a number with a decimal exponent in [-{MAX_EXPONENT}, {MAX_EXPONENT}]"
     if isinstance(x, Fraction):
+        if x and abs(x.numerator.bit_length() - x.denominator.bit_length()) > 3.33 * MAX_EXPONENT:
+            raise InvalidInput("x", exponent_range, "a fraction of size 2**"
+                               f"{x.numerator.bit_length() - x.denominator.bit_length()}")
         exact = x
     else:
         if not isinstance(x, mpmath.mpf):
             if isinstance(x, bool) or not isinstance(x, (numbers.Real, str)):
                 raise InvalidInput("x", "a finite real number", type(x).__name__)
+            if isinstance(x, str):  # ASCII, exponent checked on the characters before parsing
+                x = require_ascii_number("x", x)
             try:
                 x = mpmath.mpf(x)
             except (TypeError, ValueError):
                 raise InvalidInput("x", "a finite real number", x) from None
         if not mpmath.isfinite(x):
             raise InvalidInput("x", "a finite number", str(x))
+        if x and abs(int(mpmath.mag(x))) > 3.33 * MAX_EXPONENT:  # before the exact rational is built
+            raise InvalidInput("x", exponent_range, mpmath.nstr(x, 5))
         exact = mpf_to_fraction(x)
     if exact == 0:
         return "0.0"

@@ -65,13 +65,17 @@ class InvalidLatentSet(InvalidInput):
 class NoNontrivialSolution(FctheoryError):
     """The requested non-trivial solution does not exist for these parameters.
 
-    Raised, e.g., by the type-III solver when λ is at or above the threshold
-    of eq. (9): then the only critical point of the type-III system is the
-    trivial one ``W = U = 0``.  The threshold is carried in ``threshold``.
+    Raised by :func:`fctheory.predict_type1` when λ is at or above the type-I
+    threshold (theorem 1: the minimizer is ``W = U = 0``) and by
+    :func:`fctheory.predict_type3` when λ is at or above the threshold of
+    eq. (9) (the only critical point of the type-III system is ``W = U = 0``).
+    The threshold is carried in ``threshold`` and the risk at ``W = U = 0``
+    in ``risk`` (both mpmath numbers, or None when not known).
     """
 
-    def __init__(self, message: str, threshold: object = None):
+    def __init__(self, message: str, threshold: object = None, risk: object = None):
         self.threshold = threshold
+        self.risk = risk
         super().__init__(message)
 
 

@@ -39,13 +39,13 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import numbers
 import os
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._validate import require_int, require_seed
 from .errors import InvalidInput, InvalidLatentSet
 from .setting import Setting
 
@@ -53,12 +53,6 @@ __all__ = ["LATENT_KINDS", "LatentSource", "Problem", "as_problem", "setting_of"
 
 #: The kinds of :class:`LatentSource`.
 LATENT_KINDS = ("full", "random", "file", "code", "array")
-
-
-def _seed(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
-        raise InvalidInput("seed", "an integer >= 0", value)
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -100,9 +94,9 @@ class LatentSource:
     @classmethod
     def random(cls, K: int | None = None, *, seed: int = 0) -> "LatentSource":
         """``K`` distinct latent variables drawn uniformly (``K=None``: the setting's ``K``)."""
-        if K is not None and (isinstance(K, bool) or not isinstance(K, numbers.Integral) or int(K) < 2):
-            raise InvalidInput("K", "an integer >= 2 (or None for the setting's K)", K)
-        return cls("random", K=None if K is None else int(K), seed=_seed(seed))
+        if K is not None:
+            K = require_int("K", K, lo=2)
+        return cls("random", K=K, seed=require_seed("seed", seed))
 
     @classmethod
     def file(cls, path) -> "LatentSource":

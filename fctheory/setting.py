@@ -32,27 +32,15 @@ import mpmath
 import numpy as np
 
 from ._precision import fraction_to_mpf, mpf_to_fraction
+from ._validate import (MAX_D, MAX_DECIMAL_EXPONENT, MAX_FULL_SET_DIGITS, MAX_L, MAX_N_C, MAX_RATIONAL_DIGITS, MAX_S_C,
+                        MAX_ZIPF_EXPONENT, require_ascii_number, require_int)
 from .errors import InvalidInput, InvalidSetting
 
-__all__ = ["Setting", "WordLaw", "to_fraction"]
+__all__ = ["Setting", "WordLaw", "to_fraction", "require_setting"]
 
-#: Upper limits that keep every exact integer (``n_c**L``) and every array of
-#: the setting of a size a computer can hold.  They are limits of the
-#: implementation, not of the theory.
-MAX_N_C = 10**6
-MAX_S_C = 10**7
-MAX_L = 10**4
-MAX_D = 10**7
-MAX_ZIPF_EXPONENT = 1000
-#: A number read from text (or a Decimal) has a decimal exponent in
-#: [-MAX_DECIMAL_EXPONENT, MAX_DECIMAL_EXPONENT] (``1e-1000`` is accepted, ``1e-1001`` is not); the check
-#: comes before the exact value is built, so ``1e-9999999`` is refused at once instead of running for minutes.
-MAX_DECIMAL_EXPONENT = 1000
-#: The numerator and denominator of an exact input number have at most this many decimal digits.
-MAX_RATIONAL_DIGITS = 3000
-#: The full set's size ``n_c**L`` has at most this many decimal digits (``L * log10(n_c) < 4000``), so
-#: that every exact integer of the setting can be printed (Python refuses integers above 4300 digits).
-MAX_FULL_SET_DIGITS = 4000
+# The limits live in fctheory._validate (one home for every limit; docs/limits.md lists them).
+# MAX_N_C .. MAX_D keep every exact integer (``n_c**L``) and every array of the setting of a size a
+# computer can hold: limits of the implementation, not of the theory.
 #: An explicit word law whose exact sum differs from 1 by at most this much
 #: (absolute) is rescaled by its exact sum; a larger difference is an error.
 MU_SUM_TOLERANCE = Fraction(1, 10**12)
@@ -103,12 +91,9 @@ def to_fraction(field: str, value: Any, cls: type[InvalidSetting] = InvalidSetti
                 raise cls(field, allowed, value)
             return Fraction(repr(value))
         if isinstance(value, str):
-            text = value.strip()
-            if not text or len(text) > 2000:
-                raise cls(field, allowed, value)
-            match = _EXPONENT.search(text)
-            if match is not None and abs(int(match.group(1))) > MAX_DECIMAL_EXPONENT:
-                raise cls(field, exponent_range, value)
+            # ASCII only and every decimal exponent checked on the characters, before Fraction builds
+            # 10**exponent (non-ASCII digits such as "９" would pass Fraction's parser unchecked)
+            text = require_ascii_number(field, value, cls)
             return _bounded(field, Fraction(text), exponent_range, cls)
     except InvalidInput:  # raised above, with its own range
         raise
@@ -117,8 +102,6 @@ def to_fraction(field: str, value: Any, cls: type[InvalidSetting] = InvalidSetti
     raise cls(field, allowed, value)
 
 
-#: The exponent of a decimal literal (checked before :class:`Fraction` builds ``10**exponent``).
-_EXPONENT = re.compile(r"[eE]\s*([+-]?[0-9_]+)$")
 _MAX_RATIONAL_BITS = int(MAX_RATIONAL_DIGITS * 3.3219280948873626) + 1
 
 
@@ -129,20 +112,23 @@ def _bounded(field: str, q: Fraction, allowed: str, cls) -> Fraction:
 
 
 def _as_int(field: str, value: Any, lo: int, hi: int | None) -> int:
+    """A Setting size: an integer, an integral float (``3.0``) or ASCII digit text (``"3"``), in ``[lo, hi]``
+    (:func:`fctheory._validate.require_int` on the converted value, raised as InvalidSetting)."""
     allowed = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
-    if isinstance(value, bool):
-        raise InvalidSetting(field, allowed, value)
-    if isinstance(value, numbers.Integral):
-        out = int(value)
-    elif isinstance(value, (float, np.floating)) and float(value).is_integer():
-        out = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("+").isdigit():
-        out = int(value)
-    else:
-        raise InvalidSetting(field, allowed, value)
-    if out < lo or (hi is not None and out > hi):
-        raise InvalidSetting(field, allowed, value)
-    return out
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        if not float(value).is_integer():
+            raise InvalidSetting(field, allowed, value)
+        value = int(value)
+    elif isinstance(value, str):
+        text = value.strip().lstrip("+")
+        # ASCII digits only ("²".isdigit() is True but int("²") fails); at most 30 of them
+        if not (text.isascii() and text.isdigit() and len(text) <= 30):
+            raise InvalidSetting(field, allowed, value)
+        value = int(text)
+    try:
+        return require_int(field, value, lo=lo, hi=hi)
+    except InvalidInput as exc:
+        raise InvalidSetting(exc.field, exc.allowed, exc.got) from None
 
 
 @dataclass(frozen=True)
@@ -282,11 +268,14 @@ class WordLaw:
 
 
 def _looks_numeric(text: str) -> bool:
-    try:
-        Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        return False
-    return True
+    """Whether ``text`` is shaped like one decimal or fraction literal (decided on the characters: no
+    number is built here, so ``"1e99999999"`` costs nothing; :func:`to_fraction` checks its exponent)."""
+    return _NUMBER.fullmatch(text.strip()) is not None
+
+
+#: One decimal or fraction literal (``1``, ``0.5``, ``.5``, ``1e-3``, ``1/3``), ASCII digits only.
+_NUMBER = re.compile(r"[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE]\s*[+-]?[0-9_]+)?"
+                     r"(?:\s*/\s*[+-]?[0-9_]+)?", re.ASCII)
 
 
 class Setting:
@@ -474,3 +463,17 @@ def _rebuild_setting(n_c, s_c, L, lam, K, d, mu) -> Setting:
 def _int_text(value: int) -> str:
     text = str(value)
     return text if len(text) <= 30 else f"{text[:6]}...({len(text)} digits)"
+
+
+def require_setting(value, field: str = "setting"):
+    """``value`` if it is a :class:`~fctheory.Setting` (closed forms take a setting: a Problem is refused with
+    the hint to pass ``problem.setting``, since its latent rows would be silently ignored)."""
+    if isinstance(value, Setting):
+        return value
+    if type(value).__name__ == "Problem" and hasattr(value, "setting"):
+        raise InvalidInput(field, "a fctheory.Setting", "a Problem",
+                           detail="pass problem.setting (and sphere_sizes=fctheory.sphere_sizes(problem) for the "
+                                  "latent set's own |S_r|)")
+    shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
+    raise InvalidInput(field, "a fctheory.Setting", shown,
+                       detail="build one with fctheory.Setting(n_c, s_c, L, lam, ...) or Setting.paper()")

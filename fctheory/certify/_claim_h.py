@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import mpmath
 
-from .._precision import check_dps
+from .._validate import require_dps
 from ..errors import ProblemTooLarge
 from ..problem import as_problem, setting_of
 from ._sentences import n_sentences, sentence_table
@@ -91,7 +91,7 @@ def claim_h_ratio(setting, c, r, latent=None, *, dps: int = 40, configuration: s
     ProblemTooLarge
         When ``K * K s_c**L * L`` exceeds :data:`MAX_CLAIM_H_TERMS`.
     """
-    dps = check_dps(dps)
+    dps = require_dps(dps)
     base = setting_of(setting)
     terms = base.K * n_sentences(base) * base.L
     if terms > MAX_CLAIM_H_TERMS:

@@ -24,7 +24,8 @@ import numpy as np
 
 from ..checks import Check, bound_check
 from ..configurations import type1_D, type3_D
-from ..errors import NoNontrivialSolution
+from .._validate import require_real_array
+from ..errors import InvalidInput, NoNontrivialSolution
 from ._engine import EngineObjective
 
 __all__ = ["Comparison", "compare_type1", "compare_type3", "compare_prediction", "compare_trained", "D_of_weights", "ROUNDING"]
@@ -152,10 +153,17 @@ def compare_type1(cert, *, dps: int = 30, sphere_sizes=None) -> Comparison:
     """
     from ..predict import predict_type1
 
-    pred = predict_type1(cert.setting, dps=dps, sphere_sizes=sphere_sizes)
     name = "type I (theorem 1)" if sphere_sizes is None else "type I with H_Z (lemma K)"
-    if pred.trivial:
-        return _compare(cert, name + ", trivial W = U = 0", pred.risk, _zero(cert))
+    setting = cert.setting
+    if not setting.mu.is_uniform:
+        # H and its minimizer do not depend on mu (lemma K holds for any word law), but theorem 1's claim
+        # that type I is optimal needs uniform words: the comparison is with the best type-I configuration
+        name += " (the best type-I configuration; theorem 1 assumes uniform words)"
+        setting = setting.replace(mu="uniform")
+    try:
+        pred = predict_type1(setting, dps=dps, sphere_sizes=sphere_sizes)
+    except NoNontrivialSolution as trivial:  # above lambda_I: W = U = 0, risk H(0)
+        return _compare(cert, name + ", trivial W = U = 0", trivial.risk, _zero(cert))
     D_pred = type1_D(cert.setting, cert.latent, float(pred.word_norm), float(pred.u_norm))
     return _compare(cert, name, pred.risk, D_pred)
 
@@ -197,11 +205,11 @@ def D_of_weights(W, U, K: int, L: int) -> np.ndarray:
     ``W`` is ``d x n_w``; ``U`` is ``K x (L d)`` with block ``l`` of row ``k``
     equal to ``u_{k,l}`` (appendix A).
     """
-    W = np.asarray(W, dtype=float)
-    U = np.asarray(U, dtype=float)
+    W = require_real_array("W", W, ndim=2, shape_text="(d, n_w)")
+    U = require_real_array("U", U, ndim=2, shape_text=f"(K, L d) = ({K}, {L} d)")
     d = W.shape[0]
     if U.shape != (K, L * d):
-        raise ValueError(f"U must have shape {(K, L * d)}, got {U.shape}")
+        raise InvalidInput("U", f"an array of shape (K, L d) = {(K, L * d)}", f"shape {U.shape}")
     return np.einsum("iw,kli->wkl", W, U.reshape(K, L, d)).reshape(W.shape[1], K * L)
 
 
@@ -213,8 +221,8 @@ def compare_trained(cert, W, U) -> Comparison:
     weights; by claim G it is ``>= lower_bound``, and a trainer that found
     the global minimum has ``difference`` within the certificate's width.
     """
-    W = np.asarray(W, dtype=float)
-    U = np.asarray(U, dtype=float)
+    W = require_real_array("W", W, ndim=2, shape_text="(d, n_w)")
+    U = require_real_array("U", U, ndim=2, shape_text="(K, L d)")
     D = D_of_weights(W, U, cert.setting.K, cert.setting.L)
     engine = EngineObjective(cert.setting, cert.latent)
     value = engine.risk(D) + 0.5 * cert.lam * (float(np.sum(W * W)) + float(np.sum(U * U)))

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import require_real_array
+from ..errors import InvalidInput
 from ..problem import as_problem
 from ..risk import score_table_risk
 from ._objective import SPECTRAL_SAFETY, DualBound
@@ -69,27 +71,27 @@ class EngineObjective:
     def shape(self) -> tuple[int, int]:
         return (self.n_w, self.K * self.L)
 
-    def _check(self, D) -> np.ndarray:
-        D = np.asarray(D, dtype=float)
+    def _require_D(self, D) -> np.ndarray:
+        D = require_real_array("D", D, shape_text=f"(n_w, K L) = {self.shape}")  # complex refused, finite
         if D.shape != self.shape:
-            raise ValueError(f"D must have shape {self.shape}, got {D.shape}")
+            raise InvalidInput("D", f"a real array of shape (n_w, K L) = {self.shape}", f"shape {D.shape}")
         return D
 
     def risk(self, D) -> float:
         """``f(D)`` of eq. (159)."""
         self.evaluations += 1
-        value, _ = score_table_risk(self.problem, tables_of(self._check(D), self.K, self.L), grad=False)
+        value, _ = score_table_risk(self.problem, tables_of(self._require_D(D), self.K, self.L), grad=False)
         return float(value)
 
     def risk_and_gradient(self, D):
         """``f(D)`` and ``∇f(D)`` (shape ``(n_w, KL)``)."""
         self.evaluations += 1
-        value, dA = score_table_risk(self.problem, tables_of(self._check(D), self.K, self.L), grad=True)
+        value, dA = score_table_risk(self.problem, tables_of(self._require_D(D), self.K, self.L), grad=True)
         return float(value), matrix_of(dA)
 
     def objective(self, D) -> float:
         """``f(D) + lam ||D||_*``."""
-        D = self._check(D)
+        D = self._require_D(D)
         return self.risk(D) + self.lam * float(np.linalg.svd(D, compute_uv=False).sum())
 
     def bound_from(self, D, f_value: float, G: np.ndarray) -> DualBound:
@@ -102,7 +104,7 @@ class EngineObjective:
 
     def dual_lower_bound(self, D) -> DualBound:
         """The engine's Fenchel-dual lower bound at ``D`` (valid for any D)."""
-        D = self._check(D)
+        D = self._require_D(D)
         f_value, G = self.risk_and_gradient(D)
         return self.bound_from(D, f_value, G)
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from .._validate import require_int, require_real
 from ._engine import EngineObjective
 from ._polish import numerical_rank
 
@@ -100,8 +101,9 @@ def predicted_start(problem):
     if not s.is_full:
         return None, "zero"
     if s.mu.is_uniform:
-        pred = predict_type1(s, dps=20)
-        if pred.trivial:
+        try:
+            pred = predict_type1(s, dps=20)
+        except NoNontrivialSolution:
             return None, "zero (theorem 1: trivial)"
         return type1_D(s, Z, float(pred.word_norm), float(pred.u_norm)), "type I (theorem 1)"
     try:
@@ -167,14 +169,27 @@ def solve_first_order(problem, *, start=None, rel_gap: float = 1e-9, max_iter: i
         L-BFGS iterations of one polish, the relative gap below which a polish
         is tried (also tried once after ``max_iter // 4`` steps), and at most
         how many polishes.
+
+    Raises
+    ------
+    InvalidInput
+        For ``rel_gap`` outside (0, 1), ``max_iter < 1``, a ``time_limit`` that is not a finite
+        number > 0, ``polish_iter < 0``, ``polish_below`` outside (0, 1), ``max_polishes < 0``, or a
+        ``start`` that is not a finite real array of shape ``(n_w, KL)``.
     """
+    rel_gap = require_real("rel_gap", rel_gap, lo=0, hi=1, lo_open=True, hi_open=True)
+    max_iter = require_int("max_iter", max_iter, lo=1)
+    time_limit = require_real("time_limit", time_limit, lo=0, lo_open=True)
+    polish_iter = require_int("polish_iter", polish_iter, lo=0)
+    polish_below = require_real("polish_below", polish_below, lo=0, hi=1, lo_open=True, hi_open=True)
+    max_polishes = require_int("max_polishes", max_polishes, lo=0)
     t0 = time.perf_counter()
     obj = EngineObjective(problem)
     lam = obj.lam
     start_name = "given"
     if start is None:
         start, start_name = predicted_start(obj.problem)
-    x = np.zeros(obj.shape) if start is None else np.array(start, dtype=float)
+    x = np.zeros(obj.shape) if start is None else obj._require_D(start)
     fx, gx = obj.risk_and_gradient(x)
     Fx = fx + lam * float(np.linalg.svd(x, compute_uv=False).sum())
     best = {"D": x, "F": Fx, "f": fx, "G": gx}

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._validate import require_bool, require_int, require_one_of, require_real
 from ..errors import InvalidInput, ProblemTooLarge, VerificationError
 from ..problem import as_problem, setting_of
 from ._objective import dual_lower_bound, label_matrix, nuclear_norm, objective, position_matrix, risk_f, scatter
@@ -125,7 +126,7 @@ def problem_size(setting, nuclear_form: str = "blocks") -> ProblemSize:
     return ProblemSize(n_w, KL, ns, ns * setting.K, cones, side, cones * svec * svec, nuclear_form)
 
 
-def _check_size(size: ProblemSize, max_exp_cones: int, max_psd_entries: int) -> None:
+def _require_size(size: ProblemSize, max_exp_cones: int, max_psd_entries: int) -> None:
     if size.exp_cones > max_exp_cones:
         raise ProblemTooLarge(
             "the convex program of theorem G (exponential cones K * K * s_c**L)",
@@ -396,12 +397,15 @@ def certify_optimum(
     ProblemTooLarge
         Before anything is built, stating the size and the limit.
     InvalidInput
-        On an unknown ``method`` or ``solver``.
+        On an unknown ``method``, ``solver`` or ``nuclear_form``, a size limit that is not a
+        positive integer, ``polish_steps < 0``, ``rel_gap`` outside (0, 1), ``max_iter < 1`` or a
+        ``time_limit`` that is not a finite number > 0 -- every option is checked, also those of the
+        other method.
     """
-    if not isinstance(method, str) or method not in METHODS:
-        raise InvalidInput("method", f"one of {METHODS}", method)
-    if solver not in SOLVERS:
-        raise InvalidInput("solver", f"one of {SOLVERS}", solver)
+    method, solver, polish_steps = _require_options(
+        method=method, solver=solver, fallback=fallback, solver_options=solver_options, max_exp_cones=max_exp_cones,
+        max_psd_entries=max_psd_entries, polish_steps=polish_steps, rel_gap=rel_gap, max_iter=max_iter,
+        time_limit=time_limit)
     size = problem_size(setting, nuclear_form)
     work = size.n_w ** setting_of(setting).L * (size.KL // setting_of(setting).L)
     if method == "auto":
@@ -425,7 +429,7 @@ def certify_optimum(
                               "use a smaller K, s_c or L")
     if method == "first-order":
         return _certify_first_order(setting, latent, size, rel_gap=rel_gap, max_iter=max_iter, time_limit=time_limit)
-    _check_size(size, max_exp_cones, max_psd_entries)  # before any latent rows are built
+    _require_size(size, max_exp_cones, max_psd_entries)  # before any latent rows are built
     problem = as_problem(setting, latent)
     setting, Z = problem.setting, problem.latent
     start = time.perf_counter()
@@ -489,15 +493,32 @@ def certify_optimum(
     )
 
 
+def _require_options(*, method, solver, fallback, solver_options, max_exp_cones, max_psd_entries, polish_steps,
+                     rel_gap, max_iter, time_limit) -> tuple[str, str, int]:
+    """The options of :func:`certify_optimum`, all checked before anything is built (those of the method
+    not chosen too: a bad value is a mistake whichever method runs)."""
+    method = require_one_of("method", method, METHODS)
+    solver = require_one_of("solver", solver, SOLVERS)
+    require_bool("fallback", fallback)
+    if solver_options is not None and not isinstance(solver_options, dict):
+        raise InvalidInput("solver_options", "None or a dict of solver options", type(solver_options).__name__)
+    require_int("max_exp_cones", max_exp_cones, lo=1)
+    require_int("max_psd_entries", max_psd_entries, lo=1)
+    polish_steps = require_int("polish_steps", polish_steps, lo=0)
+    for name, value in (("rel_gap", rel_gap), ("time_limit", time_limit)):
+        if isinstance(value, str):
+            raise InvalidInput(name, "a number", value)
+    require_real("rel_gap", rel_gap, lo=0, hi=1, lo_open=True, hi_open=True)
+    require_int("max_iter", max_iter, lo=1)
+    require_real("time_limit", time_limit, lo=0, lo_open=True)
+    return method, solver, polish_steps
+
+
 def _certify_first_order(setting, latent, size: ProblemSize, *, rel_gap, max_iter, time_limit) -> Certificate:
-    """``certify_optimum(method="first-order")``: FISTA through the exact-risk engine."""
+    """``certify_optimum(method="first-order")``: FISTA through the exact-risk engine (options checked by
+    :func:`_require_options`)."""
     from ._first_order import solve_first_order
 
-    for name, value in (("rel_gap", rel_gap), ("time_limit", time_limit)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise InvalidInput(name, "a positive number", value)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 0:
-        raise InvalidInput("max_iter", "a non-negative integer", max_iter)
     problem = as_problem(setting, latent)
     start = time.perf_counter()
     res = solve_first_order(problem, rel_gap=float(rel_gap), max_iter=max_iter, time_limit=float(time_limit))

@@ -33,7 +33,8 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from .._precision import check_dps, fraction_to_mpf
+from .._precision import fraction_to_mpf
+from .._validate import require_dps
 from ..problem import as_problem
 
 __all__ = ["GeneralThreshold", "general_lambda_threshold", "gradient_at_zero"]
@@ -109,7 +110,7 @@ def general_lambda_threshold(setting, latent=None, *, dps: int = 30) -> GeneralT
     dps : int
         Decimal digits of ``value``.
     """
-    dps = check_dps(dps)
+    dps = require_dps(dps)
     problem = as_problem(setting, latent)
     setting, Z = problem.setting, problem.latent
     K = Z.shape[0]

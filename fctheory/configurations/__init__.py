@@ -13,6 +13,10 @@ type1_grams, type2_grams, type3_grams
 CollapseGrams           those matrices, by row slices; cross() is D = W^T [U_1 ... U_K] for h
 collapse_grams          CollapseGrams from the sizes, the latent rows and the norms
 type1_D, type3_D        D of the type-I / type-III configuration (appendix G)
+layer_norm              phi of eq. 18 (no epsilon) on every column, with sigma; its vjp, jvp and
+                        vjp derivative; layer_norm_columns (the features of h*)
+layer_norm_eps          phi_eps with the paper code's eps (columns or rows), layer_norm_eps_vjp;
+                        require_eps (check_eps is its deprecated name)
 
 Builders take a :class:`fctheory.Problem`, or a Setting with ``latent=``.
 This package uses setting, problem and latent only (never risk, train,
@@ -21,6 +25,17 @@ certify or report), so every one of them can build on it.
 
 from ._frames import equiangular_frame, equiangular_gram
 from ._grams import CollapseGrams, collapse_grams, type1_D, type1_grams, type2_grams, type3_D, type3_grams
+from ._layernorm import (
+    check_eps,
+    layer_norm,
+    layer_norm_columns,
+    layer_norm_eps,
+    layer_norm_eps_vjp,
+    layer_norm_jvp,
+    layer_norm_vjp,
+    layer_norm_vjp_derivative,
+    require_eps,
+)
 from ._weights import Configuration, type1_configuration, type2_configuration, type3_configuration
 
 __all__ = [
@@ -29,6 +44,15 @@ __all__ = [
     "collapse_grams",
     "equiangular_frame",
     "equiangular_gram",
+    "layer_norm",
+    "layer_norm_columns",
+    "layer_norm_eps",
+    "layer_norm_eps_vjp",
+    "layer_norm_jvp",
+    "layer_norm_vjp",
+    "layer_norm_vjp_derivative",
+    "require_eps",
+    "check_eps",
     "type1_D",
     "type1_configuration",
     "type1_grams",

@@ -15,18 +15,25 @@ import numbers
 
 import numpy as np
 
+from .._validate import MAX_SEED, require_int
 from ..errors import InvalidInput
 
-__all__ = ["equiangular_frame", "equiangular_gram"]
+__all__ = ["equiangular_frame", "equiangular_gram", "MAX_FRAME_D"]
+
+#: Largest dimension ``d`` of a frame: a random rotation is the QR factorisation of a ``d x d``
+#: Gaussian matrix (three ``d x d`` float64 arrays: 400 MiB at 4096), and even without one the frame
+#: is cut from ``d x d`` orthogonal matrices.
+MAX_FRAME_D = 4096
 
 
-def _as_rng(rng):
-    """``None`` -> ``None``; an int seed or a :class:`numpy.random.Generator` -> a Generator."""
+def _as_rng(rng, field: str = "rng"):
+    """``None`` -> ``None``; a seed (an integer in ``[0, 2**63 - 1]``) or a :class:`numpy.random.Generator` ->
+    a Generator.  ``field`` is the name the caller knows (``rotation`` for the configurations)."""
     if rng is None or isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and 0 <= int(rng) <= MAX_SEED:
         return np.random.default_rng(int(rng))
-    raise InvalidInput("rng", "None, a non-negative integer seed or a numpy.random.Generator", rng)
+    raise InvalidInput(field, "None, a seed (an integer in [0, 2**63 - 1]) or a numpy.random.Generator", rng)
 
 
 def _orthonormal_complement_of_ones(d: int) -> np.ndarray:
@@ -63,13 +70,12 @@ def equiangular_frame(n_c: int, d: int, *, mean_zero: bool = False, rng=None) ->
         If given, apply a random rotation (Haar; within :math:`1_d^\\perp` when
         ``mean_zero``), so that the frame is in general position.
     """
-    if isinstance(n_c, bool) or not isinstance(n_c, numbers.Integral) or n_c < 2:
-        raise InvalidInput("n_c", "an integer >= 2", n_c)
+    n_c = require_int("n_c", n_c, lo=2, hi=MAX_FRAME_D + 1)
     lo = n_c if mean_zero else n_c - 1
-    if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < lo:
-        what = "a mean-zero equiangular frame" if mean_zero else "an equiangular frame"
-        raise InvalidInput("d", f"an integer >= {lo} for {what} of n_c = {n_c} vectors", d)
-    n_c, d = int(n_c), int(d)
+    what = "a mean-zero equiangular frame" if mean_zero else "an equiangular frame"
+    d = require_int("d", d, lo=lo, hi=MAX_FRAME_D) if lo <= MAX_FRAME_D else require_int("d", d, lo=lo)
+    if d > MAX_FRAME_D:
+        raise InvalidInput("d", f"an integer in [{lo}, {MAX_FRAME_D}] for {what} of n_c = {n_c} vectors", d)
     gen = _as_rng(rng)
     simplex = np.eye(n_c) - 1.0 / n_c
     simplex /= np.linalg.norm(simplex, axis=0, keepdims=True)

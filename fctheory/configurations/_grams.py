@@ -34,21 +34,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import require_int, require_real
 from ..errors import InvalidInput
 from ..problem import as_problem
-from ._frames import equiangular_gram
+from ._frames import MAX_FRAME_D, equiangular_gram
 
 __all__ = ["CollapseGrams", "collapse_grams", "type1_grams", "type2_grams", "type3_grams", "type1_D", "type3_D"]
 
 
 def _real(field: str, value, *, positive: bool = False) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(field, "a finite real number", value) from None
-    if not math.isfinite(out) or (positive and out <= 0):
-        raise InvalidInput(field, "a finite number > 0" if positive else "a finite real number", value)
-    return out
+    return require_real(field, value, lo=0 if positive else None, lo_open=positive)
 
 
 def _r_values(r, s_c: int) -> np.ndarray:
@@ -161,8 +156,7 @@ def _dimension(setting, d, mean_zero: bool) -> int:
     if d is None:
         return setting.require_d(mean_zero=mean_zero)
     lo = setting.n_c if mean_zero else setting.n_c - 1
-    if isinstance(d, bool) or not isinstance(d, int) or d < lo:
-        raise InvalidInput("d", f"an integer >= {lo}", d)
+    d = require_int("d", d, lo=lo, hi=max(lo, MAX_FRAME_D))
     if setting.d is not None and d != setting.d:
         raise InvalidInput("d", f"equal to setting.d = {setting.d}", d)
     return d

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..problem import as_problem
-from ._frames import equiangular_frame
+from ._frames import _as_rng, equiangular_frame
 from ._grams import CollapseGrams, _dimension, _r_values, _real, collapse_grams
 
 __all__ = ["Configuration", "type1_configuration", "type2_configuration", "type3_configuration"]
@@ -103,7 +103,7 @@ def type1_configuration(problem, c, c_prime, *, latent=None, rotation=None, d=No
     problem = as_problem(problem, latent)
     dd = _dimension(problem.setting, d, mean_zero=False)
     c, cp = _real("c", c), _real("c_prime", c_prime)
-    F = equiangular_frame(problem.n_c, dd, rng=rotation)
+    F = equiangular_frame(problem.n_c, dd, rng=_as_rng(rotation, "rotation"))
     W = c * np.repeat(F, problem.s_c, axis=1)
     lat = np.asarray(problem.latent)
     return Configuration("type1", W, _U_from_frame(F, lat, cp), F, lat, {"c": c, "c_prime": cp}, "h")
@@ -123,7 +123,7 @@ def type2_configuration(problem, c, *, latent=None, rotation=None, d=None, word_
     dd = _dimension(problem.setting, d, mean_zero=True)
     c = _real("c", c)
     s = _real("word_scale", word_scale, positive=True)
-    F = equiangular_frame(problem.n_c, dd, mean_zero=True, rng=rotation)
+    F = equiangular_frame(problem.n_c, dd, mean_zero=True, rng=_as_rng(rotation, "rotation"))
     W = s * np.repeat(F, problem.s_c, axis=1)
     lat = np.asarray(problem.latent)
     return Configuration("type2", W, _U_from_frame(F, lat, c), F, lat, {"c": c, "word_scale": s}, "h*")
@@ -145,7 +145,7 @@ def type3_configuration(problem, c, r, *, latent=None, rotation=None, d=None) ->
     dd = _dimension(problem.setting, d, mean_zero=False)
     c = _real("c", c)
     r_arr = _r_values(r, problem.s_c)
-    F = equiangular_frame(problem.n_c, dd, rng=rotation)
+    F = equiangular_frame(problem.n_c, dd, rng=_as_rng(rotation, "rotation"))
     W = (F[:, :, None] * r_arr[None, None, :]).reshape(dd, problem.n_w)  # column a*s_c + b = r_b f_a
     lat = np.asarray(problem.latent)
     consts = {"c": c, "r": r_arr.tolist()}

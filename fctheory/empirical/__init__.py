@@ -15,14 +15,15 @@ initial_weights         the paper code's initialisation (N(0,1)/1000, U(+-1/sqrt
 CheckpointMismatch      a checkpoint of another run (names the differing fields)
 DamagedCheckpoint       an empty or truncated checkpoint (ignored by the trainer, with a note)
 layer_norm_eps          phi_eps of h* with the paper code's eps (columns of W, or rows)
-check_eps               validate an eps (a real number >= 0)
+                        (fctheory.configurations, re-exported)
+require_eps             an eps (a real number >= 0); check_eps is its deprecated name
 check_dtype             validate a dtype ('float32' or 'float64'; DTYPES), the type the engine computes in
 DEFAULT_DTYPES          the trainer's type per optimizer (L-BFGS float64, SGD float32, the paper code's)
 """
 
 from ._data import Dataset, sample_dataset
 from ._checkpoint import CheckpointMismatch, DamagedCheckpoint
-from ._layernorm import check_eps, layer_norm_eps
+from ..configurations import check_eps, layer_norm_eps, require_eps
 from ._engine import (DTYPES, METHODS, NETWORKS, accuracy, check_dtype, empirical_risk, empirical_risk_and_grad,
                       method_costs)
 
@@ -46,6 +47,7 @@ __all__ = [
     "CheckpointMismatch",
     "DamagedCheckpoint",
     "layer_norm_eps",
+    "require_eps",
     "check_eps",
     "check_dtype",
     "DTYPES",

@@ -29,7 +29,7 @@ from .._io import atomic_write_npz, canonical_json, dumps_json, load_npz
 from ..errors import InvalidInput
 
 __all__ = ["CheckpointMismatch", "DamagedCheckpoint", "fingerprint", "save_checkpoint", "load_checkpoint",
-           "check_identity"]
+           "require_same_run"]
 
 FORMAT = "fctheory-empirical-checkpoint-1"
 
@@ -55,7 +55,7 @@ def fingerprint(identity: dict) -> str:
     return hashlib.sha256(canonical_json(identity, default=str).encode()).hexdigest()
 
 
-def check_identity(path: str, stored: dict, requested: dict) -> None:
+def require_same_run(path: str, stored: dict, requested: dict) -> None:
     """Raise :class:`CheckpointMismatch` unless the two identities are equal."""
     if fingerprint(stored) == fingerprint(requested):
         return

@@ -16,11 +16,11 @@ sentences and 5 test sentences per class from the same latent variables;
 from __future__ import annotations
 
 import hashlib
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import require_int, require_seed
 from ..errors import InvalidInput, ProblemTooLarge
 from ..problem import Problem
 
@@ -29,12 +29,6 @@ __all__ = ["Dataset", "sample_dataset", "sample_sentences"]
 #: Largest data set :func:`sample_dataset` draws, in word indices ``(n_spl + n_test) K L`` (int64:
 #: 8 GiB); the paper's figure 4a (n_spl = 500, K = 1000, L = 15) has 7.6e6.
 MAX_DATASET_WORDS = 2**30
-
-
-def _int_at_least(field: str, value, lo: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < lo:
-        raise InvalidInput(field, f"an integer >= {lo}", value)
-    return int(value)
 
 
 def sample_sentences(problem: Problem, n_per_class: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -150,13 +144,13 @@ def sample_dataset(problem: Problem, n_spl: int, *, n_test: int = 5, seed: int =
     """
     if not isinstance(problem, Problem):
         raise InvalidInput("problem", "a fctheory.Problem", type(problem).__name__)
-    n_spl = _int_at_least("n_spl", n_spl, 1)
-    n_test = _int_at_least("n_test", n_test, 1)
+    n_spl = require_int("n_spl", n_spl, lo=1)
+    n_test = require_int("n_test", n_test, lo=1)
     words = (n_spl + n_test) * problem.K * problem.L
     if words > MAX_DATASET_WORDS:
         raise ProblemTooLarge("the sampled data set, (n_spl + n_test) * K * L word indices (int64)", words,
                               MAX_DATASET_WORDS, "use a smaller n_spl (the paper's largest, figure 4a, is 500)")
-    seed = _int_at_least("seed", seed, 0)
+    seed = require_seed("seed", seed)
     train_seq, test_seq = np.random.SeedSequence(seed).spawn(2)
     x_train, y_train = sample_sentences(problem, n_spl, np.random.default_rng(train_seq))
     x_test, y_test = sample_sentences(problem, n_test, np.random.default_rng(test_seq))

@@ -11,7 +11,7 @@ regularized as the paper's code does (PyTorch ``SGD(weight_decay=λ)``):
 * network h*: :math:`\mathrm{reg} = \tfrac\lambda2\|U\|_F^2` only ("We do not penalize
   ‖W‖ since the LayerNorm module implicitly regularizes W"), with
   :math:`\varphi_\varepsilon` applied to every word embedding before the
-  linear layer (:mod:`._layernorm`, ε = 1e-5 as in ``torch.nn.LayerNorm``).
+  linear layer (:func:`fctheory.configurations.layer_norm_eps`, ε = 1e-5 as in ``torch.nn.LayerNorm``).
 
 PyTorch's SGD with ``weight_decay=λ`` replaces the gradient ``g`` of a
 parameter ``p`` by ``g + λ p``, which is exactly the gradient of
@@ -58,16 +58,16 @@ rounding (relative ~1e-7), not to the summation's N-fold growth of it.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg.blas import get_blas_funcs
 
+from .._validate import NETWORKS, require_network, require_one_of, require_real_array
 from ..errors import InvalidInput
 from ..problem import Problem
-from ._layernorm import check_eps, layer_norm_eps, layer_norm_eps_vjp
+from ..configurations import layer_norm_eps, layer_norm_eps_vjp, require_eps
 
 __all__ = [
     "NETWORKS",
@@ -82,8 +82,7 @@ __all__ = [
     "accuracy",
 ]
 
-#: The two networks of appendix A.
-NETWORKS = ("h", "h*")
+# NETWORKS (fctheory._validate, re-exported): the two networks of appendix A.
 #: Evaluation methods; ``"auto"`` applies the cost model.
 METHODS = ("auto", "tables", "direct")
 #: Floating types the engine computes in.
@@ -125,16 +124,10 @@ def choose_method(N: int, L: int, n_w: int, d: int, K: int, *, grad: bool = True
 # ----------------------------------------------------------------------------
 # validation
 # ----------------------------------------------------------------------------
-def _check_problem(problem) -> Problem:
+def _require_problem(problem) -> Problem:
     if not isinstance(problem, Problem):
         raise InvalidInput("problem", "a fctheory.Problem", type(problem).__name__)
     return problem
-
-
-def check_network(network) -> str:
-    if not isinstance(network, str) or network not in NETWORKS:
-        raise InvalidInput("network", "one of 'h', 'h*'", network)
-    return network
 
 
 def check_dtype(dtype) -> str:
@@ -150,30 +143,16 @@ def check_dtype(dtype) -> str:
     return name
 
 
-def _check_method(method) -> str:
-    if not isinstance(method, str) or method not in METHODS:
-        raise InvalidInput("method", "one of " + ", ".join(repr(m) for m in METHODS), method)
-    return method
-
-
 def _real_matrix(name: str, value, shape: tuple, text: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidInput(name, f"a real array of shape {text}", type(value).__name__) from None
+    arr = require_real_array(name, value, shape_text=f"{text} = {shape}")  # complex refused, finite
     if arr.shape != shape:
         raise InvalidInput(name, f"a real array of shape {text} = {shape}", f"shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise InvalidInput(name, "an array of finite numbers", "an array containing inf or nan")
     return arr
 
 
-def check_weights(problem: Problem, W, U) -> tuple[np.ndarray, np.ndarray]:
+def require_weights(problem: Problem, W, U) -> tuple[np.ndarray, np.ndarray]:
     """Float64 ``W`` ``(d, n_w)`` and ``U`` ``(K, L d)``, ``d`` equal to ``problem.d`` when that is set."""
-    try:
-        W_arr = np.asarray(W, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidInput("W", "a real array of shape (d, n_w)", type(W).__name__) from None
+    W_arr = require_real_array("W", W, shape_text="(d, n_w)")
     if W_arr.ndim != 2 or W_arr.shape[0] < 1:
         raise InvalidInput("W", f"a 2-D real array of shape (d, n_w = {problem.n_w})", f"shape {W_arr.shape}")
     d = W_arr.shape[0]
@@ -184,7 +163,7 @@ def check_weights(problem: Problem, W, U) -> tuple[np.ndarray, np.ndarray]:
     return W_arr, U_arr
 
 
-def check_sentences(problem: Problem, x, y, *, field: str = "x") -> tuple[np.ndarray, np.ndarray]:
+def require_sentences(problem: Problem, x, y, *, field: str = "x") -> tuple[np.ndarray, np.ndarray]:
     """Int64 sentences ``x`` ``(N, L)`` with entries in ``[0, n_w)`` and labels ``y`` ``(N,)`` in ``[0, K)``."""
     label = "y" if field == "x" else field.replace("x", "y", 1)
     x_arr = np.asarray(x)
@@ -427,14 +406,14 @@ def sgd_step(W: np.ndarray, U: np.ndarray, x: np.ndarray, y: np.ndarray, *, netw
 # public functions
 # ----------------------------------------------------------------------------
 def _prepare(problem, W, U, x, y, network, eps, method, dtype):
-    problem = _check_problem(problem)
-    network = check_network(network)
-    eps = check_eps(eps)
-    method = _check_method(method)
+    problem = _require_problem(problem)
+    network = require_network(network)
+    eps = require_eps(eps)
+    method = require_one_of("method", method, METHODS)
     dtype = check_dtype(dtype)
-    W_arr, U_arr = check_weights(problem, W, U)
+    W_arr, U_arr = require_weights(problem, W, U)
     W_arr, U_arr = W_arr.astype(dtype, copy=False), U_arr.astype(dtype, copy=False)
-    x_arr, y_arr = check_sentences(problem, x, y)
+    x_arr, y_arr = require_sentences(problem, x, y)
     return problem, W_arr, U_arr, Sentences(x_arr, y_arr, problem.n_w, problem.K), network, eps, method
 
 

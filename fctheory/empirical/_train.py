@@ -24,7 +24,6 @@ fan_in = L d), each divided by 1000; seeded by ``init_seed``
 
 from __future__ import annotations
 
-import numbers
 import os
 import sys
 import time
@@ -36,11 +35,12 @@ from scipy.optimize import minimize
 from ..errors import InvalidInput
 from ..problem import Problem
 from .._io import note
-from ._checkpoint import DamagedCheckpoint, check_identity, fingerprint, load_checkpoint, save_checkpoint
+from .._validate import require_int, require_network, require_optional_int, require_real, require_seed
+from ._checkpoint import DamagedCheckpoint, fingerprint, load_checkpoint, require_same_run, save_checkpoint
 from ._data import Dataset
-from ._engine import Sentences, check_dtype, check_network, evaluate, sgd_step, tables_logits
+from ._engine import Sentences, check_dtype, evaluate, sgd_step, tables_logits
 from ._interrupt import deferred_interrupt
-from ._layernorm import check_eps
+from ..configurations import require_eps
 
 __all__ = ["OPTIMIZERS", "DEFAULT_DTYPES", "DEFAULT_GTOLS", "HistoryRecord", "EmpiricalTrainResult", "initial_weights",
            "train_empirical"]
@@ -212,18 +212,8 @@ class EmpiricalTrainResult:
 # ----------------------------------------------------------------------------
 # validation
 # ----------------------------------------------------------------------------
-def _int_field(name, value, lo, *, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < lo:
-        raise InvalidInput(name, f"an integer >= {lo}" + (" or None" if allow_none else ""), value)
-    return int(value)
-
-
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (0 < float(value) < float("inf")):
-        raise InvalidInput(name, "a finite number > 0", value)
-    return float(value)
+def _positive(name, value) -> float:
+    return require_real(name, value, lo=0, lo_open=True)
 
 
 def _resolve_d(problem: Problem, d) -> int:
@@ -232,7 +222,7 @@ def _resolve_d(problem: Problem, d) -> int:
             raise InvalidInput("d", "an integer >= 1 (pass d=..., or give the Setting a d)", None,
                                "the problem's setting has no d")
         return int(problem.d)
-    d = _int_field("d", d, 1)
+    d = require_int("d", d, lo=1)
     if problem.d is not None and d != problem.d:
         raise InvalidInput("d", f"equal to the problem's d = {problem.d} (or None)", d)
     return d
@@ -247,8 +237,8 @@ def initial_weights(problem: Problem, d: int, seed: int = 0) -> tuple[np.ndarray
     notebooks divide both by 1000.  ``SeedSequence(seed)`` gives the
     initialisation stream (the SGD shuffles use a second, independent one).
     """
-    d = _int_field("d", d, 1)
-    seed = _int_field("init_seed", seed, 0)
+    d = require_int("d", d, lo=1)
+    seed = require_seed("init_seed", seed)
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0])
     W = np.ascontiguousarray(rng.standard_normal((problem.n_w, d)).T) / 1000.0
     bound = 1.0 / np.sqrt(problem.L * d)
@@ -332,7 +322,7 @@ class _Run:
             return None
         stored = dict(meta.get("identity", {}))
         stored.setdefault("dtype", "float64")  # checkpoints from before the dtype option computed in float64
-        check_identity(self.checkpoint, stored, identity)
+        require_same_run(self.checkpoint, stored, identity)
         self.history = [HistoryRecord(**r) for r in meta.get("history", [])]
         self.elapsed_before = float(meta.get("seconds", 0.0))
         return arrays, meta
@@ -607,13 +597,13 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
         raise InvalidInput("dataset", "a fctheory.empirical.Dataset (sample_dataset)", type(dataset).__name__)
     if dataset.problem != problem:
         raise InvalidInput("dataset", "a dataset sampled from this problem", repr(dataset.problem))
-    network = check_network(network)
+    network = require_network(network)
     if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         raise InvalidInput("optimizer", "one of 'lbfgs', 'sgd'", optimizer)
     d = _resolve_d(problem, d)
-    eps = check_eps(eps)
-    init_seed = _int_field("init_seed", init_seed, 0)
-    record_every = _int_field("record_every", record_every, 1, allow_none=True)
+    eps = require_eps(eps)
+    init_seed = require_seed("init_seed", init_seed)
+    record_every = require_optional_int("record_every", record_every, lo=1)
     checkpoint_every = _positive("checkpoint_every", checkpoint_every)
     if checkpoint is not None:
         try:
@@ -628,18 +618,18 @@ def train_empirical(problem: Problem, dataset: Dataset, *, network: str = "h", o
     if optimizer == "sgd":
         if epochs is None:
             raise InvalidInput("epochs", "an integer >= 1 for optimizer 'sgd' (the paper: 1200, 10, 3000, 500)", None)
-        epochs = _int_field("epochs", epochs, 1)
+        epochs = require_int("epochs", epochs, lo=1)
         if maxiter is not None:
             raise InvalidInput("maxiter", "None for optimizer 'sgd' (use epochs)", maxiter)
         lr = _positive("lr", lr)
-        batch_size = _int_field("batch_size", batch_size, 1)
+        batch_size = require_int("batch_size", batch_size, lo=1)
         identity.update(lr=lr, batch_size=batch_size)
         record_every = record_every or max(1, epochs // 100)
     else:
         if epochs is not None:
             raise InvalidInput("epochs", "None for optimizer 'lbfgs' (use maxiter)", epochs)
         gtol = DEFAULT_GTOLS[dtype] if gtol is None else _positive("gtol", gtol)
-        maxiter = LBFGS_MAXITER if maxiter is None else _int_field("maxiter", maxiter, 1)
+        maxiter = LBFGS_MAXITER if maxiter is None else require_int("maxiter", maxiter, lo=1)
         record_every = record_every or 10
     hyper = {"network": network, "optimizer": optimizer, "d": d, "epochs": epochs, "lr": lr, "batch_size": batch_size,
              "init_seed": init_seed, "eps": eps, "gtol": gtol, "maxiter": maxiter, "record_every": record_every,

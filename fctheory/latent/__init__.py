@@ -9,8 +9,9 @@ full_latent_set         all of [n_c]^L, lexicographic order
 random_latent_set       a seeded, uniformly random K-subset of [n_c]^L
 load_latent_file        .npy, .npz (array ``latent``) or text, validated
 as_latent_array         validate a user array (shape, range, distinct rows)
-resolve_latent          the validated latent array of a Setting (None = full set)
-validate_sizes          the validated (n_c, L) of a latent set
+resolve_latent          the validated latent array of a Setting (None = full set); a Problem has .latent
+require_latent_sizes    the validated (n_c, L) of a latent set (2 <= n_c <= 64, 1 <= L <= 64);
+                        validate_sizes is its deprecated name
 LinearCode              a linear code over GF(q) (``codewords()``)
 linear_code             a code from a generator matrix
 named_code              repetition:Q:L, parity:Q:L, ternary-hamming, ternary-golay
@@ -38,7 +39,8 @@ from ._check import LatentCheck, check_latent_set, sphere_sizes
 from ._codes import CODE_NAMES, LinearCode, linear_code, named_code
 from ._counts import DistanceCounts, distance_counts
 from ._lemma_b import LemmaB, check_lemma_b, lemma_b_noise_levels
-from ._sets import MAX_LATENT_ARRAY_BYTES, MAX_LATENT_TEXT_BYTES, load_latent_file, random_latent_set, validate_sizes
+from ._sets import (MAX_LATENT_ARRAY_BYTES, MAX_LATENT_TEXT_BYTES, load_latent_file, random_latent_set,
+                    require_latent_sizes, validate_sizes)
 
 __all__ = [
     "as_latent_array",
@@ -46,6 +48,7 @@ __all__ = [
     "resolve_latent",
     "random_latent_set",
     "load_latent_file",
+    "require_latent_sizes",
     "validate_sizes",
     "MAX_LATENT_TEXT_BYTES",
     "MAX_LATENT_ARRAY_BYTES",

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InvalidLatentSet, ProblemTooLarge
+from .._validate import MAX_LATENT_K, require_full_set_rows, require_latent_rows
+from ..errors import InvalidLatentSet
 
-__all__ = ["full_latent_set", "as_latent_array", "resolve_latent", "base_digits", "MAX_FULL_SET"]
-
-#: Largest full set ``n_c**L`` that :func:`full_latent_set` materialises.
-MAX_FULL_SET = 2**24
+__all__ = ["full_latent_set", "as_latent_array", "resolve_latent", "base_digits"]
 
 
 def base_digits(values: np.ndarray, base: int, width: int) -> np.ndarray:
@@ -30,11 +28,17 @@ def full_latent_set(n_c: int, L: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of int64, shape ``(n_c**L, L)``
+
+    Raises
+    ------
+    InvalidInput
+        Unless ``n_c >= 2`` and ``L >= 1`` are integers (within the Setting's limits).
+    ProblemTooLarge
+        When ``n_c**L`` exceeds :data:`fctheory._validate.MAX_LATENT_K` = 2**17, decided before
+        anything is built (``L log2 n_c`` first, so a huge ``L`` costs nothing).
     """
-    size = n_c**L
-    if size > MAX_FULL_SET:
-        raise ProblemTooLarge("the full latent set n_c**L", size, MAX_FULL_SET)
-    return base_digits(np.arange(size, dtype=np.int64), n_c, L)
+    n_c, L = require_full_set_rows(n_c, L)
+    return base_digits(np.arange(n_c**L, dtype=np.int64), n_c, L)
 
 
 def as_latent_array(latent, n_c: int, L: int, *, field: str = "latent") -> np.ndarray:
@@ -52,6 +56,7 @@ def as_latent_array(latent, n_c: int, L: int, *, field: str = "latent") -> np.nd
         raise InvalidLatentSet(field, f"an integer array of shape (K, {L})", type(latent).__name__) from None
     if arr.ndim != 2 or arr.shape[1] != L or arr.shape[0] < 2:
         raise InvalidLatentSet(field, f"an integer array of shape (K, L={L}) with K >= 2", f"shape {arr.shape}")
+    require_latent_rows(arr.shape[0], what=f"the latent set {field} (K rows)")
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
             raise InvalidLatentSet(field, f"integers in 0..{n_c - 1}", "non-integer entries")
@@ -68,20 +73,20 @@ def as_latent_array(latent, n_c: int, L: int, *, field: str = "latent") -> np.nd
 
 
 def resolve_latent(setting, latent=None) -> np.ndarray:
-    """The validated int64 ``(K, L)`` latent array of ``setting``.
+    """The validated int64 ``(K, L)`` latent array of a :class:`~fctheory.Setting`.
 
     ``None`` means the full set (then ``setting.K`` must be ``n_c**L``);
     otherwise the array must have ``setting.K`` rows of length ``setting.L``
-    with entries in ``0..n_c-1``, all distinct.  A :class:`~fctheory.Problem`
-    (with ``latent=None``) gives its rows, validated when it was built.
+    with entries in ``0..n_c-1``, all distinct.  This is how a
+    :class:`~fctheory.Problem` validates its rows; a Problem's rows are
+    ``problem.latent`` (a Problem is not accepted here: the latent package
+    sits below the problem object).
     """
-    from ..problem import Problem, as_problem
     from ..setting import Setting
 
-    if isinstance(setting, Problem):
-        return as_problem(setting, latent).latent
     if not isinstance(setting, Setting):
-        raise InvalidLatentSet("setting", "a fctheory.Setting", type(setting).__name__)
+        raise InvalidLatentSet("setting", "a fctheory.Setting (for a Problem, use problem.latent)",
+                               type(setting).__name__)
     if latent is None:
         if not setting.is_full:
             raise InvalidLatentSet(
@@ -90,6 +95,8 @@ def resolve_latent(setting, latent=None) -> np.ndarray:
                 None,
                 "latent=None means the full set, but setting.K < n_c**L",
             )
+        require_latent_rows(setting.K, what="the full latent set n_c**L",
+                            hint=f"K = n_c**L = {setting.n_c}**{setting.L} rows cannot be built (limit {MAX_LATENT_K})")
         return full_latent_set(setting.n_c, setting.L)
     arr = as_latent_array(latent, setting.n_c, setting.L)
     if arr.shape[0] != setting.K:

@@ -324,7 +324,7 @@ def check_assumption_b(latent, n_c: int, *, progress: bool = False) -> Assumptio
     dim = null.dim
     basis = [[null.basis[row][j] for row in range(m)] for j in range(dim)]
     mats = tuple(_symmetric(vec, coords, n_c) for vec in basis)
-    _check_identity_directions(mats, n_c)
+    _verify_identity_directions(mats, n_c)
     witness = psd = eps = None
     if dim > floor:
         witness = _witness(mats, n_c)
@@ -342,7 +342,7 @@ def _symmetric(vec, coords, n_c) -> list[list[int]]:
     return mat
 
 
-def _check_identity_directions(mats, n_c: int) -> None:
+def _verify_identity_directions(mats, n_c: int) -> None:
     """I and 1 1^T must lie in the span of the computed basis (a consistency check)."""
     vecs = np.array([[float(v) for row in mat for v in row] for mat in mats])
     for target in (np.eye(n_c).ravel(), np.ones(n_c * n_c)):

@@ -18,7 +18,8 @@ import numpy as np
 from ._assumption_a import check_assumption_a
 from ._counts import distance_counts
 from ._lemma_b import check_lemma_b
-from ._sets import _int_field, random_latent_set
+from .._validate import require_int, require_seed
+from ._sets import random_latent_set
 
 __all__ = ["RandomBaseline", "random_baseline"]
 
@@ -73,8 +74,8 @@ def random_baseline(n_c: int, L: int, K: int, *, samples: int = 5, seed: int = 0
     -------
     RandomBaseline
     """
-    samples = _int_field("samples", samples, 1, MAX_SAMPLES)
-    seed = _int_field("seed", seed, 0)
+    samples = require_int("samples", samples, lo=1, hi=MAX_SAMPLES)
+    seed = require_seed("seed", seed)
     devs: dict[str, list[float]] = {"a": [], "i": [], "ii": [], "iii": []}
     indices = range(samples)
     if progress:

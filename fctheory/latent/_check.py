@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
-from ..problem import Problem
 from ._assumption_a import AssumptionA, check_assumption_a
 from ._assumption_b import AssumptionB, check_assumption_b
 from ._counts import distance_counts, validated
@@ -69,9 +68,15 @@ class LatentCheck:
         }
 
 
+def _is_problem(latent) -> bool:
+    """A :class:`~fctheory.Problem`, recognised by its fields: the latent package sits below
+    ``fctheory.problem`` (a problem materialises its set here) and does not import it."""
+    return all(hasattr(latent, name) for name in ("setting", "source", "latent", "digest"))
+
+
 def _rows_of(latent, n_c, source):
     """``(rows, n_c, source)`` of a :class:`~fctheory.Problem` (its validated rows) or of an array."""
-    if isinstance(latent, Problem):
+    if _is_problem(latent):
         if n_c is not None and n_c != latent.n_c:
             raise InvalidInput("n_c", f"None or the problem's n_c = {latent.n_c}", n_c)
         return latent.latent, latent.n_c, latent.source.describe() if source is None else source

@@ -27,13 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput, ProblemTooLarge
+from .._validate import MAX_LATENT_L, MAX_LATENT_N_C, require_latent_rows
+from ..errors import InvalidInput
 from ._arrays import full_latent_set
 
-__all__ = ["LinearCode", "linear_code", "named_code", "CODE_NAMES", "MAX_CODE_SIZE"]
-
-#: Largest number of codewords :meth:`LinearCode.codewords` materialises.
-MAX_CODE_SIZE = 2**22
+__all__ = ["LinearCode", "linear_code", "named_code", "CODE_NAMES"]
 
 #: The accepted code-name patterns (documentation and CLI help).
 CODE_NAMES = ("repetition:Q:L", "parity:Q:L", "sum-zero:Q:L", "ternary-hamming", "ternary-golay")
@@ -91,8 +89,7 @@ class LinearCode:
         -------
         numpy.ndarray of int64, shape ``(q**m, L)``
         """
-        if self.K > MAX_CODE_SIZE:
-            raise ProblemTooLarge(f"the code {self.name} (q**m codewords)", self.K, MAX_CODE_SIZE)
+        require_latent_rows(self.K, what=f"the code {self.name} (q**m codewords)")  # fctheory._validate.MAX_LATENT_K
         messages = full_latent_set(self.q, self.dimension)  # all x in GF(q)^m, lexicographic
         return np.ascontiguousarray((messages @ np.array(self.generator, dtype=np.int64)) % self.q)
 
@@ -138,15 +135,16 @@ def linear_code(generator, q: int, *, name: str = "generator matrix") -> LinearC
         If ``q`` is not a prime in range or ``generator`` is not a full-rank
         integer matrix.
     """
-    if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or not 2 <= int(q) <= 64 or not _is_prime(int(q)):
-        raise InvalidInput("q", "a prime in [2, 64]", q)
+    if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or not 2 <= int(q) <= MAX_LATENT_N_C or not _is_prime(int(q)):
+        raise InvalidInput("q", f"a prime in [2, {MAX_LATENT_N_C}]", q)
     q = int(q)
     try:
         g = np.asarray(generator)
     except (ValueError, TypeError):
         raise InvalidInput("generator", "an integer matrix of shape (m, L)", type(generator).__name__) from None
-    if g.ndim != 2 or g.shape[0] < 1 or g.shape[1] < 1:
-        raise InvalidInput("generator", "an integer matrix of shape (m, L) with m, L >= 1", f"shape {g.shape}")
+    if g.ndim != 2 or g.shape[0] < 1 or not 1 <= g.shape[1] <= MAX_LATENT_L or g.shape[0] > g.shape[1]:
+        raise InvalidInput("generator", f"an integer matrix of shape (m, L) with 1 <= m <= L <= {MAX_LATENT_L}",
+                           f"shape {g.shape}")
     if g.dtype.kind not in "iu":
         raise InvalidInput("generator", "integer entries", f"dtype {g.dtype}")
     g = g.astype(np.int64) % q
@@ -178,7 +176,7 @@ def named_code(name: str) -> LinearCode:
             q, L = int(parts[1]), int(parts[2])
         except ValueError:
             raise InvalidInput("code", allowed, name) from None
-        if not _is_prime(q) or q > 64 or L < 2 or L > 64:
+        if not _is_prime(q) or q > MAX_LATENT_N_C or L < 2 or L > MAX_LATENT_L:
             raise InvalidInput("code", allowed, name)
         if kind == "repetition":
             return linear_code([[1] * L], q, name=f"repetition [{L},1,{L}] over GF({q})")

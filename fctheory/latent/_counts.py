@@ -39,15 +39,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import require_latent_sizes
 from ..errors import InvalidLatentSet, ProblemTooLarge
 from ._arrays import as_latent_array
-from ._sets import validate_sizes
 
-__all__ = ["DistanceCounts", "distance_counts", "validated", "counts_and_mask", "MAX_ANALYSIS_K", "one_hot"]
+__all__ = ["DistanceCounts", "distance_counts", "validated", "counts_and_mask", "one_hot"]
 
-#: Largest K analysed (the work grows like K^2).  The float32 distance products
-#: sum at most L <= 64 ones, so they are exact for any K.
-MAX_ANALYSIS_K = 2**17
+# The largest K analysed is fctheory._validate.MAX_LATENT_K = 2**17 (the work grows like K^2), checked by
+# as_latent_array.  The float32 distance products sum at most L <= 64 ones, so they are exact for any K.
 #: Largest count tensor (K * L * L * n_c entries, int32) materialised.
 MAX_COUNT_ENTRIES = 2**28
 #: Bits of an exact float64 integer.
@@ -64,11 +63,8 @@ def validated(latent, n_c) -> np.ndarray:
         raise InvalidLatentSet("latent", "a 2-D integer array of shape (K, L)", type(latent).__name__) from None
     if arr.ndim != 2:
         raise InvalidLatentSet("latent", "a 2-D integer array of shape (K, L)", f"shape {arr.shape}")
-    n_c, L = validate_sizes(n_c, arr.shape[1])
-    arr = as_latent_array(arr, n_c, L)
-    if arr.shape[0] > MAX_ANALYSIS_K:
-        raise ProblemTooLarge("the latent set (K)", arr.shape[0], MAX_ANALYSIS_K, "the checks cost K^2 work")
-    return arr
+    n_c, L = require_latent_sizes(n_c, arr.shape[1])
+    return as_latent_array(arr, n_c, L)  # refuses K > MAX_LATENT_K (the checks cost K^2 work)
 
 
 def one_hot(latent: np.ndarray, n_c: int, dtype=np.float32) -> np.ndarray:

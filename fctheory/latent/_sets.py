@@ -8,37 +8,22 @@ distinct latent variables :math:`z_1, \\dots, z_K \\in [n_c]^L`).
 
 from __future__ import annotations
 
-import numbers
 import os
 import re
 
 import numpy as np
 
 from .._io import load_numpy, open_regular_file
-from .._validate import MAX_LATENT_K
-from ..errors import InvalidInput, InvalidLatentSet
+from .._validate import MAX_LATENT_K, MAX_LATENT_L, require_int, require_latent_rows, require_latent_sizes, require_seed
+from ..errors import InvalidLatentSet
 from ._arrays import as_latent_array, base_digits
 
-__all__ = ["random_latent_set", "load_latent_file", "validate_sizes", "MAX_LATENT_TEXT_BYTES", "MAX_LATENT_ARRAY_BYTES"]
+__all__ = ["random_latent_set", "load_latent_file", "require_latent_sizes", "validate_sizes", "MAX_LATENT_TEXT_BYTES",
+           "MAX_LATENT_ARRAY_BYTES"]
 
-#: Largest ``n_c`` and ``L`` accepted by the latent-set tools (implementation limits).
-MAX_N_C = 64
-MAX_L = 64
-
-
-def _int_field(field: str, value, lo: int, hi: int | None = None) -> int:
-    allowed = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise InvalidInput(field, allowed, value)
-    value = int(value)
-    if value < lo or (hi is not None and value > hi):
-        raise InvalidInput(field, allowed, value)
-    return value
-
-
-def validate_sizes(n_c, L) -> tuple[int, int]:
-    """Check ``2 <= n_c <= MAX_N_C`` and ``1 <= L <= MAX_L``; return them as ints."""
-    return _int_field("n_c", n_c, 2, MAX_N_C), _int_field("L", L, 1, MAX_L)
+#: Deprecated name of :func:`require_latent_sizes` (``2 <= n_c <= 64``, ``1 <= L <= 64``; input guards are
+#: ``require_*``).
+validate_sizes = require_latent_sizes
 
 
 def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
@@ -61,11 +46,12 @@ def random_latent_set(n_c: int, L: int, K: int, *, seed=None) -> np.ndarray:
     -------
     numpy.ndarray of int64, shape ``(K, L)``
     """
-    n_c, L = validate_sizes(n_c, L)
+    n_c, L = require_latent_sizes(n_c, L)
     total = n_c**L
-    K = _int_field("K", K, 2, total)
+    K = require_int("K", K, lo=2, hi=total)
+    require_latent_rows(K)  # before anything is drawn
     if seed is not None and not isinstance(seed, np.random.Generator):
-        seed = _int_field("seed", seed, 0)
+        seed = require_seed("seed", seed)
     rng = np.random.default_rng(seed)
     if total < 2**62:
         # a uniformly random K-subset of the integers 0..n_c**L - 1, written in base n_c
@@ -86,9 +72,9 @@ _SPLIT = re.compile(r"[\s,]+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 #: Largest latent file read: text up to 64 MiB (2**17 rows of 64 entries take under 33 MiB), arrays
-#: up to MAX_LATENT_K * MAX_L int64 entries (64 MiB); checked before the file is read.
+#: up to MAX_LATENT_K * MAX_LATENT_L int64 entries (64 MiB); checked before the file is read.
 MAX_LATENT_TEXT_BYTES = 2**26
-MAX_LATENT_ARRAY_BYTES = MAX_LATENT_K * MAX_L * 8
+MAX_LATENT_ARRAY_BYTES = MAX_LATENT_K * MAX_LATENT_L * 8
 
 
 def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
@@ -115,7 +101,7 @@ def load_latent_file(path, n_c: int, L: int) -> np.ndarray:
         For an unreadable file, a missing ``latent`` array, a malformed row,
         a wrong shape, an entry outside ``0..n_c-1`` or a repeated row.
     """
-    n_c, L = validate_sizes(n_c, L)
+    n_c, L = require_latent_sizes(n_c, L)
     try:
         path = os.fspath(path)
     except TypeError:

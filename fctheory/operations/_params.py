@@ -94,10 +94,12 @@ def resolve_lam(params: Mapping, get) -> tuple[object, dict]:
     if params.get("lam") is not None:
         raise InvalidInput("lam/lam_over_threshold", "one of the two", f"{params['lam']}, {params['lam_over_threshold']}")
     from .._precision import decimal_string, fraction_to_mpf
-    from .._validate import require_fraction
+    from ..setting import to_fraction
     from ..predict import lambda_thresholds
 
-    frac = require_fraction("lam_over_threshold", params["lam_over_threshold"])
+    frac = to_fraction("lam_over_threshold", params["lam_over_threshold"], InvalidInput)  # exact, never evaluated
+    if frac <= 0:
+        raise InvalidInput("lam_over_threshold", "a number > 0", params["lam_over_threshold"])
     probe = Setting(get("n_c"), get("s_c"), get("L"), 1, K=_K(get("K")), mu=get("mu") or "uniform")
     which = lambda_thresholds(probe, dps=30).governing
     import mpmath

@@ -97,7 +97,6 @@ class PredictSpec:
 
     def run(self, *, progress: bool = False) -> PredictOutcome:
         from .. import predict as _p
-        from .._precision import decimal_string
 
         profile = None
         if self.problem is not None:
@@ -107,13 +106,11 @@ class PredictSpec:
                                    progress=progress)
         exact = None if profile is None else profile.exact
         if self.kind == "type1":
-            result = _p.predict_type1(self.setting, dps=self.dps, sphere_sizes=profile)
-            if result.trivial:  # the same treatment as type III above eq. 9
-                raise NoNontrivialSolution(
-                    f"lam = {_short(self.setting.lam)} is at or above the type-I threshold (theorem 1) lambda_I = "
-                    f"{decimal_string(result.lambda_threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk "
-                    f"{decimal_string(result.risk, 12)}); `fctheory predict threshold` gives both thresholds",
-                    threshold=result.lambda_threshold)
+            try:  # above lambda_I theorem 1's minimizer is W = U = 0: raised, as type III above eq. 9
+                result = _p.predict_type1(self.setting, dps=self.dps, sphere_sizes=profile)
+            except NoNontrivialSolution as exc:
+                raise NoNontrivialSolution(f"{exc}; `fctheory predict threshold` gives both thresholds",
+                                           threshold=exc.threshold, risk=exc.risk) from None
             return PredictOutcome(result, lam_facts=self.lam_facts, profile_exact=exact)
         if self.kind == "type2":
             return PredictOutcome(_p.predict_type2(self.setting, dps=self.dps, sphere_sizes=profile),
@@ -144,11 +141,3 @@ class PredictSpec:
         if self.problem is not None:
             base += self.problem.K ** 2 * self.setting.L / 5e7
         return base
-
-
-def _short(q) -> str:
-    """An exact number as typed when short (``1/100``), else 12 significant digits."""
-    from .._precision import decimal_string
-
-    text = str(q)
-    return text if len(text) <= 30 else decimal_string(q, 12)

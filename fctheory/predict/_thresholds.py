@@ -19,13 +19,16 @@ from fractions import Fraction
 
 import mpmath
 
-from .._precision import check_dps, decimal_string, interval_context, iv_bounds
+from .._precision import decimal_string, interval_context, iv_bounds
+from .._validate import require_dps
+from ..setting import require_setting
 from ..errors import InvalidSetting, VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure
-from ._profile import SphereSizes, _const
+from ._sphere_sizes import SphereSizes, _const
+from ._cost import require_affordable
 from ._roots import GUARD_DIGITS
-from ._type1 import _profile_for, type1_threshold_squared
+from ._type1 import _sphere_sizes_for, type1_threshold_squared
 
 __all__ = ["ThresholdValue", "LambdaThresholds", "lambda_thresholds", "type3_threshold", "MAX_THRESHOLD_DPS"]
 
@@ -141,8 +144,10 @@ def lambda_thresholds(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSi
     >>> t.agree
     True
     """
-    dps = check_dps(dps)
-    profile = _profile_for(setting, sphere_sizes)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
+    profile = _sphere_sizes_for(setting, sphere_sizes)
+    require_affordable("threshold", setting, dps)
     squared = type1_threshold_squared(setting, profile)
     type1 = ThresholdValue.from_square(squared, dps, "theorem 1: H'(0) = 0", setting.lam * setting.lam < squared)
     type3 = type3_threshold(setting, dps=dps) if setting.is_full else None
@@ -174,8 +179,10 @@ def type3_threshold(setting: Setting, *, dps: int = 30) -> ThresholdValue:
     VerificationError
         If λ is too close to the threshold to decide its side.
     """
-    dps = check_dps(dps)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
     require_full_set(setting)
+    require_affordable("threshold", setting, dps)
     n, L = setting.n_c, setting.L
     factor = Fraction(L, n ** (L + 1))
     exact = setting.mu.exact()

@@ -28,12 +28,15 @@ from typing import Mapping
 
 import mpmath
 
-from .._precision import check_dps, fraction_to_mpf, interval_context, iv_bounds
-from ..errors import InvalidInput, VerificationError
+from .._precision import decimal_string, fraction_to_mpf, interval_context, iv_bounds
+from .._validate import require_dps
+from ..setting import require_setting
+from ..errors import InvalidInput, NoNontrivialSolution, VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure, iv_log1p
-from ._profile import SphereSizes, _const
+from ._sphere_sizes import SphereSizes, _const
 from ._results import prediction_dict, residual_bound
+from ._cost import require_affordable
 from ._roots import GUARD_DIGITS, safeguarded_newton, solve_certified
 
 __all__ = ["TypeIPrediction", "predict_type1", "H", "type1_threshold_squared"]
@@ -50,8 +53,11 @@ class TypeIPrediction:
         Requested digits; every value is correct to ``dps`` significant
         digits (its enclosure proves it).
     trivial : bool
-        True when ``λ >= λ_I`` (decided exactly): the minimizer is
-        ``W = U = 0`` and ``tau = word_norm = u_norm = 0``.
+        Always False: at or above ``λ_I`` (decided exactly) the minimizer is
+        ``W = U = 0`` and :func:`predict_type1` raises
+        :class:`~fctheory.errors.NoNontrivialSolution` instead, as
+        :func:`predict_type3` does above eq. 9.  The field stays in the JSON
+        (``"trivial": false``).
     tau : mpf
         :math:`\\tau = \\arg\\min H = \\|W\\|_F^2 = \\|U\\|_F^2` (theorem 1).
     word_norm : mpf
@@ -96,12 +102,12 @@ class TypeIPrediction:
         return prediction_dict(self, {"theorem": self.theorem, "trivial": self.trivial})
 
 
-def _profile_for(setting: Setting, sphere_sizes) -> SphereSizes:
+def _sphere_sizes_for(setting: Setting, sphere_sizes) -> SphereSizes:
     if sphere_sizes is None:
         return SphereSizes.assumption_a(setting)
     if not isinstance(sphere_sizes, SphereSizes):
         raise InvalidInput("sphere_sizes", "a SphereSizes instance or None", type(sphere_sizes).__name__)
-    sphere_sizes.check_matches(setting)
+    sphere_sizes.require_matches(setting)
     return sphere_sizes
 
 
@@ -111,13 +117,19 @@ def eta_squared(setting: Setting) -> Fraction:
     return Fraction(n * n, (n - 1) ** 2) / (setting.n_w * setting.K * setting.L)
 
 
-def type1_threshold_squared(setting: Setting, profile: SphereSizes | None = None) -> Fraction:
+def type1_threshold_squared(setting: Setting, sphere_sizes: SphereSizes | None = None) -> Fraction:
     """:math:`\\lambda_I^2`, exactly: ``H'(0) < 0`` iff ``λ^2 < λ_I^2``.
 
     :math:`H'(0) = \\lambda - \\eta \\sum_r r|S_r| / (1 + \\sum_r |S_r|)`.
     """
-    profile = _profile_for(setting, profile)
+    profile = _sphere_sizes_for(setting, sphere_sizes)
     return eta_squared(setting) * (profile.first_moment() / profile.total()) ** 2
+
+
+def _short(q: Fraction) -> str:
+    """An exact number as typed when short (``1/100``), else 12 significant digits."""
+    text = str(q)
+    return text if len(text) <= 30 else decimal_string(q, 12)
 
 
 def _sqrt_fraction(ctx, value: Fraction):
@@ -139,8 +151,9 @@ def H(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | None = 
     -------
     mpmath.mpf
     """
-    dps = check_dps(dps)
-    profile = _profile_for(setting, sphere_sizes)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
+    profile = _sphere_sizes_for(setting, sphere_sizes)
     with mpmath.workdps(dps + 5):
         t = _as_nonneg_mpf("t", t)
         s = _sqrt_fraction(mpmath.mp, eta_squared(setting)) * t
@@ -180,6 +193,21 @@ def predict_type1(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes 
     -------
     TypeIPrediction
 
+    Raises
+    ------
+    InvalidInput
+        For a setting whose word law is not uniform: theorem 1 assumes
+        :math:`\\mu_b = 1/s_c`.  Other laws: :func:`predict_type3` (theorem 2, full
+        set), :func:`predict_type2` (network h*) or
+        :func:`fctheory.certify_optimum` (the exact optimum of R).
+    NoNontrivialSolution
+        When ``λ >= λ_I`` (decided exactly): the minimizer is ``W = U = 0``;
+        the exception carries ``threshold`` (λ_I) and ``risk`` (``H(0)``).
+        :func:`predict_type3` does the same above eq. 9.
+    ProblemTooLarge
+        When the estimated cost (:func:`fctheory.predict.estimate_cost`)
+        exceeds :data:`fctheory.predict.MAX_PREDICT_SECONDS`.
+
     Notes
     -----
     The trivial/non-trivial decision compares ``λ^2`` with the rational
@@ -196,29 +224,28 @@ def predict_type1(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes 
     >>> mpmath.nstr(p.word_norm, 6)
     '1.42214'
     """
-    dps = check_dps(dps)
-    profile = _profile_for(setting, sphere_sizes)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
+    if not setting.mu.is_uniform:
+        raise InvalidInput("mu", "uniform words for theorem 1 (it assumes mu_b = 1/s_c)", setting.mu.spec(),
+                           detail="for another word law use predict_type3 (theorem 2, full set), predict_type2 "
+                                  "(network h*) or certify_optimum (the exact optimum of R)")
+    profile = _sphere_sizes_for(setting, sphere_sizes)
+    require_affordable("type1", setting, dps, sphere_sizes=sphere_sizes)
     lam = setting.lam
     first_moment = profile.first_moment()
     threshold_sq = type1_threshold_squared(setting, profile)
     eta_sq = eta_squared(setting)
     KL = setting.K * setting.L
 
-    if lam * lam >= threshold_sq:
-        work = dps + GUARD_DIGITS[0]
-        ctx = interval_context(work)
-        with mpmath.workdps(work):
-            zero = mpmath.mpf(0)
-            risk = mpmath.log(_const(mpmath.mp, profile.total()))
+    if lam * lam >= threshold_sq:  # theorem 1: tau = 0, the minimizer is W = U = 0
+        with mpmath.workdps(dps + GUARD_DIGITS[0]):
+            risk = mpmath.log(_const(mpmath.mp, profile.total()))  # H(0)
             threshold = _sqrt_fraction(mpmath.mp, threshold_sq)
-            encl = {
-                "tau": Enclosure.point(zero),
-                "word_norm": Enclosure.point(zero),
-                "u_norm": Enclosure.point(zero),
-                "risk": Enclosure(*iv_bounds(ctx.log(_const(ctx, profile.total())))),
-                "lambda_threshold": Enclosure(*iv_bounds(_sqrt_fraction(ctx, threshold_sq))),
-            }
-        return TypeIPrediction(setting, dps, True, zero, zero, zero, risk, threshold, zero, encl, work, profile)
+        raise NoNontrivialSolution(
+            f"lam = {_short(lam)} is at or above the type-I threshold (theorem 1) lambda_I = "
+            f"{decimal_string(threshold, 12)}: the minimizer is W = U = 0 (tau = 0, risk {decimal_string(risk, 12)})",
+            threshold=threshold, risk=risk)
 
     def solve(start):
         lam_mp = setting.lam_mp()

@@ -22,14 +22,17 @@ from typing import Mapping
 
 import mpmath
 
-from .._precision import check_dps, interval_context, iv_bounds
+from .._precision import interval_context, iv_bounds
+from .._validate import require_dps
+from ..setting import require_setting
 from ..errors import VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure, iv_log1p
-from ._profile import SphereSizes, _const
+from ._sphere_sizes import SphereSizes, _const
 from ._results import prediction_dict, residual_bound
+from ._cost import require_affordable
 from ._roots import safeguarded_newton, solve_certified
-from ._type1 import _as_nonneg_mpf, _profile_for, _sqrt_fraction
+from ._type1 import _as_nonneg_mpf, _sphere_sizes_for, _sqrt_fraction
 
 __all__ = ["TypeIIPrediction", "predict_type2", "H_star", "eta_star_squared"]
 
@@ -93,8 +96,9 @@ def H_star(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | No
     -------
     mpmath.mpf
     """
-    dps = check_dps(dps)
-    profile = _profile_for(setting, sphere_sizes)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
+    profile = _sphere_sizes_for(setting, sphere_sizes)
     eta_sq = eta_star_squared(setting)
     with mpmath.workdps(dps + 5):
         t = _as_nonneg_mpf("t", t)
@@ -123,8 +127,10 @@ def predict_type2(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes 
     ``log(λ s) - log(η*^2 g(s))`` with bisection safeguards; the enclosure is
     proven by interval evaluation of ``F``.
     """
-    dps = check_dps(dps)
-    profile = _profile_for(setting, sphere_sizes)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
+    require_affordable("type2", setting, dps, sphere_sizes=sphere_sizes)
+    profile = _sphere_sizes_for(setting, sphere_sizes)
     eta_sq = eta_star_squared(setting)
     lam = setting.lam
     g0 = profile.first_moment() / profile.total()

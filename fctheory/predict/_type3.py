@@ -32,12 +32,15 @@ from typing import Mapping
 
 import mpmath
 
-from .._precision import check_dps, interval_context, iv_bounds
+from .._precision import interval_context, iv_bounds
+from .._validate import require_dps
+from ..setting import require_setting
 from ..errors import InvalidInput, NoNontrivialSolution, VerificationError
 from ..setting import Setting
 from ._enclosure import Enclosure, iv_log1p
-from ._profile import _const
+from ._sphere_sizes import _const
 from ._results import prediction_dict, residual_bound
+from ._cost import require_affordable
 from ._roots import guard_schedule
 from ._thresholds import ThresholdValue, require_full_set, type3_threshold
 from ._type1 import _as_nonneg_mpf
@@ -113,7 +116,8 @@ def type3_reduced_risk(setting: Setting, c, r, *, dps: int = 30):
     -------
     mpmath.mpf
     """
-    dps = check_dps(dps)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
     require_full_set(setting)
     if len(r) != setting.s_c:
         raise InvalidInput("r", f"a sequence of s_c = {setting.s_c} numbers", f"{len(r)} values")
@@ -140,7 +144,11 @@ def predict_type3(setting: Setting, *, dps: int = 30) -> TypeIIIPrediction:
         If ``K != n_c^L``.
     NoNontrivialSolution
         If ``λ >= λ_III`` (eq. 9): then only ``W = U = 0`` remains; the
-        message states the threshold.
+        message states the threshold, the exception carries ``threshold`` and
+        ``risk`` (``log K``).  :func:`predict_type1` does the same above λ_I.
+    ProblemTooLarge
+        When the estimated cost (:func:`fctheory.predict.estimate_cost`) exceeds
+        :data:`fctheory.predict.MAX_PREDICT_SECONDS`, with the estimate.
 
     Notes
     -----
@@ -153,14 +161,18 @@ def predict_type3(setting: Setting, *, dps: int = 30) -> TypeIIIPrediction:
     ``[c_lo, c_hi]`` and each ``r_b`` in ``[c_lo ρ_b^-(c_hi), c_hi ρ_b^+(c_lo)]``.
     The first rung whose proof succeeds gives the result.
     """
-    dps = check_dps(dps)
+    setting = require_setting(setting)
+    dps = require_dps(dps)
     require_full_set(setting)
+    require_affordable("type3", setting, dps)
     threshold = type3_threshold(setting, dps=dps)
     if not threshold.lam_below:
+        with mpmath.workdps(dps):
+            risk = mpmath.log(setting.K)  # R(0, 0) = log K
         raise NoNontrivialSolution(
             f"lam = {float(setting.lam):.6g} is at or above the type-III threshold (eq. 9) "
             f"lambda_III = {mpmath.nstr(threshold.value, 12)}: the only critical point of the type-III system is W = U = 0",
-            threshold=threshold.value,
+            threshold=threshold.value, risk=risk,
         )
     start = groups = None
     for work in guard_schedule(dps):

@@ -24,7 +24,7 @@ import mpmath
 from .._precision import iv_bounds
 from ..setting import Setting
 from ._enclosure import Enclosure
-from ._profile import _const
+from ._sphere_sizes import _const
 from ._roots import ENCLOSURE_EXTRA_DIGITS, certify_increasing_root
 from ._type3_system import OuterEvaluation, WordGroups
 

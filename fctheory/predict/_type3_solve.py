@@ -29,7 +29,7 @@ import mpmath
 import numpy as np
 
 from ..setting import Setting
-from ._profile import _const
+from ._sphere_sizes import _const
 from ._roots import safeguarded_newton
 from ._type3_system import (
     FLOAT64_ARITHMETIC,

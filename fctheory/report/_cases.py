@@ -38,7 +38,7 @@ import numpy as np
 from .._precision import decimal_string
 from ..checks import Check, exact_check, matrix_check, scalar_check
 from ..configurations import type1_grams, type2_grams, type3_grams
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NoNontrivialSolution
 from ..problem import Problem
 from ..setting import Setting
 from ..train import layer_norm_columns, measure_collapse, train_network
@@ -150,10 +150,11 @@ def _predict_type1(spec: CaseSpec, setting: Setting, dps: int, profile=None) -> 
     """Theorem 1 (``profile``: a code's H_Z, lemma B)."""
     from ..predict import predict_type1
 
-    p = predict_type1(setting, dps=dps, sphere_sizes=profile)
-    if p.trivial:
-        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {decimal_string(p.lambda_threshold, 6)}",
-                           str(setting.lam))
+    try:
+        p = predict_type1(setting, dps=dps, sphere_sizes=profile)
+    except NoNontrivialSolution as trivial:
+        raise InvalidInput(f"case {spec.name!r}.lam", f"below the type-I threshold {decimal_string(trivial.threshold, 6)}",
+                           str(setting.lam)) from None
     return {"tau": float(p.tau), "word_norm": float(p.word_norm), "u_norm": float(p.u_norm),
             "risk": float(p.risk)}, p.to_dict()
 

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import mpmath
 
-from ..predict import predict_type1, predict_type2
+from ..errors import NoNontrivialSolution
+from ..predict import TypeIPrediction, predict_type1, predict_type2
 from ..problem import Problem
 from ..risk import type1_configuration, type2_configuration
 from ._measure import measure_weights
@@ -78,14 +79,18 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     skipped: list = []
     if network == "h":
         if setting.mu.is_uniform:
-            p = predict_type1(setting, dps=15)
-            theorem = p.theorem + " with lemma K"
-            predicted["word_norm"] = _value(_float(p.word_norm), theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
-            predicted["u_norm"] = _value(_float(p.u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
-            predicted["risk"] = _value(_float(p.risk), theorem,
+            try:
+                p = predict_type1(setting, dps=15)
+                word_norm, u_norm, risk = p.word_norm, p.u_norm, p.risk
+            except NoNontrivialSolution as trivial:  # above lambda_I: W = U = 0, risk H(0)
+                p, word_norm, u_norm, risk = None, 0.0, 0.0, trivial.risk
+            theorem = TypeIPrediction.theorem + " with lemma K"
+            predicted["word_norm"] = _value(_float(word_norm), theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
+            predicted["u_norm"] = _value(_float(u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
+            predicted["risk"] = _value(_float(risk), theorem,
                                        "min R = H(tau), the true risk (eq. 5); the measured risk is the "
                                        "empirical one (eq. 3)")
-            if not p.trivial:
+            if p is not None:
                 cfg = type1_configuration(setting, _float(p.word_norm), _float(p.u_norm), latent=problem.latent)
                 m = measure_weights(cfg.W, cfg.U, n_c=n_c, s_c=s_c, L=L, network="h")
                 note = "PCA of the type-I configuration with theorem 1's constants on this latent set"

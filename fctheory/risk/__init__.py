@@ -4,7 +4,7 @@ exact_risk              R(W, U) (network h, eq. 17) or R*(W, U) (h*, eq. 18), ex
 exact_risk_and_grad     value and exact gradient in W and U
 exact_risk_hvp          exact Hessian-vector product (networks h and h*)
 score_table_risk        the data term and its gradient at any score tables A_l (theorem G's f(D))
-layer_norm              the parameter-free LayerNorm phi of eq. 18
+layer_norm              the parameter-free LayerNorm phi of eq. 18 (fctheory.configurations, re-exported)
 equiangular_frame       equiangular (optionally mean-zero) frames f_1..f_{n_c}
 type1_configuration     definition 1: w = c f_a, u = c' f_z
 type2_configuration     definition 2: phi(w) = sqrt(d) f_a, u = c f_z
@@ -14,7 +14,8 @@ Configuration           the explicit W, U (iterable as ``W, U``)
 run_checks              every brute-force check of the closed forms that applies to a setting
                         (lemma K, lemma R, appendix F, theorems 1-3, eq. 9) -> list of Check
 default_grid            the 24 settings ``fctheory check`` runs by default
-check_memory            the checks' memory estimate; refuses d > MAX_CHECK_D or > MAX_CHECK_BYTES
+require_checks_memory   the checks' memory estimate; refuses d > MAX_CHECK_D or > MAX_CHECK_BYTES
+                        (check_memory is its deprecated name)
 check_lemma_k_latent    lemma K / R on any latent set against collapse_risk_any_latent (H_Z)
 Check                   one row: predicted beside measured (fctheory.checks)
 sentences_of            sentences start..stop-1 of the class-major enumeration of D_k (word indices, probabilities)
@@ -29,12 +30,12 @@ from ..configurations import (  # definitions 1-3 live in fctheory.configuration
     type3_configuration,
 )
 from ..checks import Check
-from ._layernorm import layer_norm
+from ..configurations import layer_norm  # the one LayerNorm module is fctheory.configurations._layernorm
 from ._sentences import sentences_of
 
 #: The brute-force checks compare with fctheory.predict; they are loaded on first use, so that
 #: importing the risk engine does not import the closed forms.
-_CHECK_FUNCTIONS = ("check_lemma_k_latent", "check_memory", "collapse_risk_any_latent", "default_grid", "run_checks",
+_CHECK_FUNCTIONS = ("check_lemma_k_latent", "check_memory", "require_checks_memory", "collapse_risk_any_latent", "default_grid", "run_checks",
                     "MAX_CHECK_BYTES", "MAX_CHECK_D")
 
 
@@ -61,6 +62,7 @@ __all__ = [
     "collapse_risk_any_latent",
     "default_grid",
     "run_checks",
+    "require_checks_memory",
     "check_memory",
     "MAX_CHECK_BYTES",
     "MAX_CHECK_D",

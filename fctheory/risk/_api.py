@@ -21,8 +21,9 @@ from ..problem import as_problem
 from ._contraction import BAD_ROWMAX, FALLBACK_TERM, canonical_class_index, data_term
 from ._full_hvp import full_log_partition_hvp
 from ._split_hvp import split_log_partition_hvp
-from ._inputs import RiskInputs, check_size, prepare
-from ._layernorm import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
+from .._validate import require_real_array
+from ._inputs import RiskInputs, prepare, require_exact_size
+from ..configurations import layer_norm, layer_norm_jvp, layer_norm_vjp, layer_norm_vjp_derivative
 from ._sentences import HVP_BATCH_ELEMENTS, hvp_terms, sentence_batches
 
 __all__ = ["exact_risk", "exact_risk_and_grad", "exact_risk_hvp", "score_table_risk"]
@@ -143,11 +144,11 @@ def exact_risk_hvp(setting, W, U, VW, VU, *, network: str = "h", latent=None, en
     """
     p = prepare(setting, W, U, network, latent)
     K, L, d = p.setting.K, p.setting.L, p.d
-    VW = np.asarray(VW, dtype=np.float64)
-    VU = np.asarray(VU, dtype=np.float64)
-    if VW.shape != p.W.shape or not np.all(np.isfinite(VW)):
+    VW = require_real_array("VW", VW, shape_text=f"{p.W.shape} (the shape of W)")
+    VU = require_real_array("VU", VU, shape_text=f"{p.U.shape} (the shape of U)")
+    if VW.shape != p.W.shape:
         raise InvalidInput("VW", f"a finite array of the shape of W, {p.W.shape}", f"shape {VW.shape}")
-    if VU.shape != p.U.shape or not np.all(np.isfinite(VU)):
+    if VU.shape != p.U.shape:
         raise InvalidInput("VU", f"a finite array of the shape of U, {p.U.shape}", f"shape {VU.shape}")
     Ub = p.U.reshape(K, L, d)
     VUb = VU.reshape(K, L, d)
@@ -218,16 +219,11 @@ def score_table_risk(setting, A, *, latent=None, grad: bool = True):
     value : float
     dA : ndarray ``(L, n_w, K)`` or None
     """
-    check_size(setting)
+    require_exact_size(setting)
     problem = as_problem(setting, latent)
     s = problem.setting
     shape = (s.L, s.n_w, s.K)
-    try:
-        A = np.array(A, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidInput("A", f"a real array of shape (L, n_w, K) = {shape}", type(A).__name__) from None
+    A = require_real_array("A", A, shape_text=f"(L, n_w, K) = {shape}")
     if A.shape != shape:
         raise InvalidInput("A", f"an array of shape (L, n_w, K) = {shape}", f"shape {A.shape}")
-    if not np.all(np.isfinite(A)):
-        raise InvalidInput("A", "an array of finite numbers", "an array containing inf or nan")
     return data_term(A, problem.latent, s.mu.as_array(), s.n_c, s.s_c, grad=bool(grad))

@@ -32,6 +32,7 @@ from ..checks import Check, scalar_check
 from ..configurations import type1_configuration, type2_configuration, type3_configuration
 from ..errors import InvalidInput, NoNontrivialSolution, ProblemTooLarge
 from ..latent import distance_counts, resolve_latent
+from ..problem import as_problem
 from ..setting import Setting
 from ._api import exact_risk, exact_risk_and_grad
 from ._contraction import data_term
@@ -51,6 +52,8 @@ __all__ = [
     "hessian_at_zero",
     "collapse_risk_any_latent",
     "check_lemma_k_latent",
+    "require_checks_memory",
+    "check_memory",
 ]
 
 #: |exact risk - closed form| / |closed form| allowed (float64 evaluation).
@@ -87,8 +90,7 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[Check]
     _require_full(setting)
     setting.require_d(mean_zero=False)
     if t_values is None:
-        tau = float(predict.predict_type1(setting).tau)
-        base = tau if tau > 0 else 1.0
+        base = _type1_tau(setting) or 1.0
         t_values = [f * base for f in T_FACTORS]
     out = []
     for t in t_values:
@@ -99,6 +101,15 @@ def check_lemma_k(setting: Setting, t_values=None, *, rotation=0) -> list[Check]
             predicted = predict.H(setting, mpmath.mpf(t))
         out.append(_compare("lemma K: R(type I) = H(t)", "lemma K, theorem 1", setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
+
+
+def _type1_tau(setting: Setting) -> float | None:
+    """Theorem 1's tau for the sizes and λ of ``setting`` (H does not depend on the word law: lemma K holds
+    for any mu, so tau is computed with uniform words), or None when the minimizer is trivial."""
+    try:
+        return float(predict.predict_type1(setting.replace(mu="uniform")).tau)
+    except NoNontrivialSolution:
+        return None
 
 
 def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h", dps: int = 30):
@@ -117,9 +128,12 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
 
     On the full set (and under assumption A) this is :math:`H(t)` resp.
     :math:`H^*(t)`; in general it is :math:`H_Z(t)` averaged over classes.
-    Evaluated with mpmath at ``dps`` digits.
+    Evaluated with mpmath at ``dps`` digits.  ``setting`` is a Setting with its ``latent`` rows,
+    or a :class:`~fctheory.Problem` (``latent=None``).
     """
-    counts = distance_counts(latent, setting.n_c).sizes  # |S_r(k)|, eq. (36)
+    problem = as_problem(setting, latent)
+    setting = problem.setting
+    counts = distance_counts(problem.latent, setting.n_c).sizes  # |S_r(k)|, eq. (36)
     K, L = setting.K, setting.L
     with mpmath.workdps(dps):
         t = mpmath.mpf(float(t)) if not isinstance(t, mpmath.mpf) else t
@@ -142,20 +156,22 @@ def collapse_risk_any_latent(setting: Setting, latent, t, *, network: str = "h",
 
 def check_lemma_k_latent(setting: Setting, latent, t_values, *, network: str = "h", rotation=0) -> list[Check]:
     """Lemma K (``"h"``, type I) or lemma R (``"h*"``, type II) for any latent
-    set, against :func:`collapse_risk_any_latent`."""
-    lat = resolve_latent(setting, latent)
+    set, against :func:`collapse_risk_any_latent` (``setting``: a Setting with its
+    ``latent`` rows, or a :class:`~fctheory.Problem`)."""
+    problem = as_problem(setting, latent)
+    setting = problem.setting
     out = []
     for t in t_values:
         t = float(t)
         if network == "h":
-            cfg = type1_configuration(setting, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)),
-                                      latent=lat, rotation=rotation)
+            cfg = type1_configuration(problem, math.sqrt(t / setting.n_w), math.sqrt(t / (setting.K * setting.L)),
+                                      rotation=rotation)
             name, reference = "lemma K (latent set): R(type I) = H_Z(t)", "lemma K, lemma B"
         else:
-            cfg = type2_configuration(setting, t / math.sqrt(setting.K * setting.L), latent=lat, rotation=rotation)
+            cfg = type2_configuration(problem, t / math.sqrt(setting.K * setting.L), rotation=rotation)
             name, reference = "lemma R (latent set): R*(type II) = H*_Z(t)", "lemma R, lemma B"
-        measured = exact_risk(setting, cfg.W, cfg.U, network=network, latent=lat)
-        predicted = collapse_risk_any_latent(setting, lat, t, network=network)
+        measured = exact_risk(problem, cfg.W, cfg.U, network=network)
+        predicted = collapse_risk_any_latent(problem, None, t, network=network)
         out.append(_compare(name, reference, setting, predicted, measured, RISK_RTOL, f"t = {t:.6g}"))
     return out
 
@@ -229,8 +245,11 @@ def check_critical_points(setting: Setting, *, rotation=0) -> list[Check]:
     _require_full(setting)
     out = []
     if setting.mu.is_uniform and setting.d is not None and setting.d >= setting.n_c - 1:
-        p = predict.predict_type1(setting)
-        if not p.trivial:
+        try:
+            p = predict.predict_type1(setting)
+        except NoNontrivialSolution:  # above lambda_I: the critical point is W = U = 0 (checked by eq. 9's row)
+            p = None
+        if p is not None:
             cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), rotation=rotation)
             ratio = _gradient_ratio(setting, cfg.W, cfg.U, "h")
             out.append(_compare("theorem 1: grad R = 0 at type I (tau)", "theorem 1", setting, 0.0, ratio, GRAD_RTOL,
@@ -330,7 +349,7 @@ MAX_CHECK_D = 512
 MAX_CHECK_BYTES = 256 * 2**20
 
 
-def check_memory(setting: Setting) -> int:
+def require_checks_memory(setting: Setting) -> int:
     """The estimated memory (bytes) of :func:`run_checks` on ``setting``; raises ProblemTooLarge for
     ``d > MAX_CHECK_D`` or above :data:`MAX_CHECK_BYTES`, before anything is allocated."""
     d = setting.d or setting.n_c
@@ -345,6 +364,11 @@ def check_memory(setting: Setting) -> int:
     return estimate
 
 
+#: Deprecated name of :func:`require_checks_memory` (input guards are ``require_*``; ``check_*`` names
+#: are verdicts returning :class:`~fctheory.checks.Check` rows).
+check_memory = require_checks_memory
+
+
 def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
     """Every check that applies to ``setting`` (``d`` needed).
 
@@ -352,9 +376,10 @@ def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
     1-3 and eq. 9.  With another latent set (``setting.K < n_c**L``,
     ``latent`` given): lemma K and lemma R against the class-averaged
     :math:`H_Z` (:func:`check_lemma_k_latent`).  Refused before anything is allocated when
-    :func:`check_memory` refuses ``setting``."""
+    :func:`require_checks_memory` refuses ``setting``.  ``rotation`` is the seed of the frames' random
+    rotation (an integer >= 0, a numpy Generator, or None for none)."""
     if isinstance(setting, Setting):
-        check_memory(setting)
+        require_checks_memory(setting)
     if isinstance(setting, Setting) and not setting.is_full:
         setting.require_d(mean_zero=False)
         out = check_lemma_k_latent(setting, latent, LATENT_T_VALUES, network="h", rotation=rotation)

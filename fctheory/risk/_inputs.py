@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import NETWORKS, require_network, require_real_array
 from ..errors import InvalidInput, ProblemTooLarge
 from ..problem import Problem, as_problem, setting_of
 from ..setting import Setting
 
-__all__ = ["NETWORKS", "RiskInputs", "prepare"]
+__all__ = ["NETWORKS", "RiskInputs", "prepare", "require_exact_size"]
 
 #: Largest number of (sentence, class) logit pairs, K * s_c**L * K, that the
 #: exact enumeration accepts (about 10 minutes of the engine at 2e9 per second).
@@ -30,9 +31,8 @@ MAX_LOGITS = 2**40
 #: suffix table of the full-set split (n_w**ceil(L/2) * K).
 MAX_TABLE = 2**28
 
-#: The two networks of appendix A: ``"h"`` (eq. 17) and ``"h*"`` (eq. 18,
-#: LayerNorm without parameters).
-NETWORKS = ("h", "h*")
+# NETWORKS (fctheory._validate): the two networks of appendix A, "h" (eq. 17) and "h*" (eq. 18, LayerNorm
+# without parameters).
 
 
 @dataclass(frozen=True)
@@ -52,25 +52,11 @@ class RiskInputs:
 
 
 def _as_matrix(name: str, value, shape_text: str) -> np.ndarray:
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidInput(name, f"a real array of shape {shape_text}", type(value).__name__) from None
-    if arr.ndim != 2:
-        raise InvalidInput(name, f"a 2-D real array of shape {shape_text}", f"{arr.ndim}-D array of shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise InvalidInput(name, "an array of finite numbers", "an array containing inf or nan")
-    return arr
+    """A float64 copy of a real 2-D array (complex weights are refused, not truncated to their real part)."""
+    return require_real_array(name, value, ndim=2, shape_text=shape_text)
 
 
-def check_network(network) -> str:
-    """Return ``network`` if it names one of :data:`NETWORKS`."""
-    if not isinstance(network, str) or network not in NETWORKS:
-        raise InvalidInput("network", "'h' (eq. 17) or 'h*' (eq. 18, LayerNorm)", network)
-    return network
-
-
-def check_size(setting) -> None:
+def require_exact_size(setting) -> None:
     """Refuse settings (or problems) whose exact enumeration cannot be done in memory or time."""
     setting = setting_of(setting)
     n_w, K, L, s_c = setting.n_w, setting.K, setting.L, setting.s_c
@@ -86,8 +72,8 @@ def check_size(setting) -> None:
 def prepare(setting, W, U, network: str, latent=None) -> RiskInputs:
     """Validate and normalise the arguments of :func:`fctheory.exact_risk` (a Problem, or a Setting
     with ``latent``); the sizes are checked before any latent rows are built."""
-    network = check_network(network)
-    check_size(setting)
+    network = require_network(network)
+    require_exact_size(setting)
     problem = as_problem(setting, latent)
     setting, lat = problem.setting, problem.latent
     n_w, K, L = setting.n_w, setting.K, setting.L

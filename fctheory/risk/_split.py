@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import ProblemTooLarge
 from ._full import _digits, _probabilities, add_marginals, add_own_class, product_tables
 
-__all__ = ["split_data_term", "choose_split", "check_tables", "class_blocks", "sentence_words"]
+__all__ = ["split_data_term", "choose_split", "require_table_size", "class_blocks", "sentence_words"]
 
 #: Target entries of the per-chunk working arrays.
 CHUNK_ELEMENTS = 2**23
@@ -50,7 +50,7 @@ def choose_split(latent: np.ndarray, s_c: int) -> int:
     return best[1]
 
 
-def check_tables(nA: int, nB: int, s_c: int, h: int, m: int, K: int) -> None:
+def require_table_size(nA: int, nB: int, s_c: int, h: int, m: int, K: int) -> None:
     """Refuse prefix/suffix tables larger than :data:`MAX_TABLE_ENTRIES`."""
     entries = (nA * s_c**h + nB * s_c**m) * K
     if entries > MAX_TABLE_ENTRIES:
@@ -71,7 +71,7 @@ def class_blocks(latent: np.ndarray, h: int, s_c: int):
     suf, suf_id = np.unique(latent[:, h:], axis=0, return_inverse=True)
     pre_id, suf_id = pre_id.ravel(), suf_id.ravel()
     nA = pre.shape[0]
-    check_tables(nA, suf.shape[0], s_c, h, L - h, K)
+    require_table_size(nA, suf.shape[0], s_c, h, L - h, K)
     order = np.argsort(pre_id, kind="stable")
     counts = np.bincount(pre_id, minlength=nA)
     slot = np.arange(K) - np.repeat(np.cumsum(counts) - counts, counts)  # position within its block

@@ -209,6 +209,7 @@ def _rel_error(measured: float, predicted) -> float | None:
 def _predicted_z(problem, network: str) -> dict:
     """Theorem 1 / 3 with the set's own mean sphere sizes (H_Z, H*_Z); {} for h with a non-uniform mu."""
     from ..latent import sphere_sizes
+    from ..errors import NoNontrivialSolution
     from ..predict import predict_type1, predict_type2
 
     setting = problem.setting
@@ -216,8 +217,9 @@ def _predicted_z(problem, network: str) -> dict:
     if network == "h":
         if not setting.mu.is_uniform:
             return {}
-        p = predict_type1(setting, dps=15, sphere_sizes=profile)
-        if p.trivial:
+        try:
+            p = predict_type1(setting, dps=15, sphere_sizes=profile)
+        except NoNontrivialSolution:  # above lambda_I: W = U = 0
             return {"word_norm": 0.0, "u_norm": 0.0}
         return {"word_norm": float(p.word_norm), "u_norm": float(p.u_norm)}
     p = predict_type2(setting, dps=15, sphere_sizes=profile)

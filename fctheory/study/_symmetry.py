@@ -41,7 +41,7 @@ from pathlib import Path
 
 from .._precision import check_dps
 from .._validate import require_bool, require_real, require_seed
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NoNontrivialSolution
 from ..problem import Problem
 from ..setting import Setting
 
@@ -172,13 +172,16 @@ def symmetry_job(params: dict) -> dict:
 
     predict = predict_type1 if network == "h" else predict_type2
     for tag, sizes in (("A", None), ("Z", profile)):
-        p = predict(setting, dps=dps, sphere_sizes=sizes)
-        risk = float(p.risk)
-        # h*: LayerNorm makes the raw word norms free (eq. 18), so theorem 3 predicts none
-        word = float(p.word_norm) if network == "h" else None
-        u_norm = float(p.u_norm)
+        try:
+            p = predict(setting, dps=dps, sphere_sizes=sizes)
+            risk, trivial = float(p.risk), False
+            # h*: LayerNorm makes the raw word norms free (eq. 18), so theorem 3 predicts none
+            word = float(p.word_norm) if network == "h" else None
+            u_norm = float(p.u_norm)
+        except NoNontrivialSolution as exc:  # theorem 1 above lambda_I: W = U = 0, risk H(0)
+            risk, trivial, word, u_norm = float(exc.risk), True, 0.0, 0.0
         row.update({f"predicted_risk_{tag}": risk, f"predicted_word_norm_{tag}": word,
-                    f"predicted_u_norm_{tag}": u_norm, f"predicted_trivial_{tag}": bool(getattr(p, "trivial", False)),
+                    f"predicted_u_norm_{tag}": u_norm, f"predicted_trivial_{tag}": trivial,
                     f"risk_rel_error_{tag}": _rel(result.risk, risk),
                     f"word_norm_rel_error_{tag}": _rel(word_norm_mean, word) if word else None,
                     f"u_norm_rel_error_{tag}": _rel(m.u_norm_mean, u_norm) if u_norm else None})

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import MAX_L, MAX_N_C, MAX_S_C, require_int, require_network, require_real
 from ..configurations import equiangular_gram
 from ..errors import InvalidInput
 from ..latent import as_latent_array, full_latent_set
+from ..problem import Problem
 from ._weights import as_weights, layer_norm_columns, u_blocks
 
 __all__ = ["CollapseMeasurement", "measure_collapse", "DEFAULT_COLLAPSE_TOL"]
@@ -30,8 +32,6 @@ __all__ = ["CollapseMeasurement", "measure_collapse", "DEFAULT_COLLAPSE_TOL"]
 #: Default tolerance of the collapse verdict: every deviation below (relative
 #: norms, 1 - cosines, cosine errors) must be at most this.
 DEFAULT_COLLAPSE_TOL = 1e-6
-
-NETWORKS = ("h", "h*")
 
 
 def _unit(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,9 +141,25 @@ class CollapseMeasurement:
         return out
 
 
-def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: str = "h",
+def _sizes_and_rows(problem_or_n_c, s_c, L, latent):
+    """``(n_c, s_c, L, Z)`` of a :class:`~fctheory.Problem`, or of explicit sizes and a latent array
+    (``None``: the full set), checked before any row is built."""
+    if isinstance(problem_or_n_c, Problem):
+        if s_c is not None or L is not None or latent is not None:
+            raise InvalidInput("s_c/L/latent", "None when a Problem is given (it holds them)",
+                               ", ".join(n for n, v in (("s_c", s_c), ("L", L), ("latent", latent)) if v is not None))
+        p = problem_or_n_c
+        return p.n_c, p.s_c, p.L, p.latent
+    n_c = require_int("n_c", problem_or_n_c, lo=2, hi=MAX_N_C)
+    s_c = require_int("s_c", s_c, lo=1, hi=MAX_S_C)
+    L = require_int("L", L, lo=1, hi=MAX_L)
+    Z = full_latent_set(n_c, L) if latent is None else as_latent_array(latent, n_c, L)
+    return n_c, s_c, L, Z
+
+
+def measure_collapse(W, U, n_c, s_c: int | None = None, L: int | None = None, *, latent=None, network: str = "h",
                      tol: float = DEFAULT_COLLAPSE_TOL) -> CollapseMeasurement:
-    """Measure the collapse of ``(W, U)`` (definitions 1-3).
+    """Measure the collapse of ``(W, U)`` (definitions 1-3): the one collapse measurement of fctheory.
 
     Parameters
     ----------
@@ -151,10 +167,15 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
         Word embeddings, column ``a*s_c + b`` = word (a, b).
     U : array_like, shape (K, L*d)
         Row k = :math:`[u_{k,1}, \\dots, u_{k,L}]`.
-    n_c, s_c, L : int
-        Concepts, words per concept, sentence length.
+    n_c : Problem or int
+        A :class:`~fctheory.Problem` (its sizes and latent set: ``measure_collapse(W, U, problem)``),
+        or the number of concepts, with ``s_c`` and ``L``.
+    s_c, L : int
+        Words per concept, sentence length (not with a Problem); at most the Setting's limits
+        (``fctheory._validate.MAX_S_C``, ``MAX_L``).
     latent : array_like of int, shape (K, L), optional
-        The latent variables; ``None`` means the full set (``K = n_c**L``).
+        The latent variables (not with a Problem); ``None`` means the full set (``K = n_c**L``,
+        at most 2**17 rows, refused before it is built).
     network : {"h", "h*"}
         For ``"h*"`` the word features are :math:`\\varphi(w)` (LayerNorm).
     tol : float
@@ -164,18 +185,9 @@ def measure_collapse(W, U, n_c: int, s_c: int, L: int, *, latent=None, network: 
     -------
     CollapseMeasurement
     """
-    if network not in NETWORKS:
-        raise InvalidInput("network", "'h' or 'h*'", network)
-    for name, value in (("n_c", n_c), ("s_c", s_c), ("L", L)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (2 if name == "n_c" else 1):
-            raise InvalidInput(name, "an integer >= 2" if name == "n_c" else "an integer >= 1", value)
-    if not (isinstance(tol, (int, float)) and 0 < float(tol) < 1):
-        raise InvalidInput("tol", "a number in (0, 1)", tol)
-    n_c, s_c, L = int(n_c), int(s_c), int(L)
-    if latent is None:
-        Z = full_latent_set(n_c, L)
-    else:
-        Z = as_latent_array(latent, n_c, L)
+    network = require_network(network)
+    tol = require_real("tol", tol, lo=0, hi=1, lo_open=True, hi_open=True)
+    n_c, s_c, L, Z = _sizes_and_rows(n_c, s_c, L, latent)
     W, U = as_weights(W, U, n_c, s_c, L, K=Z.shape[0])
     d = W.shape[0]
     K = Z.shape[0]

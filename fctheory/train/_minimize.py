@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import minimize
 
+from .._validate import require_int, require_real
 from ..errors import InvalidInput
 
 __all__ = ["MinimizeOptions", "MinimizeOutcome", "polished_minimize", "fd_hvp", "choose_hvp_method", "EXACT_HVP_MAX_BYTES"]
@@ -83,12 +84,13 @@ class MinimizeOptions:
     def __post_init__(self):
         for name in ("gtol", "lbfgs_ftol", "lbfgs_gtol", "cg_rtol", "fd_step"):
             value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1):
+            if isinstance(value, str):  # a tolerance is a number, not text
                 raise InvalidInput(name, "a number in (0, 1)", value)
+            object.__setattr__(self, name, require_real(name, value, lo=0, hi=1, lo_open=True, hi_open=True))
+        # an L-BFGS chunk of 0 iterations would never end the L-BFGS phase; scipy needs >= 1 correction pair
+        minimum = {"lbfgs_chunk": 1, "lbfgs_memory": 1}
         for name in ("lbfgs_maxiter", "lbfgs_chunk", "lbfgs_memory", "newton_maxiter", "cg_maxiter", "max_halvings"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InvalidInput(name, "an integer >= 0", value)
+            object.__setattr__(self, name, require_int(name, getattr(self, name), lo=minimum.get(name, 0)))
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import require_network, require_one_of, require_real, require_seed
 from ..errors import InvalidInput
 from ..problem import as_problem
 from ..risk import exact_risk_and_grad, exact_risk_hvp
@@ -168,17 +169,13 @@ def train_network(setting, *, network: str = "h", latent=None, seed: int = 0, in
     TrainResult
         Converged or not; ``converged`` and ``reason`` say which.
     """
+    network = require_network(network)
+    hessian = require_one_of("hessian", hessian, ("auto", "exact", "fd"))
+    seed = require_seed("seed", seed)
+    init_scale = require_real("init_scale", init_scale, lo=0, hi=1000, lo_open=True, hi_open=True)
     problem = as_problem(setting, latent)
     setting = problem.setting
-    if network not in ("h", "h*"):
-        raise InvalidInput("network", "'h' or 'h*'", network)
-    if hessian not in ("auto", "exact", "fd"):
-        raise InvalidInput("hessian", "'auto', 'exact' or 'fd'", hessian)
     d = setting.require_d(mean_zero=network == "h*")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidInput("seed", "an integer >= 0", seed)
-    if not (isinstance(init_scale, (int, float)) and 0 < float(init_scale) < 1e3):
-        raise InvalidInput("init_scale", "a number in (0, 1000)", init_scale)
     latent = None if problem.source.kind == "full" else np.array(problem.latent)  # TrainResult.latent
     if options is None:
         # h*: re-normalise W every 200 L-BFGS iterations (see the module docstring).

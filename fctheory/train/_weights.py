@@ -13,8 +13,9 @@ import os
 import numpy as np
 
 from .._io import atomic_write_npz, load_numpy
+from .._validate import require_real_array
 from ..errors import InvalidInput
-from ..risk import layer_norm
+from ..configurations import layer_norm_columns  # re-exported: the features of network h* (eq. 18)
 
 __all__ = ["as_weights", "load_weights", "save_weights", "u_blocks", "layer_norm_columns"]
 
@@ -29,7 +30,7 @@ def as_weights(W, U, n_c: int, s_c: int, L: int, *, K: int | None = None) -> tup
         entry is not finite.
     """
     n_w = n_c * s_c
-    W, U = _real_array("W", W), _real_array("U", U)
+    W, U = require_real_array("W", W), require_real_array("U", U)  # complex refused, entries finite
     if W.ndim != 2 or W.shape[1] != n_w or W.shape[0] < 1:
         raise InvalidInput("W", f"an array of shape (d, n_w) with n_w = n_c*s_c = {n_w}", f"shape {W.shape}")
     d = W.shape[0]
@@ -37,42 +38,15 @@ def as_weights(W, U, n_c: int, s_c: int, L: int, *, K: int | None = None) -> tup
         raise InvalidInput("U", f"an array of shape (K, L*d) = (K, {L * d}) with K >= 2", f"shape {U.shape}")
     if K is not None and U.shape[0] != K:
         raise InvalidInput("U", f"an array with K = {K} rows (one per latent variable)", f"{U.shape[0]} rows")
-    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(U))):
-        raise InvalidInput("W/U", "finite numbers", "inf or NaN entries")
     return W, U
 
 
-def _real_array(name: str, value) -> np.ndarray:
-    """``value`` as a float64 array; complex, boolean-free object or string arrays are refused
-    (a complex array would otherwise lose its imaginary part with only a ComplexWarning)."""
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(name, "a real numeric array", type(value).__name__) from None
-    if arr.dtype.kind == "c":
-        raise InvalidInput(name, "a real array (the measurements are defined for real weights)", f"dtype {arr.dtype}")
-    if arr.dtype.kind not in "biuf":
-        raise InvalidInput(name, "a real numeric array", f"dtype {arr.dtype}")
-    return np.array(arr, dtype=np.float64)
 
 
 def u_blocks(U: np.ndarray, L: int) -> np.ndarray:
     """The blocks :math:`u_{k,l}` as an array of shape ``(K, L, d)`` (a view)."""
     K, Ld = U.shape
     return U.reshape(K, L, Ld // L)
-
-
-def layer_norm_columns(W: np.ndarray) -> np.ndarray:
-    """Parameter-free LayerNorm (eq. 18) of every column, as the network h*
-    applies it: :math:`\\varphi(v) = (v - \\bar v)/\\sigma(v)`, population
-    variance, no epsilon (:func:`fctheory.risk.layer_norm`).
-
-    Raises
-    ------
-    InvalidInput
-        When a column is constant (LayerNorm is undefined there).
-    """
-    return layer_norm(W)[0]
 
 
 def load_weights(path) -> tuple[np.ndarray, np.ndarray]:

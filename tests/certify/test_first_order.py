@@ -53,7 +53,7 @@ def test_gap_not_reached_is_reported():
     s = Setting(2, 2, 3, "1/50")
     res = solve_first_order(as_problem(s), start=np.zeros((4, 24)), max_iter=2, max_polishes=0)
     assert not res.converged and res.iterations == 2 and res.lower <= res.upper
-    cert = certify_optimum(s, method="first-order", max_iter=0)
+    cert = certify_optimum(s, method="first-order", max_iter=1)
     assert cert.status in ("optimal", "gap not reached")
 
 
@@ -95,3 +95,31 @@ def test_cli_method_flag(capsys):
     assert set(cv) == set(fo)  # same keys whichever the method
     assert (fo["certificate"]["method"], cv["certificate"]["method"]) == ("first-order", "cvxpy")
     assert abs(fo["optimal_value"] - cv["optimal_value"]) <= fo["gap"] + cv["gap"] + 1e-12
+
+
+@pytest.mark.parametrize("bad", [dict(time_limit=-1), dict(time_limit=float("inf")), dict(rel_gap=float("nan")),
+                                 dict(rel_gap=2.0), dict(max_iter=0), dict(max_iter=1.5), dict(polish_steps=-1),
+                                 dict(fallback="yes"), dict(max_exp_cones=0), dict(solver_options=[1])])
+@pytest.mark.parametrize("method", ["cvxpy", "first-order", "auto"])
+def test_every_option_is_checked_whichever_method_runs(bad, method):
+    """time_limit=-1, rel_gap=nan, max_iter=0 (and the others) are refused before anything is built,
+    also when they belong to the method that does not run."""
+    (field, _), = bad.items()
+    with pytest.raises(InvalidInput, match=field):
+        certify_optimum(Setting(2, 1, 2, "1/10"), method=method, **bad)
+
+
+@pytest.mark.parametrize("bad", [dict(rel_gap=0), dict(max_iter=0), dict(time_limit=0), dict(polish_below=1.0),
+                                 dict(max_polishes=-1), dict(polish_iter=-2)])
+def test_solve_first_order_checks_its_budget(bad):
+    (field, _), = bad.items()
+    with pytest.raises(InvalidInput, match=field):
+        solve_first_order(as_problem(Setting(2, 1, 2, "1/10")), **bad)
+
+
+def test_a_complex_or_misshapen_start_is_refused():
+    p = as_problem(Setting(2, 1, 2, "1/10"))
+    with pytest.raises(InvalidInput, match="D"):
+        solve_first_order(p, start=np.zeros((2, 4), dtype=complex))
+    with pytest.raises(InvalidInput, match="shape"):
+        solve_first_order(p, start=np.zeros((3, 3)))

@@ -51,14 +51,15 @@ def test_counts_reject_bad_sets():
 
 
 def test_size_limits_are_errors(monkeypatch):
+    from fctheory import _validate
     from fctheory.errors import ProblemTooLarge
     from fctheory.latent import _counts, check_latent_set
 
     z = random_latent_set(3, 6, 200, seed=0)
-    monkeypatch.setattr(_counts, "MAX_ANALYSIS_K", 100)
+    monkeypatch.setattr(_validate, "MAX_LATENT_K", 100)
     with pytest.raises(ProblemTooLarge, match="K"):
         distance_counts(z, 3)
-    monkeypatch.setattr(_counts, "MAX_ANALYSIS_K", 2**17)
+    monkeypatch.setattr(_validate, "MAX_LATENT_K", 2**17)
     monkeypatch.setattr(_counts, "MAX_COUNT_ENTRIES", 200 * 6 * 6 * 3 - 1)
     with pytest.raises(ProblemTooLarge, match="count tensor"):
         check_latent_set(z, 3)

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fctheory import H, Setting, SphereSizes, lambda_thresholds, predict_type1
-from fctheory.errors import InvalidInput
+from fctheory.errors import InvalidInput, NoNontrivialSolution, ProblemTooLarge
 
 from ._reference import H_reference, argmin_reference
 
@@ -78,10 +78,13 @@ def test_threshold_closed_form_and_trivial_side():
     # THEORY.md: λ_I = sqrt(K L / n_w) / (1 + K - K/n_c^L)
     expected = Fraction(1000 * 15, 1200) / (1 + 1000 - Fraction(1000, 3**15)) ** 2
     assert thr.squared == expected
-    trivial = predict_type1(s.replace(lam="0.01"))
-    assert trivial.trivial and trivial.tau == 0 and trivial.word_norm == 0
+    with pytest.raises(NoNontrivialSolution, match="at or above the type-I threshold") as info:
+        predict_type1(s.replace(lam="0.01"))  # theorem 1: the minimizer is W = U = 0, as predict_type3 above eq. 9
+    assert "lam = 1/100" in str(info.value) and "tau = 0" in str(info.value)
     with mpmath.workdps(30):
-        assert abs(trivial.risk - mpmath.log(1 + 1000 - mpmath.mpf(1000) / 3**15)) < mpmath.mpf(10) ** -28
+        assert abs(info.value.risk - mpmath.log(1 + 1000 - mpmath.mpf(1000) / 3**15)) < mpmath.mpf(10) ** -28
+        assert abs(info.value.threshold - mpmath.sqrt(mpmath.mpf(thr.squared.numerator) / thr.squared.denominator)) \
+            < mpmath.mpf(10) ** -28
 
 
 @pytest.mark.parametrize("side", [-1, 1])
@@ -92,10 +95,11 @@ def test_lambda_within_1e_20_of_threshold(side):
         thr = mpmath.sqrt(mpmath.mpf(squared.numerator) / squared.denominator)
         lam = thr * (1 + side * mpmath.mpf(10) ** -20)
         lam_text = mpmath.nstr(lam, 50)
-    result = predict_type1(s.replace(lam=lam_text), dps=30)
     if side > 0:
-        assert result.trivial
+        with pytest.raises(NoNontrivialSolution):
+            predict_type1(s.replace(lam=lam_text), dps=30)
         return
+    result = predict_type1(s.replace(lam=lam_text), dps=30)
     assert not result.trivial and result.tau > 0
     check_certified(result, result.value_names)
     # independent check: H'(tau) = 0 to high relative accuracy, at 90 digits
@@ -172,3 +176,32 @@ def test_to_dict_digits():
     assert len(digits) == 40
     lo, hi = d["enclosures"]["word_norm"]
     assert mpmath.mpf(lo) <= mpmath.mpf(d["word_norm"]) <= mpmath.mpf(hi)
+
+
+@pytest.mark.parametrize("mu", ["zipf", "zipf:2", "1/2,1/4,1/4"])
+def test_non_uniform_words_are_refused_with_the_alternatives(mu):
+    """Theorem 1 assumes uniform words: another law is refused (not answered with theorem 1's numbers)."""
+    with pytest.raises(InvalidInput, match="mu must be uniform words") as info:
+        predict_type1(Setting(3, 3, 3, "1/1000", mu=mu))
+    assert "predict_type3" in str(info.value) and "certify_optimum" in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [None, "paper", 3, {"n_c": 3}])
+def test_a_setting_is_required(bad):
+    with pytest.raises(InvalidInput, match="setting must be a fctheory.Setting"):
+        predict_type1(bad)
+    with pytest.raises(InvalidInput, match="setting must be a fctheory.Setting"):
+        H(bad, 1.0)
+
+
+def test_a_problem_is_refused_with_the_hint():
+    from fctheory import Problem
+
+    with pytest.raises(InvalidInput, match="problem.setting"):
+        predict_type1(Problem(Setting(3, 2, 3, "1/100", d=3)))
+
+
+@pytest.mark.parametrize("dps", [14, 1001, 30.0, True, "30"])
+def test_dps_outside_the_range_is_refused(dps):
+    with pytest.raises(InvalidInput, match="dps"):
+        predict_type1(Setting.paper(), dps=dps)

@@ -56,10 +56,7 @@ def test_trivial_is_decided_by_the_governing_threshold(mu):
         else:
             values, record = _predict_trivial(spec, setting, 30)
             assert values["risk"] == pytest.approx(float(record["log_K"]))
-            if mu == "uniform":
-                assert predict_type1(setting).trivial
-            else:
-                with pytest.raises(NoNontrivialSolution):
-                    predict_type3(setting)
+            with pytest.raises(NoNontrivialSolution):  # theorem 1 above lambda_I as theorem 2 above eq. 9
+                (predict_type1 if mu == "uniform" else predict_type3)(setting)
     if mu == "zipf":
         assert float(thr.type1.value) != pytest.approx(float(thr.type3.value), rel=1e-3)

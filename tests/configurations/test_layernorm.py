@@ -1,10 +1,9 @@
-"""phi_eps (the paper code's LayerNorm): against fctheory.risk.layer_norm at eps = 0, torch's formula, its VJP."""
+"""The one LayerNorm module: phi_eps (the paper code's LayerNorm) against layer_norm at eps = 0, torch's formula, its VJP; the re-exports."""
 
 import numpy as np
 import pytest
 
-from fctheory.empirical import check_eps, layer_norm_eps
-from fctheory.empirical._layernorm import layer_norm_eps_vjp
+from fctheory.configurations import check_eps, layer_norm_eps, layer_norm_eps_vjp
 from fctheory.errors import InvalidInput
 from fctheory.risk import layer_norm
 
@@ -41,3 +40,13 @@ def test_bad_eps(bad):
     with pytest.raises(InvalidInput) as err:
         check_eps(bad)
     assert err.value.field == "eps"
+
+
+def test_one_layernorm_module_re_exported():
+    """risk, empirical and train re-export the functions of fctheory.configurations (no copies)."""
+    from fctheory import configurations, empirical, risk, train
+
+    assert risk.layer_norm is configurations.layer_norm
+    assert empirical.layer_norm_eps is configurations.layer_norm_eps
+    assert empirical.require_eps is empirical.check_eps is configurations.require_eps
+    assert train.layer_norm_columns is configurations.layer_norm_columns

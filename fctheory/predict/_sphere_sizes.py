@@ -116,14 +116,17 @@ class SphereSizes:
             raise InvalidInput("counts", "a profile with at least one non-zero |S_r|", "all zero")
         return cls(len(values), int(K), values, None, bool(exact), str(source))
 
-    def check_matches(self, setting: Setting) -> None:
-        """Raise unless this profile belongs to ``setting`` (same K and L)."""
+    def require_matches(self, setting: Setting) -> None:
+        """Raise unless these sphere sizes belong to ``setting`` (same K and L)."""
         if self.K != setting.K or self.L != setting.L:
             raise InvalidInput(
                 "sphere_sizes",
-                f"a profile for K = {setting.K}, L = {setting.L}",
-                f"profile for K = {self.K}, L = {self.L}",
+                f"sphere sizes for K = {setting.K}, L = {setting.L}",
+                f"sphere sizes for K = {self.K}, L = {self.L}",
             )
+
+    #: Deprecated name of :meth:`require_matches` (input guards are ``require_*``).
+    check_matches = require_matches
 
     # ------------------------------------------------------------ exact sums
     @property
