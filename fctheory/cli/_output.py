@@ -9,10 +9,11 @@ a reader as a valid document.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from .._io import dumps_json, non_finite_path
 
-__all__ = ["print_json", "non_finite_path"]
+__all__ = ["print_json", "non_finite_path", "estimated_progress"]
 
 
 def print_json(payload, *, indent: int | None = None, stream=None) -> None:
@@ -26,3 +27,40 @@ def print_json(payload, *, indent: int | None = None, stream=None) -> None:
     text = dumps_json(payload, indent=indent, non_finite="error")
     out = sys.stdout if stream is None else stream
     out.write(text + "\n")
+
+
+@contextmanager
+def estimated_progress(seconds: float, desc: str, *, threshold: float = 5.0):
+    """A bar on stderr for work estimated at ``seconds`` (shown only above ``threshold``): elapsed
+    seconds against the estimate, ticking twice a second until the block ends.
+
+    The work itself (an mpmath solve, say) reports nothing, so the bar says what is known: the
+    estimate (``estimated N s``) and the time spent; it never claims a fraction of the work done.
+    """
+    if seconds < threshold:
+        yield
+        return
+    import threading
+    import time
+
+    from tqdm import tqdm
+
+    print(f"note: {desc}: estimated {seconds:.0f} s on a 2-core machine, idle", file=sys.stderr)
+    bar = tqdm(total=seconds, desc=desc, unit="s", file=sys.stderr, dynamic_ncols=True,
+               bar_format="{desc}: {n:.0f} s so far, ~{total:.0f} s estimated (2-core machine, idle)")
+    done = threading.Event()
+    start = time.perf_counter()
+
+    def tick():
+        while not done.wait(0.5):
+            bar.n = time.perf_counter() - start
+            bar.refresh()
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        bar.close()

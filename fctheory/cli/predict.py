@@ -22,7 +22,7 @@ import mpmath
 
 from .._precision import fraction_to_mpf
 from ..setting import Setting
-from ._output import print_json
+from ._output import estimated_progress, print_json
 from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
 
 KINDS = ("type1", "type2", "type3", "threshold", "optimum")
@@ -62,7 +62,8 @@ def run(args) -> int:
             raise InvalidInput(flag, "used with `predict optimum` only", value)
     params["dps"] = args.dps
     spec = PredictSpec.from_params(args.kind, params)
-    outcome = spec.run(progress=sys.stderr.isatty())
+    with estimated_progress(spec.cost(), f"predict {args.kind}"):
+        outcome = spec.run(progress=sys.stderr.isatty())
     if outcome.profile_exact is not None:
         status = "exact: lemma B holds" if outcome.profile_exact else "APPROXIMATION: lemma B fails, mean sphere sizes used"
         print(f"note: H_Z from the sphere sizes of {spec.problem.source.describe()} ({status})", file=sys.stderr)

@@ -133,11 +133,11 @@ class PredictSpec:
         return {"value": decimal_string(value, self.dps), "equation": "theorem G, claim H: ||grad f(0)||_op"}
 
     def cost(self) -> float:
-        """Estimated seconds on a 2-core machine, idle (the closed forms take milliseconds;
-        a latent set's sphere sizes cost ~K² L operations)."""
-        base = 0.05 * (self.dps / 30) ** 2
-        if self.kind == "type3":
-            base *= 1 + self.setting.s_c / 50
+        """Estimated seconds on a 2-core machine, idle: :func:`fctheory.predict.estimate_seconds` (the
+        prediction's cost model) plus, for a latent set, its sphere sizes (~K² L operations)."""
+        from ..predict import estimate_seconds
+
+        seconds = estimate_seconds(self.kind, self.setting, self.dps)
         if self.problem is not None:
-            base += self.problem.K ** 2 * self.setting.L / 5e7
-        return base
+            seconds += self.problem.K ** 2 * self.setting.L / 5e7
+        return seconds

@@ -41,3 +41,15 @@ def test_a_suite_that_would_pass_everything_or_fail_on_writing_is_refused(tmp_pa
 def test_dry_run_checks_jobs(capsys, jobs):
     assert main(["validate", "--dry-run", "--jobs", jobs]) == 2
     assert "--jobs must be an integer in [1, 1024]" in capsys.readouterr().err
+
+
+def test_long_predictions_show_their_estimate_and_elapsed_time(capsys):
+    from fctheory.cli._output import estimated_progress
+
+    with estimated_progress(1.0, "quick"):  # under the threshold: silent
+        pass
+    assert capsys.readouterr().err == ""
+    with estimated_progress(6.0, "predict type3", threshold=5.0):
+        pass
+    err = capsys.readouterr().err
+    assert "estimated 6 s" in err and "so far" in err
