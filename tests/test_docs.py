@@ -155,12 +155,13 @@ def test_the_link_and_path_finders_find_what_they_should(tmp_path):
 # --- No project history in what users read ------------------------------------------------------
 
 #: What user-facing text never says: issue or finding numbers, the project's own notes file (users
-#: have the paper, not it), and the team that wrote the software.
+#: have the paper, not it), the team that wrote the software, and when something was run.
 FORBIDDEN = {
     "an issue number": re.compile(r"\bissues?\s*#?\s*\d+|\bissue\s*#|\bthe issue's\b", re.I),
     "a finding number": re.compile(r"\bfindings?\s*#?\s*\d+", re.I),
     "THEORY.md (cite the paper)": re.compile(r"\bTHEORY(?:\.md|'s)"),
     "the team": re.compile(r"\bengineers?\b|\bsessions?\b", re.I),
+    "a dated run (state the machine and its load, not when)": re.compile(r"\b20\d\d-\d\d-\d\d\b|\bUTC\b"),
 }
 
 
@@ -194,7 +195,8 @@ def test_help_describes_the_software_not_its_history():
 
 def test_the_history_patterns_catch_what_they_should():
     for text in ("the grid of issue 3", "see issue #12", "the issue's 60-second target", "finding 13",
-                 "THEORY.md says", "THEORY's φ", "other engineers' jobs", "in this session"):
+                 "THEORY.md says", "THEORY's φ", "other engineers' jobs", "in this session",
+                 "run on 2026-12-01", "from 11:24 UTC"):
         assert _violations(text), text
     for text in ("fctheory's theory", "the paper's section 3", "a Dask worker", "issued by the solver"):
         assert not _violations(text), text
