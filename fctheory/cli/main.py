@@ -8,6 +8,10 @@ traceback.
 
 Only the subcommand named on the command line is imported (``fctheory predict
 type1`` loads neither sympy nor cvxpy); ``fctheory --version`` imports none.
+
+The subcommands take their descriptions from their module docstrings, which are
+written in reST; :func:`plain_text` turns the inline markup into plain text for
+``--help`` (``build_parser`` applies it to every description, epilog and help).
 """
 
 from __future__ import annotations
@@ -49,6 +53,83 @@ def _commands_needed(argv) -> tuple[str, ...]:
     return SUBCOMMANDS
 
 
+#: Inline reST markup, one alternative per kind, scanned left to right in one pass (so the text
+#: of a literal is never read again as markup): ``literal``, :role:`target`, `interpreted`(_),
+#: *emphasis* and **strong** (opening after a space or punctuation, no space inside the marks).
+_INLINE_MARKUP = re.compile(
+    r"``(?P<literal>.+?)``"
+    r"|:[A-Za-z][\w.+-]*(?::[A-Za-z][\w.+-]*)*:`(?P<role>[^`]+)`"
+    r"|`(?P<interpreted>[^`]+)`_{0,2}"
+    r"|(?<![\w*\\])(?P<stars>\*{1,2})(?P<emphasis>[^\s*](?:[^*]*?[^\s*])?)(?P=stars)(?![\w*])",
+    re.S,
+)
+
+
+def _role_text(target: str) -> str:
+    """What a role shows: ``title <target>`` shows the title, ``~a.b.c`` the last name ``c``."""
+    titled = re.fullmatch(r"(.+?)\s*<[^<>]+>", target, re.S)
+    if titled:
+        return titled.group(1)
+    if target.startswith("~"):
+        return target[1:].rsplit(".", 1)[-1]
+    return target
+
+
+def plain_text(text: str) -> str:
+    """``text`` with its inline reST markup turned into plain text, for ``--help``.
+
+    A literal shows its text, a role its target (``~a.b`` shows ``b``; ``title <target>`` shows
+    ``title``), interpreted text and emphasis their text.  Everything else, line breaks included,
+    is left as it is: ``n_c**L`` and ``K * s_c`` are not emphasis.
+
+    Examples
+    --------
+    >>> plain_text("``K = n_c**L`` by :func:`fctheory.predict_type1`; a step is *proved*")
+    'K = n_c**L by fctheory.predict_type1; a step is proved'
+    >>> plain_text(":math:`\\tau^*` of :func:`~fctheory.predict.predict_type2`, K * s_c**L sentences")
+    '\\tau^* of predict_type2, K * s_c**L sentences'
+    """
+
+    def replace(match: re.Match) -> str:
+        if match.group("literal") is not None:
+            return match.group("literal")
+        if match.group("role") is not None:
+            return _role_text(match.group("role"))
+        if match.group("interpreted") is not None:
+            return match.group("interpreted")
+        return match.group("emphasis")
+
+    return _INLINE_MARKUP.sub(replace, text)
+
+
+def all_parsers(parser: argparse.ArgumentParser):
+    """``parser`` and every subcommand parser below it, each once (aliases share a parser)."""
+    stack, seen = [parser], set()
+    while stack:
+        current = stack.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+
+
+def _plain_help(parser: argparse.ArgumentParser) -> None:
+    """Apply :func:`plain_text` to every description, epilog and help string of ``parser`` and of
+    the subcommand parsers below it (the subcommand list's help lines included)."""
+    for current in all_parsers(parser):
+        for attribute in ("description", "epilog"):
+            if getattr(current, attribute):
+                setattr(current, attribute, plain_text(getattr(current, attribute)))
+        for action in current._actions:
+            choices = action._choices_actions if isinstance(action, argparse._SubParsersAction) else []
+            for item in (action, *choices):
+                if item.help and item.help is not argparse.SUPPRESS:
+                    item.help = plain_text(item.help)
+
+
 def build_parser(argv=None) -> argparse.ArgumentParser:
     """The parser with the subcommands that ``argv`` needs (all of them when ``argv`` is None)."""
     from .._version import __version__
@@ -62,6 +143,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     sub.required = True
     for name in SUBCOMMANDS if argv is None else _commands_needed(argv):
         importlib.import_module(f"{__package__}.{name}").register(sub)
+    _plain_help(parser)
     return parser
 
 

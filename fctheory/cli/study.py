@@ -32,7 +32,7 @@ def register(subparsers) -> None:
     studies.required = True
     from ..study import DEFAULT_OUT, STUDIES
 
-    u = studies.add_parser("undersampling", help="both grids of issue 14 (symmetry relaxed, samples relaxed)",
+    u = studies.add_parser("undersampling", help="both grids of the under-sampling study (symmetry relaxed, samples relaxed)",
                            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     u.add_argument("--quick", action="store_true", help="the small -quick grids (18 + 9 jobs, under a minute)")
     u.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default ./{DEFAULT_OUT})")
