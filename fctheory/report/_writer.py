@@ -176,9 +176,9 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     reasons = sorted({r["training"]["reason"] for r in trained})
     lines += ["", "Stopping reasons: " + "; ".join(reasons) + ".", "",
               "HVP: Hessian-vector products of the Newton-CG polish — *exact* = the engine's exact product "
-              "(networks h and h*); *diff.* = central differences of the analytic gradient (used when one exact "
-              "product cost more than the two gradients of a difference quotient; `training.hvp_method` in "
-              "results.json has the timing)."]
+              "(networks h and h*); *diff.* = central differences of the analytic gradient (used when the exact "
+              "product's tables would exceed 1 GiB, decided by the problem's size; `training.hvp_method` in "
+              "results.json says which ran)."]
     notes = [r for r in records if r.get("lam_resolution")]
     for r in notes:
         info = r["lam_resolution"]
