@@ -55,7 +55,8 @@ def register(subparsers) -> None:
     p.add_argument("--epochs", type=_positive_int, default=None, help="SGD epochs instead of the paper's (sgd only)")
     p.add_argument("--n-spl", type=_positive_int, default=None, help="training sentences per class instead of the paper's")
     p.add_argument("--gtol", type=float, default=None,
-                   help="L-BFGS gradient tolerance, max-abs component (default 1e-8; lbfgs only)")
+                   help="L-BFGS gradient tolerance, max-abs component (default 1e-8, with --dtype float32 1e-7; "
+                        "lbfgs only)")
     p.add_argument("--maxiter", type=_positive_int, default=None,
                    help="L-BFGS iteration limit (default: the trainer's, 10000; lbfgs only)")
     p.add_argument("--dtype", choices=("float32", "float64"), default=None,

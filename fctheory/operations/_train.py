@@ -26,7 +26,7 @@ REPRODUCE_HELP = (
     ("seed", "seed of the latent set, the data and the initialisation (default 0)"),
     ("n_spl", "training sentences per class instead of the experiment's"),
     ("epochs", "SGD epochs instead of the paper's (sgd only)"),
-    ("gtol", "L-BFGS gradient tolerance (lbfgs only; default 1e-8)"),
+    ("gtol", "L-BFGS gradient tolerance (lbfgs only; default 1e-8, in float32 1e-7)"),
     ("maxiter", "L-BFGS iteration limit (lbfgs only)"), ("quick", "the reduced setting (true/false)"),
     ("dtype", "float32 or float64 (default: float64 for lbfgs, float32 for sgd)"),
     ("out", "write the files under OUT/seed<S>/<experiment>/ (a path the workers can write)"),
