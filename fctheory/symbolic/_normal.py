@@ -206,10 +206,28 @@ def canonical_bound(expr):
     return expr.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)), rule)
 
 
+def expand_numeric_ranges(expr, most: int = 1000):
+    """Sums and products over explicit integer ranges (at most ``most`` terms) written out term by term."""
+    def numeric(obj):
+        return all(lo.is_Integer and hi.is_Integer and int(hi) - int(lo) + 1 <= most for _, lo, hi in obj.limits)
+
+    def rule(obj):
+        terms = [obj.function]
+        for var, lo, hi in obj.limits:
+            n = int(hi) - int(lo) + 1
+            if n < 0:
+                return obj        # a reversed range: sympy's convention, left to doit
+            terms = [t.xreplace({var: v}) for t in terms for v in range(int(lo), int(hi) + 1)]
+        return sp.Add(*terms) if isinstance(obj, sp.Sum) else sp.Mul(*terms)
+
+    return expr.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)) and numeric(a), rule)
+
+
 def evaluate_safely(expr):
     """``doit()``, leaving unevaluated the sums sympy would evaluate wrongly (see the module doc)."""
     if not isinstance(expr, sp.Basic):
         return expr
+    expr = expand_numeric_ranges(expr)
     hold = {}
     for obj in sorted(expr.atoms(sp.Sum), key=lambda a: -sp.count_ops(a)):
         if not _safe_sum(obj):

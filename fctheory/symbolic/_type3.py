@@ -158,7 +158,7 @@ def derive_type3() -> Derivation:
                         {G: "def:frame"})),
         Step("partition-factorisation", partition, product,
              "the exponent is a sum over positions, so the sum over [n_c]^(L+1) = [n_c]^L x [n_c] is the sum over "
-             "[n_c]^L times the last position's factor (step position-factor)",
+             "[n_c]^L times the last position's sum over its concept, the factor computed in step position-factor",
              "lemma U, proof (eq. 138)",
              link=subterm("step:full-set-reindexing"), induction=L, induction_base=0),
         Step("cross-entropy-factorised", per_class(sp.log(partition)) + reg, per_class(sp.log(product)) + reg,

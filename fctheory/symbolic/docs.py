@@ -136,19 +136,21 @@ def render_page(derivation: Derivation, verification: Verification) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _example_output(entries) -> tuple[str, str, str]:
+def _example_output(entries) -> tuple[str, ...]:
     """The outputs printed by the index page's Python example, computed from the threshold entry."""
     derivation, verification = next((d, v) for d, v in entries if d.name == "threshold")
     with mpmath.workdps(20):
         lam_I, lam_III = lambdify_mp(derivation)(n_c=3, L=2, K=9, n_w=6, mu=["1/2", "1/2"])
         values = f"{mpmath.nstr(lam_I, 15)} {mpmath.nstr(lam_III, 15)}"
     return (repr((verification.verified, verification.failed)),
-            repr([check.method for check in verification.checks][:3]), values)
+            repr([check.method for check in verification.checks][:3]), values,
+            repr(verification.steps_linked == verification.steps_total),
+            repr(derivation.check_numeric().passed))
 
 
 def render_index(entries) -> str:
     """Index page listing every derivation page (the example's outputs are computed, not typed)."""
-    verified_failed, methods, values = _example_output(entries)
+    verified_failed, methods, values, linked, numeric = _example_output(entries)
     lines = [
         "# Derivations",
         "",
@@ -197,6 +199,10 @@ def render_index(entries) -> str:
         verified_failed,
         ">>> [check.method for check in result.checks][:3]",
         methods,
+        ">>> result.steps_linked == result.steps_total",
+        linked,
+        ">>> derivation.check_numeric().passed   # the derived thresholds in fctheory.predict's enclosures",
+        numeric,
         ">>> import mpmath",
         ">>> with mpmath.workdps(20):",
         "...     lam_I, lam_III = lambdify_mp(derivation)(n_c=3, L=2, K=9, n_w=6, mu=['1/2', '1/2'])",

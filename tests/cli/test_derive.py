@@ -22,7 +22,7 @@ def test_json_threshold(capsys):
     assert data["numeric"]["passed"] is True and data["numeric"]["comparisons"] >= 2
 
 
-@pytest.mark.parametrize("target", ["H", "Hstar", "type3", "margins"])
+@pytest.mark.parametrize("target", ["H", "Hstar", pytest.param("type3", marks=pytest.mark.slow), "margins"])
 def test_json_every_step_proved_and_linked(target, capsys):
     assert main(["derive", target, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -42,7 +42,7 @@ def test_json_every_step_proved_and_linked(target, capsys):
 
 
 def test_latex_and_text(capsys):
-    assert main(["derive", "threshold", "--latex", "--points", "2"]) == 0
+    assert main(["derive", "margins", "--latex", "--points", "2"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(r"\begin{align*}") and r"\tag*" in out
     assert main(["derive", "threshold", "--points", "2"]) == 0
