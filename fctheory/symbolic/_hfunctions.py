@@ -96,7 +96,7 @@ def _explicit_type1_risk(F):
                     for zk in Z]) / len(Z)
 
 
-def _distance_steps(reg, rate_refs: str):
+def _distance_steps(reg):
     """The steps shared by lemmas K and R after the margin: from the expectation to the class average."""
     q = K / n_c**L
     word_prob = defs.word_probability()
@@ -206,7 +206,7 @@ def derive_H() -> Derivation:
              "play no role",
              "lemma K, proof (the margin M(x, j)); definition 1",
              link=subterm("def:risk"), given=("def:type-I", "def:frame", "def:hamming", "def:rate")),
-    ) + _distance_steps(reg, "def:rate") + (
+    ) + _distance_steps(reg) + (
         Step("regularization", reg, reg_value,
              "every column of W is c f_a (norm c, n_w = n_c s_c of them) and every block of U is c' f_z "
              "(norm c', K L of them)",
@@ -298,7 +298,7 @@ def derive_H_star() -> Derivation:
              "lemma R, proof (eq. 124); definition 2",
              link=subterm("def:risk"),
              given=("step:layernorm-of-a-word", "def:type-II", "def:mean-zero-frame", "def:hamming", "def:rate")),
-    ) + _distance_steps(reg, "def:rate") + (
+    ) + _distance_steps(reg) + (
         Step("regularization", reg, lam / 2 * K * L * c**2,
              "only U is regularized in eq. (10); it has K L blocks c f_z of norm c",
              "lemma R, proof; eq. (10)",

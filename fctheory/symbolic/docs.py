@@ -60,7 +60,7 @@ def _link_text(derivation: Derivation, i: int) -> str:
         return f"the right side of step {i} (`{prev}`)"
     refs = ", ".join(_ref_text(r) for r in link.refs)
     if link.kind == "built":
-        if len(link.sources) == 1 and link.template == link.sources[0][0]:
+        if link.is_value:
             return f"the value of {refs}"
         return f"`{sp.sstr(link.template)}` with {', '.join(f'`{sp.sstr(p)}` = {_ref_text(str(r))}' for p, r in link.sources)}"
     if link.kind == "subterm":

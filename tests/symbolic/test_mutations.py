@@ -78,6 +78,10 @@ def test_chain_cut_to_its_result_step(built, name):
     assert not result.verified
     link = result.link(result_step.label)
     assert not link.proved and link.method == "invalid", link.detail
+    # cut to the literal last step (a branch or extra evidence in some derivations): not verified either
+    last = replace(d, steps=d.steps[-1:]).verify(**FAST)
+    assert not last.verified
+    assert not last.links[0].proved or any("result step" in r for r in last.reasons)
 
 
 def _square_q(expr):
