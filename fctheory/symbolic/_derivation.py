@@ -423,6 +423,12 @@ class Derivation:
                 return _check(step.label, t0, True, "random-rational", "evidence only (not proved): " + detail + extra,
                               proved=False, points=n)
             method = "counterexample" if detail.startswith("counterexample") else "undecided"
+            constraints = sorted({r.source for r in rules if r.key is not None and not r.key.is_Atom
+                                  and not isinstance(r.key, (sp.Indexed, sp.core.function.AppliedUndef))})
+            if method == "counterexample" and constraints:
+                # the drawn values need not satisfy a hypothesis such as sum_b mu_b = 1
+                method, detail = "undecided", (f"nonzero at a random point that need not satisfy the hypotheses of "
+                                               f"{', '.join(constraints)}: " + detail)
             return _check(step.label, t0, False, method, detail + (f" ({'; '.join(why_not)})" if why_not else ""),
                           points=n)
         return _check(step.label, t0, False, "undecided",
