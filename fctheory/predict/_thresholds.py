@@ -130,6 +130,10 @@ class LambdaThresholds:
 def lambda_thresholds(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes | None = None) -> LambdaThresholds:
     """The λ thresholds of theorem 1 (type I) and eq. 9 (type III).
 
+    Justified by the derivation ``fctheory derive threshold``
+    (:func:`fctheory.symbolic.derive_thresholds`): ``H'(0) < 0`` for theorem 1's H, and
+    proposition D's argument from eq. 7-8 for eq. 9.
+
     Parameters
     ----------
     setting : Setting
@@ -156,6 +160,9 @@ def lambda_thresholds(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSi
 
 def type3_threshold(setting: Setting, *, dps: int = 30) -> ThresholdValue:
     """The λ threshold of eq. 9 (eq. 150), with the exact decision ``λ < λ_III``.
+
+    Derived by ``fctheory derive threshold`` (:func:`fctheory.symbolic.derive_thresholds`,
+    step ``type3-threshold``).
 
     .. math::
 

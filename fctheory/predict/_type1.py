@@ -139,6 +139,11 @@ def _sqrt_fraction(ctx, value: Fraction):
 def H(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | None = None):
     """The function :math:`H(t)` of theorem 1 (or ``H_Z`` for a latent set's profile).
 
+    Justified by the derivation ``fctheory derive H`` (:func:`fctheory.symbolic.derive_H`):
+    the risk of eq. 5 at a type-I configuration (definition 1) is ``H(n_w c^2)`` for symbolic
+    n_c, L and K under assumption A (lemma K); its step ``H_Z`` gives ``H_Z`` for any
+    latent set whose sphere sizes are the same for every class (lemma B (i)).
+
     Parameters
     ----------
     setting : Setting
@@ -178,6 +183,10 @@ def _as_nonneg_mpf(name: str, value):
 
 def predict_type1(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes | None = None) -> TypeIPrediction:
     """Theorem 1: the minimizer of ``H`` and the type-I constants, certified.
+
+    ``H`` is the closed form derived by ``fctheory derive H`` (:func:`fctheory.symbolic.derive_H`,
+    lemma K); its ``check_numeric()`` evaluates the derived H at this function's certified
+    minimizer against the certified ``risk``.
 
     Parameters
     ----------

@@ -92,6 +92,10 @@ def eta_star_squared(setting: Setting) -> Fraction:
 def H_star(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | None = None):
     """The function :math:`H^*(t)` of theorem 3 (``t = \\|U\\|_F``).
 
+    Justified by the derivation ``fctheory derive Hstar`` (:func:`fctheory.symbolic.derive_H_star`):
+    the risk of eq. 10 at a type-II configuration (definition 2) is ``H*(||U||_F)`` for symbolic
+    n_c, L and K under assumption A (lemma R).
+
     Returns
     -------
     mpmath.mpf
@@ -110,6 +114,9 @@ def H_star(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | No
 
 def predict_type2(setting: Setting, *, dps: int = 30, sphere_sizes: SphereSizes | None = None) -> TypeIIPrediction:
     """Theorem 3: the minimizer of ``H*`` and the type-II constants, certified.
+
+    ``H*`` is the closed form derived by ``fctheory derive Hstar``
+    (:func:`fctheory.symbolic.derive_H_star`, lemma R).
 
     Parameters
     ----------

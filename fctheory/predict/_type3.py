@@ -100,6 +100,10 @@ class TypeIIIPrediction:
 def type3_reduced_risk(setting: Setting, c, r, *, dps: int = 30):
     """``F(c, r)``: the risk of a type-III configuration on the full set (appendix F).
 
+    Justified by the derivation ``fctheory derive type3`` (:func:`fctheory.symbolic.derive_type3`,
+    step ``reduced-risk``): the risk of eq. 5 at a type-III configuration (definition 3), the
+    partition function factorised over positions (lemma U, by induction on L).
+
     .. math::
 
         F(c, r) = L \\sum_b \\mu_b \\log\\bigl(1 + (n_c-1) e^{-n_c c r_b/(n_c-1)}\\bigr)
@@ -131,6 +135,10 @@ def type3_reduced_risk(setting: Setting, c, r, *, dps: int = 30):
 
 def predict_type3(setting: Setting, *, dps: int = 30) -> TypeIIIPrediction:
     """Theorem 2: the type-III critical point ``(c, r_1..r_{s_c})``, certified.
+
+    Eq. 7-8 are the stationarity conditions of F derived by ``fctheory derive type3``
+    (:func:`fctheory.symbolic.derive_type3`); its ``check_numeric()`` evaluates the derived
+    equations at this function's certified point.
 
     Parameters
     ----------

@@ -21,14 +21,13 @@ import sympy as sp
 from .._precision import fraction_to_mpf
 from ..errors import InvalidInput
 from ._derivation import Derivation
-from ._hfunctions import stated_H_Z
 from ._symbols import S, L, mu, rr, s_c
-from ._type3 import stated_F
 
 __all__ = ["DerivedFunction", "lambdify_mp", "PARTS"]
 
-#: Named expressions other than ``derivation.result`` that can be lambdified.
-PARTS = {("type3", "F"): stated_F, ("H", "H_Z"): stated_H_Z}
+#: Named intermediate results other than ``derivation.result`` that can be lambdified:
+#: (derivation, part) -> the label of the step whose right side it is.
+PARTS = {("type3", "F"): "reduced-risk", ("H", "H_Z"): "H_Z"}
 #: The size that is the length of each indexed argument.
 _LENGTH = {mu: s_c, rr: s_c, S: L}
 
@@ -187,8 +186,9 @@ def lambdify_mp(derivation: Derivation, part: str | None = None) -> DerivedFunct
         E.g. ``derive_H()``; its ``result`` is lambdified.
     part : str, optional
         A named intermediate result instead: ``"F"`` for ``derive_type3()``
-        (the reduced risk F(c, r)); ``"H_Z"`` for ``derive_H()`` (lemma K with
-        a latent set's own sphere sizes ``S``).
+        (the reduced risk F(c, r), the right side of step ``reduced-risk``);
+        ``"H_Z"`` for ``derive_H()`` (lemma K with a latent set's own sphere
+        sizes ``S``, the right side of step ``H_Z``).
 
     Returns
     -------
@@ -204,7 +204,7 @@ def lambdify_mp(derivation: Derivation, part: str | None = None) -> DerivedFunct
         if key not in PARTS:
             allowed = [p for (dn, p) in PARTS if dn == derivation.name]
             raise InvalidInput("part", f"one of {allowed} for derivation {derivation.name!r}", part)
-        expr = PARTS[key]()
+        expr = derivation.step(PARTS[key]).rhs
         symbols = tuple(derivation.arguments) + ((S,) if part == "H_Z" else ())
         name = f"{derivation.name}.{part}"
     if isinstance(expr, (sp.Equality, sp.Tuple)) and any(isinstance(e, sp.Equality) for e in sp.preorder_traversal(expr)):

@@ -12,7 +12,8 @@ import sympy as sp
 
 __all__ = [
     "n_c", "s_c", "L", "K", "n_w", "d", "lam", "t", "c", "c_prime", "eta",
-    "dist", "r", "b", "l", "x", "p", "mu", "rr", "r_beta", "S", "Domain", "DEFAULT_DOMAINS",
+    "r", "b", "l", "x", "p", "mu", "rr", "S", "Domain", "DEFAULT_DOMAINS",
+    "j", "k", "a", "r0", "theta", "s_w", "m_w", "R", "z", "D", "Sk", "N", "beta", "zeta", "INDEX_SYMBOLS",
 ]
 
 #: number of concepts (section 2)
@@ -36,8 +37,6 @@ c = sp.Symbol("c", positive=True)
 c_prime = sp.Symbol("c'", positive=True)
 #: the rate η of theorem 1 as a symbol (before substitution)
 eta = sp.Symbol("eta", positive=True)
-#: a Hamming distance dist(z_j, z_k) (0 <= dist <= L)
-dist = sp.Symbol("D", integer=True, nonnegative=True)
 #: summation index over distances, words and positions
 r = sp.Symbol("r", integer=True, positive=True)
 b = sp.Symbol("b", integer=True, positive=True)
@@ -48,10 +47,34 @@ p = sp.Symbol("rho", positive=True)
 #: word law μ_b and type-III magnitudes r_b (indexed by the word b)
 mu = sp.IndexedBase("mu", positive=True)
 rr = sp.IndexedBase("r", positive=True)
-#: r_{beta_l}: magnitude of the word at position l of a sentence (type III, lemma U)
-r_beta = sp.IndexedBase("r_beta", positive=True)
-#: sphere sizes |S_r| of a latent set (lemma B (i))
-S = sp.IndexedBase("S", positive=True)
+#: sphere sizes |S_r| of a latent set (lemma B (i)), the same for every class
+S = sp.IndexedBase("S", integer=True, nonnegative=True)
+
+#: classes j, k, a concept a, a distance r0 >= 0
+j = sp.Symbol("j", integer=True, positive=True)
+k = sp.Symbol("k", integer=True, positive=True)
+a = sp.Symbol("a", integer=True, positive=True)
+r0 = sp.Symbol("r", integer=True, nonnegative=True)
+#: the margin per unit distance of a configuration (c c' n_c/(n_c - 1) for type I)
+theta = sp.Symbol("theta", positive=True)
+#: a type-II word vector w = s f_a + m 1 (scale s > 0, shift m)
+s_w = sp.Symbol("s", positive=True)
+m_w = sp.Symbol("m", real=True)
+#: the risk
+R = sp.Symbol("R")
+#: latent variables z_{k,l} (entries in 1..n_c), Hamming distances dist(z_j, z_k)
+z = sp.IndexedBase("z", integer=True, positive=True)
+D = sp.IndexedBase(r"\operatorname{dist}", integer=True, nonnegative=True)
+#: sphere sizes |S_r(k)| of class k and the counts of assumption A, #{j : dist = r, z_{j,l} = a}
+Sk = sp.IndexedBase("S", integer=True, nonnegative=True)
+N = sp.IndexedBase("N", integer=True, nonnegative=True)
+#: the words beta_1..beta_L of a sentence, a tuple zeta of concepts (a latent variable of the full set)
+beta = sp.IndexedBase("beta", integer=True, positive=True)
+zeta = sp.IndexedBase("zeta", integer=True, positive=True)
+
+#: index symbols: a step's identity holds for each of their values, so a step used as a rule
+#: (``given``) matches them to any admissible index
+INDEX_SYMBOLS = frozenset({j, k, a, r0, r, b, l})
 
 
 class Domain:
@@ -89,7 +112,6 @@ DEFAULT_DOMAINS: dict[sp.Symbol, Domain] = {
     K: Domain("integer", 1, n_c**L),
     n_w: Domain("integer", 1, 40),
     d: Domain("integer", 1, 40),
-    dist: Domain("integer", 0, L),
     r: Domain("integer", 1, L),
     b: Domain("integer", 1, s_c),
     l: Domain("integer", 1, L),

@@ -3,9 +3,10 @@
 Run ``python -m fctheory.symbolic.docs [OUT_DIR]`` (default
 ``docs/derivations``) to rewrite the pages, or add ``--check`` to exit with
 status 1 when a committed page differs from what the code produces.  Every
-page is the LaTeX chain of one :class:`~fctheory.symbolic.Derivation`, with
-the verification method that decided each step, so the docs cannot drift from
-the code.
+page is the LaTeX chain of one :class:`~fctheory.symbolic.Derivation` — its
+definitions, then each step with its link to the definitions or to earlier
+steps and the verification method that decided it — so the docs cannot drift
+from the code.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import mpmath
+import sympy as sp
 
 from .._io import atomic_write_text
 from . import DERIVATIONS
@@ -34,6 +36,7 @@ _METHOD_TEXT = {
 }
 
 
+
 def _method(check) -> str:
     if not check.verified:
         return f"**not verified** ({check.method}: {check.detail})"
@@ -47,8 +50,43 @@ def _how_to_check(derivation: Derivation) -> str:
     return f"`fctheory derive {derivation.name}`"
 
 
+def _ref_text(ref: str) -> str:
+    return f"`{ref}`"
+
+
+def _link_text(derivation: Derivation, i: int) -> str:
+    link = derivation.steps[i].link
+    if link.kind == "previous":
+        prev = derivation.steps[i - 1].label if i > 0 else "?"
+        return f"the right side of step {i} (`{prev}`)"
+    refs = ", ".join(_ref_text(r) for r in link.refs)
+    if link.kind == "built":
+        if link.is_value:
+            return f"the value of {refs}"
+        return f"`{sp.sstr(link.template)}` with {', '.join(f'`{sp.sstr(p)}` = {_ref_text(str(r))}' for p, r in link.sources)}"
+    if link.kind == "subterm":
+        return f"a term of {refs}"
+    doc = (link.compute.__doc__ or "").strip().splitlines()
+    return f"computed from {refs}" + (f": {doc[0]}" if doc else "")
+
+
+def _definition_lines(d) -> list[str]:
+    lines = [f"- `def:{d.name}` ({d.reference}): {d.statement}."]
+    if d.rules or d.display:
+        lines += ["", "  $$", "  " + d.latex(), "  $$"]
+    if d.bounds:
+        ranges = ", ".join(f"${sp.latex(o)} \\in [{sp.latex(lo)}, {sp.latex(hi)}]$" for o, lo, hi in d.bounds)
+        lines += ["", f"  Ranges: {ranges}."]
+    if d.derived_in:
+        other, where = d.derived_in
+        lines += ["", f"  Taken from derivation `{other}` ({where if where.startswith('result') else 'step ' + where}); "
+                      f"`verify()` checks that it is."]
+    lines.append("")
+    return lines
+
+
 def render_page(derivation: Derivation, verification: Verification) -> str:
-    """Markdown page of one derivation: summary, result, then every step."""
+    """Markdown page of one derivation: summary, result, definitions, then every step with its link."""
     lines = [
         f"# {derivation.title}",
         "",
@@ -65,14 +103,23 @@ def render_page(derivation: Derivation, verification: Verification) -> str:
         f"Every step below is checked by {_how_to_check(derivation)} "
         f"(verified: {'yes' if verification.verified else 'NO'}; "
         f"{verification.steps_proved} of {verification.steps_total} steps proved, "
-        f"evidence: {', '.join(verification.evidence) or 'none'}).",
+        f"{verification.steps_linked} of {verification.steps_total} linked to the definitions or to earlier steps; "
+        f"evidence: {', '.join(verification.evidence) or 'none'}). "
+        f"The result is the right side of step `{derivation.result_step or derivation.steps[-1].label}`, whose links "
+        f"go back to {', '.join(_ref_text(r) for r in verification.root) or 'nothing'}.",
         "",
-        "## Steps",
+        "## Definitions",
+        "",
+        "What the chain starts from; a step uses them by name (`def:NAME`).",
         "",
     ]
-    for i, (step, check) in enumerate(zip(derivation.steps, verification.checks), 1):
+    for d in derivation.definitions:
+        lines += _definition_lines(d)
+    lines += ["## Steps", ""]
+    for i, (step, check, link) in enumerate(zip(derivation.steps, verification.checks, verification.links), 1):
+        evidence = " — fixed size, extra evidence" if step.fixed_size else ""
         lines += [
-            f"### {i}. `{step.label}` ({step.reference})",
+            f"### {i}. `{step.label}` ({step.reference}){evidence}",
             "",
             f"{step.justification}.",
             "",
@@ -80,52 +127,68 @@ def render_page(derivation: Derivation, verification: Verification) -> str:
             step.latex(),
             "$$",
             "",
+            f"Left side: {_link_text(derivation, i - 1)} "
+            f"({'checked' if link.proved else '**not proved**'}: {link.detail}).",
+            "",
         ]
-        if step.starts_from:
-            lines += [f"Starts from: {step.starts_from}.", ""]
-        else:
-            lines += [f"Continues the chain: the left side is the right side of step {i - 1}.", ""]
         if step.given:
-            lines += [f"Given: ${step.given_latex()}$.", ""]
+            lines += [f"Uses: {', '.join(_ref_text(str(u)) for u in step.uses())}.", ""]
         lines += [f"Decided by: {_method(check)}.", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _example_output(entries) -> tuple[str, str, str]:
+def _example_output(entries) -> tuple[str, ...]:
     """The outputs printed by the index page's Python example, computed from the threshold entry."""
     derivation, verification = next((d, v) for d, v in entries if d.name == "threshold")
     with mpmath.workdps(20):
         lam_I, lam_III = lambdify_mp(derivation)(n_c=3, L=2, K=9, n_w=6, mu=["1/2", "1/2"])
         values = f"{mpmath.nstr(lam_I, 15)} {mpmath.nstr(lam_III, 15)}"
     return (repr((verification.verified, verification.failed)),
-            repr([check.method for check in verification.checks][:3]), values)
+            repr([check.method for check in verification.checks][:3]), values,
+            repr(verification.steps_linked == verification.steps_total),
+            repr(derivation.check_numeric().passed))
 
 
 def render_index(entries) -> str:
     """Index page listing every derivation page (the example's outputs are computed, not typed)."""
-    verified_failed, methods, values = _example_output(entries)
+    verified_failed, methods, values, linked, numeric = _example_output(entries)
     lines = [
         "# Derivations",
         "",
         "<!-- generated by `python -m fctheory.symbolic.docs`; do not edit by hand -->",
         "",
-        "Each page replays one proof of the paper in sympy, step by step.",
+        "Each page replays one proof of the paper in sympy, step by step, from the paper's definitions.",
         "",
-        "- A step is **proved** when it is decided for every admissible value of its symbols",
-        "  (sizes such as n_c >= 2, L >= 1, K >= 1 symbolic): by exact evaluation and expansion,",
-        "  by sympy `simplify`, by symbolic summation (`Sum(...).doit()`; where sympy returns the",
-        "  closed form only under a condition such as (n_c - 1) x <= 1, both sides are analytic in x",
-        "  and agree on an interval, so they agree everywhere), or by induction (the base case and the",
-        "  step n -> n + 1, each decided symbolically).",
+        "- A page lists the **definitions** the chain starts from (definitions 1-3 of the collapse",
+        "  configurations, the risks of eq. 5 and 10, assumption A, ...), each a substitution with the",
+        "  paper's number. A step names the definitions and the earlier steps it substitutes (`Uses:`).",
+        "- Every step is **linked**: its left side is the right side of the step before, or the value of",
+        "  a definition or an earlier result (possibly inside a template, such as the derivative of an",
+        "  earlier right side), or a term of one, or what a computation from a definition gives (an",
+        "  explicit frame). `verify()` proves each link, so a chain cut short or a step changed on both",
+        "  sides does not verify.",
+        "- A step is **proved** when it is decided for every admissible value of its symbols (sizes such",
+        "  as n_c >= 2, L >= 1, K >= 1 symbolic): by exact evaluation and expansion (with the generic",
+        "  rules of finite sums, Kronecker deltas and the ranges the definitions give), by sympy",
+        "  `simplify`, by symbolic summation (where sympy returns the closed form only under a condition",
+        "  such as (n_c - 1) x <= 1, both sides are proved entire in x — finite sums, nonnegative integer",
+        "  powers, exp — and the condition holds on an interval, so they agree everywhere), or by",
+        "  induction (the base case, which must cover the least admissible value, and the step",
+        "  m -> m + 1 for every m from the base; sums over [q]^(m+1) unfold as [q]^m x [q]).",
         "- A step is **evidence** when it was only checked with exact arithmetic at random rational",
         "  points: that shows it at the sampled values, not for all of them, and a derivation with an",
-        "  evidence step is not verified.",
-        "- `verify()` also checks the chain: each step's left side is the right side of the step before",
-        "  it (proved) or the step states what it starts from, and the result is proved equal to the",
-        "  right side of the last step.",
+        "  evidence step is not verified. Steps marked *fixed size, extra evidence* are proved, but only",
+        "  for one explicit frame (n_c = 3); the general chain does not rely on them.",
+        "- `verify()` also checks the definitions' claims (a range proved from the value, a value taken",
+        "  from another derivation), that the result is the right side of the result step, and that",
+        "  the links leading to it start from the definition the derivation is about.",
+        "- `check_numeric()` evaluates the derived closed form against `fctheory.predict`'s certified",
+        "  values at settings it draws (the derived H at the certified minimizer lies in the certified",
+        "  enclosure of min R, its derivative changes sign across the enclosure of tau, ...).",
         "",
         "Regenerate with `python -m fctheory.symbolic.docs`; `fctheory derive NAME --json` prints the",
-        "same chain with `verified`, `steps_total`, `steps_proved` and `evidence`.",
+        "same chain with `verified`, `steps_total`, `steps_proved`, `steps_linked`, each step's `link`,",
+        "`evidence` and the numeric check (`numeric`).",
         "",
         "From Python:",
         "",
@@ -137,6 +200,10 @@ def render_index(entries) -> str:
         verified_failed,
         ">>> [check.method for check in result.checks][:3]",
         methods,
+        ">>> result.steps_linked == result.steps_total",
+        linked,
+        ">>> derivation.check_numeric().passed   # the derived thresholds in fctheory.predict's enclosures",
+        numeric,
         ">>> import mpmath",
         ">>> with mpmath.workdps(20):",
         "...     lam_I, lam_III = lambdify_mp(derivation)(n_c=3, L=2, K=9, n_w=6, mu=['1/2', '1/2'])",
@@ -150,7 +217,8 @@ def render_index(entries) -> str:
     for derivation, verification in entries:
         status = "verified" if verification.verified else "NOT verified"
         lines.append(f"- [{derivation.title}]({derivation.name}.md) — {verification.steps_proved} of "
-                     f"{verification.steps_total} steps proved, {len(verification.evidence)} evidence, {status}")
+                     f"{verification.steps_total} steps proved, {verification.steps_linked} linked, "
+                     f"{len(verification.evidence)} evidence, {status}")
     return "\n".join(lines) + "\n"
 
 

@@ -15,16 +15,24 @@ def test_committed_pages_match_the_code(verified):
         assert (DOCS / name).read_text(encoding="utf-8") == text, f"{name} is stale; run python -m fctheory.symbolic.docs"
 
 
-def test_page_shows_every_step_and_method(verified):
+def test_page_shows_the_chain_from_the_definitions(verified):
     pages = generate(verified)
     derivation, verification = verified["H"]
     page = pages["H.md"]
+    assert "## Definitions" in page and page.index("## Definitions") < page.index("## Steps")
+    for d in derivation.definitions:
+        assert f"`def:{d.name}`" in page
     for step, check in zip(derivation.steps, verification.checks):
         assert f"`{step.label}`" in page
-    assert "proved, symbolic summation" in page and "sympy `simplify`" in page
-    assert "evidence only" not in page
+    assert page.count("Left side:") == len(derivation.steps)
+    assert "Left side: the value of `def:risk`" in page
+    assert "fixed size, extra evidence" in page
+    assert "proved, symbolic summation" in page and "proved, induction" in page
+    assert "**not proved**" not in page and "evidence only" not in page
+    assert f"{verification.steps_total} of {verification.steps_total} linked" in page
     index = pages["index.md"]
-    assert "**proved**" in index and "**evidence**" in index
+    assert "**proved**" in index and "**evidence**" in index and "**linked**" in index
+    assert "check_numeric()" in index
 
 
 def test_write_then_check(verified, tmp_path, capsys, monkeypatch):

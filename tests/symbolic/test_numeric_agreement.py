@@ -1,18 +1,24 @@
 """The certified solvers of fctheory.predict agree with the derived closed forms.
 
+``Derivation.check_numeric`` is the tie ``fctheory derive --json`` reports; the tests
+below also compare at fixed settings, over a range of t, with the solvers' own functions.
+
 Each derived expression is lambdified with ``modules="mpmath"`` and evaluated
 inside ``mpmath.workdps(50)``; the solvers are asked for 50 digits.  Agreement
 is required to a relative difference of 1e-45 (of the solver's value).
 """
 
+import json
+from dataclasses import replace
 from fractions import Fraction
 
 import mpmath
 import pytest
+import sympy as sp
 
 import fctheory
 from fctheory import Setting
-from fctheory.symbolic import derive_H, derive_H_star, derive_thresholds, derive_type3, lambdify_mp
+from fctheory.symbolic import DERIVATIONS, derive_H, derive_H_star, derive_thresholds, derive_type3, lambdify_mp
 
 DPS = 50
 REL = mpmath.mpf(10) ** -45
@@ -119,3 +125,28 @@ def test_H_Z_with_latent_set_sphere_sizes(setting, counts, source):
             derived = H_Z(setting=setting, t=tt, S=counts)
             solver = fctheory.H(setting, tt, dps=DPS, sphere_sizes=profile)
             assert _close(derived, solver), (t, derived, solver)
+
+
+@pytest.mark.parametrize("name", ["H", "Hstar", "type3", "threshold"])
+def test_check_numeric_ties_the_result_to_the_certified_solvers(name):
+    derivation = DERIVATIONS[name]()
+    check = derivation.check_numeric(dps=30, seed=1)
+    assert check.passed and check.derivation == name and check.dps == 30 and check.seed == 1
+    assert len(check.points) >= 3 and all(p.passed for p in check.points)
+    data = json.loads(json.dumps(check.to_dict()))
+    assert data["comparisons"] == len(check.points) and data["passed"] is True
+    # the settings are drawn from the seed: the same seed gives the same comparisons
+    assert [p.setting for p in derivation.check_numeric(dps=30, seed=1).points] == [p.setting for p in check.points]
+
+
+def test_check_numeric_catches_a_wrong_closed_form():
+    derivation = DERIVATIONS["threshold"]()
+    T1, T3 = derivation.result
+    wrong = replace(derivation, result=sp.Tuple(T1 * (1 + sp.Rational(1, 10**12)), T3))
+    check = wrong.check_numeric(dps=30)
+    assert not check.passed
+    assert any(not p.passed and "lambda_I" in p.quantity for p in check.points)
+
+
+def test_margins_have_no_solver_to_compare_with():
+    assert DERIVATIONS["margins"]().check_numeric() is None
