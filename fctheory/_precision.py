@@ -39,8 +39,10 @@ def fraction_to_mpf(q, ctx=None):
 def mpf_to_fraction(x) -> Fraction:
     """The exact value of a finite :class:`mpmath.mpf` as a Fraction (``man * 2**exp``; an mpf is
     read at its own precision, not rounded to the current one)."""
-    man, exp = (x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)).man_exp
-    return Fraction(int(man)) * (Fraction(2) ** int(exp))
+    x = x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)
+    man, exp = x.man_exp  # mpmath's man_exp is the magnitude's: the sign is applied here
+    value = Fraction(int(man)) * (Fraction(2) ** int(exp))
+    return -value if x < 0 else value
 
 
 def interval_context(dps: int) -> MPIntervalContext:

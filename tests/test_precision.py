@@ -36,3 +36,16 @@ def test_mpf_to_fraction_keeps_the_precision_of_the_number():
     with mpmath.workdps(50):
         x = mpmath.mpf(1) / 3
     assert abs(mpf_to_fraction(x) - Fraction(1, 3)) < Fraction(1, 10**45)
+
+
+@pytest.mark.parametrize("text", ["-0.25", "-1.5", "-3", "0.125"])  # exact in binary
+def test_negative_numbers_keep_their_sign(text):
+    import mpmath
+    from fractions import Fraction
+
+    from fctheory._precision import decimal_string, mpf_to_fraction
+
+    with mpmath.workdps(30):
+        x = mpmath.mpf(text)
+    assert mpf_to_fraction(x) == Fraction(text)
+    assert decimal_string(x, 3).startswith("-") == text.startswith("-")
