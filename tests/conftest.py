@@ -20,6 +20,36 @@ def _global_precision_untouched():
     assert after == before, f"global mpmath precision changed: {before} -> {after}"
 
 
+def _hold_lock(directory, command, ready, release):
+    from fctheory._io import directory_lock
+
+    with directory_lock(directory, command=command):
+        ready.set()
+        release.wait(20)
+
+
+@pytest.fixture
+def lock_held_elsewhere():
+    """``with lock_held_elsewhere(directory[, command]) as pid:`` — another process holds the directory's lock."""
+    import contextlib
+    import multiprocessing
+
+    @contextlib.contextmanager
+    def hold(directory, command="fctheory"):
+        ctx = multiprocessing.get_context("fork")
+        ready, release = ctx.Event(), ctx.Event()
+        holder = ctx.Process(target=_hold_lock, args=(str(directory), command, ready, release))
+        holder.start()
+        try:
+            assert ready.wait(20)
+            yield holder.pid
+        finally:
+            release.set()
+            holder.join(20)
+
+    return hold
+
+
 #: Tests that take more than about 1.5 s each (end-to-end reproductions and studies, worker pools and Dask
 #: clusters, CLI runs of whole derivations and suites, mutation sweeps over derivations): the fast tier
 #: ``python -m pytest -m "not slow"`` leaves them out; the default run (and CI) keeps them.  A prefix of a

@@ -170,25 +170,11 @@ def test_a_hard_linked_or_special_lock_is_refused(tmp_path):
     assert time.perf_counter() - start < 5
 
 
-def _hold(directory, ready, release):
-    with directory_lock(directory, command="fctheory sweep"):
-        ready.set()
-        release.wait(20)
-
-
-def test_the_lock_names_its_holder(tmp_path):
-    ctx = multiprocessing.get_context("fork")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold, args=(str(tmp_path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(20)
-        with pytest.raises(DirectoryInUse, match=f"in use by pid {holder.pid} .*another fctheory sweep"):
+def test_the_lock_names_its_holder(tmp_path, lock_held_elsewhere):
+    with lock_held_elsewhere(tmp_path, "fctheory sweep") as pid:
+        with pytest.raises(DirectoryInUse, match=f"in use by pid {pid} .*another fctheory sweep"):
             with directory_lock(tmp_path, command="fctheory sweep"):
                 pass
-    finally:
-        release.set()
-        holder.join(20)
 
 
 # reading ----------------------------------------------------------------------------------------

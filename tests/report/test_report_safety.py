@@ -3,7 +3,6 @@ suite is loaded (1), the cost estimate and its limit (8), unreadable cache entri
 per directory (14), file modes (15), --list (18), binary TOML (12), snake_case keys (16)."""
 
 import json
-import multiprocessing
 import os
 import stat
 
@@ -91,25 +90,11 @@ def test_an_unreadable_cache_entry_is_a_miss(tmp_path, fixed_code_fingerprint): 
     assert json.loads(entry.read_text())["key"] == key
 
 
-def _hold_lock(directory, ready, release):
-    with directory_lock(directory):
-        ready.set()
-        release.wait(20)
-
-
-def test_one_writer_per_directory(tmp_path):  # finding 14
-    ctx = multiprocessing.get_context("fork")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(str(tmp_path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(20)
-        with pytest.raises(DirectoryInUse, match=f"directory in use by pid {holder.pid}"):
+def test_one_writer_per_directory(tmp_path, lock_held_elsewhere):
+    with lock_held_elsewhere(tmp_path) as pid:
+        with pytest.raises(DirectoryInUse, match=f"directory in use by pid {pid}"):
             with directory_lock(str(tmp_path)):
                 pass
-    finally:
-        release.set()
-        holder.join(20)
     with directory_lock(str(tmp_path)):  # released when the holder exited
         with directory_lock(str(tmp_path)):  # and re-entrant in one process
             pass

@@ -4,7 +4,6 @@ between grids, standard JSON, no temporary left behind."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import time
 
@@ -41,24 +40,10 @@ def test_a_symlinked_lock_or_output_file_is_never_written_through(tmp_path):
     assert precious.read_text() == "keep" and not (out / "results.csv").is_symlink()
 
 
-def _hold(directory, ready, release):
-    with directory_lock(directory):
-        ready.set()
-        release.wait(20)
-
-
-def test_two_sweeps_never_write_one_folder_at_once(tmp_path):
-    ctx = multiprocessing.get_context("fork")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold, args=(str(tmp_path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(20)
-        with pytest.raises(DirectoryInUse, match=f"directory in use by pid {holder.pid}"):
+def test_two_sweeps_never_write_one_folder_at_once(tmp_path, lock_held_elsewhere):
+    with lock_held_elsewhere(tmp_path) as pid:
+        with pytest.raises(DirectoryInUse, match=f"directory in use by pid {pid}"):
             run_grid(_grid(), tmp_path, progress=False)
-    finally:
-        release.set()
-        holder.join(20)
     assert not (tmp_path / "results.csv").exists()
 
 
