@@ -16,34 +16,42 @@ __all__ = [
     "j", "k", "a", "r0", "theta", "s_w", "m_w", "R", "z", "D", "Sk", "N", "beta", "zeta", "INDEX_SYMBOLS",
 ]
 
+def _positive_integer(name: str) -> sp.Symbol:
+    return sp.Symbol(name, integer=True, positive=True)
+
+
+def _positive(name: str) -> sp.Symbol:
+    return sp.Symbol(name, positive=True)
+
+
 #: number of concepts (section 2)
-n_c = sp.Symbol("n_c", integer=True, positive=True)
+n_c = _positive_integer("n_c")
 #: words per concept
-s_c = sp.Symbol("s_c", integer=True, positive=True)
+s_c = _positive_integer("s_c")
 #: sentence length
-L = sp.Symbol("L", integer=True, positive=True)
+L = _positive_integer("L")
 #: number of latent variables (classes); a positive real in the formulas
-K = sp.Symbol("K", integer=True, positive=True)
+K = _positive_integer("K")
 #: vocabulary size n_w = n_c s_c (kept as its own symbol in theorems 1 and 3)
-n_w = sp.Symbol("n_w", integer=True, positive=True)
+n_w = _positive_integer("n_w")
 #: embedding dimension
-d = sp.Symbol("d", integer=True, positive=True)
+d = _positive_integer("d")
 #: regularization λ of eq. (5) / eq. (10)
-lam = sp.Symbol("lambda", positive=True)
+lam = _positive("lambda")
 #: the variable of H and H*
-t = sp.Symbol("t", positive=True)
+t = _positive("t")
 #: collapse constants c, c' (definitions 1-3)
-c = sp.Symbol("c", positive=True)
-c_prime = sp.Symbol("c'", positive=True)
+c = _positive("c")
+c_prime = _positive("c'")
 #: the rate η of theorem 1 as a symbol (before substitution)
-eta = sp.Symbol("eta", positive=True)
+eta = _positive("eta")
 #: summation index over distances, words and positions
-r = sp.Symbol("r", integer=True, positive=True)
-b = sp.Symbol("b", integer=True, positive=True)
-l = sp.Symbol("l", integer=True, positive=True)
+r = _positive_integer("r")
+b = _positive_integer("b")
+l = _positive_integer("l")
 #: a generic positive variable (x = e^{-η t} in the binomial step) and ρ = r_b / c
-x = sp.Symbol("x", positive=True)
-p = sp.Symbol("rho", positive=True)
+x = _positive("x")
+p = _positive("rho")
 #: word law μ_b and type-III magnitudes r_b (indexed by the word b)
 mu = sp.IndexedBase("mu", positive=True)
 rr = sp.IndexedBase("r", positive=True)
@@ -51,14 +59,14 @@ rr = sp.IndexedBase("r", positive=True)
 S = sp.IndexedBase("S", integer=True, nonnegative=True)
 
 #: classes j, k, a concept a, a distance r0 >= 0
-j = sp.Symbol("j", integer=True, positive=True)
-k = sp.Symbol("k", integer=True, positive=True)
-a = sp.Symbol("a", integer=True, positive=True)
+j = _positive_integer("j")
+k = _positive_integer("k")
+a = _positive_integer("a")
 r0 = sp.Symbol("r", integer=True, nonnegative=True)
 #: the margin per unit distance of a configuration (c c' n_c/(n_c - 1) for type I)
-theta = sp.Symbol("theta", positive=True)
+theta = _positive("theta")
 #: a type-II word vector w = s f_a + m 1 (scale s > 0, shift m)
-s_w = sp.Symbol("s", positive=True)
+s_w = _positive("s")
 m_w = sp.Symbol("m", real=True)
 #: the risk
 R = sp.Symbol("R")
