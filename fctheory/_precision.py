@@ -61,6 +61,8 @@ MAX_DIGITS = 100_000
 #: Largest decimal exponent (in absolute value) of a number :func:`decimal_string` writes: the exact
 #: value is a rational with about that many digits (10**5: 0.15 s on a 2-core machine; 10**6: 15 s).
 MAX_EXPONENT = 100_000
+#: The binary exponent that corresponds (a few bits of slack for the bit-length estimates).
+_MAX_BITS = int(MAX_EXPONENT * 3.321928094887362) + 4
 
 
 def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
@@ -100,7 +102,7 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
     digits = int(digits)
     exponent_range = f"a number with a decimal exponent in [-{MAX_EXPONENT}, {MAX_EXPONENT}]"
     if isinstance(x, Fraction):
-        if x and abs(x.numerator.bit_length() - x.denominator.bit_length()) > 3.33 * MAX_EXPONENT:
+        if x and abs(x.numerator.bit_length() - x.denominator.bit_length()) > _MAX_BITS:
             raise InvalidInput("x", exponent_range, "a fraction of size 2**"
                                f"{x.numerator.bit_length() - x.denominator.bit_length()}")
         exact = x
@@ -116,7 +118,7 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
                 raise InvalidInput("x", "a finite real number", x) from None
         if not mpmath.isfinite(x):
             raise InvalidInput("x", "a finite number", str(x))
-        if x and abs(int(mpmath.mag(x))) > 3.33 * MAX_EXPONENT:  # before the exact rational is built
+        if x and abs(int(mpmath.mag(x))) > _MAX_BITS:  # before the exact rational is built
             raise InvalidInput("x", exponent_range, mpmath.nstr(x, 5))
         exact = mpf_to_fraction(x)
     if exact == 0:
