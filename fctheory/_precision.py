@@ -16,7 +16,7 @@ from fractions import Fraction
 import mpmath
 from mpmath.ctx_iv import MPIntervalContext
 
-from ._validate import MAX_DPS, MIN_DPS, require_ascii_number, require_dps
+from ._validate import MAX_DPS, MIN_DPS, require_ascii_number, require_dps, require_int, require_one_of
 from .errors import InvalidInput
 
 __all__ = ["MIN_DPS", "MAX_DPS", "MAX_DIGITS", "MAX_EXPONENT", "require_dps", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
@@ -95,11 +95,8 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
     >>> decimal_string(1.0, 1), decimal_string(Fraction(1, 3), 3, "ceil"), decimal_string(2.5e-45, 2)
     ('1.0', '0.334', '2.5e-45')
     """
-    if rounding not in _ROUNDINGS:
-        raise InvalidInput("rounding", "'nearest', 'floor' or 'ceil'", rounding)
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= int(digits) <= MAX_DIGITS:
-        raise InvalidInput("digits", f"an integer in [1, {MAX_DIGITS}]", digits)
-    digits = int(digits)
+    rounding = require_one_of("rounding", rounding, tuple(_ROUNDINGS))
+    digits = require_int("digits", digits, lo=1, hi=MAX_DIGITS)
     exponent_range = f"a number with a decimal exponent in [-{MAX_EXPONENT}, {MAX_EXPONENT}]"
     if isinstance(x, Fraction):
         if x and abs(x.numerator.bit_length() - x.denominator.bit_length()) > _MAX_BITS:
