@@ -427,6 +427,12 @@ GUARD_CASES = {
 }
 
 
+def _refused_in_time(sub: Subcommand, argv: list, capsys) -> None:
+    start = time.perf_counter()
+    status = main(argv)
+    _check_run(sub, argv, status, *capsys.readouterr(), time.perf_counter() - start)
+
+
 @pytest.mark.parametrize("case", sorted(GUARD_CASES))
 def test_fuzz_theory_guards_refuse_at_once(case, capsys, monkeypatch):
     monkeypatch.chdir(_FILES)
@@ -439,12 +445,7 @@ def test_fuzz_theory_guards_refuse_at_once(case, capsys, monkeypatch):
         argv = list(prefix)
         if prefix[0] == "measure":
             argv.insert(1, _file("weights", ".npz"))
-        argv += [f"{flag}={value}"]
-        start = time.perf_counter()
-        status = main(argv)
-        seconds = time.perf_counter() - start
-        out, err = capsys.readouterr()
-        _check_run(sub, argv, status, out, err, seconds)
+        _refused_in_time(sub, argv + [f"{flag}={value}"], capsys)
 
     run()
 
