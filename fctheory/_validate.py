@@ -289,11 +289,12 @@ def require_real_array(field: str, value, *, ndim: int | None = None, shape_text
 def require_setting(value, field: str = "setting"):
     """``value`` if it is a :class:`~fctheory.Setting` (closed forms take a setting: a Problem is refused with
     the hint to pass ``problem.setting``, since its latent rows would be silently ignored)."""
+    from .problem import Problem
     from .setting import Setting
 
     if isinstance(value, Setting):
         return value
-    if type(value).__name__ == "Problem" and hasattr(value, "setting"):
+    if isinstance(value, Problem):
         raise InvalidInput(field, "a fctheory.Setting", "a Problem",
                            detail="pass problem.setting (and sphere_sizes=fctheory.sphere_sizes(problem) for the "
                                   "latent set's own |S_r|)")

@@ -9,7 +9,7 @@ import pytest
 
 from fctheory import Setting, predict_type1, predict_type3
 from fctheory.cli.main import main
-from fctheory.errors import InvalidInput
+from fctheory.errors import InvalidInput, NoNontrivialSolution
 from fctheory.sweep import load_grid, parse_grid
 from fctheory.sweep_commands import certify, predict_threshold, predict_type1 as job_type1, predict_type3 as job_type3
 from fctheory import sweep_commands
@@ -38,9 +38,11 @@ def test_predict_with_a_latent_set_uses_its_sphere_sizes():
 
 
 def test_lam_over_threshold_resolves_against_the_threshold():
-    out = job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": 2})
-    assert out["trivial"] is True and out["threshold_equation"] and math.isclose(float(out["lam"]), 2 * out["threshold"],
-                                                                                  rel_tol=1e-5)
+    out = job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": "1/2"})
+    assert out["trivial"] is False and out["threshold_equation"] and math.isclose(float(out["lam"]), out["threshold"] / 2,
+                                                                                   rel_tol=1e-5)
+    with pytest.raises(NoNontrivialSolution):  # above lambda_I, as `fctheory predict type1` and predict_type3
+        job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam_over_threshold": 2})
     with pytest.raises(InvalidInput) as info:
         job_type1({"n_c": 2, "s_c": 2, "L": 2, "lam": "1/10", "lam_over_threshold": 2})
     assert info.value.field == "lam/lam_over_threshold"
