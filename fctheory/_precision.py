@@ -16,7 +16,7 @@ from fractions import Fraction
 import mpmath
 from mpmath.ctx_iv import MPIntervalContext
 
-from ._validate import MAX_DPS, MIN_DPS, require_ascii_number, require_dps
+from ._validate import MAX_DPS, MIN_DPS, require_ascii_number, require_dps, require_int, require_one_of
 from .errors import InvalidInput
 
 __all__ = ["MIN_DPS", "MAX_DPS", "MAX_DIGITS", "MAX_EXPONENT", "require_dps", "check_dps", "interval_context", "iv_bounds", "decimal_string", "fraction_to_mpf",
@@ -63,6 +63,8 @@ MAX_DIGITS = 100_000
 #: Largest decimal exponent (in absolute value) of a number :func:`decimal_string` writes: the exact
 #: value is a rational with about that many digits (10**5: 0.15 s on a 2-core machine; 10**6: 15 s).
 MAX_EXPONENT = 100_000
+#: The binary exponent that corresponds (a few bits of slack for the bit-length estimates).
+_MAX_BITS = int(MAX_EXPONENT * 3.321928094887362) + 4
 
 
 def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
@@ -95,14 +97,11 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
     >>> decimal_string(1.0, 1), decimal_string(Fraction(1, 3), 3, "ceil"), decimal_string(2.5e-45, 2)
     ('1.0', '0.334', '2.5e-45')
     """
-    if rounding not in _ROUNDINGS:
-        raise InvalidInput("rounding", "'nearest', 'floor' or 'ceil'", rounding)
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= int(digits) <= MAX_DIGITS:
-        raise InvalidInput("digits", f"an integer in [1, {MAX_DIGITS}]", digits)
-    digits = int(digits)
+    rounding = require_one_of("rounding", rounding, tuple(_ROUNDINGS))
+    digits = require_int("digits", digits, lo=1, hi=MAX_DIGITS)
     exponent_range = f"a number with a decimal exponent in [-{MAX_EXPONENT}, {MAX_EXPONENT}]"
     if isinstance(x, Fraction):
-        if x and abs(x.numerator.bit_length() - x.denominator.bit_length()) > 3.33 * MAX_EXPONENT:
+        if x and abs(x.numerator.bit_length() - x.denominator.bit_length()) > _MAX_BITS:
             raise InvalidInput("x", exponent_range, "a fraction of size 2**"
                                f"{x.numerator.bit_length() - x.denominator.bit_length()}")
         exact = x
@@ -118,7 +117,7 @@ def decimal_string(x, digits: int, rounding: str = "nearest") -> str:
                 raise InvalidInput("x", "a finite real number", x) from None
         if not mpmath.isfinite(x):
             raise InvalidInput("x", "a finite number", str(x))
-        if x and abs(int(mpmath.mag(x))) > 3.33 * MAX_EXPONENT:  # before the exact rational is built
+        if x and abs(int(mpmath.mag(x))) > _MAX_BITS:  # before the exact rational is built
             raise InvalidInput("x", exponent_range, mpmath.nstr(x, 5))
         exact = mpf_to_fraction(x)
     if exact == 0:

@@ -460,6 +460,91 @@ def test_fuzz_numpy_files_with_lying_headers(capsys, monkeypatch):
         assert seconds < 2, f"{argv}: {seconds:.1f} s (a refusal must come before any allocation)"
         assert "allow_pickle" not in err
 
+
+# ------------------------------------------------------------------------------------------------
+# The theory floors' guards: non-ASCII digits, huge decimal exponents, sizes beyond the limits.
+# Generated variants (not only the literal reproducers): every run must be refused with one error
+# line naming the field, within REFUSE_SECONDS (docs/limits.md: refusals come before any work).
+# ------------------------------------------------------------------------------------------------
+
+#: A refusal is decided before anything is built or computed (in-process; the shared CI machine may
+#: be slow, the measured refusals take milliseconds).
+REFUSE_SECONDS = 2.0
+#: Decimal digits of other scripts: full-width, Arabic-Indic, extended Arabic-Indic, Devanagari, Thai,
+#: mathematical bold; and the superscripts (``"²".isdigit()`` is True).
+DIGIT_SCRIPTS = (0xFF10, 0x0660, 0x06F0, 0x0966, 0x0E50, 0x1D7CE)
+SUPERSCRIPTS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _in_script(text: str, script, positions) -> str:
+    digits = [i for i, ch in enumerate(text) if ch in "0123456789"]
+    out = list(text)
+    for i in {digits[k % len(digits)] for k in positions}:  # at least one digit changes script
+        out[i] = SUPERSCRIPTS[out[i]] if script == "super" else chr(script + int(out[i]))
+    return "".join(out)
+
+
+#: ASCII number text (a template and its digits), then some of its digits written in another script.
+NON_ASCII_NUMBERS = st.builds(
+    _in_script,
+    st.one_of(st.integers(1, 10**9).map(str), st.integers(1, 10**9).map(lambda n: f"1e-{n}"),
+              st.integers(1, 999).map(lambda n: f"1/{n}"), st.integers(1, 99).map(lambda n: f"0.{n}"),
+              st.integers(1, 10**9).map(lambda n: f"2e{n}")),
+    st.sampled_from(DIGIT_SCRIPTS + ("super",)),
+    st.lists(st.integers(0, 20), min_size=1, max_size=4),
+)
+#: Literals whose decimal exponent is beyond [-1000, 1000]: 4 to 30 exponent digits, any sign and mantissa.
+HUGE_EXPONENTS = st.builds(lambda m, sign, n: f"{m}e{sign}{n}", st.sampled_from(["1", "2.5", "9", "0.1", "3/"[:1]]),
+                           st.sampled_from(["", "+", "-"]), st.integers(1001, 10**30))
+
+
+def _mu_variants(number: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(number, number.map(lambda v: f"zipf:{v}"), number.map(lambda v: f"{v},0.5"))
+
+
+#: (argv prefix, flag, hostile value strategy) of each CLI-reachable class.
+GUARD_CASES = {
+    "predict lam non-ASCII": (("predict", "type2"), "--lam", NON_ASCII_NUMBERS),
+    "predict lam exponent": (("predict", "threshold"), "--lam", HUGE_EXPONENTS),
+    "predict mu non-ASCII": (("predict", "type3", "--K", "full", "--n-c", "2", "--s-c", "1", "--L", "2"), "--mu",
+                             _mu_variants(NON_ASCII_NUMBERS)),
+    "predict mu exponent": (("predict", "type3", "--K", "full", "--n-c", "2", "--s-c", "1", "--L", "2"), "--mu",
+                            _mu_variants(HUGE_EXPONENTS)),
+    "predict sizes non-ASCII": (("predict", "type2"), "--n-c", NON_ASCII_NUMBERS.filter(lambda v: "/" not in v)),
+    "predict L beyond 10**4": (("predict", "type2", "--K", "full"), "--L", st.integers(10**4 + 1, 10**12).map(str)),
+    "predict type3 cost": (("predict", "type3", "--K", "full", "--L", "3", "--mu", "zipf"), "--s-c",
+                           st.integers(10**5, 10**7).map(str)),
+    "predict threshold cost": (("predict", "threshold", "--K", "full", "--L", "2", "--mu", "zipf"), "--s-c",
+                               st.integers(10**5, 10**7).map(str)),
+    "latent check full set": (("latent", "check", "--n-c", "3"), "--L", st.integers(12, 64).map(str)),
+    "latent check random K": (("latent", "check", "--n-c", "64", "--L", "64"), "--K",
+                              st.integers(2**17 + 1, 10**12).map(str)),
+    "measure L": (("measure", "--n-c", "3", "--s-c", "2"), "--L", st.integers(10**4 + 1, 10**12).map(str)),
+    "check seed": (("check", "--n-c", "2", "--s-c", "1", "--L", "2", "--d", "2"), "--seed",
+                   st.integers(-10**20, -1).map(str)),
+}
+
+
+def _refused_in_time(sub: Subcommand, argv: list, capsys) -> None:
+    start = time.perf_counter()
+    status = main(argv)
+    _check_run(sub, argv, status, *capsys.readouterr(), time.perf_counter() - start)
+
+
+@pytest.mark.parametrize("case", sorted(GUARD_CASES))
+def test_fuzz_theory_guards_refuse_at_once(case, capsys, monkeypatch):
+    monkeypatch.chdir(_FILES)
+    prefix, flag, values = GUARD_CASES[case]
+    sub = Subcommand(case, prefix, {}, seconds=REFUSE_SECONDS, statuses=frozenset({2}))
+
+    @settings(FUZZ, deadline=timedelta(seconds=REFUSE_SECONDS))
+    @given(value=values)
+    def run(value):
+        argv = list(prefix)
+        if prefix[0] == "measure":
+            argv.insert(1, _file("weights", ".npz"))
+        _refused_in_time(sub, argv + [f"{flag}={value}"], capsys)
+
     run()
 
 
@@ -662,5 +747,41 @@ def test_fuzz_symlinked_lock_and_output_files(capsys):
         else:
             assert (target == "folder") == os.path.isdir(precious)
             assert os.listdir(precious) == [] if target == "folder" else not os.path.exists(precious)
+
+
+def _guard_api_calls():
+    import fctheory
+    from fctheory._precision import decimal_string
+    from fctheory.configurations import equiangular_frame
+    from fctheory.latent import full_latent_set, random_latent_set
+
+    return {
+        "Setting lam": (NON_ASCII_NUMBERS | HUGE_EXPONENTS, lambda v: fctheory.Setting(3, 2, 3, v)),
+        "Setting size": (NON_ASCII_NUMBERS, lambda v: fctheory.Setting(v, 2, 3, "1/100")),
+        "Setting mu": (_mu_variants(NON_ASCII_NUMBERS | HUGE_EXPONENTS), lambda v: fctheory.Setting(3, 1, 3, "1/100", mu=v)),
+        "decimal_string": (NON_ASCII_NUMBERS | HUGE_EXPONENTS, lambda v: decimal_string(v, 12)),
+        "full_latent_set": (st.tuples(st.integers(2, 10**6), st.integers(18, 10**12)), lambda v: full_latent_set(*v)),
+        "random_latent_set": (st.integers(2**17 + 1, 10**15), lambda v: random_latent_set(64, 64, v, seed=0)),
+        "equiangular_frame": (st.integers(4097, 10**12), lambda v: equiangular_frame(3, v)),
+        "measure_collapse L": (st.integers(10**4 + 1, 10**15),
+                               lambda v: fctheory.measure_collapse(np.ones((3, 6)), np.ones((27, 9)), 3, 2, v)),
+        "predict_type3 s_c": (st.integers(10**5, 10**7),
+                              lambda v: fctheory.predict_type3(fctheory.Setting(3, v, 3, "1e-9", mu="zipf"))),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(["Setting lam", "Setting size", "Setting mu", "decimal_string", "full_latent_set",
+                                         "random_latent_set", "equiangular_frame", "measure_collapse L",
+                                         "predict_type3 s_c"]))
+def test_fuzz_theory_guards_api(name):
+    values, call = _guard_api_calls()[name]
+
+    @settings(FUZZ, deadline=timedelta(seconds=REFUSE_SECONDS))
+    @given(value=values)
+    def run(value):
+        start = time.perf_counter()
+        with pytest.raises(FctheoryError):
+            call(value)
+        assert time.perf_counter() - start < REFUSE_SECONDS
 
     run()

@@ -49,3 +49,21 @@ def test_negative_numbers_keep_their_sign(text):
         x = mpmath.mpf(text)
     assert mpf_to_fraction(x) == Fraction(text)
     assert decimal_string(x, 3).startswith("-") == text.startswith("-")
+
+
+@pytest.mark.parametrize("x", ["1e-９９９９９９９９", "２.5", "1e99999999", "1e-1001"])
+def test_text_is_ascii_with_its_exponent_checked_first(x):
+    with pytest.raises(InvalidInput, match="x must be"):
+        decimal_string(x, 12)
+
+
+@pytest.mark.parametrize("x", [mpmath.mpf("1e-100010"), mpmath.mpf("1e200000"), Fraction(1, 10**100010)])
+def test_a_number_beyond_the_output_exponent_is_refused_before_the_exact_rational(x):
+    with pytest.raises(InvalidInput, match="decimal exponent in \\[-100000, 100000\\]"):
+        decimal_string(x, 12)
+
+
+def test_the_edges_of_the_output_exponent_work():
+    assert decimal_string(mpmath.mpf("1e-1000"), 3) == "1.00e-1000"
+    assert decimal_string(Fraction(1, 10**99990), 2) == "1.0e-99990"
+    assert decimal_string("2.5e-1000", 2) == "2.5e-1000"

@@ -91,3 +91,37 @@ def test_require_d():
         s.require_d(mean_zero=True)
     with pytest.raises(InvalidSetting, match="not given"):
         make().require_d(mean_zero=False)
+
+
+# Numbers read from text: ASCII only, every decimal exponent checked before the number is built --------
+
+
+@pytest.mark.parametrize("lam", ["1e-９９９９９９９９", "１/１００", "0.0０1", "1e-٩٩٩٩٩٩٩٩", "²"])
+def test_non_ascii_digits_in_lam_are_refused(lam):
+    with pytest.raises(InvalidSetting, match="lam must be a decimal or fraction literal in ASCII"):
+        Setting(3, 2, 3, lam)
+
+
+@pytest.mark.parametrize("field, value", [("n_c", "²"), ("n_c", "３"), ("s_c", "٣"), ("L", "1" * 31), ("n_c", "+")])
+def test_non_ascii_or_absurd_integer_text_is_refused(field, value):
+    args = {"n_c": 3, "s_c": 2, "L": 3}
+    args[field] = value
+    with pytest.raises(InvalidSetting, match=field):
+        Setting(args["n_c"], args["s_c"], args["L"], "1/100")
+
+
+@pytest.mark.parametrize("s_c, mu, field", [
+    (1, "1e99999999", "mu\\[0\\]"),            # one value, no comma: still read with the exponent guard
+    (3, "1e99999999", "mu must be a sequence of exactly s_c = 3"),
+    (2, "1e99999999,0.5", "mu\\[0\\]"),
+    (2, "zipf:1e99999999", "Zipf exponent"),
+    (2, "0.5,0.５", "mu"),
+])
+def test_word_laws_with_huge_exponents_or_non_ascii_digits_are_refused(s_c, mu, field):
+    with pytest.raises(InvalidSetting, match=field):
+        Setting(3, s_c, 3, "1/100", mu=mu)
+
+
+def test_integer_text_and_integral_floats_stay_accepted():
+    assert Setting("3", " 2 ", "+3", "1/100").n_c == 3
+    assert Setting(3.0, 2, 3, "1/100").n_c == 3

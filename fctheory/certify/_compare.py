@@ -113,7 +113,7 @@ def _rows(cert, name: str, value: float) -> tuple[Check, Check]:
 def _compare(cert, name: str, value, D_pred: np.ndarray, engine=None) -> Comparison:
     # f and ∇f through the exact-risk engine (no sentence table; equal to the table's to ~1e-15)
     if engine is None:
-        engine = EngineObjective(cert.setting, cert.latent)
+        engine = EngineObjective(cert.problem)
     lam = cert.lam
     value = float(value)
     above, below = _rows(cert, name, value)
@@ -164,7 +164,7 @@ def compare_type1(cert, *, dps: int = 30, sphere_sizes=None) -> Comparison:
         pred = predict_type1(setting, dps=dps, sphere_sizes=sphere_sizes)
     except NoNontrivialSolution as trivial:  # above lambda_I: W = U = 0, risk H(0)
         return _compare(cert, name + ", trivial W = U = 0", trivial.risk, _zero(cert))
-    D_pred = type1_D(cert.setting, cert.latent, float(pred.word_norm), float(pred.u_norm))
+    D_pred = type1_D(cert.problem, None, float(pred.word_norm), float(pred.u_norm))
     return _compare(cert, name, pred.risk, D_pred)
 
 
@@ -182,7 +182,7 @@ def compare_type3(cert, *, dps: int = 30) -> Comparison:
         with mpmath.workdps(dps):
             logK = mpmath.log(cert.setting.K)
         return _compare(cert, "type III (theorem 2), trivial W = U = 0", logK, _zero(cert))
-    D_pred = type3_D(cert.setting, cert.latent, float(pred.c), [float(v) for v in pred.r])
+    D_pred = type3_D(cert.problem, None, float(pred.c), [float(v) for v in pred.r])
     return _compare(cert, "type III (theorem 2)", pred.risk, D_pred)
 
 
@@ -224,6 +224,6 @@ def compare_trained(cert, W, U) -> Comparison:
     W = require_real_array("W", W, ndim=2, shape_text="(d, n_w)")
     U = require_real_array("U", U, ndim=2, shape_text="(K, L d)")
     D = D_of_weights(W, U, cert.setting.K, cert.setting.L)
-    engine = EngineObjective(cert.setting, cert.latent)
+    engine = EngineObjective(cert.problem)
     value = engine.risk(D) + 0.5 * cert.lam * (float(np.sum(W * W)) + float(np.sum(U * U)))
     return _compare(cert, "trained minimum", value, D, engine)

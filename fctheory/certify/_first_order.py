@@ -97,7 +97,7 @@ def predicted_start(problem):
     from ..errors import NoNontrivialSolution
     from ..predict import predict_type1, predict_type3
 
-    s, Z = problem.setting, problem.latent
+    s = problem.setting
     if not s.is_full:
         return None, "zero"
     if s.mu.is_uniform:
@@ -105,12 +105,12 @@ def predicted_start(problem):
             pred = predict_type1(s, dps=20)
         except NoNontrivialSolution:
             return None, "zero (theorem 1: trivial)"
-        return type1_D(s, Z, float(pred.word_norm), float(pred.u_norm)), "type I (theorem 1)"
+        return type1_D(problem, None, float(pred.word_norm), float(pred.u_norm)), "type I (theorem 1)"
     try:
         pred = predict_type3(s, dps=20)
     except NoNontrivialSolution:
         return None, "zero (theorem 2: trivial)"
-    return type3_D(s, Z, float(pred.c), [float(v) for v in pred.r]), "type III (theorem 2)"
+    return type3_D(problem, None, float(pred.c), [float(v) for v in pred.r]), "type III (theorem 2)"
 
 
 def _polish(obj: EngineObjective, D: np.ndarray, max_iter: int) -> np.ndarray:

@@ -37,7 +37,7 @@ import numpy as np
 
 from .._validate import require_bool, require_int, require_one_of, require_real
 from ..errors import InvalidInput, ProblemTooLarge, VerificationError
-from ..problem import as_problem, setting_of
+from ..problem import Problem, as_problem, setting_of
 from ._objective import dual_lower_bound, label_matrix, nuclear_norm, objective, position_matrix, risk_f, scatter
 from ._polish import polish
 from ._sentences import n_sentences, sentence_table
@@ -200,6 +200,8 @@ class Certificate:
         ~1e-13; first-order: :meth:`EngineObjective.rounding` at D).
     gap_history : tuple of GapRecord
         First-order: the bounds after every accepted step (empty for cvxpy).
+    problem : Problem
+        The validated problem (``setting`` with ``latent``), for the comparisons; not in the JSON.
     """
 
     optimal_value: float
@@ -226,13 +228,18 @@ class Certificate:
     method: str = "cvxpy"
     rounding: float = 1e-13
     gap_history: tuple = field(default=(), repr=False)
+    problem: Problem | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.problem is None:  # a certificate built by hand: its problem, validated once here
+            object.__setattr__(self, "problem", as_problem(self.setting, self.latent))
 
     @property
     def risk_part(self) -> float:
         """``f(D)`` at the solver's D (exact-risk engine)."""
         from ._engine import EngineObjective
 
-        return EngineObjective(self.setting, self.latent).risk(self.D)
+        return EngineObjective(self.problem).risk(self.D)
 
     @property
     def nuclear_part(self) -> float:
@@ -490,6 +497,7 @@ def certify_optimum(
         lam=lam,
         setting=setting,
         latent=np.array(Z),
+        problem=problem,
     )
 
 
@@ -545,6 +553,7 @@ def _certify_first_order(setting, latent, size: ProblemSize, *, rel_gap, max_ite
         lam=lam,
         setting=problem.setting,
         latent=np.array(problem.latent),
+        problem=problem,
         method="first-order",
         rounding=res.rounding,
         gap_history=res.history,

@@ -28,9 +28,9 @@ FULL = "full"
 
 
 def _integer(text: str) -> int:
-    """The type of the integer setting flags: a decimal integer (ranges are checked by Setting)."""
+    """The type of the integer setting flags: a decimal integer in ASCII digits (ranges are checked by Setting)."""
     value = text.strip().lstrip("+")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise argparse.ArgumentTypeError(f"invalid integer value: {text!r}")
     return int(value)
 

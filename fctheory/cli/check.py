@@ -109,6 +109,9 @@ def _table(results) -> str:
 def run(args) -> int:
     from tqdm import tqdm
 
+    from .._validate import require_seed
+
+    require_seed("--seed", args.seed)  # the seed of the rotations and of a random latent set
     settings = settings_from_args(args)
     results = []
     interrupted = False

@@ -62,6 +62,9 @@ def run(args) -> int:
             raise InvalidInput(flag, "used with `predict optimum` only", value)
     params["dps"] = args.dps
     spec = PredictSpec.from_params(args.kind, params)
+    from ..predict import require_affordable
+
+    require_affordable(args.kind, spec.setting, spec.dps)  # refused before any note or bar
     with estimated_progress(spec.cost(), f"predict {args.kind}"):
         outcome = spec.run(progress=sys.stderr.isatty())
     if outcome.profile_exact is not None:

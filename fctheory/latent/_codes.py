@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import MAX_LATENT_L, MAX_LATENT_N_C, require_latent_rows
+from .._validate import MAX_LATENT_L, MAX_LATENT_N_C, require_int, require_latent_rows
 from ..errors import InvalidInput
 from ._arrays import full_latent_set
 
@@ -135,9 +135,9 @@ def linear_code(generator, q: int, *, name: str = "generator matrix") -> LinearC
         If ``q`` is not a prime in range or ``generator`` is not a full-rank
         integer matrix.
     """
-    if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or not 2 <= int(q) <= MAX_LATENT_N_C or not _is_prime(int(q)):
+    q = require_int("q", q, lo=2, hi=MAX_LATENT_N_C)
+    if not _is_prime(q):
         raise InvalidInput("q", f"a prime in [2, {MAX_LATENT_N_C}]", q)
-    q = int(q)
     try:
         g = np.asarray(generator)
     except (ValueError, TypeError):

@@ -38,8 +38,9 @@ def resolve_latent_set(params, *, default: str = "full") -> LatentSetSpec | None
         from ..latent import named_code
 
         named_code(require_str("code", code))  # a bad name is the first error
-    n_c = require_int("n_c", params.get("n_c"), lo=2, hi=MAX_N_C)
-    L = require_int("L", params.get("L"), lo=1, hi=MAX_L)
+    from ..latent import require_latent_sizes
+
+    n_c, L = require_latent_sizes(params.get("n_c"), params.get("L"))  # the latent tools' limits (64, 64)
     if code is not None and path is not None:
         raise InvalidInput("code/latent_file", "at most one of the two", f"{code}, {path}")
     if isinstance(K, str) and K.strip().lower() in FULL_WORDS:
@@ -93,9 +94,10 @@ class MeasureSpec:
     @classmethod
     def from_params(cls, params) -> "MeasureSpec":
         s_c = require_int("s_c", params.get("s_c"), lo=1, hi=MAX_S_C)
-        latent = resolve_latent_set(params, default="none")
-        n_c, L = (latent.n_c, latent.L) if latent is not None else (
-            require_int("n_c", params.get("n_c"), lo=2, hi=MAX_N_C), require_int("L", params.get("L"), lo=1, hi=MAX_L))
+        n_c = require_int("n_c", params.get("n_c"), lo=2, hi=MAX_N_C)
+        L = require_int("L", params.get("L"), lo=1, hi=MAX_L)
+        named = any(params.get(k) is not None for k in ("code", "latent_file", "K"))
+        latent = resolve_latent_set(params, default="none") if named else None
         tol = params.get("tol")
         return cls(require_str("weights", params.get("weights")), n_c, s_c, L, latent,
                    require_one_of("network", params.get("network", "h"), NETWORKS),

@@ -29,7 +29,7 @@ from typing import Mapping
 import mpmath
 
 from .._precision import decimal_string, fraction_to_mpf, interval_context, iv_bounds
-from .._validate import require_dps
+from .._validate import require_ascii_number, require_dps
 from ..setting import require_setting
 from ..errors import InvalidInput, NoNontrivialSolution, VerificationError
 from ..setting import Setting
@@ -169,6 +169,11 @@ def H(setting: Setting, t, *, dps: int = 30, sphere_sizes: SphereSizes | None = 
 
 
 def _as_nonneg_mpf(name: str, value):
+    """A finite number >= 0 as an mpf at the current precision (text: ASCII, exponent checked first)."""
+    if isinstance(value, bool):
+        raise InvalidInput(name, "a finite real number >= 0", value)
+    if isinstance(value, str):
+        value = require_ascii_number(name, value)
     try:
         if isinstance(value, Fraction):
             out = fraction_to_mpf(value)

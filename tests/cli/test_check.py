@@ -76,7 +76,10 @@ def test_partial_flags_fill_in_defaults():
 
 
 @pytest.mark.parametrize("argv, field", [(["check", "--n-c", "1"], "--n-c"), (["check", "--lam", "-1"], "lam"),
-                                         (["check", "--n-c", "3", "--d", "1"], "d")])
+                                         (["check", "--n-c", "3", "--d", "1"], "d"),
+                                         (["check", "--n-c", "2", "--s-c", "1", "--L", "2", "--seed", "-1"], "--seed"),
+                                         (["check", "--n-c", "2", "--s-c", "1", "--L", "3", "--K", "4", "--seed", "-1"],
+                                          "--seed")])
 def test_bad_flags_are_one_line_errors(argv, field, capsys):
     code, out, err = run(argv, capsys)
     assert code == 2 and out == ""

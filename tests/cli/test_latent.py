@@ -100,3 +100,21 @@ def test_predict_with_latent_file_labels_approximations(tmp_path, capsys):
     assert d["sphere_sizes"]["exact"] is False and "APPROXIMATION" in captured.err
     assert main(["predict", "type1", "--latent-file", str(path), "--n-c", "3", "--L", "3", "--K", "20"]) == 2
     assert "--K must be the number of latent variables" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--n-c", "3", "--L", "15"], "the full latent set n_c**L = 3**15 is too large"),       # took 91 s and 5 GB
+    (["--n-c", "64", "--L", "64", "--K", "10000000"], "the latent set (K) is too large"),  # exhausted 24 GB
+    (["--n-c", "3", "--L", "65"], "L must be an integer in [1, 64]"),
+])
+def test_sets_beyond_the_limits_are_refused_before_building(argv, words, capsys):
+    assert main(["latent", "check", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1
+
+
+def test_a_text_file_with_a_byte_order_mark(tmp_path, capsys):
+    path = tmp_path / "rows.txt"
+    path.write_bytes("\ufeff0 0 1\n1 1 0\n2 0 2\n".encode("utf-8"))
+    d = run_json(capsys, ["latent", "check", "--n-c", "3", "--L", "3", "--latent-file", str(path), "--json"])
+    assert d["K"] == 3

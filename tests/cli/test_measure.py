@@ -61,3 +61,14 @@ def test_measure_bad_files(tmp_path, capsys, make, needle):
 def test_measure_missing_file(tmp_path, capsys):
     assert main(["measure", str(tmp_path / "none.npz"), "--n-c", "3", "--s-c", "2", "--L", "3"]) == 2
     assert "WEIGHTS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("L, words", [("10000000000", "L must be an integer in [1, 10000]"),
+                                      ("15", "the full latent set n_c**L = 3**15 is too large")])
+def test_sizes_beyond_the_limits_are_refused(L, words, tmp_path, capsys):
+    """measure --L 10000000000 hung computing 3**(10**10)."""
+    path = tmp_path / "w.npz"
+    np.savez(path, W=np.ones((3, 6)), U=np.ones((27, 9)))
+    assert main(["measure", str(path), "--n-c", "3", "--s-c", "2", "--L", L]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1

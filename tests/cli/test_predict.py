@@ -95,3 +95,19 @@ def test_threshold_general_equals_eq9_on_the_full_set(capsys):
         assert abs(mpmath.mpf(data["general"]["value"]) - mpmath.mpf(data["type3"]["value"])) < mpmath.mpf(10) ** -28
     code, out, _ = run(["predict", "threshold", "--json"], capsys)
     assert json.loads(out)["general"] is None  # K < n_c**L: no latent set given
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["type1", "--mu", "zipf"], "mu must be uniform words for theorem 1"),
+    (["type1", "--mu", "1e99999999"], "mu must be a sequence of exactly s_c = 400"),
+    (["type1", "--s-c", "1", "--mu", "1e99999999"], "mu[0] must be a number with a decimal exponent"),
+    (["type2", "--lam", "1e-９９９９９９９９"], "lam must be a decimal or fraction literal in ASCII"),
+    (["type2", "--n-c", "３"], "--n-c"),
+    (["type3", "--s-c", "100000", "--L", "15", "--mu", "zipf"], "an estimated"),
+    (["type3", "--s-c", "4000", "--dps", "1000", "--mu", "zipf"], "exceeds the limit 600 s"),
+    (["threshold", "--s-c", "1000000", "--K", "full", "--mu", "zipf"], "an estimated"),
+])
+def test_refused_at_once_with_one_line(argv, words, capsys):
+    assert main(["predict", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1, err

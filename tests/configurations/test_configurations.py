@@ -166,3 +166,17 @@ def test_bad_inputs_name_the_field():
         type2_grams(Setting(3, 2, 2, "1/100"), 1.0, d=2)
     with pytest.raises(InvalidInput, match="setting"):
         type1_configuration("not a setting", 1.0, 1.0)
+
+
+@pytest.mark.parametrize("n_c, d, field", [(3, 10**7, "d"), (3, 4097, "d"), (10**7, 3, "n_c"), (2.0, 3, "n_c"),
+                                           (3, 2.0, "d"), (True, 3, "n_c")])
+def test_frames_are_bounded_before_allocation(n_c, d, field):
+    """equiangular_frame(3, 10**7) allocated a 10**7 x 10**7 matrix (MemoryError); the bound is MAX_FRAME_D."""
+    with pytest.raises(InvalidInput, match=field):
+        equiangular_frame(n_c, d)
+
+
+@pytest.mark.parametrize("rotation", [-1, 2**63, 1.5, "0"])
+def test_a_bad_rotation_seed_is_named_rotation(rotation):
+    with pytest.raises(InvalidInput, match="rotation must be None, a seed"):
+        type1_configuration(Problem(Setting(3, 2, 3, "1/100", d=3)), 1.0, 1.0, rotation=rotation)

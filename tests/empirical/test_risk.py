@@ -140,3 +140,17 @@ def test_d_must_match_problem_d():
     with pytest.raises(InvalidInput) as err:
         empirical_risk(p, np.ones((4, p.n_w)), np.ones((p.K, p.L * 4)), data.x_train, data.y_train)
     assert err.value.field == "W"
+
+
+def test_complex_weights_and_bad_options_are_refused():
+    problem = Problem(Setting(3, 2, 3, "1/100", d=3))
+    data = sample_dataset(problem, 2, seed=0)
+    W, U = np.ones((3, 6)), np.ones((27, 9))
+    with pytest.raises(InvalidInput, match="W must be a real array"):
+        empirical_risk(problem, W * 1j, U, data.x_train, data.y_train)
+    with pytest.raises(InvalidInput, match="network"):
+        empirical_risk(problem, W, U, data.x_train, data.y_train, network="relu")
+    with pytest.raises(InvalidInput, match="method"):
+        empirical_risk(problem, W, U, data.x_train, data.y_train, method="fast")
+    with pytest.raises(InvalidInput, match="seed"):
+        sample_dataset(problem, 2, seed=-1)

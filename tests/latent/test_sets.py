@@ -127,3 +127,47 @@ def test_linear_code_validation():
 def test_named_code_errors(name):
     with pytest.raises(InvalidInput, match="code"):
         named_code(name)
+
+
+# The guards: sizes checked before a set is built ------------------------------------------------
+
+
+@pytest.mark.parametrize("n_c, L, field", [(-2, 3, "n_c"), (2, 0, "L"), (2.0, 3, "n_c"), (2, 3.0, "L"), (True, 3, "n_c")])
+def test_full_set_sizes_must_be_integers_in_range(n_c, L, field):
+    """(-2, 3) gave an empty set, (2, 0) a (1, 0) array, (2.0, 3) floats."""
+    with pytest.raises(InvalidInput, match=field):
+        full_latent_set(n_c, L)
+
+
+@pytest.mark.parametrize("n_c, L", [(3, 15), (2, 18), (64, 64), (2, 10**10)])
+def test_full_sets_beyond_the_limit_are_refused_before_building(n_c, L):
+    from fctheory.errors import FctheoryError
+
+    with pytest.raises(FctheoryError, match="full latent set|L must be"):  # 3**15 took 91 s and 5 GB
+        full_latent_set(n_c, L)
+
+
+def test_the_limit_itself_builds():
+    assert full_latent_set(2, 17).shape == (2**17, 17)
+
+
+@pytest.mark.parametrize("K", [2**17 + 1, 10**7, 10**18])
+def test_random_sets_beyond_the_limit_are_refused_before_drawing(K):
+    from fctheory.errors import ProblemTooLarge
+
+    with pytest.raises(ProblemTooLarge, match="131072"):  # n_c = 64, L = 64, K = 10**7 exhausted 24 GB
+        random_latent_set(64, 64, K, seed=0)
+
+
+def test_codes_beyond_the_limit_are_refused_before_building():
+    from fctheory.errors import ProblemTooLarge
+
+    code = named_code("parity:3:20")  # 3**19 codewords
+    with pytest.raises(ProblemTooLarge, match="codewords"):
+        code.codewords()
+
+
+def test_a_utf8_byte_order_mark_is_skipped(tmp_path):
+    path = tmp_path / "rows.txt"
+    path.write_bytes("\ufeff0 0 1\n1 1 0\n2 0 2\n".encode("utf-8"))
+    assert load_latent_file(path, 3, 3).tolist() == [[0, 0, 1], [1, 1, 0], [2, 0, 2]]

@@ -311,3 +311,26 @@ def test_risk_inputs_are_built_from_the_problem():
     p = Problem(Setting(2, 2, 2, "1/10", d=2))
     inputs = prepare(p, np.ones((2, 4)), np.ones((4, 4)), "h")
     assert isinstance(inputs, RiskInputs) and inputs.problem is p and inputs.latent is p.latent
+
+
+@pytest.mark.parametrize("network", ["h", "h*"])
+def test_complex_weights_are_refused_not_truncated(network, rng):
+    """numpy would drop the imaginary part with only a ComplexWarning: the risk of W + 1j W is not R(W)."""
+    from fctheory import Problem
+    from fctheory.risk import exact_risk_hvp, score_table_risk
+
+    p = Problem(Setting(2, 2, 2, 0.1, d=2))
+    W, U = rng.standard_normal((2, 4)), rng.standard_normal((4, 4))
+    for call in (exact_risk, exact_risk_and_grad):
+        with pytest.raises(InvalidInput, match="W must be a real array"):
+            call(p, W + 1j * W, U, network=network)
+        with pytest.raises(InvalidInput, match="U must be a real array"):
+            call(p, W, U.astype(complex), network=network)
+    with pytest.raises(InvalidInput, match="VW must be a real array"):
+        exact_risk_hvp(p, W, U, W * 1j, U, network=network)
+    with pytest.raises(InvalidInput, match="A must be a real array"):
+        score_table_risk(p, np.zeros((2, 4, 4), dtype=complex))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning on the way to the refusal
+        with pytest.raises(InvalidInput):
+            exact_risk(p, W.astype(complex), U)

@@ -108,3 +108,49 @@ def test_hstar_constant_column_is_an_error(rng):
     with pytest.raises(InvalidInput) as err:
         measure_collapse(W, U, 3, 2, 2, network="h*")
     assert err.value.field == "W"
+
+
+@pytest.mark.parametrize("sizes, field", [((3, 2, 10**10), "L"), ((3, 2, 10**4 + 1), "L"), ((10**7, 2, 2), "n_c"),
+                                          ((3, 10**8, 2), "s_c"), ((3.0, 2, 3), "n_c"), ((3, 2, True), "L")])
+def test_sizes_are_bounded_before_the_full_set_is_built(sizes, field):
+    """measure --L 10000000000 computed 3**(10**10) (a hang): the Setting's limits apply first."""
+    with pytest.raises(InvalidInput, match=field):
+        measure_collapse(np.ones((3, 6)), np.ones((27, 9)), *sizes)
+
+
+def test_a_full_set_beyond_the_latent_limit_is_refused():
+    from fctheory.errors import ProblemTooLarge
+
+    with pytest.raises(ProblemTooLarge, match="full latent set"):
+        measure_collapse(np.ones((3, 6)), np.ones((27, 9)), 3, 2, 15)
+
+
+def test_a_problem_gives_the_sizes_and_the_latent_set(rng):
+    from fctheory import Problem
+
+    problem = Problem(Setting(3, 2, 3, "1/100", d=3))
+    W, U = type1_configuration(problem, 0.7, 0.4, rotation=1)
+    from_problem = measure_collapse(W, U, problem)
+    from_sizes = measure_collapse(W, U, 3, 2, 3, latent=problem.latent)
+    assert from_problem.to_dict() == from_sizes.to_dict()
+    with pytest.raises(InvalidInput, match="None when a Problem is given"):
+        measure_collapse(W, U, problem, 2)
+
+
+def test_complex_weights_and_bad_tolerances_are_refused():
+    W, U = np.ones((3, 6)), np.ones((27, 9))
+    with pytest.raises(InvalidInput, match="W must be a real array"):
+        measure_collapse(W * 1j, U, 3, 2, 3)
+    for tol in (0, 1, float("nan"), -1e-6):
+        with pytest.raises(InvalidInput, match="tol"):
+            measure_collapse(W, U, 3, 2, 3, tol=tol)
+
+
+@pytest.mark.parametrize("field, value", [("lbfgs_chunk", 0), ("lbfgs_memory", 0), ("gtol", 0.0), ("gtol", "1e-12"),
+                                          ("cg_rtol", float("nan")), ("newton_maxiter", -1), ("max_halvings", 1.0)])
+def test_minimize_options_are_checked(field, value):
+    """lbfgs_chunk = 0 made the L-BFGS phase endless."""
+    from fctheory.train import MinimizeOptions
+
+    with pytest.raises(InvalidInput, match=field):
+        MinimizeOptions(**{field: value})
