@@ -134,21 +134,14 @@ class CaseCost:
                 "too_large": self.too_large}
 
 
-#: Rough training time of one reproduction (L-BFGS, one core, docs/reproduce.md: fig3 63 s of CPU;
-#: fig4a's n_spl = 500 is ~100 times the data; SGD runs the paper's epochs, 15-25 min) and of a quick one.
-REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 150.0, "fig4c": 150.0}
-REPRODUCE_SGD_SECONDS = {"fig3": 1200.0, "fig4a": 1800.0, "fig4b": 3000.0, "fig4c": 1200.0}
-REPRODUCE_QUICK_SECONDS = 2.0
-
-
 def _reproduce_cost(spec) -> CaseCost:
+    from ..operations import reproduce_seconds
     from ..reproduce import experiment, experiment_setting
 
     setting = experiment_setting(experiment(spec.experiment), quick=spec.quick)
     runs, K = len(spec.seeds), setting.K
     table = spec.L * setting.n_w * K
-    per = REPRODUCE_QUICK_SECONDS if spec.quick else (
-        REPRODUCE_SGD_SECONDS if spec.optimizer == "sgd" else REPRODUCE_SECONDS)[spec.experiment]
+    per = reproduce_seconds(spec.experiment, spec.optimizer, quick=spec.quick)  # the operations' cost model
     # the empirical risk samples sentences (n_spl per class): no enumeration, never refused for size
     return CaseCost(spec.name, runs, K, 0, 0, 8 * table, runs * per)
 

@@ -21,7 +21,7 @@ class ReproductionResult:
     Attributes
     ----------
     experiment : str
-        ``fig3``, ``fig4a``, ``fig4b`` or ``fig4c``.
+        ``fig3``, ``fig4a``, ``fig4b``, ``fig4c`` or ``k50``.
     figure : str
         The paper's figure.
     network : str
@@ -38,7 +38,7 @@ class ReproductionResult:
         initialisation (``train_empirical(..., init_seed=seed)``), three
         separate generators.
     quick : bool
-        True for the reduced setting (:data:`fctheory.reproduce.QUICK_SIZES`).
+        True for the experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`).
     setting : dict
         The setting's ``to_dict()``.
     gtol : float or None
