@@ -167,7 +167,7 @@ def optimum_predictions(problem: Problem) -> dict:
     ``optimum_risk``
         value: ``min R`` (upper bound); ``lower_bound``, ``gap``,
         ``relative_gap``, ``certified``, ``status``, ``rank``,
-        ``lambda_threshold``, ``seconds``.
+        ``lambda_threshold`` (no timing: the entries depend on the problem only).
 
     Raises
     ------
@@ -198,5 +198,5 @@ def optimum_predictions(problem: Problem) -> dict:
                                  "lower_bound = the Fenchel-dual bound") | {
         "lower_bound": opt.lower_bound, "gap": opt.gap, "relative_gap": opt.relative_gap,
         "certified": opt.certified, "status": opt.status, "rank": opt.rank,
-        "lambda_threshold": opt.lambda_threshold, "seconds": opt.seconds}
+        "lambda_threshold": opt.lambda_threshold}
     return out

@@ -110,7 +110,7 @@ def _optimum_line(result: ReproductionResult) -> list[str]:
     cert = (f"certified relative gap {r['relative_gap']:.1e}" if r.get("certified")
             else str(r.get("status", "not certified")))
     return [f"  optimum: word norm per concept {per}; min R in [{r['lower_bound']:.10g}, {r['value']:.10g}] "
-            f"({cert}); rank {r['rank']}; {r['seconds']:.1f} s"]
+            f"({cert}); rank {r['rank']}"]
 
 
 def format_table(result: ReproductionResult) -> str:
