@@ -1,6 +1,6 @@
 """The theory's values beside an experiment, from fctheory's certified predictions.
 
-Which theorem applies (THEORY.md):
+Which theorem applies (the paper's theorems 1-3, appendix G):
 
 * **network h, uniform μ** (figure 3) -- theorem 1: the type-I configuration
   with :math:`c = \\sqrt{\\tau/n_w}`, :math:`c' = \\sqrt{\\tau/(K L)}`,

@@ -44,7 +44,7 @@ class ReproductionResult:
     gtol : float or None
         L-BFGS's gradient tolerance (max-abs component; None for SGD).
     eps : float or None
-        LayerNorm's ε of h* (0, THEORY's φ, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
+        LayerNorm's ε of h* (0, the paper's φ of eq. 18, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
     test_accuracy, train_accuracy : float
         Fractions in [0, 1].
     risk : float

@@ -46,7 +46,7 @@ DEFAULT_GTOL = 1e-8
 DEFAULT_GTOL_FLOAT32 = 1e-7
 #: LayerNorm's epsilon in h* for the paper's SGD protocol (torch.nn.LayerNorm's default).
 LAYER_NORM_EPS = 1e-5
-#: ... and for L-BFGS: THEORY's phi (eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
+#: ... and for L-BFGS: the paper's phi (eq. 18, eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
 #: has no minimizer in the scale of W (it decreases towards the eps = 0 value as W grows, see
 #: docs/empirical.md), so L-BFGS would run to its iteration limit; with eps = 0 it is scale-invariant
 #: and has the minimizer the theory (theorem 3) describes.

@@ -116,7 +116,8 @@ def _optimum_line(result: ReproductionResult) -> list[str]:
 def format_table(result: ReproductionResult) -> str:
     """The comparison table of one reproduction, with its header, the gaps and the theorems that do not apply.
 
-    A column without any value (the optimum for h*, or for h with a Zipf μ) is left out.
+    A column without any value (the optimum for h* or for h with a Zipf μ, a notebook that does not
+    exist) is left out.
     """
     s = result.setting
     run = (f"{result.optimizer} ({result.dtype}), {result.epochs} epochs" if result.epochs is not None
@@ -135,7 +136,7 @@ def format_table(result: ReproductionResult) -> str:
     if result.quick:
         header[1], header[2] = "paper (full size)", "paper's notebook (full size)"
     rows = [tuple(header), *comparison_rows(result)]
-    keep = [i for i in range(len(header)) if i < 4 or any(r[i] != DASH for r in rows[1:])]
+    keep = [i for i in range(len(header)) if i in (0, 3) or any(r[i] != DASH for r in rows[1:])]
     rows = [tuple(r[i] for i in keep) for r in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(keep))]
     lines = head + [""]

@@ -79,7 +79,7 @@ def test_quick_all_is_a_list_in_the_papers_order(tmp_path, capsys):
     assert main(["reproduce", "all", "--quick", "--out", str(tmp_path), "--json", "--no-progress"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [d["experiment"] for d in data] == ["fig3", "fig4a", "fig4b", "fig4c", "k50"]
-    assert [d["n_spl"] for d in data] == [20, 50, 5, 5, 100]  # each experiment's quick n_spl
+    assert [d["n_spl"] for d in data] == [20, 50, 5, 5, 40]  # each experiment's quick n_spl
     assert all(set(JSON_KEYS) <= set(d) for d in data)
     # the run's own optimum beside theorem 1 (network h, uniform words)
     assert [any(k.startswith("optimum") for k in d["predicted"]) for d in data] == [True, False, False, False, True]

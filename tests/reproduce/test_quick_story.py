@@ -21,11 +21,11 @@ def _norms_by_rank(result) -> np.ndarray:
 
 def test_quick_k50_sits_on_its_latent_sets_optimum_below_theorem1():
     r = reproduce_experiment("k50", quick=True)
-    assert r.quick and r.setting["K"] == 20 and r.n_spl == 100 and r.test_accuracy == 1.0
+    assert r.quick and r.setting["K"] == 50 and r.n_spl == 40 and r.test_accuracy == 1.0
     assert _sv_ratio(r) < 1e-3  # collapsed
     opt, thm = r.predicted["optimum_word_norm"]["value"], r.predicted["word_norm"]["value"]
-    assert abs(r.word_norm_mean / opt - 1) < 5e-3  # the finite-sample part: small at n_spl = 100
-    assert opt < thm * 0.98  # the assumption-A part: this small random set is far from assumption A
+    assert abs(r.word_norm_mean / opt - 1) < 5e-3  # the finite-sample part: small with many sentences per class
+    assert thm * 0.95 < opt < thm * 0.99  # the assumption-A part: 50 random latent variables satisfy it roughly
     assert r.predicted["optimum_risk"]["certified"]
     text = format_table(r)
     assert "k50 (section 3, K = 50)" in text and "0.61 ± 0.06" in text and "paper (full size)" in text
