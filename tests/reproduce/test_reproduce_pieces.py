@@ -50,7 +50,7 @@ def test_experiments_are_the_papers():
     assert "no notebook" in EXPERIMENTS["k50"].notebook.source
     data = [x.to_dict() for x in EXPERIMENTS.values()]
     json.dumps(data)
-    assert data[4]["K"] == 50 and data[4]["quick"]["n_spl"] == 100
+    assert data[4]["K"] == 50 and data[4]["quick"]["n_spl"] == 40
 
 
 def test_experiment_settings():
@@ -309,3 +309,16 @@ def test_table_for_zipf_says_no_theory():
     assert "||U||_F" in rows and rows["word norm mean ± std"][5] == f"{math.sqrt(10):.6g}"
     assert all(row[4] == "-" for row in rows.values())
     assert "optimum" not in format_table(star).splitlines()[3]  # a column without values is left out
+
+
+def test_convergence_figure_has_one_legend_for_both_axes(tmp_path, monkeypatch):
+    import fctheory.reproduce._figures as figures
+
+    seen = []
+    monkeypatch.setattr(figures, "save_figure", lambda fig, path: seen.append(fig) or str(path))
+    history = [{"step": i, "epoch": None, "loss": 1 / (i + 1), "test_accuracy": i / 5} for i in range(6)]
+    convergence_figure(tmp_path / "c.png", history, title="t")
+    (fig,) = seen
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert len(legends) == 1
+    assert [t.get_text() for t in legends[0].get_texts()] == ["training loss", "test accuracy"]
