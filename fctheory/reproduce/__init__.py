@@ -4,9 +4,10 @@
 random latent variables, n_spl sentences per class), trains the network with
 fctheory's empirical engine (:mod:`fctheory.empirical`: full-batch L-BFGS or
 the paper's SGD), measures the weights as the paper does (word norms, PCA
-singular values) and puts them beside the paper's numbers and the theorems'
-certified predictions; with ``out=`` it writes the figures, the JSON and
-``weights.npz``.
+singular values) and puts them beside the paper's numbers, the certified
+optimum of the run's own latent set (network h, uniform words:
+:func:`fctheory.certify.predict_optimum`) and the theorems' certified closed
+forms; with ``out=`` it writes the figures, the JSON and ``weights.npz``.
 
 Experiments        EXPERIMENTS (fig3, fig4a, fig4b, fig4c, k50), Experiment, QuickSetting (the
                    reduced run of each), ReferenceValues, experiment

@@ -107,10 +107,9 @@ def _optimum_line(result: ReproductionResult) -> list[str]:
         return []
     r, w = pred["optimum_risk"], pred["optimum_word_norm"]
     per = ", ".join(f"{v:.5g}" for v in w.get("per_concept", ()))
-    cert = (f"certified relative gap {r['relative_gap']:.1e}" if r.get("certified")
+    cert = (f"certified: relative gap to the dual bound {r['relative_gap']:.1e}" if r.get("certified")
             else str(r.get("status", "not certified")))
-    return [f"  optimum: word norm per concept {per}; min R in [{r['lower_bound']:.10g}, {r['value']:.10g}] "
-            f"({cert}); rank {r['rank']}"]
+    return [f"  optimum: word norm per concept {per}; min R = {r['value']:.10g} ({cert}); rank {r['rank']}"]
 
 
 def format_table(result: ReproductionResult) -> str:
