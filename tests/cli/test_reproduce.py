@@ -19,6 +19,10 @@ def test_quick_fig3_json_files_and_measure(tmp_path, capsys):
     assert data["test_accuracy"] == 1.0 and data["train_accuracy"] == 1.0
     assert len(data["word_singular_values"]) == 3 and len(data["u_singular_values"]) == 3
     assert data["predicted"]["word_norm"]["theorem"].startswith("theorem 1")
+    # ... beside the certified optimum of the run's own latent set
+    opt = data["predicted"]["optimum_word_norm"]
+    assert opt["theorem"] == "theorem G, reduced by the within-concept symmetry" and len(opt["per_concept"]) == 3
+    assert data["predicted"]["optimum_risk"]["certified"] is True
     folder = out / "fig3"
     assert sorted(p.name for p in folder.iterdir()) == ["convergence.png", "pca.png", "result.json", "weights.npz"]
     assert json.loads((folder / "result.json").read_text())["risk"] == data["risk"]
