@@ -16,12 +16,14 @@
 #
 # Run it as a notebook (Jupytext percent format) or as a plain script:
 #
-#     python examples/walkthrough.py --quick    # each experiment's reduced setting: about 20 s
-#     python examples/walkthrough.py            # the paper's sizes: about 25 min
+#     python examples/walkthrough.py --quick    # each experiment's reduced setting: 8 s
+#     python examples/walkthrough.py            # the paper's sizes: 20 min
 #
-# (on a 2-core machine, idle, one thread: `OMP_NUM_THREADS=1`).  The full mode trains figure 3
-# (about 70 s), figure 4(b) (about 6 min), figure 4(c) (about 13 min) and the K = 50 example
-# (about 7 s) at the paper's sizes; every section prints its own time.  `--quick` runs each
+# Measured on a 2-core machine shared with other jobs, one thread (`OMP_NUM_THREADS=1`): `--quick`
+# took 8.1 s of wall clock (5.3 s of CPU, load average 1.8); the full mode 20 min 16 s of wall
+# clock (13.4 min of CPU, load average 2.6-7.5): the predictions and the optimum 1.7 s, figure 3
+# 74 s, figures 4(b) and 4(c) 553 s and 584 s, the K = 50 example 2.3 s.  Every section prints its
+# own time.  `--quick` runs each
 # experiment in a reduced setting chosen to show the same effect (`fctheory.reproduce.EXPERIMENTS`,
 # each experiment's `quick`); its theory columns are computed at that reduced size, while the
 # paper's columns stay the paper's full-size numbers.  The text below gives the numbers of both
@@ -62,7 +64,7 @@ def took(t0: float) -> None:
 # does only approximately; `predict_optimum` solves the exact problem of one given latent set (theorem G
 # reduced by the within-concept symmetry, certified by a dual bound): for the latent set of seed 0 its
 # word norms are 1.4190, 1.4235, 1.4263 (one per concept), within 0.3% of theorem 1.  These predictions
-# are the same in both modes (the paper's sizes; the optimum takes about 3 s).
+# are the same in both modes (the paper's sizes; this section took 1.6-1.7 s here).
 
 # %%
 t0 = time.perf_counter()
@@ -104,13 +106,13 @@ print("training set", data.x_train.shape, "test set", data.x_test.shape)
 # the weights as the paper does and puts them beside the paper's numbers, the certified optimum of the
 # run's own latent set and theorem 1.
 #
-# * **Full mode** (5 sentences per class, about 70 s): test accuracy 100%, word norms 1.4135 ± 0.128 (the
+# * **Full mode** (5 sentences per class, 74 s): test accuracy 100%, word norms 1.4135 ± 0.128 (the
 #   paper: 1.41 ± 0.13), PCA singular values of the words 34.94, 34.60, 1.7e-4: the third is tiny, the
 #   words have collapsed onto `n_c` equiangular directions.  The gap to theorem 1 (−0.6%) splits into
 #   the finite-sample part (trained vs the latent set's optimum, −0.7%: 5 sentences per class, not the
 #   true risk) and the assumption-A part (optimum vs theorem 1, +0.05%).
 # * **Quick mode** (all 81 latent variables of `[3]^4`, so assumption A holds exactly and theorem 1 *is*
-#   the optimum; 20 sentences per class, about 1 s): test accuracy 100%, third singular value 2.5e-6 of the
+#   the optimum; 20 sentences per class, 1.2 s): test accuracy 100%, third singular value 2.5e-6 of the
 #   second, word norms 4.2639 against theorem 1's 4.2643 at this size.
 
 # %%
@@ -138,9 +140,10 @@ print("figures:", fig3.files.get("pca"), fig3.files.get("convergence"))
 # LayerNorm removes the frequency dependence).  No closed form is claimed for h with a Zipf law: theorem
 # 2 (type III) is proved for the full latent set `K = n_c^L` only.
 #
-# * **Full mode** (about 6 and 13 min): h 45.2% on the test set, 100% on the training set; h* 100%.
-# * **Quick mode** (`s_c = 100` words per concept, `L = 8`, `K = 120`, about 4 s each): h 64.3%
-#   (100% on the training set), the most frequent words about 25 times the norm of the rarest; h* 100%.
+# * **Full mode** (9 and 10 min): h 45.2% on the test set, 100% on the training set, the most frequent
+#   words of norm 9.4 and the rarest 0.037; h* 100%.
+# * **Quick mode** (`s_c = 100` words per concept, `L = 8`, `K = 120`, 3.6 s for both): h 64.3%
+#   (100% on the training set), the most frequent words of norm 5.1 and the rarest 0.20; h* 100%.
 
 # %%
 t0 = time.perf_counter()
@@ -165,9 +168,9 @@ took(t0)
 # theorem predicts 0.61602 and the paper measures 0.61 ± 0.06.  With only 50 latent variables assumption A
 # holds less well, and the latent set's own optimum shows by how much.
 #
-# * **Full mode** (about 7 s): word norms 0.6031 ± 0.050, the optimum 0.6065 (per concept 0.5938, 0.6006,
+# * **Full mode** (2.3 s): word norms 0.6031 ± 0.050, the optimum 0.6065 (per concept 0.5938, 0.6006,
 #   0.6252), theorem 1 0.61602: −0.6% from the finite sample, −1.5% from assumption A.
-# * **Quick mode** (the paper's `K = 50` and `L = 15` with `s_c = 20` and 40 sentences per class, about 2 s):
+# * **Quick mode** (the paper's `K = 50` and `L = 15` with `s_c = 20` and 40 sentences per class, 0.9 s):
 #   word norms 1.4413, the optimum 1.4422, theorem 1 at this size 1.4786: −0.06% from the finite sample,
 #   −2.5% from assumption A.
 

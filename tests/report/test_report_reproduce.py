@@ -77,7 +77,7 @@ def test_quick_reproductions_are_checked_and_linked(tmp_path, fixed_code_fingerp
 def test_the_paper_suite_is_listed_with_an_estimate(capsys):
     suite = load_suite("paper")
     assert [c.experiment for c in suite.cases] == ["fig3", "fig4a", "fig4b", "fig4c", "k50"]
-    assert all(case_cost(c).seconds >= 4 and not case_cost(c).too_large for c in suite.cases)
+    assert all(case_cost(c).seconds >= 1 and not case_cost(c).too_large for c in suite.cases)
     assert sum(case_cost(c).seconds for c in suite.cases) > 1800  # tens of minutes (fig4a: n_spl = 500)
     assert main(["validate", "--suite", "paper", "--dry-run"]) == 0
     out = capsys.readouterr().out
