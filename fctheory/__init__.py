@@ -52,8 +52,9 @@ empirical_accuracy      fraction of sentences classified correctly
 train_empirical         full-batch L-BFGS or the paper's SGD protocol, resumable -> EmpiricalTrainResult
 initial_weights         the paper code's initialisation (default PyTorch scale / 1000)
 
-reproduce_experiment    figure 3, 4a, 4b or 4c of the paper: train, measure, figures, paper vs theory -> ReproductionResult
-reproduce_all, EXPERIMENTS, format_table   the four experiments; their definitions; the text table
+reproduce_experiment    figure 3, 4a, 4b, 4c or section 3's K = 50 (k50): train, measure, figures, paper vs the
+                        latent set's optimum vs theory -> ReproductionResult
+reproduce_all, EXPERIMENTS, format_table   the five experiments; their definitions; the text table
 
 Independent jobs and grids (fctheory.sweep; in-process, local processes or Dask)
 --------------------------------------------------------------------------------

@@ -6,16 +6,23 @@ Each constant says where it was measured; the estimates aim at a factor 2 of the
 
 from __future__ import annotations
 
-__all__ = ["REPRODUCE_SECONDS", "REPRODUCE_SGD_SECONDS", "REPRODUCE_QUICK_SECONDS", "reproduce_seconds",
+__all__ = ["REPRODUCE_SECONDS", "REPRODUCE_SGD_SECONDS", "REPRODUCE_QUICK_SECONDS", "REPRODUCE_QUICK_SGD_SECONDS",
+           "reproduce_seconds",
            "LOGITS_PER_SECOND", "EVALUATIONS_PER_RUN", "format_seconds"]
 
 #: One reproduction by L-BFGS to convergence (docs/reproduce.md: fig3 56-70 s; fig4b 343-403 iterations,
-#: ~6 min; fig4c 840-1097 iterations, 13-18 min; fig4a's n_spl = 500 is ~100 times fig3's data).
-REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 360.0, "fig4c": 800.0}
-#: The paper's SGD protocol (fig3: 1885 s CPU for 60,000 steps; fig4a: 1719 s CPU).
-REPRODUCE_SGD_SECONDS = {"fig3": 1900.0, "fig4a": 1750.0, "fig4b": 4500.0, "fig4c": 1900.0}
-#: One experiment of ``--quick``.
-REPRODUCE_QUICK_SECONDS = 5.0
+#: 6-9 min; fig4c 780-1097 iterations, 10-18 min; fig4a's n_spl = 500 is ~100 times fig3's data, not
+#: measured by L-BFGS; k50: 36-39 iterations, 1.8 s in the process at a load average of 1.9).
+REPRODUCE_SECONDS = {"fig3": 70.0, "fig4a": 1800.0, "fig4b": 360.0, "fig4c": 800.0, "k50": 2.5}
+#: The paper's SGD protocol (fig3: 1885 s CPU for 60,000 steps; fig4a: 1719 s CPU; k50: 0.8 ms of CPU per
+#: step measured over 1500 steps, 60,000 steps).
+REPRODUCE_SGD_SECONDS = {"fig3": 1900.0, "fig4a": 1750.0, "fig4b": 4500.0, "fig4c": 1900.0, "k50": 60.0}
+#: One experiment of ``--quick`` (each experiment's reduced setting), in the process: ``fctheory
+#: reproduce all --quick --json`` at a load average of 1.9 (9.1 s of wall clock with the ~1 s
+#: start-up): L-BFGS fig3 1.4 s, fig4a 3.7, fig4b 1.1, fig4c 1.3, k50 0.5; SGD (its quick epochs)
+#: 0.5-0.8 s each.
+REPRODUCE_QUICK_SECONDS = {"fig3": 1.5, "fig4a": 3.5, "fig4b": 1.5, "fig4c": 1.5, "k50": 0.6}
+REPRODUCE_QUICK_SGD_SECONDS = {"fig3": 0.7, "fig4a": 0.8, "fig4b": 0.5, "fig4c": 0.5, "k50": 0.5}
 #: The rate and the evaluation count of a validation case's estimate: ~5e8 logits per second (one exact
 #: risk and gradient, n_c=3 s_c=4 L=4, one BLAS thread) and ~2000 evaluations per training run (L-BFGS
 #: and the Newton polish).
@@ -24,9 +31,9 @@ EVALUATIONS_PER_RUN = 2000
 
 
 def reproduce_seconds(experiment: str, optimizer: str = "lbfgs", *, quick: bool = False) -> float:
-    """Estimated seconds of one reproduction of ``experiment``."""
+    """Estimated seconds of one reproduction of ``experiment`` (2-core machine, idle, one thread)."""
     if quick:
-        return REPRODUCE_QUICK_SECONDS
+        return (REPRODUCE_QUICK_SGD_SECONDS if optimizer == "sgd" else REPRODUCE_QUICK_SECONDS)[experiment]
     return (REPRODUCE_SGD_SECONDS if optimizer == "sgd" else REPRODUCE_SECONDS)[experiment]
 
 

@@ -22,12 +22,12 @@ TRAIN_OUTPUTS = ("K", "risk", "grad_norm", "grad_norm_rel", "converged", "reason
 REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
                   "progress", "dtype")
 REPRODUCE_HELP = (
-    ("experiment", "fig3, fig4a, fig4b or fig4c"), ("optimizer", "lbfgs (default) or sgd"),
+    ("experiment", "fig3, fig4a, fig4b, fig4c or k50"), ("optimizer", "lbfgs (default) or sgd"),
     ("seed", "seed of the latent set, the data and the initialisation (default 0)"),
     ("n_spl", "training sentences per class instead of the experiment's"),
     ("epochs", "SGD epochs instead of the paper's (sgd only)"),
     ("gtol", "L-BFGS gradient tolerance (lbfgs only; default 1e-8, in float32 1e-7)"),
-    ("maxiter", "L-BFGS iteration limit (lbfgs only)"), ("quick", "the reduced setting (true/false)"),
+    ("maxiter", "L-BFGS iteration limit (lbfgs only)"), ("quick", "the experiment's reduced setting, seconds (true/false)"),
     ("dtype", "float32 or float64 (default: float64 for lbfgs, float32 for sgd)"),
     ("out", "write the files under OUT/seed<S>/<experiment>/ (a path the workers can write)"),
     ("seed_folder", "false: OUT/<experiment>/ without the seed<S> level (default true)"),

@@ -92,24 +92,30 @@ def _rb_figure(items, path):
     save_figure(fig, path)
 
 
+#: Line styles that, with the ten colours of ``tab10``, tell up to 40 cases apart in the legend.
+_LINE_STYLES = ("-", "--", ":", "-.")
+
+
 def _convergence_figure(records, path):
-    fig, ax = new_figure(figsize=(6.4, 4.2))
-    colours = colormap("tab20")
+    """One line per case (colour and line style from its index), every case named in a legend beside the axes."""
+    fig, ax = new_figure(figsize=(8.6, 4.4))
+    colours = colormap("tab10")
     for i, record in enumerate(records):
         hist = record["training"]["history"]
         if not hist:
             continue
+        style = dict(color=colours(i % 10), ls=_LINE_STYLES[(i // 10) % len(_LINE_STYLES)])
         g = np.array([row[4] / max(1.0, abs(row[3])) for row in hist])
-        ax.semilogy(np.arange(len(g)), np.maximum(g, 1e-18), lw=1.0, color=colours(i % 20), label=record["name"])
+        ax.semilogy(np.arange(len(g)), np.maximum(g, 1e-18), lw=1.0, label=record["name"], **style)
         newton = [j for j, row in enumerate(hist) if row[0] == "newton"]
         if newton:
-            ax.semilogy(newton, np.maximum(g[newton], 1e-18), "o", ms=3, color=colours(i % 20))
+            ax.semilogy(newton, np.maximum(g[newton], 1e-18), "o", ms=3, color=style["color"])
     ax.axhline(1e-12, color="k", ls="--", lw=0.8, label="target 1e-12")
     ax.set_xlabel("iteration (L-BFGS-B, then Newton-CG steps marked o)")
     ax.set_ylabel("||grad|| / max(1, R)")
     ax.set_title("training convergence", fontsize=10)
-    if len(records) <= 14:
-        ax.legend(fontsize=6, ncol=2)
+    n = len(ax.get_legend_handles_labels()[1])
+    ax.legend(fontsize=6, ncol=1 if n <= 20 else 2, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     save_figure(fig, path)
 
 

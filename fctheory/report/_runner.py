@@ -131,6 +131,7 @@ class CaseCost:
 
 
 def _reproduce_cost(spec) -> CaseCost:
+    from ..operations import reproduce_seconds
     from ..reproduce import experiment, experiment_setting
 
     setting = experiment_setting(experiment(spec.experiment), quick=spec.quick)

@@ -243,7 +243,7 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
 
 def _parse_reproduce_case(raw: dict, name: str, where: str) -> CaseSpec:
     """A case that runs one of the paper's experiments (:func:`fctheory.reproduce.reproduce_experiment`):
-    ``experiment`` (fig3, fig4a, fig4b, fig4c), optional ``optimizer`` (lbfgs | sgd), ``quick``
+    ``experiment`` (fig3, fig4a, fig4b, fig4c, k50), optional ``optimizer`` (lbfgs | sgd), ``quick``
     (the reduced sizes), ``n_spl``, ``seeds``.  Its setting is the experiment's."""
     from ..reproduce import EXPERIMENT_NAMES, OPTIMIZERS, experiment, experiment_setting
 

@@ -9,7 +9,7 @@
   measured norm of every word against its frequency :math:`\\mu_b`, log-log:
   frequent words get large embeddings, rare words small ones.
 * ``convergence.png`` -- the training loss and the test accuracy along the
-  run's history.
+  run's history (two axes, one legend).
 """
 
 from __future__ import annotations
@@ -101,5 +101,7 @@ def convergence_figure(path, history, *, title: str = "") -> str:
     right.plot(x, 100 * acc, color="darkred", lw=1.2, marker="." if x.size < 60 else None, label="test accuracy")
     right.set_ylabel("test accuracy (%)", color="darkred")
     right.set_ylim(-2, 102)
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], fontsize=7, loc="center right")
     ax.set_title(title or "convergence", fontsize=9)
     return save_figure(fig, path)

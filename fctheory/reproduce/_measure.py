@@ -33,7 +33,7 @@ def word_features(W: np.ndarray, network: str, *, eps: float = 1e-5) -> np.ndarr
     ``h``: the embeddings ``W`` themselves.  ``h*``: the parameter-free
     LayerNorm of every column (eq. 18) as the paper's code applies it,
     :math:`\\varphi_\\varepsilon(v) = (v - \\bar v)/\\sqrt{\\sigma(v)^2 + \\varepsilon}`
-    (population variance; THEORY's :math:`\\varphi` is ``eps = 0``, where
+    (population variance; the paper's :math:`\\varphi` (eq. 18) is ``eps = 0``, where
     :math:`\\|\\varphi(v)\\| = \\sqrt d` exactly; with ``eps > 0`` the norm is
     :math:`\\sqrt d\\, \\sigma/\\sqrt{\\sigma^2 + \\varepsilon}`).
     """

@@ -1,6 +1,6 @@
 """The theory's values beside an experiment, from fctheory's certified predictions.
 
-Which theorem applies (THEORY.md):
+Which theorem applies (the paper's theorems 1-3, appendix G):
 
 * **network h, uniform μ** (figure 3) -- theorem 1: the type-I configuration
   with :math:`c = \\sqrt{\\tau/n_w}`, :math:`c' = \\sqrt{\\tau/(K L)}`,
@@ -15,6 +15,15 @@ Which theorem applies (THEORY.md):
   :math:`\\|u_{k,l}\\| = \\tau^*/\\sqrt{K L}` with :math:`\\tau^* = \\arg\\min H^*`
   (same assumption-A closed form, same large-sample caveat), features
   :math:`\\|\\varphi(w)\\| = \\sqrt d` (``eps = 0``).
+* **network h, uniform μ, the run's own latent set** -- theorem G reduced by
+  the within-concept symmetry (:func:`fctheory.certify.predict_optimum`):
+  the exact, certified minimum of the true risk for *this* latent set, with
+  no assumption A.  Its entries (names ``optimum_*``) split the distance
+  between the trained weights and theorem 1 into a finite-sample part
+  (trained vs optimum: ``n_spl`` sentences instead of the true risk) and an
+  assumption-A part (optimum vs theorem 1: this latent set against the
+  closed form).  All words of a concept share one norm at the optimum
+  (``per_concept``); the block norms :math:`\\|u_{k,l}\\|` need not be equal.
 * **network h, Zipf μ** (figures 4(a), 4(b)) -- no closed form applies:
   theorem 1 needs a uniform μ and theorem 2 (type III, eq. 7-8) is proved for
   the full latent set :math:`K = n_c^L` only; nothing is fitted in its place.
@@ -30,14 +39,19 @@ concept occurs equally often (lemma B (ii)).
 from __future__ import annotations
 
 import mpmath
+import numpy as np
 
-from ..errors import NoNontrivialSolution
+from ..certify import OptimumResult, predict_optimum
+from ..errors import NoNontrivialSolution, ProblemTooLarge
 from ..predict import TypeIPrediction, predict_type1, predict_type2
 from ..problem import Problem
 from ..risk import type1_configuration, type2_configuration
 from ._measure import measure_weights
 
-__all__ = ["theory_predictions"]
+__all__ = ["theory_predictions", "optimum_predictions", "OPTIMUM_THEOREM"]
+
+#: How the latent set's own optimum is labelled (theorem G, appendix G, reduced by the symmetry).
+OPTIMUM_THEOREM = OptimumResult.theorem
 
 _ASSUMPTION_A = ("closed form under assumption A (eq. 35; a random K-subset satisfies it only approximately) "
                  "for the true risk, i.e. the n_spl -> infinity limit of the empirical risk")
@@ -69,7 +83,9 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     predicted : dict
         ``name -> {"value", "theorem"[, "note"]}`` with names among
         ``word_norm``, ``u_norm``, ``u_frobenius``, ``word_singular_values``,
-        ``u_singular_values``, ``risk``.
+        ``u_singular_values``, ``risk`` (the closed forms) and, for network h
+        with uniform μ, the same quantities of the latent set's own optimum
+        (:func:`optimum_predictions`) prefixed ``optimum_``.
     not_applicable : list of dict
         ``{"theorem", "reason"}`` for each theorem that does not apply.
     """
@@ -81,12 +97,14 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
         if setting.mu.is_uniform:
             try:
                 p = predict_type1(setting, dps=15)
-                word_norm, u_norm, risk = p.word_norm, p.u_norm, p.risk
+                word_norm, u_norm, risk, tau = p.word_norm, p.u_norm, p.risk, p.tau
             except NoNontrivialSolution as trivial:  # above lambda_I: W = U = 0, risk H(0)
-                p, word_norm, u_norm, risk = None, 0.0, 0.0, trivial.risk
+                p, word_norm, u_norm, risk, tau = None, 0.0, 0.0, trivial.risk, 0.0
             theorem = TypeIPrediction.theorem + " with lemma K"
             predicted["word_norm"] = _value(_float(word_norm), theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
             predicted["u_norm"] = _value(_float(u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
+            predicted["u_frobenius"] = _value(_float(mpmath.sqrt(tau)), theorem,
+                                              "||U||_F = ||W||_F = sqrt(tau); " + _ASSUMPTION_A)
             predicted["risk"] = _value(_float(risk), theorem,
                                        "min R = H(tau), the true risk (eq. 5); the measured risk is the "
                                        "empirical one (eq. 3)")
@@ -96,6 +114,10 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
                 note = "PCA of the type-I configuration with theorem 1's constants on this latent set"
                 predicted["word_singular_values"] = _value(_singular_values(m.word_singular_values), theorem, note)
                 predicted["u_singular_values"] = _value(_singular_values(m.u_singular_values), theorem, note)
+            try:
+                predicted.update(optimum_predictions(problem))
+            except ProblemTooLarge as exc:
+                skipped.append({"theorem": OPTIMUM_THEOREM, "reason": f"refused: {exc}"})
             skipped.append({"theorem": "theorem 2 (type III, network h)",
                             "reason": "it is theorem 1's type I when mu is uniform"})
         else:
@@ -125,3 +147,60 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
         predicted["u_singular_values"] = _value(_singular_values(m.u_singular_values), theorem, note)
         skipped.append({"theorem": "theorems 1 and 2 (network h)", "reason": "are about the network h"})
     return predicted, skipped
+
+
+def optimum_predictions(problem: Problem) -> dict:
+    """The certified optimum of ``problem``'s own latent set as ``predicted`` entries (network h, uniform μ).
+
+    :func:`fctheory.certify.predict_optimum` solves theorem G's program reduced
+    by the within-concept symmetry, ``min R = min_D~ (1/K) sum_k CE(s_k, k) +
+    lambda sqrt(s_c) ||D~||_*``, to a certified relative gap of 1e-9; the
+    entries are its minimizer's measurements:
+
+    ``optimum_word_norm``
+        value: the mean word norm; ``per_concept``: the norm of every word of
+        concept ``a`` (one value per concept), ``std``: the population
+        standard deviation over the ``n_w`` words (as the trained weights' ±).
+    ``optimum_u_norm``
+        value: the mean of :math:`\\|u_{k,l}\\|`; ``std``, ``min``, ``max``.
+    ``optimum_u_frobenius``
+        :math:`\\|U\\|_F = \\|W\\|_F` (claim G: balanced factors).
+    ``optimum_word_singular_values``, ``optimum_u_singular_values``
+        The PCA of the minimizer's weights in the setting's ``d``, measured as
+        the trained weights are.
+    ``optimum_risk``
+        value: ``min R`` (upper bound); ``lower_bound``, ``gap``,
+        ``relative_gap``, ``certified``, ``status``, ``rank``,
+        ``lambda_threshold`` (no timing: the entries depend on the problem only).
+
+    Raises
+    ------
+    ProblemTooLarge
+        When ``K**2`` exceeds the solver's limit (``K`` above 4000).
+    """
+    s = problem.setting
+    opt = predict_optimum(problem)
+    note = ("the exact minimum of the true risk (eq. 5, n_spl -> infinity) for this latent set, no assumption A; "
+            + ("certified" if opt.certified else opt.status))
+    norms = np.repeat(np.asarray(opt.word_norms, dtype=float), s.s_c)
+    out = {
+        "optimum_word_norm": _value(float(norms.mean()), OPTIMUM_THEOREM, note + "; every word of a concept has its "
+                                    "concept's norm (per_concept)")
+        | {"std": float(norms.std()), "per_concept": [float(v) for v in opt.word_norms]},
+        "optimum_u_norm": _value(opt.u_norm_mean, OPTIMUM_THEOREM, note + "; the blocks ||u_(k,l)|| need not be equal")
+        | {"std": opt.u_norm_std, "min": opt.u_norm_min, "max": opt.u_norm_max},
+        "optimum_u_frobenius": _value(opt.u_frobenius, OPTIMUM_THEOREM, note + "; ||W||_F = ||U||_F (balanced factors)"),
+    }
+    if s.d is not None and s.d >= max(opt.rank, 1):
+        W, U = opt.weights(s.d)
+        m = measure_weights(W, U, n_c=s.n_c, s_c=s.s_c, L=s.L, network="h")
+        pca_note = f"PCA of the optimum's weights (balanced factorisation, d = {s.d}) on this latent set"
+        out["optimum_word_singular_values"] = _value(_singular_values(m.word_singular_values), OPTIMUM_THEOREM,
+                                                     pca_note)
+        out["optimum_u_singular_values"] = _value(_singular_values(m.u_singular_values), OPTIMUM_THEOREM, pca_note)
+    out["optimum_risk"] = _value(opt.min_risk, OPTIMUM_THEOREM, note + "; value = min R (the upper bound), "
+                                 "lower_bound = the Fenchel-dual bound") | {
+        "lower_bound": opt.lower_bound, "gap": opt.gap, "relative_gap": opt.relative_gap,
+        "certified": opt.certified, "status": opt.status, "rank": opt.rank,
+        "lambda_threshold": opt.lambda_threshold}
+    return out

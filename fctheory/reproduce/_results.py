@@ -21,7 +21,7 @@ class ReproductionResult:
     Attributes
     ----------
     experiment : str
-        ``fig3``, ``fig4a``, ``fig4b`` or ``fig4c``.
+        ``fig3``, ``fig4a``, ``fig4b``, ``fig4c`` or ``k50``.
     figure : str
         The paper's figure.
     network : str
@@ -38,13 +38,13 @@ class ReproductionResult:
         initialisation (``train_empirical(..., init_seed=seed)``), three
         separate generators.
     quick : bool
-        True for the reduced setting (:data:`fctheory.reproduce.QUICK_SIZES`).
+        True for the experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`).
     setting : dict
         The setting's ``to_dict()``.
     gtol : float or None
         L-BFGS's gradient tolerance (max-abs component; None for SGD).
     eps : float or None
-        LayerNorm's ε of h* (0, THEORY's φ, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
+        LayerNorm's ε of h* (0, the paper's φ of eq. 18, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
     test_accuracy, train_accuracy : float
         Fractions in [0, 1].
     risk : float

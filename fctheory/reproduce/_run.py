@@ -46,7 +46,7 @@ DEFAULT_GTOL = 1e-8
 DEFAULT_GTOL_FLOAT32 = 1e-7
 #: LayerNorm's epsilon in h* for the paper's SGD protocol (torch.nn.LayerNorm's default).
 LAYER_NORM_EPS = 1e-5
-#: ... and for L-BFGS: THEORY's phi (eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
+#: ... and for L-BFGS: the paper's phi (eq. 18, eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
 #: has no minimizer in the scale of W (it decreases towards the eps = 0 value as W grows, see
 #: docs/empirical.md), so L-BFGS would run to its iteration limit; with eps = 0 it is scale-invariant
 #: and has the minimizer the theory (theorem 3) describes.
@@ -112,11 +112,11 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
                          quick: bool = False, progress: bool = False, n_spl: int | None = None,
                          gtol: float | None = None, maxiter: int | None = None,
                          dtype: str | None = None) -> ReproductionResult:
-    """Reproduce one of the paper's experiments (figures 3, 4(a)-(c)).
+    """Reproduce one of the paper's experiments (figures 3, 4(a)-(c); section 3's K = 50).
 
     Parameters
     ----------
-    name : {"fig3", "fig4a", "fig4b", "fig4c"}
+    name : {"fig3", "fig4a", "fig4b", "fig4c", "k50"}
         The experiment (:data:`fctheory.reproduce.EXPERIMENTS`).
     optimizer : {"lbfgs", "sgd"}
         ``lbfgs``: full-batch L-BFGS to the empirical minimizer the theory
@@ -130,14 +130,15 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     epochs : int, optional
         SGD epochs instead of the paper's (``sgd`` only).
     quick : bool
-        The reduced setting :data:`fctheory.reproduce.QUICK_SIZES` (seconds).
+        The experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`:
+        sizes, n_spl, epochs and gtol chosen to show the same effect in seconds).
     progress : bool
         A tqdm bar on stderr while training.
     n_spl : int, optional
         Training sentences per class instead of the experiment's.
     gtol : float, optional
         L-BFGS stops at :math:`\\max_i |\\partial_i \\hat R| \\le` gtol (default
-        :data:`DEFAULT_GTOL`; ``lbfgs`` only).
+        :data:`DEFAULT_GTOL`, or the quick setting's; ``lbfgs`` only).
     maxiter : int, optional
         L-BFGS iteration limit (default: the trainer's); a run stopped by it
         says so (``converged`` False, the message).
@@ -177,7 +178,9 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         raise InvalidInput("gtol", "given only with optimizer 'lbfgs'", gtol)
     dtype = DEFAULT_DTYPES[optimizer] if dtype is None else check_dtype(dtype)
     if optimizer == "lbfgs":
-        gtol = (DEFAULT_GTOL if dtype == "float64" else DEFAULT_GTOL_FLOAT32) if gtol is None else gtol
+        if gtol is None:
+            gtol = exp.quick.gtol if quick and exp.quick.gtol is not None else (
+                DEFAULT_GTOL if dtype == "float64" else DEFAULT_GTOL_FLOAT32)
         if isinstance(gtol, bool) or not isinstance(gtol, numbers.Real) or not 0 < float(gtol) < 1:
             raise InvalidInput("gtol", "a number in (0, 1)", gtol)
         gtol = float(gtol)
@@ -191,10 +194,10 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     setting = experiment_setting(exp, quick=bool(quick))
     problem = Problem(setting, "random", seed=seed)
     if n_spl is None:
-        n_spl = exp.quick_n_spl if quick else exp.n_spl
+        n_spl = exp.quick.n_spl if quick else exp.n_spl
     dataset = sample_dataset(problem, n_spl, n_test=5, seed=seed)
     if optimizer == "sgd" and epochs is None:
-        epochs = exp.quick_epochs if quick else exp.paper_epochs
+        epochs = exp.quick.epochs if quick else exp.paper_epochs
     checkpoint = None if folder is None else os.path.join(folder, checkpoint_name(optimizer, seed, bool(quick)))
     options = {"gtol": gtol, "maxiter": maxiter} if optimizer == "lbfgs" else {}
     # eps enters h* only (h passes the trainer's default, so its checkpoints do not depend on the optimizer)
@@ -245,5 +248,5 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
 
 
 def reproduce_all(*, names=EXPERIMENT_NAMES, **options) -> tuple[ReproductionResult, ...]:
-    """Reproduce several experiments (default: all four, in the paper's order) with the same options."""
+    """Reproduce several experiments (default: all five, in the paper's order) with the same options."""
     return tuple(reproduce_experiment(name, **options) for name in names)

@@ -19,14 +19,18 @@ def test_quick_fig3_json_files_and_measure(tmp_path, capsys):
     assert data["test_accuracy"] == 1.0 and data["train_accuracy"] == 1.0
     assert len(data["word_singular_values"]) == 3 and len(data["u_singular_values"]) == 3
     assert data["predicted"]["word_norm"]["theorem"].startswith("theorem 1")
+    # ... beside the certified optimum of the run's own latent set
+    opt = data["predicted"]["optimum_word_norm"]
+    assert opt["theorem"] == "theorem G, reduced by the within-concept symmetry" and len(opt["per_concept"]) == 3
+    assert data["predicted"]["optimum_risk"]["certified"] is True
     folder = out / "fig3"
     assert sorted(p.name for p in folder.iterdir()) == ["convergence.png", "pca.png", "result.json", "weights.npz"]
     assert json.loads((folder / "result.json").read_text())["risk"] == data["risk"]
     with np.load(folder / "weights.npz") as w:
-        assert w["W"].shape == (10, 12) and w["U"].shape == (30, 50) and w["latent"].shape == (30, 5)
+        assert w["W"].shape == (10, 12) and w["U"].shape == (81, 40) and w["latent"].shape == (81, 4)
         assert w["mu"].shape == (4,)
     # fctheory measure re-measures the saved weights with the latent set stored beside them
-    args = ["measure", str(folder / "weights.npz"), "--n-c", "3", "--s-c", "4", "--L", "5",
+    args = ["measure", str(folder / "weights.npz"), "--n-c", "3", "--s-c", "4", "--L", "4",
             "--latent-file", str(folder / "weights.npz"), "--json"]
     assert main(args) == 0
     measured = json.loads(capsys.readouterr().out)
@@ -74,14 +78,17 @@ def test_out_is_a_file(tmp_path, capsys):
     assert "out must be a directory" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_quick_all_is_a_list_in_the_papers_order(tmp_path, capsys):
     assert main(["reproduce", "all", "--quick", "--out", str(tmp_path), "--json", "--no-progress"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [d["experiment"] for d in data] == ["fig3", "fig4a", "fig4b", "fig4c"]
-    assert [d["n_spl"] for d in data] == [5, 50, 5, 5]  # the quick n_spl of fig4a (the paper: 500)
+    assert [d["experiment"] for d in data] == ["fig3", "fig4a", "fig4b", "fig4c", "k50"]
+    assert [d["n_spl"] for d in data] == [20, 50, 5, 5, 40]  # each experiment's quick n_spl
     assert all(set(JSON_KEYS) <= set(d) for d in data)
+    # the run's own optimum beside theorem 1 (network h, uniform words)
+    assert [any(k.startswith("optimum") for k in d["predicted"]) for d in data] == [True, False, False, False, True]
     # several experiments run as jobs of the runner, whose cache sits in --out/.cache
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "fig3", "fig4a", "fig4b", "fig4c"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "fig3", "fig4a", "fig4b", "fig4c", "k50"]
     assert (tmp_path / "fig4a" / "word-norms.png").is_file() and not (tmp_path / "fig4c" / "word-norms.png").exists()
 
 
@@ -128,7 +135,7 @@ def test_dtype_reaches_the_trainer_here_and_in_jobs(tmp_path, capsys):
 
 
 def test_worker_processes_give_the_numbers_of_this_process(tmp_path, capsys):
-    base = ["reproduce", "fig4c", "--quick", "--seed", "0", "3", "--json", "--no-progress"]
+    base = ["reproduce", "k50", "--quick", "--seed", "0", "3", "--json", "--no-progress"]
     assert main(base + ["--out", str(tmp_path / "a")]) == 0
     here = json.loads(capsys.readouterr().out)
     assert main(base + ["--out", str(tmp_path / "b"), "--jobs", "2"]) == 0
@@ -145,3 +152,10 @@ def test_bad_backends_are_one_line_errors(tmp_path, capsys, extra, message):
     assert main(["reproduce", "fig3", "--quick", "--seed", "0", "1", "--out", str(tmp_path / "o"), *extra]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and message in err and "Traceback" not in err
+
+
+def test_the_choices_are_the_experiments_and_all():
+    from fctheory.cli.reproduce import CHOICES
+    from fctheory.reproduce import EXPERIMENT_NAMES
+
+    assert CHOICES == (*EXPERIMENT_NAMES, "all")  # kept literal for the CLI's start-up time

@@ -115,17 +115,31 @@ def test_the_conjecture_grid_reproduces_the_scripts_first_row():
 def test_reproduce_job_is_the_reproduction_json_with_its_weights(tmp_path):
     from fctheory.reproduce import JSON_KEYS, reproduce_experiment
 
-    out = run_params("reproduce", {"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path)})
-    direct = reproduce_experiment("fig4b", seed=2, quick=True)
+    out = run_params("reproduce", {"experiment": "k50", "seed": 2, "quick": True, "out": str(tmp_path)})
+    direct = reproduce_experiment("k50", seed=2, quick=True)
     assert set(JSON_KEYS) <= set(out.record)
     timing = {"seconds", "train_seconds", "files"}
     assert {k: v for k, v in out.record.items() if k not in timing} == \
         {k: v for k, v in direct.to_dict().items() if k not in timing}
     assert np.array_equal(out.arrays["W"], direct.W) and np.array_equal(out.arrays["U"], direct.U)
-    assert (tmp_path / "seed2" / "fig4b" / "result.json").is_file()
-    flat = run_params("reproduce", {"experiment": "fig4b", "seed": 2, "quick": True, "out": str(tmp_path / "f"),
+    assert (tmp_path / "seed2" / "k50" / "result.json").is_file()
+    flat = run_params("reproduce", {"experiment": "k50", "seed": 2, "quick": True, "out": str(tmp_path / "f"),
                                      "seed_folder": False})
-    assert (tmp_path / "f" / "fig4b" / "weights.npz").is_file() and flat.record["risk"] == out.record["risk"]
+    assert (tmp_path / "f" / "k50" / "weights.npz").is_file() and flat.record["risk"] == out.record["risk"]
+
+
+def test_reproduce_cost_model_covers_every_experiment_and_mode():
+    from fctheory.operations import ReproduceSpec, reproduce_seconds
+    from fctheory.reproduce import EXPERIMENT_NAMES
+
+    for name in EXPERIMENT_NAMES:
+        for optimizer in ("lbfgs", "sgd"):
+            quick = reproduce_seconds(name, optimizer, quick=True)
+            assert 0 < quick < 10 and reproduce_seconds(name, optimizer) > quick
+    # the quick runs are seconds; the full k50 (50 classes) is seconds too, figure 3 about a minute
+    assert sum(reproduce_seconds(n, quick=True) for n in EXPERIMENT_NAMES) < 30
+    assert reproduce_seconds("k50") < reproduce_seconds("fig3") < reproduce_seconds("fig4b")
+    assert ReproduceSpec.from_params({"experiment": "k50", "quick": True}).cost() == reproduce_seconds("k50", quick=True)
 
 
 @pytest.mark.parametrize("params, field", [

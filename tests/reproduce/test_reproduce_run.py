@@ -18,7 +18,8 @@ def test_quick_fig3_matches_the_engine_and_writes_nothing_without_out(tmp_path):
     setting = experiment_setting(experiment("fig3"), quick=True)
     problem = Problem(setting, "random", seed=1)
     assert np.array_equal(r.latent, problem.latent)
-    direct = train_empirical(problem, sample_dataset(problem, 5, seed=1), network="h", init_seed=1, gtol=1e-8)
+    assert r.n_spl == experiment("fig3").quick.n_spl
+    direct = train_empirical(problem, sample_dataset(problem, r.n_spl, seed=1), network="h", init_seed=1, gtol=1e-8)
     assert r.gtol == 1e-8
     np.testing.assert_array_equal(r.W, direct.W)
     assert r.risk == direct.risk and r.test_accuracy == direct.test_accuracy
@@ -33,7 +34,7 @@ def test_interrupted_sgd_reproduction_resumes_from_its_checkpoint(tmp_path):
     # an SGD run stopped after 2 of 4 epochs leaves its checkpoint in the experiment folder ...
     exp = experiment("fig4c")
     problem = Problem(experiment_setting(exp, quick=True), "random", seed=0)
-    data = sample_dataset(problem, exp.quick_n_spl, seed=0)
+    data = sample_dataset(problem, exp.quick.n_spl, seed=0)
     ckpt = tmp_path / "fig4c" / checkpoint_name("sgd", 0, True)
     ckpt.parent.mkdir()
     train_empirical(problem, data, network="h*", optimizer="sgd", epochs=2, init_seed=0, checkpoint=ckpt)
