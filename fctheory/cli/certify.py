@@ -57,10 +57,13 @@ def run(args) -> int:
         return 0
     s = cert.size
     lines = [
-        f"fctheory certify    {setting!r}    latent: {source}",
+        f"fctheory certify    n_c={setting.n_c} s_c={setting.s_c} L={setting.L} K={setting.K} λ={setting.lam} "
+        f"μ={setting.mu.spec()}    latent: {source}",
         f"  program        n_w x KL = {s.n_w} x {s.KL}, {s.exp_cones} exp cones, {s.psd_cones} PSD cones of size {s.psd_size}",
         f"  solver         {cert.solver} status {cert.status}, {cert.iterations} iterations, {cert.solve_time:.3g} s"
-        + (f" (fallback: {cert.fallback_reason})" if cert.fallback_reason else ""),
+        + (f" (fallback: {cert.fallback_reason})" if cert.fallback_reason else "")
+        + ("; the bounds below do not rely on the status: both are recomputed from the solver's D"
+           if cert.status != "optimal" else ""),
         f"  global min     in [{cert.lower_bound:.12g}, {cert.optimal_value:.12g}]  (width {cert.gap:.3g}; solver gap {cert.solver_gap:.3g})",
         f"  prediction     {cmp.prediction}: {cmp.predicted_value:.12g}",
         f"  difference     {cmp.difference:.3g} (predicted - certified)  -> {cmp.verdict}",

@@ -104,6 +104,10 @@ def _optimum(args, params: dict) -> int:
     return 0
 
 
+#: A per-word list (type III's r_b) longer than this is shown by its first and last entries.
+LIST_ROWS = 12
+
+
 def _table(kind: str, result, payload: dict, dps: int) -> str:
     setting = result.setting
     lines = [f"fctheory predict {kind}    {_setting_line(setting)}    dps={dps}"]
@@ -127,10 +131,13 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
     for name in result.value_names:
         value = payload[name]
         enc = payload["enclosures"].get(name)
-        if isinstance(value, list):
-            for b, (v, e) in enumerate(zip(value, enc)):
-                label = f"{name}[{b}]"
-                lines.append(f"  {label:<{width + 6}} {v}   in [{e[0]}, {e[1]}]")
+        if isinstance(value, list):  # one entry per word b = 1..s_c (the paper's numbering)
+            shown = list(range(len(value))) if len(value) <= LIST_ROWS else [0, 1, 2, len(value) - 2, len(value) - 1]
+            for i, b in enumerate(shown):
+                if i and b != shown[i - 1] + 1:
+                    lines.append(f"  {'':<{width + 6}} ... ({len(value) - len(shown)} more words; --json lists all)")
+                label = f"{name}_{b + 1}"
+                lines.append(f"  {label:<{width + 6}} {value[b]}   in [{enc[b][0]}, {enc[b][1]}]")
             continue
         suffix = f"   in [{enc[0]}, {enc[1]}]" if enc is not None else ""
         lines.append(f"  {name:<{width + 6}} {value}{suffix}")

@@ -51,7 +51,13 @@ def test_type3_keys_and_list(capsys):
 def test_explicit_mu_list(capsys):
     argv = ["predict", "type3", "--n-c", "2", "--s-c", "3", "--L", "2", "--lam", "0.01", "--mu", "1/2,1/3,1/6"]
     code, out, _ = run(argv, capsys)
-    assert code == 0 and "r[2]" in out and "residual" in out
+    assert code == 0 and "r_3" in out and "r_0" not in out and "residual" in out  # words numbered from 1
+
+
+def test_a_long_word_list_is_shortened(capsys):
+    argv = ["predict", "type3", "--n-c", "3", "--s-c", "40", "--L", "2", "--lam", "0.001", "--mu", "zipf"]
+    code, out, _ = run(argv, capsys)
+    assert code == 0 and "r_1 " in out and "r_40 " in out and "r_20 " not in out and "35 more words" in out
 
 
 def test_threshold_table(capsys):
