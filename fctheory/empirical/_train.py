@@ -462,7 +462,10 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
         ev0 = run.evaluate(W, U, run.train, grad=False, keep_tables=True)
         run.record(0, None, W, U, ev=ev0)
     message = "no iteration needed"
-    with deferred_interrupt() as interrupt, run.bar(maxiter, iterations, f"lbfgs {run.network}") as bar:
+    # No total: L-BFGS stops on the gradient, long before maxiter; the bar counts iterations and shows
+    # max|grad| against gtol (a percentage of maxiter would be a false estimate).
+    with deferred_interrupt() as interrupt, run.bar(None, iterations,
+                                                    f"lbfgs {run.network} (to max|grad| <= {gtol:.0e})") as bar:
 
         def callback(xk):  # the classic signature (scipy >= 1.10)
             nonlocal iterations
@@ -474,6 +477,10 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
                 ev = cache["ev"] if "v" in cache and np.array_equal(cache["v"], current["v"]) else None
                 rec = run.record(iterations, None, Wv, Uv, ev=ev)
                 bar.set_postfix(loss=f"{rec.loss:.6g}", test=f"{rec.test_accuracy:.3f}", refresh=False)
+            if "v" in cache and np.array_equal(cache["v"], current["v"]):
+                ev = cache["ev"]
+                bar.set_postfix_str(f"max|grad| {max(np.max(np.abs(ev.gW)), np.max(np.abs(ev.gU))):.1e}",
+                                    refresh=False)
             bar.update(1)
             if interrupt.requested:
                 run.save(*state(), identity)
