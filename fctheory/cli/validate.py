@@ -55,6 +55,13 @@ def _list_suites() -> int:
     return 0
 
 
+def _total(costs) -> float:
+    """The suite's estimated seconds: its runs and the report (start-up, predictions, figures)."""
+    from ..operations import RUN_REPORT_SECONDS
+
+    return sum(c.seconds for c in costs) + RUN_REPORT_SECONDS
+
+
 def _dry_run(suite) -> int:
     from ..report import MAX_CASE_BYTES, MAX_CASE_LOGITS, format_seconds, suite_costs
 
@@ -66,7 +73,7 @@ def _dry_run(suite) -> int:
         flag = "  REFUSED without --force" if c.too_large else ""
         print(f"  {c.name:<{width}}  {c.runs:>4}  {c.K:>8}  {c.sentences:>10.3g}  {c.logits:>11.3g}  "
               f"{c.table_bytes / 2**20:>7.3g}MB  {c.memory_bytes / 2**20:>7.3g}MB  {format_seconds(c.seconds)}{flag}")
-    print(f"total estimate {format_seconds(sum(c.seconds for c in costs))} (rough; limits {MAX_CASE_LOGITS:.3g} logits per "
+    print(f"total estimate {format_seconds(_total(costs))} on a 2-core machine, idle (limits {MAX_CASE_LOGITS:.3g} logits per "
           f"evaluation and {MAX_CASE_BYTES / 2**30:.3g} GiB of weights, docs/limits.md)")
     return 0
 
@@ -85,7 +92,7 @@ def run(args) -> int:
         return _dry_run(suite)
     costs = suite_costs(suite)
     print(f"note: suite {suite.name}: {sum(c.runs for c in costs)} training runs, estimated "
-          f"{format_seconds(sum(c.seconds for c in costs))} without the cache", file=sys.stderr)
+          f"{format_seconds(_total(costs))} without the cache", file=sys.stderr)
     result = validate(suite, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=not args.no_progress,
                       force=args.force)
     failed = [r for r in result.records if not r["passed"]]

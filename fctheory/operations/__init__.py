@@ -25,7 +25,7 @@ import functools
 from ..errors import InvalidInput
 from ._certify import (CERTIFY_HELP, CERTIFY_KEYS, CERTIFY_OUTPUTS, CLAIM_H_KEYS, CLAIM_H_OUTPUTS, CLAIM_H_SCAN_DPS,
                        SETTING_NO_D, CertifyReport, CertifySpec, ClaimHReport, ClaimHSpec)
-from ._cost import EVALUATIONS_PER_RUN, LOGITS_PER_SECOND, format_seconds, reproduce_seconds
+from ._cost import RUN_REPORT_SECONDS, RUN_SECONDS, SECONDS_PER_LOGIT, format_seconds, reproduce_seconds
 from ._latent import LatentCheckSpec, LatentSetSpec, MeasureSpec, resolve_latent_set
 from ._optimum import OPTIMUM_HELP, OPTIMUM_KEYS, OPTIMUM_OUTPUTS, OptimumReport, OptimumSpec
 from ._params import DPS_HELP, LATENT_HELP, SETTING_HELP, Resolved, paper_defaults, resolve_setting
@@ -37,7 +37,7 @@ from ._train import (REPRODUCE_HELP, REPRODUCE_KEYS, REPRODUCE_OUTPUTS, TRAIN_HE
 __all__ = ["SPECS", "spec_for", "run_params", "operation_kinds", "PredictSpec", "PredictOutcome", "CertifySpec",
            "CertifyReport", "ClaimHSpec", "ClaimHReport", "TrainSpec", "ReproduceSpec", "Resolved", "resolve_setting",
            "paper_defaults", "GENERAL_THRESHOLD_MAX_K", "PREDICT_KINDS", "CLAIM_H_SCAN_DPS", "format_seconds",
-           "reproduce_seconds", "EVALUATIONS_PER_RUN", "LOGITS_PER_SECOND", "SETTING_HELP", "LATENT_HELP", "DPS_HELP", "LatentCheckSpec", "LatentSetSpec",
+           "reproduce_seconds", "RUN_SECONDS", "SECONDS_PER_LOGIT", "RUN_REPORT_SECONDS", "SETTING_HELP", "LATENT_HELP", "DPS_HELP", "LatentCheckSpec", "LatentSetSpec",
            "MeasureSpec", "resolve_latent_set", "OptimumSpec", "OptimumReport"]
 
 #: Operation name -> ``params -> spec``.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["REPRODUCE_SECONDS", "REPRODUCE_SGD_SECONDS", "REPRODUCE_QUICK_SECONDS", "REPRODUCE_QUICK_SGD_SECONDS",
            "reproduce_seconds",
-           "LOGITS_PER_SECOND", "EVALUATIONS_PER_RUN", "format_seconds"]
+           "RUN_SECONDS", "SECONDS_PER_LOGIT", "RUN_REPORT_SECONDS", "format_seconds"]
 
 #: One reproduction by L-BFGS to convergence (docs/reproduce.md: fig3 56-70 s; fig4b 343-403 iterations,
 #: 6-9 min; fig4c 780-1097 iterations, 10-18 min; fig4a's n_spl = 500 is ~100 times fig3's data, not
@@ -24,11 +24,16 @@ REPRODUCE_SGD_SECONDS = {"fig3": 1900.0, "fig4a": 1750.0, "fig4b": 3500.0, "fig4
 #: 0.5-0.8 s each.
 REPRODUCE_QUICK_SECONDS = {"fig3": 1.5, "fig4a": 3.5, "fig4b": 1.5, "fig4c": 1.5, "k50": 0.6}
 REPRODUCE_QUICK_SGD_SECONDS = {"fig3": 0.7, "fig4a": 0.8, "fig4b": 0.5, "fig4c": 0.5, "k50": 0.5}
-#: The rate and the evaluation count of a validation case's estimate: ~5e8 logits per second (one exact
-#: risk and gradient, n_c=3 s_c=4 L=4, one BLAS thread) and ~2000 evaluations per training run (L-BFGS
-#: and the Newton polish).
-LOGITS_PER_SECOND = 5e8
-EVALUATIONS_PER_RUN = 2000
+#: A validation case's training run on the exact risk costs about RUN_SECONDS plus SECONDS_PER_LOGIT per
+#: (sentence, class) logit pair of one exact-risk evaluation (K s_c^L K), and a suite RUN_REPORT_SECONDS
+#: more (start-up, predictions, report and figures).  Fitted on the default and extended suites (45
+#: cases, one BLAS thread, 2-core machine at load 2-4): the ternary Golay code, 1.1e9 logits, trained in
+#: 144 s; n_c=2 s_c=6 L=6, 1.9e8 logits, 29 s; n_c=3 s_c=4 L=5, 6e7 logits, 3.8-8.2 s; the small cases
+#: 0.01-0.4 s.  The whole default suite took 5.4 s (18 runs), the extended one 447 s of wall clock and
+#: 151 s of CPU (33 runs).
+RUN_SECONDS = 0.1
+SECONDS_PER_LOGIT = 1.0e-7
+RUN_REPORT_SECONDS = 3.0
 
 
 def reproduce_seconds(experiment: str, optimizer: str = "lbfgs", *, quick: bool = False) -> float:

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._io import DirectoryInUse, directory_lock, load_npz, remove_stale_temporaries
 from ..errors import InvalidInput, ProblemTooLarge
-from ..operations import EVALUATIONS_PER_RUN, LOGITS_PER_SECOND, format_seconds, reproduce_seconds
+from ..operations import RUN_SECONDS, SECONDS_PER_LOGIT, format_seconds, reproduce_seconds
 from ..sweep import code_fingerprint
 from ._cases import run_job
 from ._suite import CaseSpec, Suite
@@ -105,7 +105,7 @@ class CaseCost:
     table_bytes : int
         The exact risk's score tables (float64): ``max(L n_w K, n_w**ceil(L/2) K)`` entries.
     seconds : float
-        Estimated training time of every run: ``runs * EVALUATIONS_PER_RUN * logits / LOGITS_PER_SECOND``.
+        Estimated training time of every run: ``runs * (RUN_SECONDS + SECONDS_PER_LOGIT * logits)`` (fctheory.operations' cost model).
     memory_bytes : int
         Float64 weights and frame of one run: ``8 (d n_w + K L d + 3 d^2)`` (W, U, and the identity,
         the Haar rotation and their product that :func:`fctheory.configurations.equiangular_frame` builds).
@@ -160,7 +160,7 @@ def case_cost(spec) -> CaseCost:
     d = spec.d or 0
     memory = 8 * (d * n_w + K * spec.L * d + 3 * d * d)
     return CaseCost(spec.name, runs, K, sentences, logits, 8 * table,
-                    runs * EVALUATIONS_PER_RUN * logits / LOGITS_PER_SECOND, memory)
+                    runs * (RUN_SECONDS + SECONDS_PER_LOGIT * logits), memory)
 
 
 def suite_costs(suite: Suite) -> list[CaseCost]:

@@ -61,7 +61,7 @@ def test_cost_estimate_and_its_limit(tmp_path, capsys):  # finding 8
     assert "exceeds the limit" in capsys.readouterr().err and not out.exists()
     assert main(["validate", "--suite", suite.path, "--dry-run"]) == 0
     text = capsys.readouterr().out
-    assert "REFUSED without --force" in text and "7.84e+10" in text and "days" in text
+    assert "REFUSED without --force" in text and "7.84e+10" in text and " h on a 2-core machine" in text  # 7.84e10 logits: ~2 h of training
 
 
 def test_validate_list_has_one_line_per_suite(capsys):  # finding 18
