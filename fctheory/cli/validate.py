@@ -90,6 +90,9 @@ def run(args) -> int:
     suite = load_suite(args.suite)
     if args.dry_run:
         return _dry_run(suite)
+    import time
+
+    start = time.perf_counter()
     costs = suite_costs(suite)
     print(f"note: suite {suite.name}: {sum(c.runs for c in costs)} training runs, estimated "
           f"{format_seconds(_total(costs))} without the cache", file=sys.stderr)
@@ -102,7 +105,8 @@ def run(args) -> int:
     n_ok = sum(c["passed"] for r in result.records for c in r["checks"])
     print(f"suite {result.suite.name}: {len(result.records) - len(failed)}/{len(result.records)} runs passed, "
           f"{n_ok}/{n_checks} quantities within tolerance ({result.suite.tolerance:g} relative); "
-          f"{result.cached} from cache; {result.seconds:.1f} s")
+          f"{result.cached} from cache; runs {result.seconds:.1f} s, the whole command (report and figures "
+          f"included) {time.perf_counter() - start:.1f} s")
     for r in failed:
         if r.get("status") == "failed":
             print(f"  FAILED {r['name']}: the job raised {r['error']}")
