@@ -53,7 +53,9 @@ values (and ``*_predicted_z``) are the optimum of an idealised set
 vanish with :math:`n_{spl}`; the optimum's gap must.  The columns
 ``word_norm_optimum``, ``u_norm_optimum``, ``u_frobenius_optimum`` (the
 minimizer's mean word norm, mean block norm, :math:`\|U\|_F`), their
-``*_rel_error_optimum`` against the trained weights, ``risk_optimum`` (min R,
+``*_rel_error_optimum`` against the trained weights,
+``word_norm_rms_rel_error_optimum`` (word by word against the norm of the
+word's concept at the optimum), ``risk_optimum`` (min R,
 the upper bound), ``risk_optimum_lower_bound`` (the Fenchel-dual bound) and
 ``risk_optimum_certified`` hold these; they are None for ``h`` with Zipf
 words and for ``h*`` (no certified optimum: non-uniform :math:`\mu`, and R*
@@ -124,7 +126,7 @@ SAMPLES_COLUMNS = (
     "u_norm_spread", "u_alignment", "u_alignment_min", "u_sv3_ratio", "word_alignment", "word_sv3_ratio",
     "unseen_words", "theorem", "not_predicted",
     "iterations", "converged", "gradient_max", "message", "train_seconds",
-    "word_norm_optimum", "word_norm_rel_error_optimum", "u_norm_optimum", "u_norm_rel_error_optimum",
+    "word_norm_optimum", "word_norm_rel_error_optimum", "word_norm_rms_rel_error_optimum", "u_norm_optimum", "u_norm_rel_error_optimum",
     "u_frobenius_optimum", "u_frobenius_rel_error_optimum", "risk_optimum", "risk_optimum_lower_bound",
     "risk_optimum_certified",
 )
@@ -338,11 +340,11 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         "gradient_max": float(trained.gradient_max), "message": str(trained.message),
         "train_seconds": float(trained.seconds),
     }
-    row.update(_optimum_columns(predicted, m.word_norm_mean, m.u_norm_mean, row["u_frobenius"]))
+    row.update(_optimum_columns(predicted, m.word_norms, m.u_norm_mean, row["u_frobenius"]))
     return {key: row[key] for key in SAMPLES_COLUMNS}
 
 
-def _optimum_columns(predicted: dict, word_norm: float, u_norm: float, u_frobenius: float) -> dict:
+def _optimum_columns(predicted: dict, word_norms: np.ndarray, u_norm: float, u_frobenius: float) -> dict:
     r"""The trained weights against the latent set's exact optimum (:func:`fctheory.predict_optimum`).
 
     For network h with uniform :math:`\mu` the reproduction's predictions carry the certified
@@ -350,6 +352,12 @@ def _optimum_columns(predicted: dict, word_norm: float, u_norm: float, u_frobeni
     reduced by the within-concept symmetry, no assumption A); the empirical risk's minimizer tends
     to it as :math:`n_{spl}` grows, so these relative errors must tend to zero.  For the other
     networks (h with Zipf words, h*) no such optimum is certified and every column is None.
+
+    ``word_norms`` are the trained ``||w_(a,b)||`` in word order (concept-major).  Besides the
+    mean's relative error, ``word_norm_rms_rel_error_optimum`` compares word by word with the
+    optimum's norm :math:`c_a` of the word's concept (every word of a concept has it):
+    :math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c` -- it sees the spread of the
+    trained norms that the mean averages out.
     """
     out = dict.fromkeys(OPTIMUM_COLUMNS)
     if "optimum_word_norm" not in predicted:
@@ -358,7 +366,12 @@ def _optimum_columns(predicted: dict, word_norm: float, u_norm: float, u_frobeni
     u = float(predicted["optimum_u_norm"]["value"])
     frob = float(predicted["optimum_u_frobenius"]["value"])
     risk = predicted["optimum_risk"]
-    out.update(word_norm_optimum=word, word_norm_rel_error_optimum=_rel_error(word_norm, word),
+    word_norms = np.asarray(word_norms, dtype=np.float64)
+    per_word = np.repeat(np.asarray(predicted["optimum_word_norm"]["per_concept"], dtype=np.float64),
+                         word_norms.size // len(predicted["optimum_word_norm"]["per_concept"]))
+    rms = float(np.sqrt(np.mean((word_norms - per_word) ** 2)))
+    out.update(word_norm_optimum=word, word_norm_rel_error_optimum=_rel_error(float(word_norms.mean()), word),
+               word_norm_rms_rel_error_optimum=rms / word if word > 0 else None,
                u_norm_optimum=u, u_norm_rel_error_optimum=_rel_error(u_norm, u),
                u_frobenius_optimum=frob, u_frobenius_rel_error_optimum=_rel_error(u_frobenius, frob),
                risk_optimum=float(risk["value"]), risk_optimum_lower_bound=float(risk["lower_bound"]),
@@ -445,6 +458,7 @@ def _mean_std(values):
 CURVE_KEYS = ("test_accuracy", "train_accuracy", "u_alignment", "u_norm_spread", "u_sv3_ratio", "word_alignment",
               "word_norm_mean", "word_norm_std", "word_norm_rel_error", "u_norm_rel_error", "u_norm_rel_error_z",
               "word_norm_rel_error_z", "unseen_words", "iterations", "word_norm_rel_error_optimum",
+              "word_norm_rms_rel_error_optimum",
               "u_norm_rel_error_optimum", "u_frobenius_rel_error_optimum")
 
 #: The collapse measures the recovery question compares, with their direction (True: higher is more collapsed).
@@ -517,6 +531,8 @@ RATE_FITS = (
 OPTIMUM_RATE_FITS = (
     ("h_uniform_word_norm_optimum", "word_norm_rel_error_optimum",
      "the latent set's exact optimum's mean word norm (predict_optimum)"),
+    ("h_uniform_word_norm_rms_optimum", "word_norm_rms_rel_error_optimum",
+     "the latent set's exact optimum's word norms, word by word (predict_optimum)"),
     ("h_uniform_u_norm_optimum", "u_norm_rel_error_optimum",
      "the latent set's exact optimum's mean block norm (predict_optimum)"),
     ("h_uniform_u_frobenius_optimum", "u_frobenius_rel_error_optimum",

@@ -69,11 +69,28 @@ def test_job_measures_the_gap_to_the_latent_sets_exact_optimum(tiny_rows):
     for measured, key in (("word_norm_mean", "word_norm"), ("u_norm_mean", "u_norm"), ("u_frobenius", "u_frobenius")):
         assert row[f"{key}_rel_error_optimum"] == pytest.approx(
             abs(row[measured] - row[f"{key}_optimum"]) / row[f"{key}_optimum"])
+    # mean |x|^2 >= (mean |x|)^2 >= |mean x|^2: word by word is at least the mean's error
+    assert row["word_norm_rms_rel_error_optimum"] >= row["word_norm_rel_error_optimum"] - 1e-15
     # the optimum is the set's own, not theorem 1's idealised one (assumption A)
     assert row["word_norm_optimum"] != pytest.approx(row["word_norm_predicted"], rel=1e-6)
     for other in (("h", "zipf"), ("h*", "zipf")):  # no certified optimum: the columns are None
         assert all(tiny_rows[other][key] is None for key in OPTIMUM_COLUMNS)
     assert set(OPTIMUM_COLUMNS) <= set(SAMPLES_COLUMNS) and "word_norm_rel_error" in SAMPLES_COLUMNS
+
+
+def test_optimum_columns_word_by_word():
+    from fctheory.study._samples import _optimum_columns
+
+    predicted = {"optimum_word_norm": {"value": 1.5, "per_concept": [1.0, 2.0]}, "optimum_u_norm": {"value": 0.5},
+                 "optimum_u_frobenius": {"value": 4.0},
+                 "optimum_risk": {"value": 0.3, "lower_bound": 0.29, "certified": True}}
+    out = _optimum_columns(predicted, np.array([1.1, 0.9, 2.0, 2.0]), 0.6, 3.0)
+    assert out["word_norm_rel_error_optimum"] == pytest.approx(0.0)  # the mean agrees ...
+    assert out["word_norm_rms_rel_error_optimum"] == pytest.approx(math.sqrt(0.02 / 4) / 1.5)  # ... word by word not
+    assert out["u_norm_rel_error_optimum"] == pytest.approx(0.2) and out["u_frobenius_rel_error_optimum"] == 0.25
+    assert (out["risk_optimum"], out["risk_optimum_lower_bound"], out["risk_optimum_certified"]) == (0.3, 0.29, True)
+    assert list(out) == list(OPTIMUM_COLUMNS)
+    assert all(v is None for v in _optimum_columns({}, np.ones(4), 1.0, 1.0).values())
 
 
 def test_job_is_deterministic_and_takes_a_dict(tiny_rows):
@@ -189,7 +206,8 @@ def test_summary_fits_and_recovery_on_synthetic_rows():
     assert rates["h_uniform_u_norm"]["slope"] == pytest.approx(-0.25)
     assert rates["h_star_zipf_u_norm"]["slope"] == pytest.approx(-1.0)
     assert [name for name, _, _ in OPTIMUM_RATE_FITS] == [
-        "h_uniform_word_norm_optimum", "h_uniform_u_norm_optimum", "h_uniform_u_frobenius_optimum"]
+        "h_uniform_word_norm_optimum", "h_uniform_word_norm_rms_optimum", "h_uniform_u_norm_optimum",
+        "h_uniform_u_frobenius_optimum"]
     for name, slope in (("h_uniform_word_norm_optimum", -1.0), ("h_uniform_u_norm_optimum", -1.0),
                         ("h_uniform_u_frobenius_optimum", -0.75)):
         assert rates[name]["slope"] == pytest.approx(slope) and rates[name]["n_points"] == 15
