@@ -97,7 +97,7 @@ from ..errors import InvalidInput
 
 __all__ = ["SAMPLES_COLUMNS", "samples_job", "samples_figures", "samples_summary", "NETWORKS",
            "DEFAULT_GTOL", "DEFAULT_MAXITER", "OPTIMUM_COLUMNS", "LBFGS_LAYER_NORM_EPS", "PAPER_POINTS", "fit_power_law",
-           "excess_fit", "optimum_rate_fit", "OPTIMUM_RATE_FITS", "crossing", "collapse_measures"]
+           "excess_fit", "optimum_rate_fit", "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "crossing", "collapse_measures"]
 
 #: The three networks of the study, as (network, mu) pairs.
 NETWORKS = (("h", "uniform"), ("h", "zipf"), ("h*", "zipf"))
@@ -540,6 +540,11 @@ OPTIMUM_RATE_FITS = (
 )
 
 
+#: The smallest n_spl of :func:`optimum_rate_fit`'s ``large_n_spl`` fit: from there on every training
+#: sentence set is classified perfectly and every word is seen (measured: docs/undersampling.md).
+LARGE_N_SPL = 20
+
+
 def optimum_rate_fit(series: list[dict], key: str) -> dict:
     r"""Power law :math:`e(n) = a\,n^{b}` of the gap to the latent set's exact optimum, with no floor.
 
@@ -547,9 +552,14 @@ def optimum_rate_fit(series: list[dict], key: str) -> dict:
     minimizer of the true risk of that seed's latent set) at ``n_spl = n``; the fit is
     :func:`fit_power_law` on all points.  No floor is subtracted or fitted: the optimum is the
     :math:`n_{spl} \to \infty` limit of the trained weights' own problem, so the gap tends to zero
-    and ``b < 0`` (``tends_to_zero``) is what the fit tests.
+    and ``b < 0`` (``tends_to_zero``) is what the fit tests.  ``large_n_spl`` is the same fit on the
+    points with ``n_spl >= LARGE_N_SPL`` only (the asymptotic rate, no floor either); ``points`` the
+    seed mean and std at every n_spl.
     """
     fit = fit_power_law([r["n_spl"] for r in series], [r.get(key) for r in series])
+    large = [r for r in series if int(r["n_spl"]) >= LARGE_N_SPL]
+    fit["large_n_spl"] = fit_power_law([r["n_spl"] for r in large], [r.get(key) for r in large]) | {
+        "from_n_spl": LARGE_N_SPL}
     fit["tends_to_zero"] = None if fit["slope"] is None else bool(fit["slope"] < 0)
     by_n: dict = {}
     for r in series:

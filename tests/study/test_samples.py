@@ -161,6 +161,7 @@ def test_optimum_rate_fit_has_no_floor():
     assert "floor" not in fit and "excess_over_largest_n_spl" not in fit
     assert fit["n_points"] == 12 and fit["tends_to_zero"] is True  # every point, the largest n_spl too
     assert fit["slope"] == pytest.approx(-0.5, abs=1e-12)
+    assert fit["large_n_spl"]["slope"] == pytest.approx(-0.5, abs=1e-12) and fit["large_n_spl"]["n_points"] == 4
     assert [pt["n_spl"] for pt in fit["points"]] == ns and fit["points"][0]["mean"] == pytest.approx(0.45)
     # a gap that levels off is not hidden by a floor: the fitted slope is flatter than the early decay
     floored = optimum_rate_fit([{"seed": 0, "n_spl": n, "e": 0.01 + 0.4 / n} for n in ns], "e")
