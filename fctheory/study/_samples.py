@@ -732,8 +732,8 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
         fit = summary["rates"][name]
         pos = [r for r in _series(rows, "h", "uniform") if (r.get(fit["error"]) or 0) > 0]
         if pos:
-            draw(ax, [r["n_spl"] for r in pos], [r[fit["error"]] for r in pos], fit, label + ", no floor", color,
-                 marker)
+            draw(ax, [r["n_spl"] for r in pos], [r[fit["error"]] for r in pos], fit["large_n_spl"],
+                 f"{label}, no floor, fit n_spl >= {LARGE_N_SPL}", color, marker)
     for axis in (ax, ax2):
         axis.set_xscale("log")
         axis.set_yscale("log")
