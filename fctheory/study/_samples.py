@@ -540,8 +540,8 @@ OPTIMUM_RATE_FITS = (
 )
 
 
-#: The smallest n_spl of :func:`optimum_rate_fit`'s ``large_n_spl`` fit: from there on every training
-#: sentence set is classified perfectly and every word is seen (measured: docs/undersampling.md).
+#: The smallest n_spl of :func:`optimum_rate_fit`'s ``large_n_spl`` fit: from there on (h/uniform) every
+#: seed of the samples study classifies its test sentences perfectly and sees every word (docs/undersampling.md).
 LARGE_N_SPL = 20
 
 
