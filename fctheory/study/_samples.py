@@ -43,6 +43,25 @@ assumption-A form (eq. 35, :math:`K/n_c^L`; what the paper compares its
 measurements with) and ``*_predicted_z`` with :math:`H_Z` / :math:`H^*_Z` of
 the run's own latent set (its mean sphere sizes :math:`|S_r|`, lemma B).
 
+For ``h`` with uniform :math:`\mu` the job also measures the gap to the
+latent set's *exact* optimum, :func:`fctheory.predict_optimum` (theorem G
+reduced by the within-concept symmetry, certified; no assumption A): the
+minimizer of the true risk (eq. 5) of the very latent set the job trains on,
+so the limit :math:`n_{spl} \to \infty` of the trained weights.  Theorem 1's
+values (and ``*_predicted_z``) are the optimum of an idealised set
+(assumption A, or lemma B's mean sphere sizes) and leave a gap that does not
+vanish with :math:`n_{spl}`; the optimum's gap must.  The columns
+``word_norm_optimum``, ``u_norm_optimum``, ``u_frobenius_optimum`` (the
+minimizer's mean word norm, mean block norm, :math:`\|U\|_F`), their
+``*_rel_error_optimum`` against the trained weights,
+``word_norm_rms_rel_error_optimum`` (word by word against the norm of the
+word's concept at the optimum), ``risk_optimum`` (min R,
+the upper bound), ``risk_optimum_lower_bound`` (the Fenchel-dual bound) and
+``risk_optimum_certified`` hold these; they are None for ``h`` with Zipf
+words and for ``h*`` (no certified optimum: non-uniform :math:`\mu`, and R*
+is not convex), whose comparisons stay those above.  The trained ``risk`` is
+the empirical one (eq. 3) and may fall below ``risk_optimum``.
+
 The collapse of the blocks (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`)
 is measured without reference to a frame.  For concept ``a`` let
 :math:`B_a = \{(k,l) : z_{k,l} = a\}` and
@@ -77,8 +96,8 @@ from .._validate import require_int, require_real, require_seed
 from ..errors import InvalidInput
 
 __all__ = ["SAMPLES_COLUMNS", "samples_job", "samples_figures", "samples_summary", "NETWORKS",
-           "DEFAULT_GTOL", "DEFAULT_MAXITER", "LBFGS_LAYER_NORM_EPS", "PAPER_POINTS", "fit_power_law",
-           "excess_fit", "crossing", "collapse_measures"]
+           "DEFAULT_GTOL", "DEFAULT_MAXITER", "OPTIMUM_COLUMNS", "LBFGS_LAYER_NORM_EPS", "PAPER_POINTS", "fit_power_law",
+           "excess_fit", "optimum_rate_fit", "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "crossing", "collapse_measures"]
 
 #: The three networks of the study, as (network, mu) pairs.
 NETWORKS = (("h", "uniform"), ("h", "zipf"), ("h*", "zipf"))
@@ -107,7 +126,12 @@ SAMPLES_COLUMNS = (
     "u_norm_spread", "u_alignment", "u_alignment_min", "u_sv3_ratio", "word_alignment", "word_sv3_ratio",
     "unseen_words", "theorem", "not_predicted",
     "iterations", "converged", "gradient_max", "message", "train_seconds",
+    "word_norm_optimum", "word_norm_rel_error_optimum", "word_norm_rms_rel_error_optimum", "u_norm_optimum", "u_norm_rel_error_optimum",
+    "u_frobenius_optimum", "u_frobenius_rel_error_optimum", "risk_optimum", "risk_optimum_lower_bound",
+    "risk_optimum_certified",
 )
+#: The columns of the latent set's exact optimum (network h, uniform mu only; None for the other networks).
+OPTIMUM_COLUMNS = SAMPLES_COLUMNS[SAMPLES_COLUMNS.index("word_norm_optimum"):]
 
 
 # ----------------------------------------------------------------------------
@@ -316,7 +340,43 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         "gradient_max": float(trained.gradient_max), "message": str(trained.message),
         "train_seconds": float(trained.seconds),
     }
+    row.update(_optimum_columns(predicted, m.word_norms, m.u_norm_mean, row["u_frobenius"]))
     return {key: row[key] for key in SAMPLES_COLUMNS}
+
+
+def _optimum_columns(predicted: dict, word_norms: np.ndarray, u_norm: float, u_frobenius: float) -> dict:
+    r"""The trained weights against the latent set's exact optimum (:func:`fctheory.predict_optimum`).
+
+    For network h with uniform :math:`\mu` the reproduction's predictions carry the certified
+    minimizer of the true risk (eq. 5, :math:`n_{spl} \to \infty`) of this very latent set (theorem G
+    reduced by the within-concept symmetry, no assumption A); the empirical risk's minimizer tends
+    to it as :math:`n_{spl}` grows, so these relative errors must tend to zero.  For the other
+    networks (h with Zipf words, h*) no such optimum is certified and every column is None.
+
+    ``word_norms`` are the trained ``||w_(a,b)||`` in word order (concept-major).  Besides the
+    mean's relative error, ``word_norm_rms_rel_error_optimum`` compares word by word with the
+    optimum's norm :math:`c_a` of the word's concept (every word of a concept has it):
+    :math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c` -- it sees the spread of the
+    trained norms that the mean averages out.
+    """
+    out = dict.fromkeys(OPTIMUM_COLUMNS)
+    if "optimum_word_norm" not in predicted:
+        return out
+    word = float(predicted["optimum_word_norm"]["value"])
+    u = float(predicted["optimum_u_norm"]["value"])
+    frob = float(predicted["optimum_u_frobenius"]["value"])
+    risk = predicted["optimum_risk"]
+    word_norms = np.asarray(word_norms, dtype=np.float64)
+    per_word = np.repeat(np.asarray(predicted["optimum_word_norm"]["per_concept"], dtype=np.float64),
+                         word_norms.size // len(predicted["optimum_word_norm"]["per_concept"]))
+    rms = float(np.sqrt(np.mean((word_norms - per_word) ** 2)))
+    out.update(word_norm_optimum=word, word_norm_rel_error_optimum=_rel_error(float(word_norms.mean()), word),
+               word_norm_rms_rel_error_optimum=rms / word if word > 0 else None,
+               u_norm_optimum=u, u_norm_rel_error_optimum=_rel_error(u_norm, u),
+               u_frobenius_optimum=frob, u_frobenius_rel_error_optimum=_rel_error(u_frobenius, frob),
+               risk_optimum=float(risk["value"]), risk_optimum_lower_bound=float(risk["lower_bound"]),
+               risk_optimum_certified=bool(risk["certified"]))
+    return out
 
 
 # ----------------------------------------------------------------------------
@@ -397,7 +457,9 @@ def _mean_std(values):
 
 CURVE_KEYS = ("test_accuracy", "train_accuracy", "u_alignment", "u_norm_spread", "u_sv3_ratio", "word_alignment",
               "word_norm_mean", "word_norm_std", "word_norm_rel_error", "u_norm_rel_error", "u_norm_rel_error_z",
-              "word_norm_rel_error_z", "unseen_words", "iterations")
+              "word_norm_rel_error_z", "unseen_words", "iterations", "word_norm_rel_error_optimum",
+              "word_norm_rms_rel_error_optimum",
+              "u_norm_rel_error_optimum", "u_frobenius_rel_error_optimum")
 
 #: The collapse measures the recovery question compares, with their direction (True: higher is more collapsed).
 RECOVERY_METRICS = (("test_accuracy", True), ("u_alignment", True), ("u_sv3_ratio", False), ("u_norm_spread", False))
@@ -463,6 +525,51 @@ RATE_FITS = (
 )
 
 
+#: The rate fits against the latent set's exact optimum (network h, uniform mu): (name, error key, what).
+#: Fitted as a plain power law, e = a n_spl^b with no floor: the optimum is the n_spl -> infinity limit
+#: of the same latent set, so the gap itself must tend to zero (b < 0).
+OPTIMUM_RATE_FITS = (
+    ("h_uniform_word_norm_optimum", "word_norm_rel_error_optimum",
+     "the latent set's exact optimum's mean word norm (predict_optimum)"),
+    ("h_uniform_word_norm_rms_optimum", "word_norm_rms_rel_error_optimum",
+     "the latent set's exact optimum's word norms, word by word (predict_optimum)"),
+    ("h_uniform_u_norm_optimum", "u_norm_rel_error_optimum",
+     "the latent set's exact optimum's mean block norm (predict_optimum)"),
+    ("h_uniform_u_frobenius_optimum", "u_frobenius_rel_error_optimum",
+     "the latent set's exact optimum's ||U||_F (predict_optimum)"),
+)
+
+
+#: The smallest n_spl of :func:`optimum_rate_fit`'s ``large_n_spl`` fit: from there on (h/uniform) every
+#: seed of the samples study classifies its test sentences perfectly and sees every word (docs/undersampling.md).
+LARGE_N_SPL = 20
+
+
+def optimum_rate_fit(series: list[dict], key: str) -> dict:
+    r"""Power law :math:`e(n) = a\,n^{b}` of the gap to the latent set's exact optimum, with no floor.
+
+    ``e`` is every seed's relative error ``key`` (against :func:`fctheory.predict_optimum`'s
+    minimizer of the true risk of that seed's latent set) at ``n_spl = n``; the fit is
+    :func:`fit_power_law` on all points.  No floor is subtracted or fitted: the optimum is the
+    :math:`n_{spl} \to \infty` limit of the trained weights' own problem, so the gap tends to zero
+    and ``b < 0`` (``tends_to_zero``) is what the fit tests.  ``large_n_spl`` is the same fit on the
+    points with ``n_spl >= LARGE_N_SPL`` only (the asymptotic rate, no floor either); ``points`` the
+    seed mean and std at every n_spl.
+    """
+    fit = fit_power_law([r["n_spl"] for r in series], [r.get(key) for r in series])
+    large = [r for r in series if int(r["n_spl"]) >= LARGE_N_SPL]
+    fit["large_n_spl"] = fit_power_law([r["n_spl"] for r in large], [r.get(key) for r in large]) | {
+        "from_n_spl": LARGE_N_SPL}
+    fit["tends_to_zero"] = None if fit["slope"] is None else bool(fit["slope"] < 0)
+    by_n: dict = {}
+    for r in series:
+        if r.get(key) is not None:
+            by_n.setdefault(int(r["n_spl"]), []).append(float(r[key]))
+    fit["points"] = [{"n_spl": n, "mean": float(np.mean(v)), "std": float(np.std(v)), "seeds": len(v)}
+                     for n, v in sorted(by_n.items())]
+    return fit
+
+
 def excess_fit(series: list[dict], key: str) -> dict:
     r"""Power-law fit of the approach to the large-sample limit: :math:`e_s(n) - e_s(n_{max})` against ``n``.
 
@@ -497,7 +604,9 @@ def samples_summary(rows: list[dict]) -> dict:
     mean and std of every measure in :data:`CURVE_KEYS`); ``recovery`` (at which n_spl h/Zipf
     reaches h*/Zipf's values at n_spl = 5, see :func:`crossing`); ``rates`` (log-log fits of the
     relative errors against n_spl, :func:`fit_power_law`, on every seed's point, plus the error at
-    the largest n_spl and the fit of the excess over it, :func:`excess_fit`).
+    the largest n_spl and the fit of the excess over it, :func:`excess_fit`).  For network h with
+    uniform words the rates against the latent set's exact optimum (:data:`OPTIMUM_RATE_FITS`,
+    :func:`optimum_rate_fit`) are plain power laws with no floor: that gap must tend to zero.
     """
     ok = _ok(rows)
     seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]
@@ -518,6 +627,9 @@ def samples_summary(rows: list[dict]) -> dict:
                    error_at_smallest_n_spl=points[0][key] if points else None)
         fit["excess_over_largest_n_spl"] = excess_fit(series, key)
         rates[name] = fit
+    uniform = _series(rows, "h", "uniform")
+    for name, key, what in OPTIMUM_RATE_FITS:
+        rates[name] = optimum_rate_fit(uniform, key) | {"network": "h", "mu": "uniform", "error": key, "of": what}
     star = [r.get("word_norm_rel_error") for r in _series(rows, "h*", "zipf")]
     star = [float(v) for v in star if v is not None]
     rates["h_star_zipf_word_norm"] = {
@@ -613,6 +725,15 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
               if int(r["n_spl"]) < floors[r["seed"]][0] and r[fit["error"]] > floors[r["seed"]][1]]
         if ex:
             draw(ax2, [x for x, _ in ex], [y for _, y in ex], fit["excess_over_largest_n_spl"], label, color, marker)
+    for name, label, color, marker in (("h_uniform_word_norm_optimum", "h/uniform word norm (exact optimum)",
+                                        "tab:purple", "v"),
+                                       ("h_uniform_u_norm_optimum", "h/uniform block norm (exact optimum)",
+                                        "tab:pink", "P")):
+        fit = summary["rates"][name]
+        pos = [r for r in _series(rows, "h", "uniform") if (r.get(fit["error"]) or 0) > 0]
+        if pos:
+            draw(ax, [r["n_spl"] for r in pos], [r[fit["error"]] for r in pos], fit["large_n_spl"],
+                 f"{label}, no floor, fit n_spl >= {LARGE_N_SPL}", color, marker)
     for axis in (ax, ax2):
         axis.set_xscale("log")
         axis.set_yscale("log")
@@ -620,7 +741,8 @@ def samples_figures(rows: list[dict], out_dir) -> list[pathlib.Path]:
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize=7)
     ax.set_ylabel("|measured mean norm - closed form| / closed form")
-    ax.set_title("trained weights vs theorems 1 and 3 (assumption A); dotted: value at the largest n_spl",
+    ax.set_title("trained weights vs theorems 1, 3 (assumption A) and the set's exact optimum; "
+                 "dotted: value at the largest n_spl",
                  fontsize=9)
     ax2.set_ylabel("relative error minus the seed's value at the largest n_spl")
     ax2.set_title("approach to the large-sample limit (excess over the floor)", fontsize=9)
@@ -636,7 +758,7 @@ def _samples_job_kind():
 
     return JobKind(name="study samples", function=samples_job, keys=tuple(sorted(_KNOWN)),
                    required=("network", "mu", "n_spl"), outputs=SAMPLES_COLUMNS,
-                   summary=("test_accuracy", "word_norm_rel_error"),
+                   summary=("test_accuracy", "word_norm_rel_error", "word_norm_rel_error_optimum"),
                    description="the under-sampling study's few-samples job (empirical risk, L-BFGS)")
 
 

@@ -9,8 +9,9 @@ import pytest
 from fctheory import Problem, Setting
 from fctheory.configurations import type1_configuration, type2_configuration
 from fctheory.errors import InvalidInput
-from fctheory.study._samples import (NETWORKS, SAMPLES_COLUMNS, collapse_measures, crossing, fit_power_law,
-                                     excess_fit, samples_figures, samples_job, samples_summary)
+from fctheory.study._samples import (NETWORKS, OPTIMUM_COLUMNS, OPTIMUM_RATE_FITS, SAMPLES_COLUMNS,
+                                     collapse_measures, crossing, excess_fit, fit_power_law, optimum_rate_fit,
+                                     samples_figures, samples_job, samples_summary)
 
 try:
     import tomllib
@@ -51,6 +52,45 @@ def test_job_keys_and_types(tiny_rows):
     assert star["word_norm_predicted"] == pytest.approx(math.sqrt(6))
     assert star["word_norm_rel_error"] < 1e-12  # ||phi(w)|| = sqrt(d) exactly at eps = 0
     assert tiny_rows[("h", "uniform")]["theorem"].startswith("theorem 1")
+
+
+def test_job_measures_the_gap_to_the_latent_sets_exact_optimum(tiny_rows):
+    from fctheory import predict_optimum
+
+    row = tiny_rows[("h", "uniform")]
+    setting = Setting(3, 5, 3, "1/1000", K=8, d=6)
+    opt = predict_optimum(Problem(setting, "random", seed=1))  # the job's latent set (seed 1)
+    assert row["risk_optimum_certified"] is True
+    assert row["risk_optimum"] == pytest.approx(opt.min_risk, rel=1e-12)
+    assert row["risk_optimum_lower_bound"] <= row["risk_optimum"]
+    assert row["word_norm_optimum"] == pytest.approx(float(np.mean(opt.word_norms)), rel=1e-12)
+    assert row["u_norm_optimum"] == pytest.approx(opt.u_norm_mean, rel=1e-12)
+    assert row["u_frobenius_optimum"] == pytest.approx(opt.u_frobenius, rel=1e-12)
+    for measured, key in (("word_norm_mean", "word_norm"), ("u_norm_mean", "u_norm"), ("u_frobenius", "u_frobenius")):
+        assert row[f"{key}_rel_error_optimum"] == pytest.approx(
+            abs(row[measured] - row[f"{key}_optimum"]) / row[f"{key}_optimum"])
+    # mean |x|^2 >= (mean |x|)^2 >= |mean x|^2: word by word is at least the mean's error
+    assert row["word_norm_rms_rel_error_optimum"] >= row["word_norm_rel_error_optimum"] - 1e-15
+    # the optimum is the set's own, not theorem 1's idealised one (assumption A)
+    assert row["word_norm_optimum"] != pytest.approx(row["word_norm_predicted"], rel=1e-6)
+    for other in (("h", "zipf"), ("h*", "zipf")):  # no certified optimum: the columns are None
+        assert all(tiny_rows[other][key] is None for key in OPTIMUM_COLUMNS)
+    assert set(OPTIMUM_COLUMNS) <= set(SAMPLES_COLUMNS) and "word_norm_rel_error" in SAMPLES_COLUMNS
+
+
+def test_optimum_columns_word_by_word():
+    from fctheory.study._samples import _optimum_columns
+
+    predicted = {"optimum_word_norm": {"value": 1.5, "per_concept": [1.0, 2.0]}, "optimum_u_norm": {"value": 0.5},
+                 "optimum_u_frobenius": {"value": 4.0},
+                 "optimum_risk": {"value": 0.3, "lower_bound": 0.29, "certified": True}}
+    out = _optimum_columns(predicted, np.array([1.1, 0.9, 2.0, 2.0]), 0.6, 3.0)
+    assert out["word_norm_rel_error_optimum"] == pytest.approx(0.0)  # the mean agrees ...
+    assert out["word_norm_rms_rel_error_optimum"] == pytest.approx(math.sqrt(0.02 / 4) / 1.5)  # ... word by word not
+    assert out["u_norm_rel_error_optimum"] == pytest.approx(0.2) and out["u_frobenius_rel_error_optimum"] == 0.25
+    assert (out["risk_optimum"], out["risk_optimum_lower_bound"], out["risk_optimum_certified"]) == (0.3, 0.29, True)
+    assert list(out) == list(OPTIMUM_COLUMNS)
+    assert all(v is None for v in _optimum_columns({}, np.ones(4), 1.0, 1.0).values())
 
 
 def test_job_is_deterministic_and_takes_a_dict(tiny_rows):
@@ -114,6 +154,21 @@ def test_excess_fit_separates_the_floor():
     assert fit["floor"]["mean"] == pytest.approx(0.015, abs=1e-6) and fit["floor"]["std"] == pytest.approx(0.005, abs=1e-6)
 
 
+def test_optimum_rate_fit_has_no_floor():
+    ns = [1, 2, 5, 10, 100, 10**6]
+    rows = [{"seed": s, "n_spl": n, "e": (1 + s) * 0.3 * n ** -0.5} for s in (0, 1) for n in ns]
+    fit = optimum_rate_fit(rows, "e")
+    assert "floor" not in fit and "excess_over_largest_n_spl" not in fit
+    assert fit["n_points"] == 12 and fit["tends_to_zero"] is True  # every point, the largest n_spl too
+    assert fit["slope"] == pytest.approx(-0.5, abs=1e-12)
+    assert fit["large_n_spl"]["slope"] == pytest.approx(-0.5, abs=1e-12) and fit["large_n_spl"]["n_points"] == 4
+    assert [pt["n_spl"] for pt in fit["points"]] == ns and fit["points"][0]["mean"] == pytest.approx(0.45)
+    # a gap that levels off is not hidden by a floor: the fitted slope is flatter than the early decay
+    floored = optimum_rate_fit([{"seed": 0, "n_spl": n, "e": 0.01 + 0.4 / n} for n in ns], "e")
+    assert -1.0 < floored["slope"] < -0.2
+    assert optimum_rate_fit([], "e")["tends_to_zero"] is None
+
+
 def test_crossing():
     assert crossing([1, 10, 100], [0.2, 0.5, 0.8], 0.65)["n_spl"] == pytest.approx(10 ** 1.5)
     assert crossing([1, 10], [0.9, 1.0], 0.5) == {"n_spl": 1.0, "status": "at_first_point"}
@@ -132,7 +187,9 @@ def _synthetic_rows():
                     "lam": "1/1000", "converged": True, "iterations": 10, "train_seconds": 1.0,
                     "u_norm_spread": 0.1, "u_alignment": 0.9}
             rows.append({**base, "network": "h", "mu": "uniform", "test_accuracy": 1.0,
-                         "word_norm_rel_error": 0.4 * n ** -0.5, "u_norm_rel_error": 0.1 * n ** -0.25})
+                         "word_norm_rel_error": 0.4 * n ** -0.5, "u_norm_rel_error": 0.1 * n ** -0.25,
+                         "word_norm_rel_error_optimum": 0.2 * n ** -1.0, "u_norm_rel_error_optimum": 0.1 / n,
+                         "u_frobenius_rel_error_optimum": 0.3 * n ** -0.75})
             rows.append({**base, "network": "h", "mu": "zipf", "test_accuracy": acc_hz[n],
                          "u_alignment": 0.5 + 0.4 * acc_hz[n], "word_norm_rel_error": None})
             rows.append({**base, "network": "h*", "mu": "zipf", "test_accuracy": 0.98, "u_alignment": 0.86,
@@ -149,6 +206,13 @@ def test_summary_fits_and_recovery_on_synthetic_rows():
     assert rates["h_uniform_word_norm"]["r2"] == pytest.approx(1.0) and rates["h_uniform_word_norm"]["n_points"] == 15
     assert rates["h_uniform_u_norm"]["slope"] == pytest.approx(-0.25)
     assert rates["h_star_zipf_u_norm"]["slope"] == pytest.approx(-1.0)
+    assert [name for name, _, _ in OPTIMUM_RATE_FITS] == [
+        "h_uniform_word_norm_optimum", "h_uniform_word_norm_rms_optimum", "h_uniform_u_norm_optimum",
+        "h_uniform_u_frobenius_optimum"]
+    for name, slope in (("h_uniform_word_norm_optimum", -1.0), ("h_uniform_u_norm_optimum", -1.0),
+                        ("h_uniform_u_frobenius_optimum", -0.75)):
+        assert rates[name]["slope"] == pytest.approx(slope) and rates[name]["n_points"] == 15
+        assert rates[name]["tends_to_zero"] is True and "excess_over_largest_n_spl" not in rates[name]
     rec = summary["recovery"]["test_accuracy"]
     assert rec["target"]["mean"] == pytest.approx(0.98)
     assert rec["status"] == "interpolated" and rec["n_spl"] == pytest.approx(10 * 2 ** 0.8)
@@ -190,3 +254,16 @@ def test_grids_name_the_job_and_cover_the_study(name, size):
         n_values = sorted({p["n_spl"] for p in params})
         assert len(n_values) >= 8 and n_values[0] == 1 and n_values[-1] == 500
         assert len({p["seed"] for p in params}) >= 3
+
+
+def test_paper_grid_is_h_uniform_at_the_papers_setting_in_n_spl_order():
+    from fctheory.registry import job_kinds
+    from fctheory.sweep import parse_grid
+    from fctheory.study._samples import _parse
+
+    grid = parse_grid(tomllib.loads((GRIDS / "samples-paper.toml").read_text()), job_kinds())
+    assert grid.command == "study samples" and grid.size == 15
+    params = [_parse(p) for p in grid.params()]
+    assert [(p["n_spl"], p["seed"]) for p in params] == [(n, s) for n in (5, 10, 20, 50, 100) for s in (0, 1, 2)]
+    assert {(p["network"], p["mu"], p["n_c"], p["s_c"], p["L"], p["K"], p["d"], p["lam"]) for p in params} == {
+        ("h", "uniform", 3, 400, 15, 1000, 100, "1/1000")}
