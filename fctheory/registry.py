@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["job_kinds", "load_grid", "run_grid_file"]
+__all__ = ["job_kinds", "load_grid"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -40,11 +40,3 @@ def load_grid(path, *, force: bool = False):
     from .sweep import load_grid as _load
 
     return _load(path, job_kinds(), force=force)
-
-
-def run_grid_file(path, **options):
-    """Load a grid file against the registry and run it (:func:`fctheory.sweep.run_grid`)."""
-    from .sweep import run_grid
-
-    force = options.pop("force", False)
-    return run_grid(load_grid(path, force=force), **options)

@@ -147,19 +147,24 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     return parser
 
 
-#: Parameter names of the operations (fctheory.operations) and the flags that set them.
-_FLAG_OF = {"n_c": "--n-c", "s_c": "--s-c", "L": "--L", "K": "--K", "d": "--d", "lam": "--lam", "mu": "--mu",
-            "code": "--code", "latent_file": "--latent-file", "seed": "--seed", "dps": "--dps",
-            "code/latent_file": "--latent-file/--code", "n_spl": "--n-spl", "gtol": "--gtol", "epochs": "--epochs",
-            "maxiter": "--maxiter", "rel_gap": "--rel-gap", "save": "--save"}
+#: Parameter names of the operations (fctheory.operations) that a flag sets; the flag is the name with
+#: dashes (``n_c`` -> ``--n-c``), as every subcommand declares it.
+_FLAG_PARAMETERS = ("n_c", "s_c", "L", "K", "d", "lam", "mu", "code", "latent_file", "seed", "dps", "n_spl", "gtol",
+                    "epochs", "maxiter", "rel_gap", "save")
+
+
+def _flag(name: str) -> str:
+    if name == "code/latent_file":
+        return "--latent-file/--code"
+    return "--" + name.replace("_", "-") if name in _FLAG_PARAMETERS else name
 
 
 def _as_flags(exc: FctheoryError) -> str:
     """The error's message with the operation's parameter names spelled as the flags the user typed."""
     text = str(exc)
     field = getattr(exc, "field", None)
-    if field in _FLAG_OF and text.startswith(f"{field} must"):
-        text = _FLAG_OF[field] + text[len(field):]
+    if isinstance(field, str) and _flag(field) != field and text.startswith(f"{field} must"):
+        text = _flag(field) + text[len(field):]
     return re.sub(r"\(n_c = (\d+), L = (\d+) for", r"(--n-c \1 --L \2 for", text)
 
 

@@ -76,19 +76,13 @@ def run_params(name: str, params):
     return result.to_dict()
 
 
-def estimate_params(name: str, params) -> float:
-    """Estimated seconds of one operation (2-core machine, idle)."""
-    return spec_for(name, params).cost()
-
-
 def operation_kinds() -> dict:
     """The operations of this package as :class:`fctheory.sweep.JobKind`, by name."""
     from ..sweep import JobKind
 
     def kind(name, keys, key_help, outputs, summary, description, required=()):
         return JobKind(name=name, function=functools.partial(run_params, name), keys=keys, required=required,
-                       outputs=outputs, summary=summary, description=description, key_help=key_help,
-                       cost=functools.partial(estimate_params, name))
+                       outputs=outputs, summary=summary, description=description, key_help=key_help)
 
     lam = ("lam", "lam_over_threshold")
     lam_facts = ("lam", "threshold", "threshold_equation")

@@ -129,7 +129,8 @@ class CertifySpec:
                              self.lam_facts)
 
     def cost(self) -> float:
-        """Estimated seconds: ~2e-4 s per exponential cone of the conic program (2-core machine, idle)."""
+        """Estimated seconds: ~2e-4 s per exponential cone of the conic program (measured: 1152 cones,
+        K = 12 of [3]^3, solved by Clarabel in 0.22 s; 2-core machine shared with other jobs)."""
         from ..certify import problem_size
 
         return 0.5 + 2e-4 * problem_size(self.problem, self.nuclear_form).exp_cones
@@ -191,4 +192,7 @@ class ClaimHSpec:
         return ClaimHReport(self.setting.K, c, r, text, holds, self.dps, self.lam_facts)
 
     def cost(self) -> float:
-        return 0.2 + self.setting.s_c * (self.dps / 25) ** 2 / 200
+        """Estimated seconds: theorem 2's point at dps + 20 and the claim-H norm, ~0.04 s per word and
+        position at 25 digits (measured 0.44 s for (n_c, s_c, L) = (2, 2, 2) and 0.64 s for (3, 3, 3),
+        Zipf, idle; estimated 0.46 s and 0.66 s)."""
+        return 0.3 + 0.04 * self.setting.s_c * self.setting.L * (self.dps / 25) ** 2

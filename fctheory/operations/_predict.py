@@ -15,6 +15,9 @@ __all__ = ["PredictSpec", "PredictOutcome", "PREDICT_KINDS", "GENERAL_THRESHOLD_
 PREDICT_KINDS = ("type1", "type2", "type3", "threshold")
 #: Largest full set for which ``predict threshold`` also computes theorem G's ``||∇f(0)||_op``.
 GENERAL_THRESHOLD_MAX_K = 2**16
+#: Seconds per latent row and position of a set's sphere sizes |S_r| (lemma B (i)): measured 0.062 s for
+#: K = 1000 and 0.119 s for K = 3000 at L = 15 (random sets, one BLAS thread, load 0.2).
+SPHERE_SIZES_SECONDS = 4e-6
 #: What each kind states (help texts).
 DESCRIPTIONS = {"type1": "theorem 1", "type2": "theorem 3", "type3": "theorem 2 (eq. 7-8)",
                 "threshold": "the λ thresholds (eq. 9, H'(0) = 0, theorem G)"}
@@ -37,6 +40,8 @@ class PredictOutcome:
 
     Attributes
     ----------
+    kind : str
+        ``type1``, ``type2``, ``type3`` or ``threshold``.
     prediction : TypeIPrediction, TypeIIPrediction, TypeIIIPrediction or LambdaThresholds
     general : dict or None
         ``{"value", "equation"}`` of ``||∇f(0)||_op`` on a full set up to :data:`GENERAL_THRESHOLD_MAX_K`.
@@ -45,6 +50,7 @@ class PredictOutcome:
         Whether H_Z's sphere sizes are exact for the latent set (lemma B) — ``None`` under assumption A.
     """
 
+    kind: str
     prediction: object
     general: dict | None = None
     lam_facts: dict = field(default_factory=dict)
@@ -52,14 +58,9 @@ class PredictOutcome:
 
     def to_dict(self) -> dict:
         out = self.prediction.to_dict()
-        if "general" in OUTPUTS[_kind_of(self.prediction)]:
+        if self.kind == "threshold":
             out["general"] = self.general
         return {**out, **self.lam_facts}
-
-
-def _kind_of(prediction) -> str:
-    name = type(prediction).__name__
-    return {"TypeIPrediction": "type1", "TypeIIPrediction": "type2", "TypeIIIPrediction": "type3"}.get(name, "threshold")
 
 
 @dataclass(frozen=True)
@@ -111,14 +112,14 @@ class PredictSpec:
             except NoNontrivialSolution as exc:
                 raise NoNontrivialSolution(f"{exc}; `fctheory predict threshold` gives both thresholds",
                                            threshold=exc.threshold, risk=exc.risk) from None
-            return PredictOutcome(result, lam_facts=self.lam_facts, profile_exact=exact)
+            return PredictOutcome(self.kind, result, lam_facts=self.lam_facts, profile_exact=exact)
         if self.kind == "type2":
-            return PredictOutcome(_p.predict_type2(self.setting, dps=self.dps, sphere_sizes=profile),
+            return PredictOutcome(self.kind, _p.predict_type2(self.setting, dps=self.dps, sphere_sizes=profile),
                                   lam_facts=self.lam_facts, profile_exact=exact)
         if self.kind == "type3":
-            return PredictOutcome(_p.predict_type3(self.setting, dps=self.dps), lam_facts=self.lam_facts)
+            return PredictOutcome(self.kind, _p.predict_type3(self.setting, dps=self.dps), lam_facts=self.lam_facts)
         thresholds = _p.lambda_thresholds(self.setting, dps=self.dps, sphere_sizes=profile)
-        return PredictOutcome(thresholds, self._general(profile), self.lam_facts, exact)
+        return PredictOutcome(self.kind, thresholds, self._general(profile), self.lam_facts, exact)
 
     def _general(self, profile) -> dict | None:
         """Theorem G's threshold ``||∇f(0)||_op`` (claim H) on the full set, which must equal eq. 9
@@ -134,10 +135,11 @@ class PredictSpec:
 
     def cost(self) -> float:
         """Estimated seconds on a 2-core machine, idle: :func:`fctheory.predict.estimate_seconds` (the
-        prediction's cost model) plus, for a latent set, its sphere sizes (~K² L operations)."""
+        prediction's cost model) plus, for a latent set, its sphere sizes (:data:`SPHERE_SIZES_SECONDS`
+        per row and position)."""
         from ..predict import estimate_seconds
 
         seconds = estimate_seconds(self.kind, self.setting, self.dps)
         if self.problem is not None:
-            seconds += self.problem.K ** 2 * self.setting.L / 5e7
+            seconds += SPHERE_SIZES_SECONDS * self.problem.K * self.setting.L
         return seconds

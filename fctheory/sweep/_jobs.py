@@ -53,8 +53,6 @@ class JobKind:
         One line for help texts.
     key_help : tuple of (str, str)
         ``(key, explanation)`` pairs for help texts.
-    cost : callable or None
-        ``params -> estimated seconds`` (``--dry-run``, progress), when known.
     """
 
     name: str
@@ -65,7 +63,6 @@ class JobKind:
     summary: tuple = ()
     description: str = ""
     key_help: tuple = field(default=(), compare=False)
-    cost: Callable | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.strip():
