@@ -78,43 +78,22 @@ class CaseKind:
     run: Callable | None = None
 
 
-def _governing_threshold(thresholds):
-    """The λ threshold that decides triviality: theorem 1's for uniform μ (or
-    off the full set), eq. 9's otherwise."""
-    setting = thresholds.setting
-    return thresholds.type1 if setting.mu.is_uniform or thresholds.type3 is None else thresholds.type3
+def job_setting(spec: CaseSpec) -> tuple[Problem, dict]:
+    """The problem of a case (its setting and latent set: a code's, or the full set) and how its λ
+    was resolved (``lam``, ``threshold``, ``threshold_equation`` and ``lam_over_threshold`` when the
+    case gives ``lam_over_threshold``), read once by :meth:`CaseSpec.resolve`."""
+    resolved = spec.resolve()
+    facts = dict(resolved.lam_facts, lam_over_threshold=spec.lam_over_threshold) if resolved.lam_facts else {}
+    return resolved.problem or Problem(resolved.setting), facts
 
 
-def job_setting(spec: CaseSpec, dps: int) -> tuple[Setting, dict]:
-    """The setting of a case; resolves ``lam_over_threshold`` against the
-    predicted threshold (type I for uniform μ, eq. 9 otherwise)."""
-    from ..predict import lambda_thresholds
-
-    if spec.kind == "code":
-        from ..latent import named_code
-
-        code = named_code(spec.code)
-        if code.q != spec.n_c or code.L != spec.L:
-            raise InvalidInput(f"case {spec.name!r}.code", f"a code over GF(n_c = {spec.n_c}) of length L = {spec.L}",
-                               f"{spec.code} (q = {code.q}, length {code.L})")
-        return Setting(spec.n_c, spec.s_c, spec.L, spec.lam, K=code.K, d=spec.d, mu=spec.mu), {}
-    if spec.lam is not None:
-        return spec.setting(), {}
-    which = _governing_threshold(lambda_thresholds(spec.setting(lam=1), dps=dps))
-    lam = f"{float(which.value) * spec.lam_over_threshold:.12g}"
-    return spec.setting(lam=lam), {"threshold": float(which.value), "threshold_equation": which.equation,
-                                   "lam_over_threshold": spec.lam_over_threshold}
-
-
-def _latent(spec: CaseSpec, setting: Setting):
-    """The latent set of a case (``None``: the full set) and, for codes, its
-    distance profile |S_r| (lemma B) for H_Z."""
+def _profile(spec: CaseSpec, problem: Problem):
+    """A code's distance profile |S_r| (lemma B), for H_Z; ``None`` for the other kinds."""
     if spec.kind != "code":
-        return None, None
-    from ..latent import named_code, sphere_sizes
+        return None
+    from ..latent import sphere_sizes
 
-    Z = named_code(spec.code).codewords()
-    return Z, sphere_sizes(Z, setting.n_c, source=spec.code)
+    return sphere_sizes(problem.latent, problem.n_c, source=spec.code)
 
 
 def quantity_key(quantity: str) -> str:
@@ -180,7 +159,7 @@ def _predict_trivial(spec: CaseSpec, setting: Setting, dps: int, profile=None) -
     from ..predict import lambda_thresholds
 
     thresholds = lambda_thresholds(setting, dps=dps)
-    if _governing_threshold(thresholds).lam_below:
+    if thresholds.governing.lam_below:
         raise InvalidInput(f"case {spec.name!r}.lam", "above the λ threshold for a 'trivial' case", str(setting.lam))
     record = thresholds.to_dict()
     with mpmath.workdps(dps):
@@ -361,7 +340,7 @@ def case_kind(spec: CaseSpec) -> CaseKind:
 HESSIAN_PSD_TOL = 1e-9
 
 
-def _second_order(setting: Setting, Z, res) -> dict:
+def _second_order(problem: Problem, res) -> dict:
     """Extreme eigenvalues of the Hessian of R at the trained point (Lanczos,
     scipy ``eigsh`` on exact Hessian-vector products of :mod:`fctheory.risk`).
 
@@ -380,7 +359,7 @@ def _second_order(setting: Setting, Z, res) -> dict:
     def matvec(v):
         count[0] += 1
         v = np.ravel(v)
-        HW, HU = exact_risk_hvp(setting, W, U, v[:nW].reshape(W.shape), v[nW:].reshape(U.shape), latent=Z)
+        HW, HU = exact_risk_hvp(problem, W, U, v[:nW].reshape(W.shape), v[nW:].reshape(U.shape))
         return np.concatenate([np.ravel(HW), np.ravel(HU)])
 
     # ARPACK's tolerance is relative to the Ritz value, which cannot be met for
@@ -405,7 +384,7 @@ def _second_order(setting: Setting, Z, res) -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def _certificate(spec: CaseSpec, setting: Setting, Z, res) -> dict:
+def _certificate(spec: CaseSpec, problem: Problem, res) -> dict:
     """Theorem G (appendix G) for network h: the certified global minimum of R
     (the convex program in D = W^T U, :mod:`fctheory.certify`) against the
     trained minimum.  Skipped (with the reason) when the program is too large
@@ -420,7 +399,7 @@ def _certificate(spec: CaseSpec, setting: Setting, Z, res) -> dict:
 
     start = time.perf_counter()
     try:
-        cert = certify_optimum(setting, Z)
+        cert = certify_optimum(problem)
     except ProblemTooLarge as exc:
         return {"skipped": str(exc)}
     comp = compare_trained(cert, res.W, res.U)
@@ -462,20 +441,19 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     start = time.perf_counter()
     spec: CaseSpec = job["spec"]
     seed, tol, zero_tol, dps = job["seed"], job["tolerance"], job["zero_tolerance"], job["dps"]
-    setting, lam_info = job_setting(spec, dps)
-    Z, profile = _latent(spec, setting)
+    problem, lam_info = job_setting(spec)
+    setting, profile = problem.setting, _profile(spec, problem)
     kind = case_kind(spec)
     pred, prediction_record = kind.predict(spec, setting, dps, profile)
-    res = train_network(setting, network=spec.network, latent=Z, seed=seed, init_scale=spec.init_scale)
-    checks = kind.checks(kind, Problem(setting, Z), pred, res, tol, zero_tol)
-    measurement = measure_collapse(res.W, res.U, setting.n_c, setting.s_c, setting.L, latent=Z,
-                                   network=spec.network, tol=VERDICT_TOL)
+    res = train_network(problem, network=spec.network, seed=seed, init_scale=spec.init_scale)
+    checks = kind.checks(kind, problem, pred, res, tol, zero_tol)
+    measurement = measure_collapse(res.W, res.U, problem, network=spec.network, tol=VERDICT_TOL)
     checks.append(exact_check(f"collapse verdict (tol {VERDICT_TOL:g})", "definitions 1-3", kind.verdict,
                               measurement.collapse_verdict))
     d = setting.d
     no_spurious = d > min(setting.n_w, setting.K * setting.L)  # theorem G (appendix G)
     passed = all(ch.passed for ch in checks)
-    hessian = _second_order(setting, Z, res) if spec.kind == "type3" and res.converged else None
+    hessian = _second_order(problem, res) if spec.kind == "type3" and res.converged else None
     meas = measurement.to_dict()
     meas.pop("u_norms")
     keys = quantity_keys([ch.quantity for ch in checks])
@@ -490,8 +468,8 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         "setting": setting.to_dict(),
         "mu_values": setting.mu.as_array().tolist(),
         "lam_resolution": lam_info,
-        "latent": None if Z is None else {"code": spec.code, "K": int(Z.shape[0]), "rows": Z.tolist(),
-                                          "sphere_sizes": profile.to_dict()},
+        "latent": None if profile is None else {"code": spec.code, "K": problem.K, "rows": problem.latent.tolist(),
+                                                "sphere_sizes": profile.to_dict()},
         "predicted": {k: ch.predicted for k, ch in zip(keys, checks)},
         "measured": {k: ch.measured for k, ch in zip(keys, checks)},
         "rel_error": {k: ch.rel_error for k, ch in zip(keys, checks)},
@@ -505,7 +483,7 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
         "hessian": hessian,
         "conjecture_evidence": bool(spec.kind == "type3" and no_spurious and res.converged and passed
                                     and hessian is not None and hessian.get("psd", False)),
-        "certificate": _certificate(spec, setting, Z, res) if job.get("certify") else None,
+        "certificate": _certificate(spec, problem, res) if job.get("certify") else None,
         "seconds": time.perf_counter() - start,
     }
     return record, res.W, res.U

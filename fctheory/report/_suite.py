@@ -40,8 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._io import read_toml
-from .._validate import require_real
+from .._validate import (NETWORKS, require_bool, require_one_of, require_optional_int, require_real, require_seed,
+                         require_str)
 from ..errors import InvalidInput
+from ..operations import Resolved, resolve_setting
 from ..setting import Setting
 
 __all__ = ["CaseSpec", "Suite", "load_suite", "find_suite", "suite_dirs", "shipped_suites", "KINDS"]
@@ -89,9 +91,18 @@ class CaseSpec:
     quick: bool = False
     n_spl: int | None = None
 
-    def setting(self, lam=None) -> Setting:
-        """The :class:`~fctheory.Setting` of this case (full latent set)."""
-        return Setting(self.n_c, self.s_c, self.L, self.lam if lam is None else lam, d=self.d, mu=self.mu)
+    def params(self) -> dict:
+        """The case's setting in the operations' vocabulary (:mod:`fctheory.operations`)."""
+        params = {"n_c": self.n_c, "s_c": self.s_c, "L": self.L, "d": self.d, "mu": self.mu, "code": self.code}
+        if self.lam_over_threshold is None:
+            return dict(params, lam=self.lam)
+        return dict(params, lam_over_threshold=self.lam_over_threshold)
+
+    def resolve(self) -> Resolved:
+        """The case's setting (and a code's latent set; the full set is built only when the case
+        runs), read once by :func:`fctheory.operations.resolve_setting`; ``lam_over_threshold`` is
+        resolved against the governing λ threshold (type I for uniform μ, eq. 9 otherwise)."""
+        return resolve_setting(self.params(), latent="size")
 
     def to_dict(self) -> dict:
         return {name: (list(v) if isinstance(v, tuple) else v) for name, v in self.__dict__.items()}
@@ -184,6 +195,18 @@ def _positive_float(table: dict, key: str, where: str, default: float, hi: float
     return require_real(f"{where}.{key}", value, lo=0, lo_open=True, hi=hi)
 
 
+def _exact_text(value):
+    """A TOML number as the exact text :class:`~fctheory.Setting` reads (a float by its repr)."""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _seeds(raw: dict, where: str) -> tuple:
+    seeds = raw.get("seeds", [0])
+    if not isinstance(seeds, list) or not seeds:
+        raise InvalidInput(f"{where}.seeds", "a non-empty list of integers >= 0", seeds)
+    return tuple(dict.fromkeys(require_seed(f"{where}.seeds", s) for s in seeds))
+
+
 def _parse_case(raw: dict, index: int) -> CaseSpec:
     where = f"case[{index}]"
     if not isinstance(raw, dict):
@@ -196,48 +219,37 @@ def _parse_case(raw: dict, index: int) -> CaseSpec:
             or len(name) > MAX_CASE_NAME:
         raise InvalidInput(f"{where}.name", f"at most {MAX_CASE_NAME} ASCII letters, digits, '-', '_' and '.'", name)
     where = f"case {name!r}"
-    kind = _need(raw, "kind", where, str, f"one of {sorted(KINDS)}")
-    if kind not in KINDS:
-        raise InvalidInput(f"{where}.kind", f"one of {sorted(KINDS)}", kind)
+    kind = require_one_of(f"{where}.kind", _need(raw, "kind", where, str, f"one of {sorted(KINDS)}"), sorted(KINDS))
     if kind == "reproduce":
         return _parse_reproduce_case(raw, name, where)
     theorem, network = KINDS[kind]
-    if kind == "code" and raw.get("network") in ("h", "h*"):
+    if kind == "code" and raw.get("network") in NETWORKS:
         network = raw["network"]
     if raw.get("network", network) != network:
         raise InvalidInput(f"{where}.network", f"{network!r} for kind {kind!r}", raw.get("network"))
     ints = {k: _need(raw, k, where, int, "an integer") for k in ("n_c", "s_c", "L", "d")}
-    lam = raw.get("lam")
-    over = raw.get("lam_over_threshold")
+    lam, over = raw.get("lam"), raw.get("lam_over_threshold")
     if (lam is None) == (over is None):
         raise InvalidInput(f"{where}.lam", "given exactly once: lam, or lam_over_threshold (trivial cases)", lam)
     if over is not None:
         if kind != "trivial":
             raise InvalidInput(f"{where}.lam_over_threshold", "used only with kind = 'trivial'", over)
-        if isinstance(over, bool) or not isinstance(over, (int, float)) or not 1 < float(over) < 1e6:
-            raise InvalidInput(f"{where}.lam_over_threshold", "a number > 1", over)
-        over = float(over)
+        over = require_real(f"{where}.lam_over_threshold", _need(raw, "lam_over_threshold", where, (int, float),
+                                                                  "a number > 1"), lo=1, lo_open=True, hi=1e6)
     elif isinstance(lam, bool) or not isinstance(lam, (int, float, str)):
         raise InvalidInput(f"{where}.lam", "a number or a decimal/fraction string", lam)
-    else:
-        lam = str(lam) if not isinstance(lam, float) else repr(lam)
     mu = raw.get("mu", "uniform")
     if not isinstance(mu, (str, list)):
         raise InvalidInput(f"{where}.mu", "'uniform', 'zipf', 'zipf:EXP' or a list of numbers", mu)
-    mu = mu if isinstance(mu, str) else tuple(str(v) if not isinstance(v, float) else repr(v) for v in mu)
-    seeds = raw.get("seeds", [0])
-    if not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
-        raise InvalidInput(f"{where}.seeds", "a non-empty list of integers >= 0", seeds)
     code = raw.get("code")
-    if kind == "code" and not isinstance(code, str):
-        raise InvalidInput(f"{where}.code", "a named code (kind = 'code')", code)
-    note = raw.get("note", "")
-    spec = CaseSpec(name=name, kind=kind, theorem=theorem, network=network, lam=lam, lam_over_threshold=over,
-                    mu=mu, seeds=tuple(dict.fromkeys(seeds)), init_scale=_positive_float(raw, "init_scale", where, 0.1),
-                    code=code, note=str(note), **ints)
-    # validate the numbers now (a bad suite fails before any training)
-    spec.setting(lam=lam if lam is not None else 1)
-    _check_preconditions(spec, where)
+    if kind == "code":
+        code = require_str(f"{where}.code", code)
+    spec = CaseSpec(name=name, kind=kind, theorem=theorem, network=network,
+                    lam=None if lam is None else _exact_text(lam), lam_over_threshold=over,
+                    mu=mu if isinstance(mu, str) else tuple(_exact_text(v) for v in mu), seeds=_seeds(raw, where),
+                    init_scale=_positive_float(raw, "init_scale", where, 0.1), code=code if kind == "code" else None,
+                    note=str(raw.get("note", "")), **ints)
+    _check_preconditions(spec, spec.resolve().setting, where)  # a bad suite fails before any training
     return spec
 
 
@@ -250,41 +262,31 @@ def _parse_reproduce_case(raw: dict, name: str, where: str) -> CaseSpec:
     unknown = set(raw) - _REPRODUCE_KEYS
     if unknown:
         raise InvalidInput(where, f"keys among {sorted(_REPRODUCE_KEYS)} for kind 'reproduce'", sorted(unknown))
-    name_ = _need(raw, "experiment", where, str, "one of " + ", ".join(EXPERIMENT_NAMES))
-    if name_ not in EXPERIMENT_NAMES:
-        raise InvalidInput(f"{where}.experiment", "one of " + ", ".join(EXPERIMENT_NAMES), name_)
-    optimizer = raw.get("optimizer", "lbfgs")
-    if optimizer not in OPTIMIZERS:
-        raise InvalidInput(f"{where}.optimizer", "one of " + ", ".join(OPTIMIZERS), optimizer)
-    quick = raw.get("quick", False)
-    if not isinstance(quick, bool):
-        raise InvalidInput(f"{where}.quick", "true or false", quick)
-    n_spl = raw.get("n_spl")
-    if n_spl is not None and (isinstance(n_spl, bool) or not isinstance(n_spl, int) or not 1 <= n_spl <= 10**6):
-        raise InvalidInput(f"{where}.n_spl", "an integer in [1, 1000000]", n_spl)
-    seeds = raw.get("seeds", [0])
-    if not isinstance(seeds, list) or not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
-        raise InvalidInput(f"{where}.seeds", "a non-empty list of integers >= 0", seeds)
+    name_ = require_one_of(f"{where}.experiment", _need(raw, "experiment", where, str, "one of "
+                                                        + ", ".join(EXPERIMENT_NAMES)), EXPERIMENT_NAMES)
+    optimizer = require_one_of(f"{where}.optimizer", raw.get("optimizer", "lbfgs"), OPTIMIZERS)
+    quick = require_bool(f"{where}.quick", raw.get("quick", False))
+    n_spl = require_optional_int(f"{where}.n_spl", raw.get("n_spl"), lo=1, hi=10**6)
     exp = experiment(name_)
     setting = experiment_setting(exp, quick=quick)
     return CaseSpec(name=name, kind="reproduce", theorem=KINDS["reproduce"][0], network=exp.network,
                     n_c=setting.n_c, s_c=setting.s_c, L=setting.L, d=setting.d, lam=str(setting.lam),
-                    lam_over_threshold=None, mu=exp.mu, seeds=tuple(dict.fromkeys(seeds)), init_scale=0.1,
+                    lam_over_threshold=None, mu=exp.mu, seeds=_seeds(raw, where), init_scale=0.1,
                     code=None, note=str(raw.get("note", "")), experiment=name_, optimizer=optimizer, quick=quick,
                     n_spl=n_spl)
 
 
-def _check_preconditions(spec: CaseSpec, where: str) -> None:
+def _check_preconditions(spec: CaseSpec, setting: Setting, where: str) -> None:
     """The hypotheses of the theorem a case tests, checked when the suite is loaded (a misconfigured
     case must not be reported as a failure of the theorem): theorem 1 needs uniform μ; type II
-    (theorem 3) a mean-zero frame, d >= n_c; types I and III need λ below their threshold (theorem 1:
-    λ_I; theorem 2: eq. 9) and ``trivial`` cases λ at or above it."""
+    (theorem 3) a mean-zero frame, d >= n_c; types I and III need λ below the governing threshold
+    (:attr:`fctheory.predict.LambdaThresholds.governing`: theorem 1's λ_I for uniform μ, eq. 9
+    otherwise) and ``trivial`` cases λ at or above it."""
     from .._precision import decimal_string
     from ..predict import lambda_thresholds
 
     if spec.kind == "code":
         return
-    setting = spec.setting(lam=spec.lam if spec.lam is not None else 1)
     if spec.kind == "type1" and not setting.mu.is_uniform:
         raise InvalidInput(f"{where}.mu", "'uniform' for kind 'type1' (theorem 1 assumes uniform word frequencies; "
                                           "a Zipf law is kind 'type3', theorem 2)", spec.mu if isinstance(spec.mu, str) else "a list")
@@ -293,9 +295,8 @@ def _check_preconditions(spec: CaseSpec, where: str) -> None:
                                          "mean-zero equiangular frame)", spec.d)
     if spec.lam is None or spec.kind == "type2":
         return
-    thresholds = lambda_thresholds(setting, dps=15)
-    which = thresholds.type1 if spec.kind == "type1" or (spec.kind == "trivial" and setting.mu.is_uniform) else thresholds.type3
-    name = "the type-I threshold λ_I (theorem 1)" if which is thresholds.type1 else "the type-III threshold (eq. 9)"
+    which = lambda_thresholds(setting, dps=15).governing
+    name = "the type-I threshold λ_I (theorem 1)" if which.equation.startswith("theorem 1") else "the type-III threshold (eq. 9)"
     value = decimal_string(which.value, 6)
     if spec.kind in ("type1", "type3") and not which.lam_below:
         raise InvalidInput(f"{where}.lam", f"below {name} = {value} for kind {spec.kind!r} "

@@ -83,12 +83,20 @@ def write_results_json(run, path) -> None:
 
 
 def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> None:
-    suite = run.suite
-    verdicts = theorem_verdicts(run.records)
-    failed_jobs = [r for r in run.records if r.get("status") == "failed"]
+    """``report.md`` of a validation run: one section per function below, in reading order."""
     records = _ran(run.records)
-    reproductions = [r for r in records if r["kind"] == "reproduce"]
     trained = [r for r in records if r["kind"] != "reproduce"]
+    lines = (_summary_section(run, records, figure_seconds) + _verdict_section(run, records)
+             + _checks_section(records) + _training_section(trained) + _certificate_section(records)
+             + _reproduction_section([r for r in records if r["kind"] == "reproduce"],
+                                     os.path.dirname(os.path.abspath(path)))
+             + _figures_section(figures) + _versions_section(run))
+    atomic_write_text(path, "\n".join(lines))
+
+
+def _summary_section(run, records, figure_seconds: float) -> list[str]:
+    """Title, description, the overall verdict and the run's time."""
+    suite = run.suite
     n_checks = sum(len(r["checks"]) for r in records)
     n_ok = sum(c["passed"] for r in records for c in r["checks"])
     n_pass = sum(r["passed"] for r in records)
@@ -96,7 +104,7 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     lines = [f"# fctheory validation report — suite `{suite.name}`", ""]
     if suite.description:
         lines += [suite.description, ""]
-    lines += [
+    return lines + [
         f"**Overall: {'PASS' if run.passed else 'FAIL'}** — {n_pass}/{len(run.records)} runs passed, "
         f"{n_ok}/{n_checks} checked quantities within tolerance "
         f"(relative error ≤ {suite.tolerance:g}; absolute error ≤ {suite.zero_tolerance:g} where the prediction is 0).",
@@ -105,15 +113,20 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
         f"{figure_seconds:.1f} s; {run.cached} of {len(run.records)} runs reused from the cache; training time of all "
         f"runs when computed: {train_seconds:.1f} s). Predictions certified at {suite.dps} digits.",
         "",
-        "## Verdict per theorem",
-        "",
-        "| theorem | runs passed | quantities within tolerance | worst error | verdict |",
-        "|---|---|---|---|---|",
     ]
+
+
+def _verdict_section(run, records) -> list[str]:
+    """One verdict per theorem, the failed jobs, and per-theorem notes (convergence, the conjecture's
+    evidence, the Hessian at type-III points)."""
+    verdicts = theorem_verdicts(run.records)
+    lines = ["## Verdict per theorem", "",
+             "| theorem | runs passed | quantities within tolerance | worst error | verdict |", "|---|---|---|---|---|"]
     for v in verdicts:
         lines.append(f"| {v['title']} | {v['runs_passed']}/{v['runs']} | {v['quantities_passed']}/{v['quantities']} | "
                      f"{_err(v['worst_error'])} | {'PASS' if v['passed'] else 'FAIL'} |")
     lines.append("")
+    failed_jobs = [r for r in run.records if r.get("status") == "failed"]
     if failed_jobs:
         lines += ["## Failed jobs", "", "These jobs raised an error (recorded, not cached; running again retries "
                   "them); the other jobs went on.", "", "| run | error |", "|---|---|"]
@@ -139,16 +152,17 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
                 f"`{r['name']}` " + (f"{r['hessian']['min_eigenvalue']:.1e} / {r['hessian']['max_eigenvalue']:.3g}"
                                      if r["hessian"].get("computed") else f"not computed ({r['hessian']['reason']})")
                 for r in hess) + ".")
-    lines += [
-        "",
-        "## Checked quantities",
-        "",
+    return lines
+
+
+def _checks_section(records) -> list[str]:
+    """Every checked quantity: predicted, measured, error and rule."""
+    lines = [
+        "", "## Checked quantities", "",
         "Error rules: *relative* = |measured − predicted| / |predicted| (the worst of all words/blocks is shown); "
         "*scale* = worst entry of a Gram matrix, |M − P| / max|P|; *absolute* where the prediction is 0; "
-        "*exact* for the collapse verdict. Only rotation-invariant quantities are compared.",
-        "",
-        "| run | quantity | predicted | measured | error | rule | pass |",
-        "|---|---|---|---|---|---|---|",
+        "*exact* for the collapse verdict. Only rotation-invariant quantities are compared.", "",
+        "| run | quantity | predicted | measured | error | rule | pass |", "|---|---|---|---|---|---|---|",
     ]
     rule_short = {"relative": "relative", "relative to scale": "scale", "absolute": "absolute", "exact": "exact"}
     for r in records:
@@ -156,11 +170,15 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
             lines.append(f"| {r['name']} | {_cell(c['quantity'])} ({c['reference']}) | {_fmt(c['predicted'])} | "
                          f"{_fmt(c['measured'])} | {_err(c['rel_error'])} | {rule_short.get(c['rule'], c['rule'])} | "
                          f"{'pass' if c['passed'] else '**FAIL**'} |")
-    lines += [
-        "",
-        "## Settings and training",
-        "",
-        "| run | kind | net | n_c | s_c | L | K | d | λ | μ | converged | ‖∇‖/max(1,R) | L-BFGS it. | Newton it. | evals (+HVPs) | HVP | time (s) |",
+    return lines
+
+
+def _training_section(trained) -> list[str]:
+    """Settings and training of the exact-risk runs, their stopping reasons and resolved λ values."""
+    lines = [
+        "", "## Settings and training", "",
+        "| run | kind | net | n_c | s_c | L | K | d | λ | μ | converged | ‖∇‖/max(1,R) | L-BFGS it. | Newton it. "
+        "| evals (+HVPs) | HVP | time (s) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in trained:
@@ -179,43 +197,51 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
               "(networks h and h*); *diff.* = central differences of the analytic gradient (used when the exact "
               "product's tables would exceed 1 GiB, decided by the problem's size; `training.hvp_method` in "
               "results.json says which ran)."]
-    notes = [r for r in records if r.get("lam_resolution")]
-    for r in notes:
-        info = r["lam_resolution"]
-        lines.append(f"`{r['name']}`: λ = {info['lam_over_threshold']:g} × threshold "
-                     f"{info['threshold']:.10g} ({info['threshold_equation']}).")
+    for r in trained:
+        info = r.get("lam_resolution")
+        if info:
+            lines.append(f"`{r['name']}`: λ = {info['lam_over_threshold']:g} × threshold "
+                         f"{info['threshold']:.10g} ({info['threshold_equation']}).")
+    return lines
+
+
+def _certificate_section(records) -> list[str]:
+    """Theorem G's certificates of the trained minima, and the type-III conjecture rows."""
     certs = [r for r in records if r.get("certificate")]
-    if certs:
-        lines += [
-            "", "## Global optimality (theorem G)", "",
-            "For network h with d ≥ min(n_w, K L), min R equals the convex program min_D f(D) + λ‖D‖_* "
-            "(appendix G). Its certified optimum brackets the global minimum in [lower bound, optimal value]; "
-            "the trained minimum is *consistent* when it lies in that bracket (up to rounding). "
-            "For type III this tests the paper's open conjecture directly.", "",
-            "| run | verdict | trained R | certified optimum | lower bound | gap | trained − optimum | ‖D − D_opt‖/‖D‖ | time (s) |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        skipped = [r for r in certs if r["certificate"].get("skipped")]
-        for r in certs:
-            c = r["certificate"]
-            if c.get("skipped"):
-                continue
-            lines.append(f"| {r['name']} | {c['verdict']} | {c['trained_value']:.12g} | {c['optimal_value']:.12g} | "
-                         f"{c['lower_bound']:.12g} | {c['gap']:.1e} | {c['difference']:.1e} | {c['d_difference']:.1e} | "
-                         f"{c['seconds']:.1f} |")
-        if skipped:
-            lines += ["", "Not certified: " + "; ".join(
-                f"`{r['name']}` ({_short_reason(r['certificate']['skipped'])})" for r in skipped) + "."]
-        lines += _conjecture_table(certs)
-    lines += _reproduction_section(reproductions, os.path.dirname(os.path.abspath(path)))
-    lines += ["", "## Figures", ""]
+    if not certs:
+        return []
+    lines = [
+        "", "## Global optimality (theorem G)", "",
+        "For network h with d ≥ min(n_w, K L), min R equals the convex program min_D f(D) + λ‖D‖_* "
+        "(appendix G). Its certified optimum brackets the global minimum in [lower bound, optimal value]; "
+        "the trained minimum is *consistent* when it lies in that bracket (up to rounding). "
+        "For type III this tests the paper's open conjecture directly.", "",
+        "| run | verdict | trained R | certified optimum | lower bound | gap | trained − optimum | ‖D − D_opt‖/‖D‖ "
+        "| time (s) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    skipped = [r for r in certs if r["certificate"].get("skipped")]
+    for r in certs:
+        c = r["certificate"]
+        if c.get("skipped"):
+            continue
+        lines.append(f"| {r['name']} | {c['verdict']} | {c['trained_value']:.12g} | {c['optimal_value']:.12g} | "
+                     f"{c['lower_bound']:.12g} | {c['gap']:.1e} | {c['difference']:.1e} | {c['d_difference']:.1e} | "
+                     f"{c['seconds']:.1f} |")
+    if skipped:
+        lines += ["", "Not certified: " + "; ".join(
+            f"`{r['name']}` ({_short_reason(r['certificate']['skipped'])})" for r in skipped) + "."]
+    return lines + _conjecture_table(certs)
+
+
+def _figures_section(figures: dict) -> list[str]:
+    """The figures of the exact-risk runs (PCA, r_b against μ_b, convergence)."""
+    lines = ["", "## Figures", ""]
     if figures.get("pca"):
-        lines.append("PCA of the word embeddings (left) and of the blocks u_{k,l} (right), coloured by concept "
-                     "(the paper's figures 3-4). Collapse: one point per concept at the vertices of a simplex; "
-                     "a third singular value at round-off means the points span n_c − 1 dimensions.")
-        lines.append("")
-        for case, rel in figures["pca"].items():
-            lines.append(f"![PCA {case}]({rel})")
+        lines += ["PCA of the word embeddings (left) and of the blocks u_{k,l} (right), coloured by concept "
+                  "(the paper's figures 3-4). Collapse: one point per concept at the vertices of a simplex; "
+                  "a third singular value at round-off means the points span n_c − 1 dimensions.", ""]
+        lines += [f"![PCA {case}]({rel})" for case, rel in figures["pca"].items()]
         lines.append("")
     if figures.get("type3_rb"):
         lines += ["Measured (circles, every concept) and predicted (line) r_b against μ_b:",
@@ -223,14 +249,16 @@ def write_report_md(run, path, figures: dict, figure_seconds: float = 0.0) -> No
     if figures.get("convergence"):
         lines += ["Training convergence (relative gradient norm; target 1e-12):", "",
                   f"![convergence]({figures['convergence']})", ""]
-    lines += ["## Versions", ""]
-    for name, value in run.versions.items():
-        lines.append(f"- {name}: {value}")
-    suite_path = os.path.abspath(suite.path)
+    return lines
+
+
+def _versions_section(run) -> list[str]:
+    """The library versions and the suite file."""
+    lines = ["## Versions", ""] + [f"- {name}: {value}" for name, value in run.versions.items()]
+    suite_path = os.path.abspath(run.suite.path)
     if suite_path.startswith(os.getcwd() + os.sep):
         suite_path = os.path.relpath(suite_path)
-    lines += [f"- suite file: `{suite_path}`", ""]
-    atomic_write_text(path, "\n".join(lines))
+    return lines + [f"- suite file: `{suite_path}`", ""]
 
 
 def _reproduction_section(records, out_dir: str) -> list[str]:
