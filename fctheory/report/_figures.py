@@ -79,12 +79,14 @@ def _rb_figure(items, path):
         for a in range(s["n_c"]):
             ax.plot(mu, norms[a], "o", ms=5, mfc="none", color=colours(i % 10),
                     label=f"{record['case']} measured" if a == 0 else None)
-    from matplotlib.ticker import NullFormatter
+    from matplotlib.ticker import LogLocator, NullLocator, StrMethodFormatter
 
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    for axis in (ax.xaxis, ax.yaxis):  # the data span about a decade: label 1, 2, 3, 5 of each
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+        axis.set_major_formatter(StrMethodFormatter("{x:.3g}"))
+        axis.set_minor_locator(NullLocator())
     ax.set_xlabel("word frequency mu_b")
     ax.set_ylabel("embedding norm r_b")
     ax.set_title("type III: r_b against mu_b (theorem 2, eq. 7-8)", fontsize=10)
