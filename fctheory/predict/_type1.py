@@ -95,6 +95,14 @@ class TypeIPrediction:
 
     theorem = "theorem 1 (type I, network h)"
     value_names = ("tau", "word_norm", "u_norm", "risk", "lambda_threshold")
+    #: What ``tau`` is: type I's minimizer of H is a squared norm (type II's is a norm).
+    tau_meaning = "||W||_F^2 = ||U||_F^2"
+
+    @property
+    def u_frobenius(self) -> mpmath.mpf:
+        """:math:`\\|U\\|_F = \\sqrt\\tau` (theorem 1), the quantity type II's ``tau`` is."""
+        with mpmath.workdps(self.working_dps):
+            return +mpmath.sqrt(self.tau)
 
     def to_dict(self) -> dict:
         """JSON-ready dict: values as decimal strings with ``dps`` digits,

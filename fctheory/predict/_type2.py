@@ -73,6 +73,27 @@ class TypeIIPrediction:
 
     theorem = "theorem 3 (type II, network h*)"
     value_names = ("tau", "u_norm", "risk")
+    #: What ``tau`` is: type II's minimizer of H* is a norm (type I's is a squared norm).
+    tau_meaning = "||U||_F"
+
+    @property
+    def u_frobenius(self) -> mpmath.mpf:
+        """:math:`\\|U\\|_F = \\tau^*` (theorem 3); the same name as type I's."""
+        return self.tau
+
+    @property
+    def feature_norm(self) -> mpmath.mpf:
+        """:math:`\\|\\varphi(w_{(a,b)})\\| = \\sqrt d` (definition 2): the norm of every word's
+        LayerNorm feature, the only word norm network h* fixes."""
+        with mpmath.workdps(self.working_dps):
+            return +mpmath.sqrt(self.setting.require_d(mean_zero=True))
+
+    @property
+    def word_norm(self):
+        """Not defined for network h*: LayerNorm divides each embedding by its own norm, so the raw
+        word norms do not enter R* (eq. 10) and theorem 3 does not fix them; see :attr:`feature_norm`."""
+        raise AttributeError("TypeIIPrediction has no word_norm: network h* applies LayerNorm, so theorem 3 fixes "
+                             "the feature norm ||phi(w)|| = sqrt(d) (feature_norm), not the raw word norms")
 
     def to_dict(self) -> dict:
         """JSON-ready dict (decimal strings with ``dps`` digits; outward enclosures)."""

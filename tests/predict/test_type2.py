@@ -63,3 +63,19 @@ def test_random_settings_certified(n_c, L, k_raw, d_extra, lam_exp, dps):
     s = Setting(n_c, 3, L, f"1e{lam_exp}", K=min(K, full), d=n_c + d_extra)
     result = predict_type2(s, dps=dps)
     check_certified(result, result.value_names)
+
+
+def test_type_I_and_II_name_the_same_norms_alike():
+    """tau is ||W||_F^2 for type I and ||U||_F for type II: u_frobenius is ||U||_F for both; h* fixes the
+    LayerNorm feature norm sqrt(d), not a raw word norm (definition 2)."""
+    from fctheory import predict_type1
+
+    s = Setting(3, 2, 3, "1/100", d=7)
+    one, two = predict_type1(s), predict_type2(s)
+    assert (one.tau_meaning, two.tau_meaning) == ("||W||_F^2 = ||U||_F^2", "||U||_F")
+    assert float(one.u_frobenius) ** 2 == pytest.approx(float(one.tau), rel=1e-15)
+    assert two.u_frobenius == two.tau
+    assert float(two.feature_norm) == pytest.approx(7 ** 0.5, rel=1e-15)
+    with pytest.raises(AttributeError, match="feature_norm"):
+        two.word_norm  # noqa: B018
+    assert not hasattr(two, "word_norm")
