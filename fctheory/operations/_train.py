@@ -18,7 +18,8 @@ TRAIN_HELP = SETTING_HELP + LATENT_HELP + (
 TRAIN_OUTPUTS = ("K", "risk", "grad_norm", "grad_norm_rel", "converged", "reason", "lbfgs_iterations",
                  "newton_iterations", "evaluations", "hvp_evaluations", "hvp_method", "train_seconds", "latent_set",
                  "collapse_verdict", "w_frobenius", "u_frobenius", "within_concept_spread", "equiangular_error",
-                 "word_norm_spread", "r_concept_spread", "u_norm_mean", "u_norm_spread", "u_alignment", "r_by_rank")
+                 "word_norm_spread", "r_concept_spread", "u_norm_mean", "u_norm_spread", "u_alignment", "r_by_rank",
+                 "predicted_theorem", "predicted_risk", "predicted_w_frobenius", "predicted_u_frobenius")
 REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
                   "progress", "dtype")
 REPRODUCE_HELP = (
@@ -45,6 +46,7 @@ class TrainReport:
     measurement: object
     latent_set: str
     lam_facts: dict = field(default_factory=dict)
+    predicted: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         r, md = self.result, self.measurement.to_dict()
@@ -52,7 +54,8 @@ class TrainReport:
                 "converged": r.converged, "reason": r.reason, "lbfgs_iterations": r.lbfgs_iterations,
                 "newton_iterations": r.newton_iterations, "evaluations": r.evaluations,
                 "hvp_evaluations": r.hvp_evaluations, "hvp_method": r.hvp_method, "train_seconds": r.seconds,
-                "latent_set": self.latent_set, **{k: md[k] for k in TRAIN_OUTPUTS if k in md}, **self.lam_facts}
+                "latent_set": self.latent_set, **{k: md[k] for k in TRAIN_OUTPUTS if k in md}, **self.predicted,
+                **self.lam_facts}
 
     def arrays(self) -> dict:
         return {"W": self.result.W, "U": self.result.U}
@@ -89,7 +92,7 @@ class TrainSpec:
                                hessian=self.hessian)
         m = measure_collapse(result.W, result.U, p.n_c, p.setting.s_c, p.setting.L,
                              latent=None if p.source.kind == "full" else p.latent, network=self.network)
-        return TrainReport(result, m, p.source.describe(), self.lam_facts)
+        return TrainReport(result, m, p.source.describe(), self.lam_facts, predicted_values(p, self.network))
 
     def cost(self) -> float:
         """Estimated seconds: the validation cases' model (:data:`~fctheory.operations.RUN_SECONDS` plus
@@ -99,6 +102,48 @@ class TrainSpec:
 
         s = self.problem.setting
         return RUN_SECONDS + SECONDS_PER_LOGIT * s.K * s.s_c ** s.L * s.K
+
+
+def predicted_values(problem: Problem, network: str) -> dict:
+    """The closed form a trained minimum of ``problem`` is compared with, as the row's ``predicted_*`` keys.
+
+    Network h, uniform μ: theorem 1 (H, assumption A, on the full set; H_Z, lemma B, on a code);
+    network h, other μ, full set: theorem 2's type-III point (a critical point, conjectured the global
+    minimum); network h*: theorem 3 (H*, or H*_Z on a code).  Above the λ threshold the minimizer is
+    W = U = 0 and min R = log K.  A random or file latent set has no closed form (assumption A and
+    lemma B need not hold): ``predicted_theorem`` says so and the values are ``None`` (a grid row with
+    ``command = "predict optimum"`` certifies its exact optimum instead).
+    """
+    import mpmath
+
+    from ..errors import NoNontrivialSolution
+    from ..latent import sphere_sizes
+    from ..predict import predict_type1, predict_type2, predict_type3
+
+    s, kind = problem.setting, problem.source.kind
+    none = {"predicted_theorem": None, "predicted_risk": None, "predicted_w_frobenius": None,
+            "predicted_u_frobenius": None}
+    if kind not in ("full", "code") or (network == "h" and kind == "code" and not s.mu.is_uniform):
+        return dict(none, predicted_theorem=f"none for a {kind} latent set (neither assumption A nor lemma B known)")
+    profile = None if kind == "full" else sphere_sizes(problem.latent, s.n_c, source=problem.source.code)
+    try:
+        if network == "h*":
+            p = predict_type2(s, sphere_sizes=profile)
+            return dict(none, predicted_theorem=p.theorem, predicted_risk=float(p.risk),
+                        predicted_u_frobenius=float(p.tau))
+        if s.mu.is_uniform:
+            p = predict_type1(s, sphere_sizes=profile)
+            return dict(none, predicted_theorem=p.theorem, predicted_risk=float(p.risk),
+                        predicted_w_frobenius=float(p.u_frobenius), predicted_u_frobenius=float(p.u_frobenius))
+        p = predict_type3(s)
+        with mpmath.workdps(30):  # ||W||_F^2 = n_c sum_b r_b^2, ||U||_F^2 = K L c^2 (definition 3)
+            w = mpmath.sqrt(s.n_c * mpmath.fsum(r * r for r in p.r))
+            u = mpmath.sqrt(s.K * s.L) * p.c
+        return dict(none, predicted_theorem=p.theorem, predicted_risk=float(p.risk), predicted_w_frobenius=float(w),
+                    predicted_u_frobenius=float(u))
+    except NoNontrivialSolution as trivial:
+        return dict(none, predicted_theorem="at or above the λ threshold: W = U = 0", predicted_risk=float(trivial.risk),
+                    predicted_w_frobenius=0.0, predicted_u_frobenius=0.0)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,28 @@ def test_train_on_a_random_latent_set():
     out = train({"n_c": 2, "s_c": 2, "L": 3, "K": 5, "d": 4, "lam": "1/100", "seed": 3})
     assert out.record["latent_set"] == "random K=5 seed=3" and out.record["K"] == 5 and out.record["converged"]
     assert out.arrays["U"].shape == (5, 12)
+    assert out.record["predicted_theorem"].startswith("none for a random latent set")
+    assert out.record["predicted_risk"] is None and out.record["predicted_u_frobenius"] is None
+
+
+@pytest.mark.parametrize("params, theorem, w_predicted", [
+    ({"n_c": 3, "s_c": 2, "L": 3, "d": 7, "lam": "1/100"}, "theorem 1", True),
+    ({"n_c": 3, "s_c": 3, "L": 3, "d": 10, "lam": "1/100", "mu": "zipf"}, "theorem 2", True),
+    ({"n_c": 3, "s_c": 2, "L": 3, "d": 5, "lam": "1/100", "mu": "zipf", "network": "h*"}, "theorem 3", False),
+    ({"n_c": 3, "s_c": 2, "L": 4, "d": 7, "lam": "1/100", "code": "ternary-hamming"}, "theorem 1", True),
+    ({"n_c": 3, "s_c": 2, "L": 3, "d": 7, "lam": "1"}, "at or above the λ threshold", True),
+])
+def test_train_rows_carry_the_closed_form_beside_the_trained_minimum(params, theorem, w_predicted):
+    """Each train row puts the theorem's risk and norms beside the measured ones (to 1e-9 at a converged
+    minimum; theorem 1 / 2 / 3, lemma B on a code, W = U = 0 above the threshold)."""
+    r = train(params).record
+    assert r["converged"] and r["predicted_theorem"].startswith(theorem)
+    assert r["risk"] == pytest.approx(r["predicted_risk"], rel=1e-9)
+    assert r["u_frobenius"] == pytest.approx(r["predicted_u_frobenius"], rel=1e-9, abs=1e-12)
+    if w_predicted:
+        assert r["w_frobenius"] == pytest.approx(r["predicted_w_frobenius"], rel=1e-9, abs=1e-12)
+    else:  # network h*: LayerNorm leaves the raw word norms free
+        assert r["predicted_w_frobenius"] is None
 
 
 def test_certify_job_has_the_keys_of_certify_json(capsys):
