@@ -257,11 +257,6 @@ CASE_KINDS = {
 }
 
 
-def _within(quantity, reference, predicted, measured, fraction) -> Check:
-    """``measured`` within ``fraction`` (relative) of ``predicted``."""
-    return scalar_check(quantity, reference, predicted, measured, fraction)
-
-
 def _reproduce_checks(result) -> list[Check]:
     """The paper's claims about its experiments (section 2, figures 3-4) on a reproduction:
     fig3 (theorem 1): test accuracy 1, word norm within 5% of theorem 1's c, third PCA singular
@@ -275,13 +270,13 @@ def _reproduce_checks(result) -> list[Check]:
     if name == "fig3":
         sv = result.word_singular_values
         return [scalar_check("test accuracy = 1", "section 2, figure 3", 1.0, acc, 1e-12),
-                _within("word norm within 5% of c = sqrt(tau/n_w)", pred["word_norm"]["theorem"],
+                scalar_check("word norm within 5% of c = sqrt(tau/n_w)", pred["word_norm"]["theorem"],
                         pred["word_norm"]["value"], result.word_norm_mean, 0.05),
                 bound_check("third word singular value / second < 1%", "figure 3 (collapse to n_c - 1 dimensions)",
                             0.01, sv[2] / sv[1], "at least", 0.0)]
     if name == "k50":
         sv = result.word_singular_values
-        return [_within("word norm within 5% of c = sqrt(tau/n_w)", pred["word_norm"]["theorem"],
+        return [scalar_check("word norm within 5% of c = sqrt(tau/n_w)", pred["word_norm"]["theorem"],
                         pred["word_norm"]["value"], result.word_norm_mean, 0.05),
                 bound_check("third word singular value / second < 1%", "section 3 (K = 50, n_spl = 100)",
                             0.01, sv[2] / sv[1], "at least", 0.0)]
@@ -289,9 +284,25 @@ def _reproduce_checks(result) -> list[Check]:
         return [bound_check("test accuracy < 0.8", "section 2, figure 4(b) (paper: 45%)", 0.8, acc, "at least", 0.0)]
     if name == "fig4c":
         return [scalar_check("test accuracy = 1", "section 2, figure 4(c)", 1.0, acc, 1e-12),
-                _within("||U||_F within 5% of tau*", pred["u_frobenius"]["theorem"], pred["u_frobenius"]["value"],
+                scalar_check("||U||_F within 5% of tau*", pred["u_frobenius"]["theorem"], pred["u_frobenius"]["value"],
                         result.u_frobenius, 0.05)]
     return [bound_check("test accuracy >= 0.99", "section 2, figure 4(a)", 0.99, acc, "at most", 0.0)]
+
+
+def record_head(spec: dict, seed: int) -> dict:
+    """The keys every record of a (case, seed) starts with (a failed job's too)."""
+    return {"name": f"{spec['name']}/seed{seed}", "case": spec["name"], "seed": seed, "kind": spec["kind"],
+            "theorem": spec["theorem"], "network": spec["network"], "note": spec["note"]}
+
+
+def _check_tables(checks) -> dict:
+    """``predicted``, ``measured`` and ``rel_error`` keyed by :func:`quantity_keys`, ``passed`` and ``checks``."""
+    keys = quantity_keys([ch.quantity for ch in checks])
+    return {"predicted": {k: ch.predicted for k, ch in zip(keys, checks)},
+            "measured": {k: ch.measured for k, ch in zip(keys, checks)},
+            "rel_error": {k: ch.rel_error for k, ch in zip(keys, checks)},
+            "passed": all(ch.passed for ch in checks),
+            "checks": [dict(ch.to_dict(), key=k) for k, ch in zip(keys, checks)]}
 
 
 def run_reproduce_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
@@ -304,17 +315,8 @@ def run_reproduce_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     seed = job["seed"]
     res = reproduce_experiment(spec.experiment, optimizer=spec.optimizer, seed=seed, out=job.get("files_dir"),
                                quick=spec.quick, n_spl=spec.n_spl)
-    checks = _reproduce_checks(res)
-    keys = quantity_keys([ch.quantity for ch in checks])
     record = {
-        "name": f"{spec.name}/seed{seed}", "case": spec.name, "seed": seed, "kind": spec.kind,
-        "theorem": spec.theorem, "network": spec.network, "note": spec.note,
-        "setting": dict(res.setting),
-        "predicted": {k: ch.predicted for k, ch in zip(keys, checks)},
-        "measured": {k: ch.measured for k, ch in zip(keys, checks)},
-        "rel_error": {k: ch.rel_error for k, ch in zip(keys, checks)},
-        "passed": all(ch.passed for ch in checks),
-        "checks": [dict(ch.to_dict(), key=k) for k, ch in zip(keys, checks)],
+        **record_head(spec.to_dict(), seed), "setting": dict(res.setting), **_check_tables(_reproduce_checks(res)),
         "reproduction": res.to_dict(),
         "training": {"converged": bool(res.converged), "seconds": float(res.train_seconds),
                      "iterations": int(res.iterations), "message": res.message},
@@ -456,25 +458,14 @@ def run_job(job: dict) -> tuple[dict, np.ndarray, np.ndarray]:
     hessian = _second_order(problem, res) if spec.kind == "type3" and res.converged else None
     meas = measurement.to_dict()
     meas.pop("u_norms")
-    keys = quantity_keys([ch.quantity for ch in checks])
     record = {
-        "name": f"{spec.name}/seed{seed}",
-        "case": spec.name,
-        "seed": seed,
-        "kind": spec.kind,
-        "theorem": spec.theorem,
-        "network": spec.network,
-        "note": spec.note,
+        **record_head(spec.to_dict(), seed),
         "setting": setting.to_dict(),
         "mu_values": setting.mu.as_array().tolist(),
         "lam_resolution": lam_info,
         "latent": None if profile is None else {"code": spec.code, "K": problem.K, "rows": problem.latent.tolist(),
                                                 "sphere_sizes": profile.to_dict()},
-        "predicted": {k: ch.predicted for k, ch in zip(keys, checks)},
-        "measured": {k: ch.measured for k, ch in zip(keys, checks)},
-        "rel_error": {k: ch.rel_error for k, ch in zip(keys, checks)},
-        "passed": passed,
-        "checks": [dict(ch.to_dict(), key=k) for k, ch in zip(keys, checks)],
+        **_check_tables(checks),
         "prediction": prediction_record,
         "prediction_values": pred,
         "training": res.to_dict(),

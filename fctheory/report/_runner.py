@@ -24,7 +24,7 @@ from .._io import DirectoryInUse, directory_lock, load_npz, remove_stale_tempora
 from ..errors import InvalidInput, ProblemTooLarge
 from ..operations import RUN_SECONDS, SECONDS_PER_LOGIT, format_seconds, reproduce_seconds
 from ..sweep import code_fingerprint
-from ._cases import run_job
+from ._cases import record_head, run_job
 from ._suite import CaseSpec, Suite
 
 __all__ = ["ValidationRun", "run_suite", "code_fingerprint", "versions", "directory_lock", "DirectoryInUse",
@@ -236,9 +236,7 @@ CASE_JOB = _case_job_kind()
 
 def _failed_record(spec: dict, seed: int, error: str) -> dict:
     """The record of a job that raised: no checks, ``passed`` False, the error."""
-    return {"name": f"{spec['name']}/seed{seed}", "case": spec["name"], "seed": seed, "kind": spec["kind"],
-            "theorem": spec["theorem"], "network": spec["network"],
-            "note": spec["note"], "status": "failed", "error": error, "passed": False, "checks": [],
+    return {**record_head(spec, seed), "status": "failed", "error": error, "passed": False, "checks": [],
             "training": None, "cache_key": None}
 
 
