@@ -131,15 +131,20 @@ class CaseCost:
 
 
 def _reproduce_cost(spec) -> CaseCost:
+    """A reproduction samples ``n_spl`` training sentences per class (eq. 3) instead of enumerating:
+    ``sentences = n_spl K``, ``logits = n_spl K^2`` per pass over them, ``table_bytes`` the sampled
+    word indices (int64), the float64 weights ``d n_w + K L d``; the time is the experiment's measured
+    cost (:func:`fctheory.operations.reproduce_seconds`)."""
     from ..operations import reproduce_seconds
     from ..reproduce import experiment, experiment_setting
 
-    setting = experiment_setting(experiment(spec.experiment), quick=spec.quick)
-    runs, K = len(spec.seeds), setting.K
-    table = spec.L * setting.n_w * K
-    per = reproduce_seconds(spec.experiment, spec.optimizer, quick=spec.quick)
-    # the empirical risk samples sentences (n_spl per class): no enumeration, never refused for size
-    return CaseCost(spec.name, runs, K, 0, 0, 8 * table, runs * per)
+    exp = experiment(spec.experiment)
+    s = experiment_setting(exp, quick=spec.quick)
+    n_spl = spec.n_spl or (exp.quick.n_spl if spec.quick else exp.n_spl)
+    runs, sentences = len(spec.seeds), n_spl * s.K
+    return CaseCost(spec.name, runs, s.K, sentences, sentences * s.K, 8 * sentences * s.L,
+                    runs * reproduce_seconds(spec.experiment, spec.optimizer, quick=spec.quick),
+                    8 * (s.d * s.n_w + s.K * s.L * s.d))
 
 
 def case_cost(spec) -> CaseCost:
