@@ -414,39 +414,57 @@ def certify_optimum(
         max_psd_entries=max_psd_entries, polish_steps=polish_steps, rel_gap=rel_gap, max_iter=max_iter,
         time_limit=time_limit)
     size = problem_size(setting, nuclear_form)
-    work = size.n_w ** setting_of(setting).L * (size.KL // setting_of(setting).L)
-    if method == "auto":
-        fits = size.psd_entries <= max_psd_entries
-        if fits and size.exp_cones <= min(AUTO_CVXPY_EXP_CONES, max_exp_cones):
-            method = "cvxpy"
-        elif work <= MAX_FIRST_ORDER_WORK:
-            method = "first-order"
-        elif fits and size.exp_cones <= max_exp_cones:
-            method = "cvxpy"
-        else:
-            raise ProblemTooLarge(
-                "the convex program of theorem G (exponential cones K * K * s_c**L)",
-                size.exp_cones,
-                max_exp_cones,
-                f"and the first-order solver's n_w**L * K = {work} exceeds its limit {MAX_FIRST_ORDER_WORK}; "
-                "use a smaller K, s_c or L",
-            )
-    if method == "first-order" and work > MAX_FIRST_ORDER_WORK:
-        raise ProblemTooLarge("the first-order solver's engine work n_w**L * K", work, MAX_FIRST_ORDER_WORK,
-                              "use a smaller K, s_c or L")
+    method = _choose_method(method, size, setting_of(setting).L, max_exp_cones, max_psd_entries)
     if method == "first-order":
         return _certify_first_order(setting, latent, size, rel_gap=rel_gap, max_iter=max_iter, time_limit=time_limit)
     _require_size(size, max_exp_cones, max_psd_entries)  # before any latent rows are built
     problem = as_problem(setting, latent)
-    setting, Z = problem.setting, problem.latent
     start = time.perf_counter()
     table = sentence_table(problem)
-    lam = float(setting.lam)
-    order = [solver] + ([s for s in SOLVERS if s != solver] if fallback else [])
-    reason = ""
-    result = None
+    lam = float(problem.setting.lam)
+    name, status, Dval, stats, reason = _solve_with_fallback(table, lam, nuclear_form, solver, fallback,
+                                                             solver_options)
+    upper, bound, best_D, polished = _best_bounds(table, Dval, lam, polish_steps)
+    return Certificate(
+        optimal_value=upper, lower_bound=bound.value, gap=upper - bound.value, status=status, solver=name,
+        fallback_reason=reason, solver_primal_objective=stats["pobj"], solver_dual_objective=stats["dobj"],
+        solver_gap=abs(stats["pobj"] - stats["dobj"]), primal_residual=stats["rp"], dual_residual=stats["rd"],
+        iterations=stats["iters"], solve_time=stats["time"], wall_time=time.perf_counter() - start,
+        gradient_norm=bound.gradient_norm, size=size, D=best_D, polished=polished, lam=lam,
+        setting=problem.setting, latent=np.array(problem.latent), problem=problem,
+    )
+
+
+def _choose_method(method: str, size: ProblemSize, L: int, max_exp_cones: int, max_psd_entries: int) -> str:
+    """``"cvxpy"`` or ``"first-order"``: ``"auto"`` takes cvxpy up to :data:`AUTO_CVXPY_EXP_CONES`
+    exponential cones, the first-order solver up to :data:`MAX_FIRST_ORDER_WORK` engine work
+    ``n_w**L * K``, then cvxpy up to ``max_exp_cones``; beyond, :class:`ProblemTooLarge`."""
+    work = size.n_w ** L * (size.KL // L)
+    if method == "auto":
+        fits = size.psd_entries <= max_psd_entries
+        if fits and size.exp_cones <= min(AUTO_CVXPY_EXP_CONES, max_exp_cones):
+            return "cvxpy"
+        if work <= MAX_FIRST_ORDER_WORK:
+            return "first-order"
+        if fits and size.exp_cones <= max_exp_cones:
+            return "cvxpy"
+        raise ProblemTooLarge("the convex program of theorem G (exponential cones K * K * s_c**L)", size.exp_cones,
+                              max_exp_cones, f"and the first-order solver's n_w**L * K = {work} exceeds its limit "
+                              f"{MAX_FIRST_ORDER_WORK}; use a smaller K, s_c or L")
+    if method == "first-order" and work > MAX_FIRST_ORDER_WORK:
+        raise ProblemTooLarge("the first-order solver's engine work n_w**L * K", work, MAX_FIRST_ORDER_WORK,
+                              "use a smaller K, s_c or L")
+    return method
+
+
+def _solve_with_fallback(table, lam: float, nuclear_form: str, solver: str, fallback: bool, solver_options):
+    """``(solver name, status, D, stats, reason)`` of the first solver (then, with ``fallback``, the
+    other) that returns an optimal or inaccurate solution; ``reason`` says why an earlier one was not
+    used.  Raises :class:`VerificationError` when none produced a D."""
     import cvxpy as cp
 
+    order = [solver] + ([s for s in SOLVERS if s != solver] if fallback else [])
+    reason, result = "", None
     for name in order:
         program, D = _build(table, lam, nuclear_form)
         try:
@@ -463,10 +481,14 @@ def certify_optimum(
         break
     if result is None:
         raise VerificationError(f"no solver produced a solution of the convex program: {reason}")
-    name, status, Dval, stats = result
-    # bounds at the solver's D and at its polished version; keep the best of each
-    upper, bound, best_D = objective(table, Dval, lam), dual_lower_bound(table, Dval, lam), Dval
-    polished = False
+    return (*result, reason)
+
+
+def _best_bounds(table, Dval, lam: float, polish_steps: int):
+    """``(upper, lower bound, D, polished)``: the objective (upper bound) and the Fenchel dual bound at
+    the solver's D and at its :func:`polish`-ed version, the best of each kept (polishing cannot
+    weaken the certificate)."""
+    upper, bound, best_D, polished = objective(table, Dval, lam), dual_lower_bound(table, Dval, lam), Dval, False
     if polish_steps > 0:
         Dp = polish(table, Dval, lam, max_iter=polish_steps)
         upper_p, bound_p = objective(table, Dp, lam), dual_lower_bound(table, Dp, lam)
@@ -474,31 +496,7 @@ def certify_optimum(
             upper, best_D, polished = upper_p, Dp, True
         if bound_p.value > bound.value:
             bound = bound_p
-    wall = time.perf_counter() - start
-    return Certificate(
-        optimal_value=upper,
-        lower_bound=bound.value,
-        gap=upper - bound.value,
-        status=status,
-        solver=name,
-        fallback_reason=reason,
-        solver_primal_objective=stats["pobj"],
-        solver_dual_objective=stats["dobj"],
-        solver_gap=abs(stats["pobj"] - stats["dobj"]),
-        primal_residual=stats["rp"],
-        dual_residual=stats["rd"],
-        iterations=stats["iters"],
-        solve_time=stats["time"],
-        wall_time=wall,
-        gradient_norm=bound.gradient_norm,
-        size=size,
-        D=best_D,
-        polished=polished,
-        lam=lam,
-        setting=setting,
-        latent=np.array(Z),
-        problem=problem,
-    )
+    return upper, bound, best_D, polished
 
 
 def _require_options(*, method, solver, fallback, solver_options, max_exp_cones, max_psd_entries, polish_steps,
