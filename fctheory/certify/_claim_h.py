@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import mpmath
 
+from .._precision import decimal_string
 from .._validate import require_dps
 from ..errors import ProblemTooLarge
 from ..problem import as_problem, setting_of
@@ -63,8 +64,8 @@ class ClaimH:
 
     def to_dict(self) -> dict:
         return {
-            "ratio": mpmath.nstr(self.ratio, self.dps),
-            "ratio_minus_one": mpmath.nstr(self.ratio_minus_one, 5),
+            "ratio": decimal_string(self.ratio, self.dps),
+            "ratio_minus_one": decimal_string(self.ratio_minus_one, 5),
             "dps": self.dps,
             "configuration": self.configuration,
             "setting": self.setting.to_dict(),

@@ -33,7 +33,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from .._precision import fraction_to_mpf
+from .._precision import decimal_string, fraction_to_mpf
 from .._validate import require_dps
 from ..problem import as_problem
 
@@ -76,10 +76,10 @@ class GeneralThreshold:
 
     def to_dict(self) -> dict:
         return {
-            "value": mpmath.nstr(self.value, self.dps),
+            "value": decimal_string(self.value, self.dps),
             "value_float": self.value_float,
-            "lambda_max": mpmath.nstr(self.lambda_max, self.dps),
-            "mu_norm_sq": mpmath.nstr(self.mu_norm_sq, self.dps),
+            "lambda_max": decimal_string(self.lambda_max, self.dps),
+            "mu_norm_sq": decimal_string(self.mu_norm_sq, self.dps),
             "gram": [[str(v) for v in row] for row in self.gram],
             "K": self.K,
             "dps": self.dps,

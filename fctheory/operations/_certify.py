@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .._precision import decimal_string
 from .._validate import MAX_DPS, MIN_DPS, require_bool
 from ..errors import InvalidInput
 from ..problem import Problem
@@ -145,7 +146,7 @@ class ClaimHReport:
 
     K: int
     c: str
-    r: str
+    r: list
     ratio_minus_one: str
     holds: bool
     dps: int
@@ -177,9 +178,7 @@ class ClaimHSpec:
         return p3, claim_h_ratio(self.setting, p3.c, p3.r, dps=self.dps).ratio_minus_one
 
     def ratio_minus_one_text(self) -> str:
-        import mpmath
-
-        return mpmath.nstr(self._ratio()[1], 3)
+        return decimal_string(self._ratio()[1], 3)
 
     def run(self) -> ClaimHReport:
         import mpmath
@@ -187,8 +186,8 @@ class ClaimHSpec:
         p3, ratio = self._ratio()
         with mpmath.workdps(self.dps):
             holds = bool(ratio <= mpmath.mpf(10) ** -(self.dps - 5))
-            c, r = mpmath.nstr(p3.c, 15), mpmath.nstr(p3.r, 15)
-            text = mpmath.nstr(ratio, 3)
+            c, r = decimal_string(p3.c, 15), [decimal_string(x, 15) for x in p3.r]
+            text = decimal_string(ratio, 3)
         return ClaimHReport(self.setting.K, c, r, text, holds, self.dps, self.lam_facts)
 
     def cost(self) -> float:

@@ -45,7 +45,7 @@ def prediction_dict(result, head: dict) -> dict:
     the setting and (when present) the sphere-size profile."""
     out = dict(head)
     out.update(values_dict(result, result.value_names, result.dps))
-    out["residual"] = mpmath.nstr(result.residual, 5)
+    out["residual"] = decimal_string(result.residual, 5)
     out["enclosures"] = enclosures_dict(result.enclosures, result.dps)
     out["dps"] = result.dps
     out["setting"] = result.setting.to_dict()
