@@ -20,12 +20,9 @@ class ReproductionResult:
 
     Attributes
     ----------
-    experiment : str
-        ``fig3``, ``fig4a``, ``fig4b``, ``fig4c`` or ``k50``.
-    figure : str
-        The paper's figure.
-    network : str
-        ``"h"`` or ``"h*"``.
+    experiment, figure, network : str
+        The experiment (:class:`fctheory.reproduce.Experiment`: ``fig3``, ...; where the paper shows
+        it; ``"h"`` or ``"h*"``).
     mu : str
         The word law's spec (``"uniform"``, ``"zipf:1"``).
     n_spl : int
@@ -45,16 +42,13 @@ class ReproductionResult:
         L-BFGS's gradient tolerance (max-abs component; None for SGD).
     eps : float or None
         LayerNorm's ε of h* (0, the paper's φ of eq. 18, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
-    test_accuracy, train_accuracy : float
-        Fractions in [0, 1].
-    risk : float
-        The regularized empirical risk (eq. 3) at the end of training.
-    word_norm_mean, word_norm_std : float
-        Norms of the word features (``W``'s columns; :math:`\\varphi(w)` for h*).
-    word_singular_values, u_singular_values : tuple of float
-        Top three PCA singular values of the word features and of the blocks :math:`u_{k,l}`.
-    u_norm_mean, u_norm_std : float
-        Norms of the blocks :math:`u_{k,l}`.
+    test_accuracy, train_accuracy, risk, epochs, iterations, converged, gradient_norm, message, resumed
+        As the trainer reports them (:class:`fctheory.empirical.EmpiricalTrainResult`: ``risk`` is
+        the regularized empirical risk, eq. 3; ``epochs`` is None for L-BFGS).
+    train_seconds : float
+        Training time (the trainer's ``seconds``).
+    word_norm_mean, word_norm_std, word_singular_values, u_singular_values, u_norm_mean, u_norm_std
+        The paper's measurements of the trained weights (:class:`fctheory.reproduce.WeightMeasurements`).
     u_frobenius : float
         :math:`\\|U\\|_F`.
     predicted : dict
@@ -63,18 +57,6 @@ class ReproductionResult:
         The theorems that do not apply, with the reason.
     paper, notebook : dict
         The paper's and its notebook's reported values.
-    epochs : int or None
-        SGD epochs run (None for L-BFGS).
-    iterations : int
-        Optimizer iterations (SGD steps or L-BFGS iterations).
-    converged : bool
-    gradient_norm : float
-    message : str
-        The optimizer's final message.
-    resumed : bool
-        True when training continued from a checkpoint.
-    train_seconds : float
-        Training time.
     seconds : float
         Wall time of the whole reproduction (sampling, training, measuring, files).
     files : dict
@@ -130,38 +112,34 @@ class ReproductionResult:
     _ARRAYS = ("W", "U", "latent", "mu_values", "history")
 
     @classmethod
+    def _json_fields(cls) -> dict:
+        """The fields of the JSON (all but the arrays and the history), by name."""
+        return {f.name: f for f in fields(cls) if f.name not in cls._ARRAYS}
+
+    @classmethod
     def from_dict(cls, data: Mapping, arrays: Mapping | None = None) -> "ReproductionResult":
         """The inverse of :meth:`to_dict` (what a job on another process sends back).
 
         ``arrays`` may give ``W``, ``U``, ``latent`` and ``mu_values``; the
         history is not part of the JSON and comes back empty.
         """
-        tuple_fields = {f.name for f in fields(cls) if f.type in (tuple, "tuple")}
         values = {}
-        for name in cls.__dataclass_fields__:
-            if name in cls._ARRAYS:
-                continue
+        for name, f in cls._json_fields().items():
             if name not in data:
                 raise KeyError(f"ReproductionResult.from_dict: the key {name!r} is missing")
             value = data[name]
-            values[name] = tuple(value) if name in tuple_fields and value is not None else value
-        for name in ("W", "U", "latent", "mu_values"):
-            if arrays is not None and name in arrays:
-                values[name] = arrays[name]
-        return cls(**values)
+            values[name] = tuple(value) if f.type in (tuple, "tuple") and value is not None else value
+        arrays = arrays or {}
+        return cls(**values, **{name: arrays[name] for name in ("W", "U", "latent", "mu_values") if name in arrays})
 
     def to_dict(self) -> dict:
         """JSON-ready: the contract keys (:data:`JSON_KEYS`) first, then the rest; no arrays."""
         out = {}
-        for name in self.__dataclass_fields__:
-            if name in self._ARRAYS:
-                continue
+        for name in (*JSON_KEYS, *self._json_fields()):  # a contract key met again keeps its place
             value = getattr(self, name)
             if isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, Mapping):
                 value = dict(value)
             out[name] = value
-        ordered = {key: out.pop(key) for key in JSON_KEYS}
-        ordered.update(out)
-        return ordered
+        return out
