@@ -30,9 +30,11 @@ NOTEBOOK_REPOSITORY = "github.com/xbresson/feature_collapse"
 
 
 def _plain(value):
-    """``value`` JSON-ready: a record by its ``to_dict()``, a tuple as a list."""
+    """``value`` JSON-ready: a record by its ``to_dict()``, a tuple as a list, a mapping as a dict."""
     if hasattr(value, "to_dict"):
         return value.to_dict()
+    if isinstance(value, Mapping):
+        return dict(value)
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -43,11 +45,8 @@ def _to_dict(self) -> dict:
 
 @dataclass(frozen=True)
 class QuickSetting:
-    """The reduced setting of one experiment (``quick=True``): the same effect in seconds.
-
-    The sizes are chosen per experiment, each so that the reduced run shows
-    what the paper's shows (measured, see :data:`EXPERIMENTS`); λ and the word
-    law are the paper's.
+    """The reduced setting of one experiment (``quick=True``): sizes chosen so that the run shows the
+    paper's effect in seconds (measured, see :data:`EXPERIMENTS`), with the paper's λ and word law.
 
     Attributes
     ----------
@@ -84,14 +83,12 @@ class ReferenceValues:
     ----------
     source : str
         Where the numbers come from (paper section/figure or notebook file).
-    test_accuracy : float or None
-        Test accuracy as a fraction in [0, 1].
-    train_accuracy : float or None
+    test_accuracy, train_accuracy : float or None
+        Fractions in [0, 1].
     word_norm_mean, word_norm_std : float or None
         Mean and standard deviation of the word-feature norms.
     word_singular_values, u_singular_values : tuple of float or None
-        Top three singular values of the PCA of the word features and of the
-        blocks :math:`u_{k,l}`.
+        Top three singular values of the PCA of the word features and of the blocks :math:`u_{k,l}`.
     note : str
     """
 
@@ -120,14 +117,11 @@ class Experiment:
         ``"h"`` (no LayerNorm) or ``"h*"`` (LayerNorm; W is not decayed).
     mu : str
         The word law, ``"uniform"`` or ``"zipf"`` (:math:`\\mu_b \\propto 1/b`).
-    n_spl : int
-        Training sentences per class.
-    paper_epochs : int
-        SGD epochs of the paper's notebook (``k50``: figure 3's, see the module docstring).
+    n_spl, paper_epochs, K : int
+        Training sentences per class; SGD epochs of the paper's notebook (``k50``: figure 3's, see the
+        module docstring); latent variables (classes) drawn at random from :math:`[n_c]^L` (1000; 50 for ``k50``).
     quick : QuickSetting
         The reduced reproduction (``quick=True``).
-    K : int
-        Latent variables (classes), drawn at random from :math:`[n_c]^L` (the paper: 1000; 50 for ``k50``).
     paper, notebook : ReferenceValues
         What the paper's text and figure captions report, and what its notebook printed.
     description : str
@@ -159,7 +153,8 @@ def _notebook(name: str, **values) -> ReferenceValues:
 _ZIPF_QUICK = dict(n_c=3, s_c=100, L=8, K=120, d=10, n_spl=5, epochs=60, gtol=1e-6)
 
 EXPERIMENTS: Mapping[str, Experiment] = {exp.name: exp for exp in (
-    Experiment("fig3", "figure 3", "h", "uniform", n_spl=5, paper_epochs=1200,
+    Experiment(
+        "fig3", "figure 3", "h", "uniform", n_spl=5, paper_epochs=1200,
         quick=QuickSetting(3, 4, 4, 81, 10, n_spl=20, epochs=60,
                            why="the full latent set [3]^4 (assumption A holds exactly, so theorem 1 is the "
                                "optimum); n_spl = 20: at n_spl = 5 this small a setting's empirical minimizer is "
@@ -172,7 +167,8 @@ EXPERIMENTS: Mapping[str, Experiment] = {exp.name: exp for exp in (
         notebook=_notebook("fig3", test_accuracy=1.0, train_accuracy=1.0,
                            word_singular_values=(35.05, 34.46, 0.1841), u_singular_values=(35.07, 34.48, 0.1842)),
         description="network h, uniform words, n_spl = 5: type-I collapse (theorem 1)"),
-    Experiment("fig4a", "figure 4(a)", "h", "zipf", n_spl=500, paper_epochs=10,
+    Experiment(
+        "fig4a", "figure 4(a)", "h", "zipf", n_spl=500, paper_epochs=10,
         quick=QuickSetting(3, 20, 8, 120, 10, n_spl=50, epochs=10,
                            why="Zipf words over s_c = 20 with 50 sentences per class: h generalizes (100%), the "
                                "words collapse onto their concepts' directions (third PCA singular value ~1e-6 of "
@@ -182,7 +178,8 @@ EXPERIMENTS: Mapping[str, Experiment] = {exp.name: exp for exp in (
         notebook=_notebook("fig4a", test_accuracy=0.999, train_accuracy=1.0,
                            word_singular_values=(24.24, 24.20, 3.366e-4), u_singular_values=(24.34, 24.30, 2.350e-4)),
         description="network h, Zipf words, n_spl = 500: directional collapse, norms grow with mu_b"),
-    Experiment("fig4b", "figure 4(b)", "h", "zipf", n_spl=5, paper_epochs=3000,
+    Experiment(
+        "fig4b", "figure 4(b)", "h", "zipf", n_spl=5, paper_epochs=3000,
         quick=QuickSetting(**_ZIPF_QUICK, why="many rare words (s_c = 100) and 5 sentences per class: h does "
                                               "not generalize"),
         paper=ReferenceValues("paper, section 2.2 and figure 4(b)", test_accuracy=0.45,
@@ -191,14 +188,16 @@ EXPERIMENTS: Mapping[str, Experiment] = {exp.name: exp for exp in (
                            word_singular_values=(19.14, 18.85, 7.842), u_singular_values=(19.19, 18.89, 7.875),
                            note="test accuracy climbs to 65.5% (epoch 400), then decays to 43.7% at epoch 3000"),
         description="network h, Zipf words, n_spl = 5: U fails to collapse, poor generalization"),
-    Experiment("fig4c", "figure 4(c)", "h*", "zipf", n_spl=5, paper_epochs=500,
+    Experiment(
+        "fig4c", "figure 4(c)", "h*", "zipf", n_spl=5, paper_epochs=500,
         quick=QuickSetting(**_ZIPF_QUICK, why="quick fig4b's data, network h*: LayerNorm recovers"),
         paper=ReferenceValues("paper, section 2.2 and figure 4(c)", test_accuracy=1.0,
                               note="LayerNorm removes the frequency dependence (theorem 3)"),
         notebook=_notebook("fig4c", test_accuracy=1.0, train_accuracy=1.0,
                            word_singular_values=(238.7, 237.5, 5.228), u_singular_values=(8.387, 8.377, 0.1145)),
         description="network h* (LayerNorm), Zipf words, n_spl = 5: type-II collapse (theorem 3)"),
-    Experiment("k50", "section 3, K = 50", "h", "uniform", n_spl=100, paper_epochs=1200, K=50,
+    Experiment(
+        "k50", "section 3, K = 50", "h", "uniform", n_spl=100, paper_epochs=1200, K=50,
         quick=QuickSetting(3, 20, 15, 50, 10, n_spl=40, epochs=60,
                            why="the paper's K = 50 and L = 15 with s_c = 20 and 40 sentences per class: the "
                                "trained norms sit on the latent set's own optimum, 1.6-2.5% (seeds 0-2) below "

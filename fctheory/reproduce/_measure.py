@@ -49,9 +49,8 @@ def pca(points: np.ndarray, k: int = N_SINGULAR_VALUES) -> tuple[np.ndarray, np.
     points = np.asarray(points, dtype=np.float64)
     centred = points - points.mean(axis=0, keepdims=True)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ vt[:2].T
-    if coords.shape[1] < 2:
-        coords = np.hstack([coords, np.zeros((coords.shape[0], 2 - coords.shape[1]))])
+    coords = np.zeros((centred.shape[0], 2))  # zeros beyond the rank
+    coords[:, :vt[:2].shape[0]] = centred @ vt[:2].T
     top = np.zeros(k)
     top[:min(k, s.size)] = s[:k]
     return coords, top
@@ -67,12 +66,10 @@ class WeightMeasurements:
         Norms of the word features (column ``a*s_c + b``).
     word_norm_mean, word_norm_std : float
         Their mean and (population) standard deviation.
-    word_singular_values : tuple of float
-        Top three singular values of the PCA of the word features.
+    word_singular_values, u_singular_values : tuple of float
+        Top three singular values of the PCA of the word features and of the blocks :math:`u_{k,l}`.
     u_norm_mean, u_norm_std : float
         Mean and standard deviation of :math:`\\|u_{k,l}\\|`.
-    u_singular_values : tuple of float
-        Top three singular values of the PCA of the blocks :math:`u_{k,l}`.
     r_by_rank : ndarray, shape (s_c,)
         Mean over concepts of the word-feature norm of rank ``b`` (type III's
         :math:`r_b`; figure 4(a)).

@@ -68,7 +68,7 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     Returns
     -------
     predicted : dict
-        ``name -> {"value", "theorem"[, "note"]}`` with names among
+        ``name -> {"value", "theorem", "note"}`` with names among
         ``word_norm``, ``u_norm``, ``u_frobenius``, ``word_singular_values``,
         ``u_singular_values``, ``risk`` (the closed forms) and, for network h
         with uniform μ, the same quantities of the latent set's own optimum
@@ -91,9 +91,8 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
             predicted["u_norm"] = _value(float(u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
             predicted["u_frobenius"] = _value(float(mpmath.sqrt(tau)), theorem,
                                               "||U||_F = ||W||_F = sqrt(tau); " + _ASSUMPTION_A)
-            predicted["risk"] = _value(float(risk), theorem,
-                                       "min R = H(tau), the true risk (eq. 5); the measured risk is the "
-                                       "empirical one (eq. 3)")
+            predicted["risk"] = _value(float(risk), theorem, "min R = H(tau), the true risk (eq. 5); the "
+                                       "measured risk is the empirical one (eq. 3)")
             if p is not None:
                 cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), latent=problem.latent)
                 predicted.update(_pca_entries(cfg.W, cfg.U, setting, "h", theorem, "PCA of the type-I configuration "
@@ -115,11 +114,10 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     else:
         p = predict_type2(setting, dps=15)
         theorem = p.theorem + " with lemma R"
-        d = setting.require_d(mean_zero=True)
         note = "||phi(w)|| = sqrt(d) for every word (LayerNorm with eps = 0, definition 2)"
         if eps > 0:
             note += f"; the network's eps = {eps:g} makes it sqrt(d) sigma/sqrt(sigma^2 + eps)"
-        predicted["word_norm"] = _value(float(d) ** 0.5, theorem, note)
+        predicted["word_norm"] = _value(float(setting.require_d(mean_zero=True)) ** 0.5, theorem, note)
         predicted["u_norm"] = _value(float(p.u_norm), theorem, "c = tau*/sqrt(K L); " + _ASSUMPTION_A)
         predicted["u_frobenius"] = _value(float(p.tau), theorem, "||U||_F = tau*; " + _ASSUMPTION_A)
         predicted["risk"] = _value(float(p.risk), theorem,
@@ -134,19 +132,16 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
 def optimum_predictions(problem: Problem) -> dict:
     """The certified optimum of ``problem``'s own latent set as ``predicted`` entries (network h, uniform μ).
 
-    :func:`fctheory.certify.predict_optimum` solves theorem G's program reduced
-    by the within-concept symmetry, ``min R = min_D~ (1/K) sum_k CE(s_k, k) +
-    lambda sqrt(s_c) ||D~||_*``, to a certified relative gap of 1e-9; the
-    entries are its minimizer's measurements (docs/reproduce.md): ``optimum_word_norm``
-    (the mean word norm, ``std`` over the ``n_w`` words, ``per_concept``: the norm
-    every word of concept ``a`` shares), ``optimum_u_norm`` (mean, ``std``, ``min``,
-    ``max`` of :math:`\\|u_{k,l}\\|`), ``optimum_u_frobenius``
-    (:math:`\\|U\\|_F = \\|W\\|_F`, claim G: balanced factors), the PCA of the
-    minimizer's weights in the setting's ``d`` (``optimum_word_singular_values``,
-    ``optimum_u_singular_values``) and ``optimum_risk`` (value ``min R``, the
-    upper bound; ``lower_bound``, ``gap``, ``relative_gap``, ``certified``,
-    ``status``, ``rank``, ``lambda_threshold``; no timing: the entries depend on
-    the problem only).
+    :func:`fctheory.certify.predict_optimum` solves theorem G's program reduced by the within-concept
+    symmetry, ``min R = min_D~ (1/K) sum_k CE(s_k, k) + lambda sqrt(s_c) ||D~||_*``, to a certified
+    relative gap of 1e-9; the entries are its minimizer's measurements (docs/reproduce.md):
+    ``optimum_word_norm`` (the mean word norm, ``std`` over the ``n_w`` words, ``per_concept``: the
+    norm every word of concept ``a`` shares), ``optimum_u_norm`` (mean, ``std``, ``min``, ``max`` of
+    :math:`\\|u_{k,l}\\|`), ``optimum_u_frobenius`` (:math:`\\|U\\|_F = \\|W\\|_F`, claim G: balanced
+    factors), the PCA of the minimizer's weights in the setting's ``d`` (``optimum_word_singular_values``,
+    ``optimum_u_singular_values``) and ``optimum_risk`` (value ``min R``, the upper bound;
+    ``lower_bound``, ``gap``, ``relative_gap``, ``certified``, ``status``, ``rank``,
+    ``lambda_threshold``; no timing: the entries depend on the problem only).
 
     Raises
     ------

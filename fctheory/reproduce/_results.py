@@ -7,6 +7,8 @@ from typing import Mapping
 
 import numpy as np
 
+from ._experiments import _plain
+
 __all__ = ["ReproductionResult", "JSON_KEYS"]
 
 #: The JSON keys every experiment has (the contract of ``fctheory reproduce --json``).
@@ -20,20 +22,16 @@ class ReproductionResult:
 
     Attributes
     ----------
-    experiment, figure, network : str
+    experiment, figure, network, mu : str
         The experiment (:class:`fctheory.reproduce.Experiment`: ``fig3``, ...; where the paper shows
-        it; ``"h"`` or ``"h*"``).
-    mu : str
-        The word law's spec (``"uniform"``, ``"zipf:1"``).
+        it; ``"h"`` or ``"h*"``; the word law's spec, ``"uniform"`` or ``"zipf:1"``).
     n_spl : int
         Training sentences per class.
     optimizer : str
         ``"lbfgs"`` (full-batch, to the empirical minimizer) or ``"sgd"`` (the paper's protocol).
     seed : int
-        Seeds the latent set (``Problem(setting, "random", seed=seed)``), the
-        sampled sentences (``sample_dataset(..., seed=seed)``) and the
-        initialisation (``train_empirical(..., init_seed=seed)``), three
-        separate generators.
+        Seeds three separate generators: the latent set (``Problem(setting, "random", seed=seed)``),
+        the sampled sentences (``sample_dataset``) and the initialisation (``train_empirical``'s ``init_seed``).
     quick : bool
         True for the experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`).
     setting : dict
@@ -42,19 +40,15 @@ class ReproductionResult:
         L-BFGS's gradient tolerance (max-abs component; None for SGD).
     eps : float or None
         LayerNorm's ε of h* (0, the paper's φ of eq. 18, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
-    test_accuracy, train_accuracy, risk, epochs, iterations, converged, gradient_norm, message, resumed
-        As the trainer reports them (:class:`fctheory.empirical.EmpiricalTrainResult`: ``risk`` is
-        the regularized empirical risk, eq. 3; ``epochs`` is None for L-BFGS).
-    train_seconds : float
-        Training time (the trainer's ``seconds``).
-    word_norm_mean, word_norm_std, word_singular_values, u_singular_values, u_norm_mean, u_norm_std
-        The paper's measurements of the trained weights (:class:`fctheory.reproduce.WeightMeasurements`).
-    u_frobenius : float
-        :math:`\\|U\\|_F`.
-    predicted : dict
-        The theory's values that apply (each ``{"value", "theorem", "note"}``).
-    not_predicted : list of dict
-        The theorems that do not apply, with the reason.
+    test_accuracy, train_accuracy, risk, epochs, iterations, converged, gradient_norm, message, resumed, train_seconds
+        As the trainer reports them (:class:`fctheory.empirical.EmpiricalTrainResult`: ``risk`` is the
+        regularized empirical risk, eq. 3; ``epochs`` is None for L-BFGS; ``train_seconds`` is its ``seconds``).
+    word_norm_mean, word_norm_std, word_singular_values, u_singular_values, u_norm_mean, u_norm_std, u_frobenius
+        The paper's measurements of the trained weights (:class:`fctheory.reproduce.WeightMeasurements`)
+        and :math:`\\|U\\|_F`.
+    predicted, not_predicted : dict, tuple of dict
+        The theory's values that apply (each ``{"value", "theorem", "note"}``) and the theorems that do
+        not, with the reason (:func:`fctheory.reproduce.theory_predictions`).
     paper, notebook : dict
         The paper's and its notebook's reported values.
     seconds : float
@@ -125,21 +119,11 @@ class ReproductionResult:
         """
         values = {}
         for name, f in cls._json_fields().items():
-            if name not in data:
-                raise KeyError(f"ReproductionResult.from_dict: the key {name!r} is missing")
-            value = data[name]
+            value = data[name]  # a missing key raises KeyError naming it
             values[name] = tuple(value) if f.type in (tuple, "tuple") and value is not None else value
         arrays = arrays or {}
         return cls(**values, **{name: arrays[name] for name in ("W", "U", "latent", "mu_values") if name in arrays})
 
     def to_dict(self) -> dict:
         """JSON-ready: the contract keys (:data:`JSON_KEYS`) first, then the rest; no arrays."""
-        out = {}
-        for name in (*JSON_KEYS, *self._json_fields()):  # a contract key met again keeps its place
-            value = getattr(self, name)
-            if isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, Mapping):
-                value = dict(value)
-            out[name] = value
-        return out
+        return {name: _plain(getattr(self, name)) for name in (*JSON_KEYS, *self._json_fields())}

@@ -1,9 +1,8 @@
 """Run one of the paper's experiments end to end: set up, train, measure, write the files.
 
 Under ``out/<experiment>/`` (docs/reproduce.md, *The files*): ``weights.npz`` (:func:`write_weights`),
-``result.json`` (:meth:`ReproductionResult.to_dict`), the figures (:mod:`fctheory.reproduce._figures`)
-and, while training, the trainer's checkpoint :func:`checkpoint_name`: an interrupted reproduction
-started again with the same arguments resumes from it; it is removed once every other file is written.
+``result.json`` (:meth:`ReproductionResult.to_dict`), the figures and, while training, the trainer's
+checkpoint (:func:`checkpoint_name`).
 """
 
 from __future__ import annotations
@@ -60,7 +59,8 @@ def prepare_out(out) -> str | None:
 
 
 def checkpoint_name(optimizer: str, seed: int, quick: bool) -> str:
-    """The checkpoint file of a run inside its experiment folder."""
+    """The checkpoint file of a run inside its experiment folder: an interrupted reproduction started
+    again with the same arguments resumes from it; it is removed once every other file is written."""
     return f"checkpoint-{optimizer}-seed{seed}{'-quick' if quick else ''}.npz"
 
 
@@ -68,10 +68,9 @@ def write_weights(path, W, U, latent, mu) -> str:
     """Write ``weights.npz`` atomically, arrays ``W`` (d, n_w), ``U`` (K, L*d), ``latent`` (K, L), ``mu`` (s_c,)
     in the package's conventions (word ``(a, b)`` is column ``a*s_c + b``; row k of ``U`` is
     ``[u_{k,1} ... u_{k,L}]``), so that ``fctheory measure`` can re-measure them; returns the path."""
-    path = os.fspath(path)
     atomic_write_npz(path, W=np.asarray(W, dtype=np.float64), U=np.asarray(U, dtype=np.float64),
                      latent=np.asarray(latent, dtype=np.int64), mu=np.asarray(mu, dtype=np.float64))
-    return path
+    return os.fspath(path)
 
 
 @dataclass(frozen=True)
@@ -197,8 +196,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         L-BFGS stops at :math:`\\max_i |\\partial_i \\hat R| \\le` gtol (default
         :data:`DEFAULT_GTOL`, or the quick setting's; ``lbfgs`` only).
     maxiter : int, optional
-        L-BFGS iteration limit (default: the trainer's); a run stopped by it
-        says so (``converged`` False, the message).
+        L-BFGS iteration limit (default: the trainer's); a run it stops says so (``converged``, ``message``).
     dtype : {"float32", "float64"}, optional
         The type the trainer computes in (default: :data:`fctheory.empirical.DEFAULT_DTYPES`,
         float64 for ``lbfgs``, float32 for ``sgd``); in float32 ``gtol`` defaults to 1e-7.
@@ -210,16 +208,15 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     Raises
     ------
     InvalidInput
-        For an unknown experiment or optimizer, a bad seed/epochs/n_spl, or an
-        ``out`` that is an existing file.
+        For an unknown experiment, a bad option or one of the other optimizer
+        (nothing is created then), or an ``out`` that is an existing file.
     """
     start = time.perf_counter()
     plan = _plan(name, optimizer, seed, epochs, quick, n_spl, gtol, maxiter, dtype)
     root = prepare_out(out)
     if root is None:
         return _measure(plan, _train(plan, None, progress), start)
-    folder = os.path.join(root, plan.exp.name)
-    os.makedirs(folder, exist_ok=True)
+    folder = prepare_out(os.path.join(root, plan.exp.name))
     remove_stale_temporaries(folder)  # a killed run's half-written files
     checkpoint = os.path.join(folder, checkpoint_name(plan.optimizer, plan.seed, plan.quick))
     result = _measure(plan, _train(plan, checkpoint, progress), start)

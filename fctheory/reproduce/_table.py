@@ -45,26 +45,23 @@ def _optimum_pm(result: ReproductionResult, key: str) -> str:
     return DASH if entry is None else _pm(entry["value"], entry.get("std"))
 
 
-def _sources(result: ReproductionResult, fmt, *keys) -> tuple[str, str]:
-    """The paper's and its notebook's cells: ``fmt`` of their values of ``keys``."""
-    return tuple(fmt(*(reference.get(key) for key in keys)) for reference in (result.paper, result.notebook))
-
-
 def comparison_rows(result: ReproductionResult) -> list[tuple[str, str, str, str, str, str]]:
     """Rows ``(quantity, paper, paper's notebook, fctheory, optimum, theory)`` as strings (:data:`COLUMNS`)."""
+    p, nb = result.paper, result.notebook
     rows = [
-        ("test accuracy", *_sources(result, _pct, "test_accuracy"), _pct(result.test_accuracy), DASH, DASH),
-        ("train accuracy", *_sources(result, _pct, "train_accuracy"), _pct(result.train_accuracy), DASH, DASH),
-        ("word norm mean ± std", *_sources(result, lambda mean, std: _pm(mean, std, 3), "word_norm_mean",
-                                           "word_norm_std"),
-         _pm(result.word_norm_mean, result.word_norm_std), _optimum_pm(result, "optimum_word_norm"),
-         _theory(result, "word_norm")),
+        ("test accuracy", _pct(p.get("test_accuracy")), _pct(nb.get("test_accuracy")), _pct(result.test_accuracy),
+         DASH, DASH),
+        ("train accuracy", _pct(p.get("train_accuracy")), _pct(nb.get("train_accuracy")),
+         _pct(result.train_accuracy), DASH, DASH),
+        ("word norm mean ± std", _pm(p.get("word_norm_mean"), p.get("word_norm_std"), 3),
+         _pm(nb.get("word_norm_mean"), nb.get("word_norm_std"), 3), _pm(result.word_norm_mean, result.word_norm_std),
+         _optimum_pm(result, "optimum_word_norm"), _theory(result, "word_norm")),
         ("u_(k,l) norm mean ± std", DASH, DASH, _pm(result.u_norm_mean, result.u_norm_std),
          _optimum_pm(result, "optimum_u_norm"), _theory(result, "u_norm")),
-        ("words: PCA singular values", *_sources(result, _svs, "word_singular_values"),
+        ("words: PCA singular values", _svs(p.get("word_singular_values")), _svs(nb.get("word_singular_values")),
          _svs(result.word_singular_values), _theory(result, "optimum_word_singular_values", _svs),
          _theory(result, "word_singular_values", _svs)),
-        ("u_(k,l): PCA singular values", *_sources(result, _svs, "u_singular_values"),
+        ("u_(k,l): PCA singular values", _svs(p.get("u_singular_values")), _svs(nb.get("u_singular_values")),
          _svs(result.u_singular_values), _theory(result, "optimum_u_singular_values", _svs),
          _theory(result, "u_singular_values", _svs)),
     ]
