@@ -1,43 +1,22 @@
 """The paper's experiments (section 2, figures 3 and 4; section 3, K = 50) as data.
 
-Every experiment shares the setting of section 2 (``Setting.paper()``):
-:math:`n_c = 3`, :math:`s_c = 400` (:math:`n_w = 1200`), :math:`L = 15`,
-:math:`K` latent variables drawn uniformly at random from :math:`[n_c]^L`
-(1000, or 50 for ``k50``), :math:`d = 100`, :math:`\\lambda = 0.001`, SGD with
-learning rate 0.1 and batch 100, a test set of 5 sentences per class.  They
-differ in the network, the word law μ, ``K``, the number of training
-sentences per class and the number of SGD epochs of the paper's notebooks
-(github.com/xbresson/feature_collapse, ``reproduce_fig{3,4a,4b,4c}.ipynb``):
+Every experiment shares the setting of section 2 (``Setting.paper()``: :math:`n_c = 3`,
+:math:`s_c = 400`, :math:`L = 15`, :math:`K` latent variables drawn uniformly at random from
+:math:`[n_c]^L`, :math:`d = 100`, :math:`\\lambda = 0.001`; SGD with learning rate 0.1 and batch 100;
+a test set of 5 sentences per class).  They differ in the network, the word law μ, ``K``, the
+training sentences per class and the SGD epochs of the paper's notebooks (github.com/xbresson/feature_collapse,
+``reproduce_fig{3,4a,4b,4c}.ipynb``); docs/reproduce.md tabulates them with what the paper reports.
+The paper states no protocol for ``k50`` and its repository has no notebook for it: its SGD epochs
+are figure 3's, on as many sentences (50 x 100 = 1000 x 5).
 
-======  =======  =======  ====  =====  ======  ===========================================
-name    network  μ        K     n_spl  epochs  the paper reports
-======  =======  =======  ====  =====  ======  ===========================================
-fig3    h        uniform  1000  5      1200    test 100%; word norms 1.41 ± 0.13 (theorem 1
-                                               predicts 1.42214); PCA σ of W 34.9, 34.7,
-                                               0.001 and of U 34.9, 34.6, 0.0003 (figure 3)
-fig4a   h        Zipf     1000  500    10      test 100% (figure 4a); word norms grow with μ_b
-fig4b   h        Zipf     1000  5      3000    test 45% (figure 4b): U fails to collapse
-fig4c   h*       Zipf     1000  5      500     test 100% (figure 4c)
-k50     h        uniform  50    100    1200*   word norms 0.61 ± 0.06 (theorem 1 predicts
-                                               0.61602; section 3, after theorem 1)
-======  =======  =======  ====  =====  ======  ===========================================
-
-(*) The paper states no protocol for ``k50`` and its repository has no
-notebook for it: the SGD epochs are figure 3's, on as many sentences
-(50 x 100 = 1000 x 5).
-
-The notebooks' own printed outputs (one SGD run each on a GPU) are kept
-beside the paper's numbers as a second reference: they are what the public
-code gave, and for figure 4 the paper's text quotes no singular values.
-
-Each experiment also has a reduced setting (:class:`QuickSetting`, ``quick=True``)
-chosen so that it shows the same effect in seconds: see :data:`EXPERIMENTS`.
+The notebooks' printed outputs (one SGD run each on a GPU) are kept beside the paper's numbers as a
+second reference: for figure 4 the paper's text quotes no singular values.  Each experiment also has
+a reduced setting (:class:`QuickSetting`, ``quick=True``) that shows the same effect in seconds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Mapping
 
 from ..errors import InvalidInput
@@ -50,15 +29,24 @@ __all__ = ["EXPERIMENTS", "EXPERIMENT_NAMES", "Experiment", "QuickSetting", "Ref
 NOTEBOOK_REPOSITORY = "github.com/xbresson/feature_collapse"
 
 
+def _plain(value):
+    """``value`` JSON-ready: a record by its ``to_dict()``, a tuple as a list, a mapping as a dict."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return dict(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _to_dict(self) -> dict:
+    """The ``to_dict()`` of the records below: every field, :func:`_plain`."""
+    return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
+
 
 @dataclass(frozen=True)
 class QuickSetting:
-    """The reduced setting of one experiment (``quick=True``): the same effect in seconds.
-
-    The sizes are chosen per experiment, each so that the reduced run shows
-    what the paper's shows (measured, see :data:`EXPERIMENTS`); λ and the word
-    law are the paper's.  The theory in a quick table is computed at these
-    sizes; the paper's numbers stay its full-size ones.
+    """The reduced setting of one experiment (``quick=True``): sizes chosen so that the run shows the
+    paper's effect in seconds (measured, see :data:`EXPERIMENTS`), with the paper's λ and word law.
 
     Attributes
     ----------
@@ -84,8 +72,7 @@ class QuickSetting:
     gtol: float | None = None
     why: str = ""
 
-    def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+    to_dict = _to_dict
 
 
 @dataclass(frozen=True)
@@ -96,14 +83,12 @@ class ReferenceValues:
     ----------
     source : str
         Where the numbers come from (paper section/figure or notebook file).
-    test_accuracy : float or None
-        Test accuracy as a fraction in [0, 1].
-    train_accuracy : float or None
+    test_accuracy, train_accuracy : float or None
+        Fractions in [0, 1].
     word_norm_mean, word_norm_std : float or None
         Mean and standard deviation of the word-feature norms.
     word_singular_values, u_singular_values : tuple of float or None
-        Top three singular values of the PCA of the word features and of the
-        blocks :math:`u_{k,l}`.
+        Top three singular values of the PCA of the word features and of the blocks :math:`u_{k,l}`.
     note : str
     """
 
@@ -116,12 +101,7 @@ class ReferenceValues:
     u_singular_values: tuple | None = None
     note: str = ""
 
-    def to_dict(self) -> dict:
-        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        for name in ("word_singular_values", "u_singular_values"):
-            if out[name] is not None:
-                out[name] = list(out[name])
-        return out
+    to_dict = _to_dict
 
 
 @dataclass(frozen=True)
@@ -130,27 +110,20 @@ class Experiment:
 
     Attributes
     ----------
-    name : str
-        ``"fig3"``, ``"fig4a"``, ``"fig4b"``, ``"fig4c"`` or ``"k50"``.
-    figure : str
-        Where the paper shows it (``"figure 3"``, ``"figure 4(a)"``, ...,
-        ``"section 3, K = 50"``).
+    name, figure : str
+        ``"fig3"``, ``"fig4a"``, ``"fig4b"``, ``"fig4c"`` or ``"k50"``, and where the paper shows it
+        (``"figure 3"``, ``"figure 4(a)"``, ..., ``"section 3, K = 50"``).
     network : str
         ``"h"`` (no LayerNorm) or ``"h*"`` (LayerNorm; W is not decayed).
     mu : str
         The word law, ``"uniform"`` or ``"zipf"`` (:math:`\\mu_b \\propto 1/b`).
-    n_spl : int
-        Training sentences per class.
-    paper_epochs : int
-        SGD epochs of the paper's notebook (``k50``: figure 3's, see the module docstring).
+    n_spl, paper_epochs, K : int
+        Training sentences per class; SGD epochs of the paper's notebook (``k50``: figure 3's, see the
+        module docstring); latent variables (classes) drawn at random from :math:`[n_c]^L` (1000; 50 for ``k50``).
     quick : QuickSetting
         The reduced reproduction (``quick=True``).
-    K : int
-        Latent variables (classes), drawn at random from :math:`[n_c]^L` (the paper: 1000; 50 for ``k50``).
-    paper : ReferenceValues
-        What the paper's text and figure captions report.
-    notebook : ReferenceValues
-        What the paper's notebook printed.
+    paper, notebook : ReferenceValues
+        What the paper's text and figure captions report, and what its notebook printed.
     description : str
     """
 
@@ -166,10 +139,7 @@ class Experiment:
     description: str = ""
     K: int = 1000
 
-    def to_dict(self) -> dict:
-        return {"name": self.name, "figure": self.figure, "network": self.network, "mu": self.mu, "K": self.K,
-                "n_spl": self.n_spl, "paper_epochs": self.paper_epochs, "description": self.description,
-                "quick": self.quick.to_dict(), "paper": self.paper.to_dict(), "notebook": self.notebook.to_dict()}
+    to_dict = _to_dict
 
 
 def _notebook(name: str, **values) -> ReferenceValues:
@@ -177,14 +147,13 @@ def _notebook(name: str, **values) -> ReferenceValues:
                            **values)
 
 
-#: Quick figures 4(b) and 4(c): Zipf words over s_c = 100 (many rare words), L = 8, K = 120 random
-#: latent variables, n_spl = 5: h fails to generalize (test 63-67% on seeds 0-2) while h* reaches
-#: 99.5-100% on the same data.  gtol 1e-6: the rare words' slow directions take 2-3 times the
-#: iterations to reach 1e-8, without changing the accuracies.
-_ZIPF_QUICK = dict(n_c=3, s_c=100, L=8, K=120, d=10, gtol=1e-6)
+#: Quick figures 4(b) and 4(c): h fails to generalize (test 63-67% on seeds 0-2), h* reaches 99.5-100%
+#: on the same data; gtol 1e-6: the rare words' slow directions take 2-3 times the iterations to reach
+#: 1e-8, without changing the accuracies.
+_ZIPF_QUICK = dict(n_c=3, s_c=100, L=8, K=120, d=10, n_spl=5, epochs=60, gtol=1e-6)
 
-EXPERIMENTS: Mapping[str, Experiment] = {
-    "fig3": Experiment(
+EXPERIMENTS: Mapping[str, Experiment] = {exp.name: exp for exp in (
+    Experiment(
         "fig3", "figure 3", "h", "uniform", n_spl=5, paper_epochs=1200,
         quick=QuickSetting(3, 4, 4, 81, 10, n_spl=20, epochs=60,
                            why="the full latent set [3]^4 (assumption A holds exactly, so theorem 1 is the "
@@ -198,7 +167,7 @@ EXPERIMENTS: Mapping[str, Experiment] = {
         notebook=_notebook("fig3", test_accuracy=1.0, train_accuracy=1.0,
                            word_singular_values=(35.05, 34.46, 0.1841), u_singular_values=(35.07, 34.48, 0.1842)),
         description="network h, uniform words, n_spl = 5: type-I collapse (theorem 1)"),
-    "fig4a": Experiment(
+    Experiment(
         "fig4a", "figure 4(a)", "h", "zipf", n_spl=500, paper_epochs=10,
         quick=QuickSetting(3, 20, 8, 120, 10, n_spl=50, epochs=10,
                            why="Zipf words over s_c = 20 with 50 sentences per class: h generalizes (100%), the "
@@ -209,26 +178,25 @@ EXPERIMENTS: Mapping[str, Experiment] = {
         notebook=_notebook("fig4a", test_accuracy=0.999, train_accuracy=1.0,
                            word_singular_values=(24.24, 24.20, 3.366e-4), u_singular_values=(24.34, 24.30, 2.350e-4)),
         description="network h, Zipf words, n_spl = 500: directional collapse, norms grow with mu_b"),
-    "fig4b": Experiment(
+    Experiment(
         "fig4b", "figure 4(b)", "h", "zipf", n_spl=5, paper_epochs=3000,
-        quick=QuickSetting(**_ZIPF_QUICK, n_spl=5, epochs=60,
-                           why="many rare words (s_c = 100) and 5 sentences per class: h does not generalize"),
+        quick=QuickSetting(**_ZIPF_QUICK, why="many rare words (s_c = 100) and 5 sentences per class: h does "
+                                              "not generalize"),
         paper=ReferenceValues("paper, section 2.2 and figure 4(b)", test_accuracy=0.45,
                               note="the blocks u_{k,l} stay dispersed and fail to collapse"),
         notebook=_notebook("fig4b", test_accuracy=0.437, train_accuracy=1.0,
                            word_singular_values=(19.14, 18.85, 7.842), u_singular_values=(19.19, 18.89, 7.875),
                            note="test accuracy climbs to 65.5% (epoch 400), then decays to 43.7% at epoch 3000"),
         description="network h, Zipf words, n_spl = 5: U fails to collapse, poor generalization"),
-    "fig4c": Experiment(
+    Experiment(
         "fig4c", "figure 4(c)", "h*", "zipf", n_spl=5, paper_epochs=500,
-        quick=QuickSetting(**_ZIPF_QUICK, n_spl=5, epochs=60,
-                           why="quick fig4b's data, network h*: LayerNorm recovers"),
+        quick=QuickSetting(**_ZIPF_QUICK, why="quick fig4b's data, network h*: LayerNorm recovers"),
         paper=ReferenceValues("paper, section 2.2 and figure 4(c)", test_accuracy=1.0,
                               note="LayerNorm removes the frequency dependence (theorem 3)"),
         notebook=_notebook("fig4c", test_accuracy=1.0, train_accuracy=1.0,
                            word_singular_values=(238.7, 237.5, 5.228), u_singular_values=(8.387, 8.377, 0.1145)),
         description="network h* (LayerNorm), Zipf words, n_spl = 5: type-II collapse (theorem 3)"),
-    "k50": Experiment(
+    Experiment(
         "k50", "section 3, K = 50", "h", "uniform", n_spl=100, paper_epochs=1200, K=50,
         quick=QuickSetting(3, 20, 15, 50, 10, n_spl=40, epochs=60,
                            why="the paper's K = 50 and L = 15 with s_c = 20 and 40 sentences per class: the "
@@ -239,14 +207,14 @@ EXPERIMENTS: Mapping[str, Experiment] = {
         notebook=ReferenceValues(f"{NOTEBOOK_REPOSITORY} has no notebook for this experiment"),
         description="network h, uniform words, K = 50, n_spl = 100: type-I collapse with few latent variables "
                     "(theorem 1)"),
-}
+)}
 
 #: The experiment names, in the paper's order.
 EXPERIMENT_NAMES = tuple(EXPERIMENTS)
 
 
 def experiment(name) -> Experiment:
-    """The experiment called ``name`` (``fig3``, ``fig4a``, ``fig4b``, ``fig4c``, ``k50``).
+    """The experiment called ``name`` (:data:`EXPERIMENT_NAMES`).
 
     Raises
     ------
@@ -259,14 +227,7 @@ def experiment(name) -> Experiment:
 
 
 def experiment_setting(exp: Experiment, *, quick: bool = False) -> Setting:
-    """The :class:`~fctheory.Setting` of an experiment.
-
-    ``Setting.paper(mu=..., K=exp.K)`` (section 2: n_c 3, s_c 400, L 15,
-    K 1000 or the experiment's, d 100, λ 0.001), or with ``quick`` the
-    experiment's reduced sizes (:class:`QuickSetting`) with the same λ and
-    word law.
-    """
-    if quick:
-        q = exp.quick
-        return Setting(q.n_c, q.s_c, q.L, Fraction(1, 1000), K=q.K, d=q.d, mu=exp.mu)
-    return Setting.paper(mu=exp.mu, K=exp.K)
+    """The :class:`~fctheory.Setting` of an experiment: section 2's, ``Setting.paper(mu=exp.mu, K=exp.K)``,
+    or with ``quick`` the experiment's reduced sizes (:class:`QuickSetting`) with the same λ and word law."""
+    q = exp.quick
+    return Setting.paper(mu=exp.mu, **(dict(n_c=q.n_c, s_c=q.s_c, L=q.L, K=q.K, d=q.d) if quick else dict(K=exp.K)))

@@ -1,16 +1,4 @@
-"""The figures of a reproduction (matplotlib, Agg backend, written atomically).
-
-* ``pca.png`` -- like the paper's figures 3 and 4: left, the word features
-  (the columns of ``W``; :math:`\\varphi(w)` for ``h*``) in their top two
-  principal directions, coloured by concept; right, the blocks
-  :math:`u_{k,l}` coloured by the concept :math:`z_{k,l}` they see; the top
-  three singular values of each PCA in the panel titles.
-* ``word-norms.png`` (network h with a non-uniform μ, figure 4(a)) -- the
-  measured norm of every word against its frequency :math:`\\mu_b`, log-log:
-  frequent words get large embeddings, rare words small ones.
-* ``convergence.png`` -- the training loss and the test accuracy along the
-  run's history (two axes, one legend).
-"""
+"""The figures of a reproduction (docs/reproduce.md, *The files*): matplotlib, one style, written atomically."""
 
 from __future__ import annotations
 
@@ -34,17 +22,17 @@ def _sv_text(values) -> str:
 
 
 def pca_figure(path, W, U, latent, *, n_c: int, s_c: int, network: str, title: str = "", eps: float = 1e-5) -> str:
-    """Write the PCA figure of ``(W, U)`` (figures 3-4 of the paper) to ``path``; returns the path."""
-    W = np.asarray(W, dtype=np.float64)
-    U = np.asarray(U, dtype=np.float64)
-    latent = np.asarray(latent)
-    d = W.shape[0]
-    L = latent.shape[1]
+    """Write the PCA figure of ``(W, U)`` to ``path`` (``pca.png``, like the paper's figures 3 and 4); returns the path.
+
+    Left, the word features (:func:`fctheory.reproduce.word_features`) in their top two principal
+    directions, coloured by concept; right, the blocks :math:`u_{k,l}` coloured by the concept
+    :math:`z_{k,l}` they see; the top three singular values of each PCA in the panel titles.
+    """
     feats = word_features(W, network, eps=eps)
     wc, ws = pca(feats.T)
-    uc, us = pca(U.reshape(U.shape[0] * L, d))
+    uc, us = pca(np.asarray(U, dtype=np.float64).reshape(-1, feats.shape[0]))  # the blocks u_(k,l), one per row
     concept = np.repeat(np.arange(n_c), s_c)
-    z = latent.ravel()
+    z = np.asarray(latent).ravel()
     fig, axes = new_figure(ncols=2, figsize=(9.0, 4.3))
     size_w = 4 if feats.shape[1] > 200 else 24
     size_u = 1 if z.size > 2000 else 10
@@ -66,8 +54,8 @@ def pca_figure(path, W, U, latent, *, n_c: int, s_c: int, network: str, title: s
 
 def word_norm_figure(path, W, mu, *, n_c: int, s_c: int, network: str = "h", title: str = "",
                      eps: float = 1e-5) -> str:
-    """Write the measured word norms against :math:`\\mu_b` (log-log, figure 4(a)) to ``path``."""
-    feats = word_features(np.asarray(W, dtype=np.float64), network, eps=eps)
+    """Write every word's measured norm against its frequency :math:`\\mu_b` (log-log, figure 4(a)) to ``path``."""
+    feats = word_features(W, network, eps=eps)
     norms = np.linalg.norm(feats, axis=0).reshape(n_c, s_c)
     mu = np.asarray(mu, dtype=np.float64)
     fig, ax = new_figure(figsize=(5.6, 4.2))
@@ -84,13 +72,13 @@ def word_norm_figure(path, W, mu, *, n_c: int, s_c: int, network: str = "h", tit
 
 
 def convergence_figure(path, history, *, title: str = "") -> str:
-    """Write the loss and test accuracy along ``history`` (records with step, epoch, loss, test_accuracy)."""
-    steps = np.array([r["step"] for r in history], dtype=float)
-    epochs = [r.get("epoch") for r in history]
-    use_epochs = bool(history) and all(e is not None for e in epochs)
-    x = np.array(epochs, dtype=float) if use_epochs else steps
-    loss = np.array([np.nan if r.get("loss") is None else r["loss"] for r in history], dtype=float)
-    acc = np.array([np.nan if r.get("test_accuracy") is None else r["test_accuracy"] for r in history], dtype=float)
+    """Write the loss and the test accuracy along ``history`` (records with step, epoch, loss, test_accuracy;
+    two axes, one legend) to ``path``."""
+    def column(key):  # a missing value (None) becomes nan
+        return np.array([r.get(key) for r in history], dtype=float)
+
+    use_epochs = bool(history) and all(r.get("epoch") is not None for r in history)
+    x, loss, acc = column("epoch" if use_epochs else "step"), column("loss"), column("test_accuracy")
     fig, ax = new_figure(figsize=(6.0, 3.8))
     ax.plot(x, loss, color="darkblue", lw=1.2, label="training loss")
     if np.all(np.isfinite(loss)) and loss.size and np.min(loss) > 0:

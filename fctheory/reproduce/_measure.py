@@ -1,15 +1,7 @@
-"""What the paper measures on trained weights (section 2, figures 3-4).
+"""What the paper measures on trained weights (section 2, figures 3-4): :class:`WeightMeasurements`.
 
-* the **word features** the network uses: the columns of ``W`` for ``h``
-  and their LayerNorm :math:`\\varphi(w)` for ``h*`` (eq. 18, with the
-  ``eps`` of the network, see :func:`word_features`);
-* their norms (the paper's "1.41 ± 0.13", section 3 after theorem 1);
-* the top singular values of the **PCA** of the word features (one point per
-  word) and of the blocks :math:`u_{k,l}` (one point per ``(k, l)``),
-  exactly as the paper's notebooks compute them (``sklearn.decomposition.PCA``:
-  the points are centred, then the singular values of the centred matrix);
-* the norms of the blocks :math:`u_{k,l}` (the type-I constant ``c'``,
-  the type-II constant ``c``).
+The word features are those the network uses (:func:`word_features`), the PCA that of the paper's
+notebooks (:func:`pca`), the norms those of section 3 ("1.41 ± 0.13", after theorem 1).
 """
 
 from __future__ import annotations
@@ -18,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..empirical import check_eps, layer_norm_eps
+from .._validate import require_network
+from ..configurations import layer_norm_eps, require_eps
 from ..errors import InvalidInput
 
 __all__ = ["WeightMeasurements", "measure_weights", "pca", "word_features", "N_SINGULAR_VALUES"]
@@ -38,11 +31,9 @@ def word_features(W: np.ndarray, network: str, *, eps: float = 1e-5) -> np.ndarr
     :math:`\\sqrt d\\, \\sigma/\\sqrt{\\sigma^2 + \\varepsilon}`).
     """
     W = np.asarray(W, dtype=np.float64)
-    if network == "h":
+    if require_network(network) == "h":
         return W
-    if network != "h*":
-        raise InvalidInput("network", "'h' or 'h*'", network)
-    return layer_norm_eps(W, check_eps(eps))[0]
+    return layer_norm_eps(W, require_eps(eps))[0]
 
 
 def pca(points: np.ndarray, k: int = N_SINGULAR_VALUES) -> tuple[np.ndarray, np.ndarray]:
@@ -58,9 +49,8 @@ def pca(points: np.ndarray, k: int = N_SINGULAR_VALUES) -> tuple[np.ndarray, np.
     points = np.asarray(points, dtype=np.float64)
     centred = points - points.mean(axis=0, keepdims=True)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ vt[:2].T
-    if coords.shape[1] < 2:
-        coords = np.hstack([coords, np.zeros((coords.shape[0], 2 - coords.shape[1]))])
+    coords = np.zeros((centred.shape[0], 2))  # zeros beyond the rank
+    coords[:, :vt[:2].shape[0]] = centred @ vt[:2].T
     top = np.zeros(k)
     top[:min(k, s.size)] = s[:k]
     return coords, top
@@ -76,12 +66,10 @@ class WeightMeasurements:
         Norms of the word features (column ``a*s_c + b``).
     word_norm_mean, word_norm_std : float
         Their mean and (population) standard deviation.
-    word_singular_values : tuple of float
-        Top three singular values of the PCA of the word features.
+    word_singular_values, u_singular_values : tuple of float
+        Top three singular values of the PCA of the word features and of the blocks :math:`u_{k,l}`.
     u_norm_mean, u_norm_std : float
         Mean and standard deviation of :math:`\\|u_{k,l}\\|`.
-    u_singular_values : tuple of float
-        Top three singular values of the PCA of the blocks :math:`u_{k,l}`.
     r_by_rank : ndarray, shape (s_c,)
         Mean over concepts of the word-feature norm of rank ``b`` (type III's
         :math:`r_b`; figure 4(a)).
@@ -98,7 +86,7 @@ class WeightMeasurements:
 
 
 def measure_weights(W, U, *, n_c: int, s_c: int, L: int, network: str, eps: float = 1e-5) -> WeightMeasurements:
-    """Measure ``W`` (d, n_w) and ``U`` (K, L*d) as the paper does (see the module docstring)."""
+    """Measure ``W`` (d, n_w) and ``U`` (K, L*d) as the paper does (:class:`WeightMeasurements`)."""
     W = np.asarray(W, dtype=np.float64)
     U = np.asarray(U, dtype=np.float64)
     d, n_w = W.shape

@@ -1,39 +1,26 @@
-"""The theory's values beside an experiment, from fctheory's certified predictions.
+"""The theory's values beside an experiment, from fctheory's certified predictions (docs/reproduce.md).
 
 Which theorem applies (the paper's theorems 1-3, appendix G):
 
-* **network h, uniform μ** (figure 3) -- theorem 1: the type-I configuration
-  with :math:`c = \\sqrt{\\tau/n_w}`, :math:`c' = \\sqrt{\\tau/(K L)}`,
-  :math:`\\tau = \\arg\\min H`.  For a set that is not the full one, fctheory's
-  :math:`H` uses assumption A (eq. 35) in closed form (``predict_type1``'s
-  default); a uniformly random ``K``-subset satisfies it only approximately,
-  and the theorem is about the true risk (eq. 5), the limit
-  :math:`n_{spl} \\to \\infty` of the empirical risk (eq. 3) trained here.
-  So 1.42214 is the theorem's large-sample, assumption-A value that the paper
-  compares with its measured 1.41 ± 0.13 (section 3).
+* **network h, uniform μ** (figure 3, section 3's K = 50) -- theorem 1: the type-I configuration
+  with :math:`c = \\sqrt{\\tau/n_w}`, :math:`c' = \\sqrt{\\tau/(K L)}`, :math:`\\tau = \\arg\\min H`, where
+  :math:`H` is the closed form under assumption A (eq. 35; ``predict_type1``'s default), which a
+  uniformly random ``K``-subset satisfies only approximately, of the true risk (eq. 5): the limit
+  :math:`n_{spl} \\to \\infty` of the empirical risk (eq. 3) trained here.  So 1.42214 is the theorem's
+  large-sample, assumption-A value that the paper compares with its measured 1.41 ± 0.13 (section 3).
+  Beside it, theorem G reduced by the within-concept symmetry (:func:`optimum_predictions`): the
+  certified minimum of the true risk for the run's *own* latent set, with no assumption A.
 * **network h*, any μ** (figure 4(c)) -- theorem 3: the type-II configuration,
-  :math:`\\|u_{k,l}\\| = \\tau^*/\\sqrt{K L}` with :math:`\\tau^* = \\arg\\min H^*`
-  (same assumption-A closed form, same large-sample caveat), features
+  :math:`\\|u_{k,l}\\| = \\tau^*/\\sqrt{K L}` with :math:`\\tau^* = \\arg\\min H^*` (same caveats), features
   :math:`\\|\\varphi(w)\\| = \\sqrt d` (``eps = 0``).
-* **network h, uniform μ, the run's own latent set** -- theorem G reduced by
-  the within-concept symmetry (:func:`fctheory.certify.predict_optimum`):
-  the exact, certified minimum of the true risk for *this* latent set, with
-  no assumption A.  Its entries (names ``optimum_*``) split the distance
-  between the trained weights and theorem 1 into a finite-sample part
-  (trained vs optimum: ``n_spl`` sentences instead of the true risk) and an
-  assumption-A part (optimum vs theorem 1: this latent set against the
-  closed form).  All words of a concept share one norm at the optimum
-  (``per_concept``); the block norms :math:`\\|u_{k,l}\\|` need not be equal.
-* **network h, Zipf μ** (figures 4(a), 4(b)) -- no closed form applies:
-  theorem 1 needs a uniform μ and theorem 2 (type III, eq. 7-8) is proved for
-  the full latent set :math:`K = n_c^L` only; nothing is fitted in its place.
+* **network h, Zipf μ** (figures 4(a), 4(b)) -- no closed form applies: theorem 1 needs a uniform μ
+  and theorem 2 (type III, eq. 7-8) is proved for the full latent set :math:`K = n_c^L` only;
+  nothing is fitted in its place.
 
-The PCA singular values the theory predicts are those of the collapse
-configuration itself, built with the predicted constants on the run's own
-latent set (``type1_configuration`` / ``type2_configuration``) and measured
-exactly as the trained weights are: for type I they are
-:math:`\\sqrt{\\tau/(n_c - 1)}` (twice, for :math:`n_c = 3`) and 0 when every
-concept occurs equally often (lemma B (ii)).
+The PCA singular values the theory predicts are those of the collapse configuration built with the
+predicted constants on the run's own latent set, measured as the trained weights are: for type I
+:math:`\\sqrt{\\tau/(n_c - 1)}` (twice, for :math:`n_c = 3`) and 0 when every concept occurs equally
+often (lemma B (ii)).
 """
 
 from __future__ import annotations
@@ -57,11 +44,8 @@ _ASSUMPTION_A = ("closed form under assumption A (eq. 35; a random K-subset sati
                  "for the true risk, i.e. the n_spl -> infinity limit of the empirical risk")
 
 
-def _value(value, theorem: str, note: str = "") -> dict:
-    out = {"value": value, "theorem": theorem}
-    if note:
-        out["note"] = note
-    return out
+def _value(value, theorem: str, note: str) -> dict:
+    return {"value": value, "theorem": theorem, "note": note}
 
 
 def _singular_values(values) -> list:
@@ -70,9 +54,12 @@ def _singular_values(values) -> list:
     return [float(v) if v > 1e-12 * top else 0.0 for v in values]
 
 
-def _float(x) -> float:
-    with mpmath.workdps(20):
-        return float(x)
+def _pca_entries(W, U, setting, network: str, theorem: str, note: str, prefix: str = "") -> dict:
+    """The PCA singular values of a configuration's ``(W, U)`` (features with ``eps = 0``), measured exactly
+    as the trained weights are (:func:`fctheory.reproduce.measure_weights`)."""
+    m = measure_weights(W, U, n_c=setting.n_c, s_c=setting.s_c, L=setting.L, network=network, eps=0.0)
+    return {f"{prefix}word_singular_values": _value(_singular_values(m.word_singular_values), theorem, note),
+            f"{prefix}u_singular_values": _value(_singular_values(m.u_singular_values), theorem, note)}
 
 
 def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> tuple[dict, list]:
@@ -81,7 +68,7 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     Returns
     -------
     predicted : dict
-        ``name -> {"value", "theorem"[, "note"]}`` with names among
+        ``name -> {"value", "theorem", "note"}`` with names among
         ``word_norm``, ``u_norm``, ``u_frobenius``, ``word_singular_values``,
         ``u_singular_values``, ``risk`` (the closed forms) and, for network h
         with uniform μ, the same quantities of the latent set's own optimum
@@ -90,7 +77,6 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
         ``{"theorem", "reason"}`` for each theorem that does not apply.
     """
     setting = problem.setting
-    n_c, s_c, L = setting.n_c, setting.s_c, setting.L
     predicted: dict = {}
     skipped: list = []
     if network == "h":
@@ -101,19 +87,16 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
             except NoNontrivialSolution as trivial:  # above lambda_I: W = U = 0, risk H(0)
                 p, word_norm, u_norm, risk, tau = None, 0.0, 0.0, trivial.risk, 0.0
             theorem = TypeIPrediction.theorem + " with lemma K"
-            predicted["word_norm"] = _value(_float(word_norm), theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
-            predicted["u_norm"] = _value(_float(u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
-            predicted["u_frobenius"] = _value(_float(mpmath.sqrt(tau)), theorem,
+            predicted["word_norm"] = _value(float(word_norm), theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
+            predicted["u_norm"] = _value(float(u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
+            predicted["u_frobenius"] = _value(float(mpmath.sqrt(tau)), theorem,
                                               "||U||_F = ||W||_F = sqrt(tau); " + _ASSUMPTION_A)
-            predicted["risk"] = _value(_float(risk), theorem,
-                                       "min R = H(tau), the true risk (eq. 5); the measured risk is the "
-                                       "empirical one (eq. 3)")
+            predicted["risk"] = _value(float(risk), theorem, "min R = H(tau), the true risk (eq. 5); the "
+                                       "measured risk is the empirical one (eq. 3)")
             if p is not None:
-                cfg = type1_configuration(setting, _float(p.word_norm), _float(p.u_norm), latent=problem.latent)
-                m = measure_weights(cfg.W, cfg.U, n_c=n_c, s_c=s_c, L=L, network="h")
-                note = "PCA of the type-I configuration with theorem 1's constants on this latent set"
-                predicted["word_singular_values"] = _value(_singular_values(m.word_singular_values), theorem, note)
-                predicted["u_singular_values"] = _value(_singular_values(m.u_singular_values), theorem, note)
+                cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), latent=problem.latent)
+                predicted.update(_pca_entries(cfg.W, cfg.U, setting, "h", theorem, "PCA of the type-I configuration "
+                                              "with theorem 1's constants on this latent set"))
             try:
                 predicted.update(optimum_predictions(problem))
             except ProblemTooLarge as exc:
@@ -131,20 +114,17 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     else:
         p = predict_type2(setting, dps=15)
         theorem = p.theorem + " with lemma R"
-        d = setting.require_d(mean_zero=True)
         note = "||phi(w)|| = sqrt(d) for every word (LayerNorm with eps = 0, definition 2)"
         if eps > 0:
             note += f"; the network's eps = {eps:g} makes it sqrt(d) sigma/sqrt(sigma^2 + eps)"
-        predicted["word_norm"] = _value(float(d) ** 0.5, theorem, note)
-        predicted["u_norm"] = _value(_float(p.u_norm), theorem, "c = tau*/sqrt(K L); " + _ASSUMPTION_A)
-        predicted["u_frobenius"] = _value(_float(p.tau), theorem, "||U||_F = tau*; " + _ASSUMPTION_A)
-        predicted["risk"] = _value(_float(p.risk), theorem,
+        predicted["word_norm"] = _value(float(setting.require_d(mean_zero=True)) ** 0.5, theorem, note)
+        predicted["u_norm"] = _value(float(p.u_norm), theorem, "c = tau*/sqrt(K L); " + _ASSUMPTION_A)
+        predicted["u_frobenius"] = _value(float(p.tau), theorem, "||U||_F = tau*; " + _ASSUMPTION_A)
+        predicted["risk"] = _value(float(p.risk), theorem,
                                    "min R* = H*(tau*), the true risk (eq. 10); the measured risk is the empirical one")
-        cfg = type2_configuration(setting, _float(p.u_norm), latent=problem.latent)
-        m = measure_weights(cfg.W, cfg.U, n_c=n_c, s_c=s_c, L=L, network="h*", eps=0.0)
-        note = "PCA of the type-II configuration with theorem 3's constant on this latent set (features phi, eps = 0)"
-        predicted["word_singular_values"] = _value(_singular_values(m.word_singular_values), theorem, note)
-        predicted["u_singular_values"] = _value(_singular_values(m.u_singular_values), theorem, note)
+        cfg = type2_configuration(setting, float(p.u_norm), latent=problem.latent)
+        predicted.update(_pca_entries(cfg.W, cfg.U, setting, "h*", theorem, "PCA of the type-II configuration with "
+                                      "theorem 3's constant on this latent set (features phi, eps = 0)"))
         skipped.append({"theorem": "theorems 1 and 2 (network h)", "reason": "are about the network h"})
     return predicted, skipped
 
@@ -152,26 +132,16 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
 def optimum_predictions(problem: Problem) -> dict:
     """The certified optimum of ``problem``'s own latent set as ``predicted`` entries (network h, uniform μ).
 
-    :func:`fctheory.certify.predict_optimum` solves theorem G's program reduced
-    by the within-concept symmetry, ``min R = min_D~ (1/K) sum_k CE(s_k, k) +
-    lambda sqrt(s_c) ||D~||_*``, to a certified relative gap of 1e-9; the
-    entries are its minimizer's measurements:
-
-    ``optimum_word_norm``
-        value: the mean word norm; ``per_concept``: the norm of every word of
-        concept ``a`` (one value per concept), ``std``: the population
-        standard deviation over the ``n_w`` words (as the trained weights' ±).
-    ``optimum_u_norm``
-        value: the mean of :math:`\\|u_{k,l}\\|`; ``std``, ``min``, ``max``.
-    ``optimum_u_frobenius``
-        :math:`\\|U\\|_F = \\|W\\|_F` (claim G: balanced factors).
-    ``optimum_word_singular_values``, ``optimum_u_singular_values``
-        The PCA of the minimizer's weights in the setting's ``d``, measured as
-        the trained weights are.
-    ``optimum_risk``
-        value: ``min R`` (upper bound); ``lower_bound``, ``gap``,
-        ``relative_gap``, ``certified``, ``status``, ``rank``,
-        ``lambda_threshold`` (no timing: the entries depend on the problem only).
+    :func:`fctheory.certify.predict_optimum` solves theorem G's program reduced by the within-concept
+    symmetry, ``min R = min_D~ (1/K) sum_k CE(s_k, k) + lambda sqrt(s_c) ||D~||_*``, to a certified
+    relative gap of 1e-9; the entries are its minimizer's measurements (docs/reproduce.md):
+    ``optimum_word_norm`` (the mean word norm, ``std`` over the ``n_w`` words, ``per_concept``: the
+    norm every word of concept ``a`` shares), ``optimum_u_norm`` (mean, ``std``, ``min``, ``max`` of
+    :math:`\\|u_{k,l}\\|`), ``optimum_u_frobenius`` (:math:`\\|U\\|_F = \\|W\\|_F`, claim G: balanced
+    factors), the PCA of the minimizer's weights in the setting's ``d`` (``optimum_word_singular_values``,
+    ``optimum_u_singular_values``) and ``optimum_risk`` (value ``min R``, the upper bound;
+    ``lower_bound``, ``gap``, ``relative_gap``, ``certified``, ``status``, ``rank``,
+    ``lambda_threshold``; no timing: the entries depend on the problem only).
 
     Raises
     ------
@@ -189,15 +159,13 @@ def optimum_predictions(problem: Problem) -> dict:
         | {"std": float(norms.std()), "per_concept": [float(v) for v in opt.word_norms]},
         "optimum_u_norm": _value(opt.u_norm_mean, OPTIMUM_THEOREM, note + "; the blocks ||u_(k,l)|| need not be equal")
         | {"std": opt.u_norm_std, "min": opt.u_norm_min, "max": opt.u_norm_max},
-        "optimum_u_frobenius": _value(opt.u_frobenius, OPTIMUM_THEOREM, note + "; ||W||_F = ||U||_F (balanced factors)"),
+        "optimum_u_frobenius": _value(opt.u_frobenius, OPTIMUM_THEOREM,
+                                      note + "; ||W||_F = ||U||_F (balanced factors)"),
     }
     if s.d is not None and s.d >= max(opt.rank, 1):
         W, U = opt.weights(s.d)
-        m = measure_weights(W, U, n_c=s.n_c, s_c=s.s_c, L=s.L, network="h")
-        pca_note = f"PCA of the optimum's weights (balanced factorisation, d = {s.d}) on this latent set"
-        out["optimum_word_singular_values"] = _value(_singular_values(m.word_singular_values), OPTIMUM_THEOREM,
-                                                     pca_note)
-        out["optimum_u_singular_values"] = _value(_singular_values(m.u_singular_values), OPTIMUM_THEOREM, pca_note)
+        out.update(_pca_entries(W, U, s, "h", OPTIMUM_THEOREM, f"PCA of the optimum's weights (balanced "
+                                f"factorisation, d = {s.d}) on this latent set", prefix="optimum_"))
     out["optimum_risk"] = _value(opt.min_risk, OPTIMUM_THEOREM, note + "; value = min R (the upper bound), "
                                  "lower_bound = the Fenchel-dual bound") | {
         "lower_bound": opt.lower_bound, "gap": opt.gap, "relative_gap": opt.relative_gap,

@@ -7,6 +7,8 @@ from typing import Mapping
 
 import numpy as np
 
+from ._experiments import _plain
+
 __all__ = ["ReproductionResult", "JSON_KEYS"]
 
 #: The JSON keys every experiment has (the contract of ``fctheory reproduce --json``).
@@ -20,23 +22,16 @@ class ReproductionResult:
 
     Attributes
     ----------
-    experiment : str
-        ``fig3``, ``fig4a``, ``fig4b``, ``fig4c`` or ``k50``.
-    figure : str
-        The paper's figure.
-    network : str
-        ``"h"`` or ``"h*"``.
-    mu : str
-        The word law's spec (``"uniform"``, ``"zipf:1"``).
+    experiment, figure, network, mu : str
+        The experiment (:class:`fctheory.reproduce.Experiment`: ``fig3``, ...; where the paper shows
+        it; ``"h"`` or ``"h*"``; the word law's spec, ``"uniform"`` or ``"zipf:1"``).
     n_spl : int
         Training sentences per class.
     optimizer : str
         ``"lbfgs"`` (full-batch, to the empirical minimizer) or ``"sgd"`` (the paper's protocol).
     seed : int
-        Seeds the latent set (``Problem(setting, "random", seed=seed)``), the
-        sampled sentences (``sample_dataset(..., seed=seed)``) and the
-        initialisation (``train_empirical(..., init_seed=seed)``), three
-        separate generators.
+        Seeds three separate generators: the latent set (``Problem(setting, "random", seed=seed)``),
+        the sampled sentences (``sample_dataset``) and the initialisation (``train_empirical``'s ``init_seed``).
     quick : bool
         True for the experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`).
     setting : dict
@@ -45,36 +40,17 @@ class ReproductionResult:
         L-BFGS's gradient tolerance (max-abs component; None for SGD).
     eps : float or None
         LayerNorm's ε of h* (0, the paper's φ of eq. 18, for L-BFGS; 1e-5, the paper code's, for SGD); None for h.
-    test_accuracy, train_accuracy : float
-        Fractions in [0, 1].
-    risk : float
-        The regularized empirical risk (eq. 3) at the end of training.
-    word_norm_mean, word_norm_std : float
-        Norms of the word features (``W``'s columns; :math:`\\varphi(w)` for h*).
-    word_singular_values, u_singular_values : tuple of float
-        Top three PCA singular values of the word features and of the blocks :math:`u_{k,l}`.
-    u_norm_mean, u_norm_std : float
-        Norms of the blocks :math:`u_{k,l}`.
-    u_frobenius : float
-        :math:`\\|U\\|_F`.
-    predicted : dict
-        The theory's values that apply (each ``{"value", "theorem", "note"}``).
-    not_predicted : list of dict
-        The theorems that do not apply, with the reason.
+    test_accuracy, train_accuracy, risk, epochs, iterations, converged, gradient_norm, message, resumed, train_seconds
+        As the trainer reports them (:class:`fctheory.empirical.EmpiricalTrainResult`: ``risk`` is the
+        regularized empirical risk, eq. 3; ``epochs`` is None for L-BFGS; ``train_seconds`` is its ``seconds``).
+    word_norm_mean, word_norm_std, word_singular_values, u_singular_values, u_norm_mean, u_norm_std, u_frobenius
+        The paper's measurements of the trained weights (:class:`fctheory.reproduce.WeightMeasurements`)
+        and :math:`\\|U\\|_F`.
+    predicted, not_predicted : dict, tuple of dict
+        The theory's values that apply (each ``{"value", "theorem", "note"}``) and the theorems that do
+        not, with the reason (:func:`fctheory.reproduce.theory_predictions`).
     paper, notebook : dict
         The paper's and its notebook's reported values.
-    epochs : int or None
-        SGD epochs run (None for L-BFGS).
-    iterations : int
-        Optimizer iterations (SGD steps or L-BFGS iterations).
-    converged : bool
-    gradient_norm : float
-    message : str
-        The optimizer's final message.
-    resumed : bool
-        True when training continued from a checkpoint.
-    train_seconds : float
-        Training time.
     seconds : float
         Wall time of the whole reproduction (sampling, training, measuring, files).
     files : dict
@@ -130,38 +106,24 @@ class ReproductionResult:
     _ARRAYS = ("W", "U", "latent", "mu_values", "history")
 
     @classmethod
+    def _json_fields(cls) -> dict:
+        """The fields of the JSON (all but the arrays and the history), by name."""
+        return {f.name: f for f in fields(cls) if f.name not in cls._ARRAYS}
+
+    @classmethod
     def from_dict(cls, data: Mapping, arrays: Mapping | None = None) -> "ReproductionResult":
         """The inverse of :meth:`to_dict` (what a job on another process sends back).
 
         ``arrays`` may give ``W``, ``U``, ``latent`` and ``mu_values``; the
         history is not part of the JSON and comes back empty.
         """
-        tuple_fields = {f.name for f in fields(cls) if f.type in (tuple, "tuple")}
         values = {}
-        for name in cls.__dataclass_fields__:
-            if name in cls._ARRAYS:
-                continue
-            if name not in data:
-                raise KeyError(f"ReproductionResult.from_dict: the key {name!r} is missing")
-            value = data[name]
-            values[name] = tuple(value) if name in tuple_fields and value is not None else value
-        for name in ("W", "U", "latent", "mu_values"):
-            if arrays is not None and name in arrays:
-                values[name] = arrays[name]
-        return cls(**values)
+        for name, f in cls._json_fields().items():
+            value = data[name]  # a missing key raises KeyError naming it
+            values[name] = tuple(value) if f.type in (tuple, "tuple") and value is not None else value
+        arrays = arrays or {}
+        return cls(**values, **{name: arrays[name] for name in ("W", "U", "latent", "mu_values") if name in arrays})
 
     def to_dict(self) -> dict:
         """JSON-ready: the contract keys (:data:`JSON_KEYS`) first, then the rest; no arrays."""
-        out = {}
-        for name in self.__dataclass_fields__:
-            if name in self._ARRAYS:
-                continue
-            value = getattr(self, name)
-            if isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, Mapping):
-                value = dict(value)
-            out[name] = value
-        ordered = {key: out.pop(key) for key in JSON_KEYS}
-        ordered.update(out)
-        return ordered
+        return {name: _plain(getattr(self, name)) for name in (*JSON_KEYS, *self._json_fields())}

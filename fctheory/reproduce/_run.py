@@ -1,34 +1,25 @@
-"""Run one of the paper's experiments end to end: sample, train, measure, compare, write.
+"""Run one of the paper's experiments end to end: set up, train, measure, write the files.
 
-Files under ``out/<experiment>/``:
-
-``weights.npz``
-    ``W`` (d, n_w), ``U`` (K, L*d), ``latent`` (K, L), ``mu`` (s_c,), in the
-    package's conventions (word ``(a, b)`` is column ``a*s_c + b``; row k of
-    ``U`` is ``[u_{k,1} ... u_{k,L}]``), so that ``fctheory measure`` or any
-    other tool can re-measure the result.
-``result.json``
-    :meth:`ReproductionResult.to_dict`.
-``pca.png``, ``convergence.png`` and, for h with a non-uniform μ, ``word-norms.png``
-    See :mod:`fctheory.reproduce._figures`.
-``checkpoint-<optimizer>-seed<S>[-quick].npz`` (while training only)
-    The trainer's checkpoint: an interrupted reproduction started again with
-    the same arguments resumes from it; it is removed once every file above
-    is written.
+Under ``out/<experiment>/`` (docs/reproduce.md, *The files*): ``weights.npz`` (:func:`write_weights`),
+``result.json`` (:meth:`ReproductionResult.to_dict`), the figures and, while training, the trainer's
+checkpoint (:func:`checkpoint_name`).
 """
 
 from __future__ import annotations
 
-import numbers
 import os
 import time
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from .._io import atomic_write_npz, remove_stale_temporaries, write_json
+from .._validate import require_one_of, require_optional_int, require_real, require_seed
+from ..empirical import DEFAULT_DTYPES, DEFAULT_GTOLS, OPTIMIZERS, check_dtype, sample_dataset, train_empirical
 from ..errors import InvalidInput
 from ..problem import Problem
-from ._experiments import EXPERIMENT_NAMES, experiment, experiment_setting
+from ._experiments import EXPERIMENT_NAMES, Experiment, experiment, experiment_setting
 from ._figures import convergence_figure, pca_figure, word_norm_figure
 from ._measure import measure_weights
 from ._predict import theory_predictions
@@ -36,29 +27,15 @@ from ._results import ReproductionResult
 
 __all__ = ["reproduce_experiment", "reproduce_all", "OPTIMIZERS", "prepare_out", "write_weights", "checkpoint_name"]
 
-OPTIMIZERS = ("lbfgs", "sgd")
-#: L-BFGS stops when the largest gradient component is at most this.  At the paper's size the loss
-#: is flat to 10 digits well before (figure 3, seed 0: 2.9295618928 from iteration 60 on, where
-#: max |grad| was ~1e-10); 1e-8 keeps the measured norms and singular values to 4 digits.
+#: L-BFGS stops when the largest gradient component is at most this (in float32: the trainer's
+#: ``DEFAULT_GTOLS["float32"]``, 1e-7).  At the paper's size the loss is flat to 10 digits well before
+#: (figure 3, seed 0: from iteration 60 on, max |grad| ~1e-10); 1e-8 keeps the measurements to 4 digits.
 DEFAULT_GTOL = 1e-8
-#: ... in float32, whose objective is resolved only to ~5e-9 at figure 3's size (its line search stops
-#: making progress near max|grad| ~ 3e-8; the trainer's float32 default, see docs/empirical.md).
-DEFAULT_GTOL_FLOAT32 = 1e-7
 #: LayerNorm's epsilon in h* for the paper's SGD protocol (torch.nn.LayerNorm's default).
 LAYER_NORM_EPS = 1e-5
-#: ... and for L-BFGS: the paper's phi (eq. 18, eps = 0).  With eps > 0 and W unpenalized the empirical risk of h*
-#: has no minimizer in the scale of W (it decreases towards the eps = 0 value as W grows, see
-#: docs/empirical.md), so L-BFGS would run to its iteration limit; with eps = 0 it is scale-invariant
-#: and has the minimizer the theory (theorem 3) describes.
+#: ... and for L-BFGS: the paper's phi (eq. 18, eps = 0), scale-invariant, with the minimizer theorem 3
+#: describes; with eps > 0 and W unpenalized the empirical risk of h* has none (docs/empirical.md).
 LBFGS_LAYER_NORM_EPS = 0.0
-
-
-def _int_or_none(name: str, value, lo: int):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < lo:
-        raise InvalidInput(name, f"an integer >= {lo}", value)
-    return int(value)
 
 
 def prepare_out(out) -> str | None:
@@ -82,30 +59,110 @@ def prepare_out(out) -> str | None:
 
 
 def checkpoint_name(optimizer: str, seed: int, quick: bool) -> str:
-    """The checkpoint file of a run inside its experiment folder."""
+    """The checkpoint file of a run inside its experiment folder: an interrupted reproduction started
+    again with the same arguments resumes from it; it is removed once every other file is written."""
     return f"checkpoint-{optimizer}-seed{seed}{'-quick' if quick else ''}.npz"
 
 
 def write_weights(path, W, U, latent, mu) -> str:
-    """Write ``weights.npz`` (arrays ``W``, ``U``, ``latent``, ``mu``) atomically; returns the path."""
-    path = os.fspath(path)
+    """Write ``weights.npz`` atomically, arrays ``W`` (d, n_w), ``U`` (K, L*d), ``latent`` (K, L), ``mu`` (s_c,)
+    in the package's conventions (word ``(a, b)`` is column ``a*s_c + b``; row k of ``U`` is
+    ``[u_{k,1} ... u_{k,L}]``), so that ``fctheory measure`` can re-measure them; returns the path."""
     atomic_write_npz(path, W=np.asarray(W, dtype=np.float64), U=np.asarray(U, dtype=np.float64),
                      latent=np.asarray(latent, dtype=np.int64), mu=np.asarray(mu, dtype=np.float64))
-    return path
+    return os.fspath(path)
 
 
-def _write_json(path: str, data) -> str:
-    write_json(path, data)
-    return path
+@dataclass(frozen=True)
+class _Plan:
+    """One reproduction's validated arguments, the experiment's defaults filled in."""
+
+    exp: Experiment
+    problem: Problem
+    optimizer: str
+    seed: int
+    quick: bool
+    n_spl: int
+    epochs: int | None
+    gtol: float | None
+    maxiter: int | None
+    dtype: str
+    eps: float
 
 
-def _record(r) -> dict:
-    """A history record as a dict (the trainer's records or dicts)."""
-    if isinstance(r, dict):
-        return r
-    if hasattr(r, "to_dict"):
-        return r.to_dict()
-    return {name: getattr(r, name, None) for name in ("step", "epoch", "loss", "test_accuracy")}
+def _plan(name, optimizer, seed, epochs, quick, n_spl, gtol, maxiter, dtype) -> _Plan:
+    """The one guard of :func:`reproduce_experiment`'s arguments (nothing is created before it passes)."""
+    exp, quick = experiment(name), bool(quick)
+    optimizer = require_one_of("optimizer", optimizer, OPTIMIZERS)
+    seed = require_seed("seed", seed)
+    for field, value, only in (("epochs", epochs, "sgd"), ("maxiter", maxiter, "lbfgs"), ("gtol", gtol, "lbfgs")):
+        if value is not None and optimizer != only:
+            raise InvalidInput(field, f"given only with optimizer '{only}'", value)
+    epochs = require_optional_int("epochs", epochs, lo=1)
+    n_spl = require_optional_int("n_spl", n_spl, lo=1)
+    maxiter = require_optional_int("maxiter", maxiter, lo=1)
+    dtype = DEFAULT_DTYPES[optimizer] if dtype is None else check_dtype(dtype)
+    if gtol is not None:
+        gtol = require_real("gtol", gtol, lo=0, hi=1, lo_open=True, hi_open=True)
+    elif optimizer == "lbfgs":
+        gtol = exp.quick.gtol if quick and exp.quick.gtol is not None else (
+            DEFAULT_GTOL if dtype == "float64" else DEFAULT_GTOLS["float32"])
+    if optimizer == "sgd" and epochs is None:
+        epochs = exp.quick.epochs if quick else exp.paper_epochs
+    # eps enters h* only (h passes the trainer's default, so its checkpoints do not depend on the optimizer)
+    eps = LBFGS_LAYER_NORM_EPS if (optimizer == "lbfgs" and exp.network == "h*") else LAYER_NORM_EPS
+    return _Plan(exp, Problem(experiment_setting(exp, quick=quick), "random", seed=seed), optimizer, seed, quick,
+                 n_spl or (exp.quick.n_spl if quick else exp.n_spl), epochs, gtol, maxiter, dtype, eps)
+
+
+def _train(plan: _Plan, checkpoint: str | None, progress: bool):
+    """Sample the experiment's data and train on it (:func:`fctheory.empirical.train_empirical`)."""
+    dataset = sample_dataset(plan.problem, plan.n_spl, n_test=5, seed=plan.seed)
+    return train_empirical(plan.problem, dataset, network=plan.exp.network, optimizer=plan.optimizer,
+                           epochs=plan.epochs, init_seed=plan.seed, eps=plan.eps, gtol=plan.gtol, maxiter=plan.maxiter,
+                           checkpoint=checkpoint, progress=progress, dtype=plan.dtype)
+
+
+def _measure(plan: _Plan, trained, start: float) -> ReproductionResult:
+    """The trained weights measured as the paper does, beside the theory's and the paper's values."""
+    exp, setting = plan.exp, plan.problem.setting
+    W, U = np.asarray(trained.W, dtype=np.float64), np.asarray(trained.U, dtype=np.float64)
+    m = measure_weights(W, U, n_c=setting.n_c, s_c=setting.s_c, L=setting.L, network=exp.network, eps=plan.eps)
+    predicted, skipped = theory_predictions(plan.problem, exp.network, eps=plan.eps)
+    return ReproductionResult(
+        experiment=exp.name, figure=exp.figure, network=exp.network, mu=setting.mu.spec(), n_spl=plan.n_spl,
+        optimizer=plan.optimizer, dtype=plan.dtype, seed=plan.seed, quick=plan.quick, setting=setting.to_dict(),
+        gtol=plan.gtol, eps=plan.eps if exp.network == "h*" else None,
+        test_accuracy=float(trained.test_accuracy), train_accuracy=float(trained.train_accuracy),
+        risk=float(trained.risk), word_norm_mean=m.word_norm_mean, word_norm_std=m.word_norm_std,
+        word_singular_values=m.word_singular_values, u_singular_values=m.u_singular_values,
+        u_norm_mean=m.u_norm_mean, u_norm_std=m.u_norm_std, u_frobenius=float(np.linalg.norm(U)),
+        predicted=predicted, not_predicted=tuple(skipped), paper=exp.paper.to_dict(),
+        notebook=exp.notebook.to_dict(), epochs=trained.epochs if plan.optimizer == "sgd" else None,
+        iterations=int(trained.iterations), converged=bool(trained.converged),
+        gradient_norm=float(trained.gradient_norm), message=str(trained.message), resumed=bool(trained.resumed),
+        train_seconds=float(trained.seconds), seconds=time.perf_counter() - start,
+        W=W, U=U, latent=np.asarray(plan.problem.latent), mu_values=setting.mu.as_array(),
+        history=tuple(r.to_dict() for r in trained.history))
+
+
+def _write_files(result: ReproductionResult, folder: str) -> dict:
+    """Write ``weights.npz`` and the figures of ``result`` into ``folder``; ``name -> path``, ``result.json``'s
+    path included (written last, by the caller, once ``files`` is part of the result)."""
+    s, network, eps = result.setting, result.network, result.eps or 0.0
+    path = partial(os.path.join, folder)
+    head = (f"{result.experiment} ({result.figure}): {network}, {result.mu} words, n_spl = {result.n_spl}, "
+            f"{result.optimizer}, seed {result.seed}; test accuracy {100 * result.test_accuracy:.1f}%")
+    files = {"weights": write_weights(path("weights.npz"), result.W, result.U, result.latent, result.mu_values),
+             "pca": pca_figure(path("pca.png"), result.W, result.U, result.latent, n_c=s["n_c"], s_c=s["s_c"],
+                               network=network, title=head, eps=eps)}
+    if network == "h" and result.mu != "uniform":
+        files["word_norms"] = word_norm_figure(path("word-norms.png"), result.W, result.mu_values, n_c=s["n_c"],
+                                               s_c=s["s_c"], title=head)
+    if result.history:
+        files["convergence"] = convergence_figure(path("convergence.png"), result.history, title=head)
+    files["json"] = path("result.json")
+    return files
 
 
 def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, out=None, epochs: int | None = None,
@@ -130,8 +187,7 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     epochs : int, optional
         SGD epochs instead of the paper's (``sgd`` only).
     quick : bool
-        The experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`:
-        sizes, n_spl, epochs and gtol chosen to show the same effect in seconds).
+        The experiment's reduced setting (:class:`fctheory.reproduce.QuickSetting`).
     progress : bool
         A tqdm bar on stderr while training.
     n_spl : int, optional
@@ -140,12 +196,10 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
         L-BFGS stops at :math:`\\max_i |\\partial_i \\hat R| \\le` gtol (default
         :data:`DEFAULT_GTOL`, or the quick setting's; ``lbfgs`` only).
     maxiter : int, optional
-        L-BFGS iteration limit (default: the trainer's); a run stopped by it
-        says so (``converged`` False, the message).
+        L-BFGS iteration limit (default: the trainer's); a run it stops says so (``converged``, ``message``).
     dtype : {"float32", "float64"}, optional
-        The type the trainer computes in (default: float64 for ``lbfgs``,
-        float32 for ``sgd``, :data:`fctheory.empirical.DEFAULT_DTYPES`); in
-        float32 ``gtol`` defaults to :data:`DEFAULT_GTOL_FLOAT32`.
+        The type the trainer computes in (default: :data:`fctheory.empirical.DEFAULT_DTYPES`,
+        float64 for ``lbfgs``, float32 for ``sgd``); in float32 ``gtol`` defaults to 1e-7.
 
     Returns
     -------
@@ -154,96 +208,22 @@ def reproduce_experiment(name: str, *, optimizer: str = "lbfgs", seed: int = 0, 
     Raises
     ------
     InvalidInput
-        For an unknown experiment or optimizer, a bad seed/epochs/n_spl, or an
-        ``out`` that is an existing file.
+        For an unknown experiment, a bad option or one of the other optimizer
+        (nothing is created then), or an ``out`` that is an existing file.
     """
-    from ..empirical import DEFAULT_DTYPES, check_dtype, sample_dataset, train_empirical
-
     start = time.perf_counter()
-    exp = experiment(name)
-    if optimizer not in OPTIMIZERS:
-        raise InvalidInput("optimizer", "'lbfgs' or 'sgd'", optimizer)
-    seed = _int_or_none("seed", seed, 0)
-    if seed is None:
-        raise InvalidInput("seed", "an integer >= 0", None)
-    epochs = _int_or_none("epochs", epochs, 1)
-    if epochs is not None and optimizer != "sgd":
-        raise InvalidInput("epochs", "given only with optimizer 'sgd' (L-BFGS runs to its gradient tolerance)",
-                           epochs)
-    n_spl = _int_or_none("n_spl", n_spl, 1)
-    maxiter = _int_or_none("maxiter", maxiter, 1)
-    if maxiter is not None and optimizer != "lbfgs":
-        raise InvalidInput("maxiter", "given only with optimizer 'lbfgs' (SGD takes epochs)", maxiter)
-    if gtol is not None and optimizer != "lbfgs":
-        raise InvalidInput("gtol", "given only with optimizer 'lbfgs'", gtol)
-    dtype = DEFAULT_DTYPES[optimizer] if dtype is None else check_dtype(dtype)
-    if optimizer == "lbfgs":
-        if gtol is None:
-            gtol = exp.quick.gtol if quick and exp.quick.gtol is not None else (
-                DEFAULT_GTOL if dtype == "float64" else DEFAULT_GTOL_FLOAT32)
-        if isinstance(gtol, bool) or not isinstance(gtol, numbers.Real) or not 0 < float(gtol) < 1:
-            raise InvalidInput("gtol", "a number in (0, 1)", gtol)
-        gtol = float(gtol)
+    plan = _plan(name, optimizer, seed, epochs, quick, n_spl, gtol, maxiter, dtype)
     root = prepare_out(out)
-    folder = None
-    if root is not None:
-        folder = os.path.join(root, exp.name)
-        os.makedirs(folder, exist_ok=True)
-        remove_stale_temporaries(folder)  # a killed run's half-written files
-
-    setting = experiment_setting(exp, quick=bool(quick))
-    problem = Problem(setting, "random", seed=seed)
-    if n_spl is None:
-        n_spl = exp.quick.n_spl if quick else exp.n_spl
-    dataset = sample_dataset(problem, n_spl, n_test=5, seed=seed)
-    if optimizer == "sgd" and epochs is None:
-        epochs = exp.quick.epochs if quick else exp.paper_epochs
-    checkpoint = None if folder is None else os.path.join(folder, checkpoint_name(optimizer, seed, bool(quick)))
-    options = {"gtol": gtol, "maxiter": maxiter} if optimizer == "lbfgs" else {}
-    # eps enters h* only (h passes the trainer's default, so its checkpoints do not depend on the optimizer)
-    eps = LBFGS_LAYER_NORM_EPS if (optimizer == "lbfgs" and exp.network == "h*") else LAYER_NORM_EPS
-    trained = train_empirical(problem, dataset, network=exp.network, optimizer=optimizer, epochs=epochs,
-                              init_seed=seed, eps=eps, checkpoint=checkpoint, progress=progress, dtype=dtype,
-                              **options)
-
-    W, U = np.asarray(trained.W, dtype=np.float64), np.asarray(trained.U, dtype=np.float64)
-    m = measure_weights(W, U, n_c=setting.n_c, s_c=setting.s_c, L=setting.L, network=exp.network, eps=eps)
-    predicted, skipped = theory_predictions(problem, exp.network, eps=eps)
-    mu_values = setting.mu.as_array()
-    history = tuple(_record(r) for r in trained.history)
-
-    files: dict = {}
-    if folder is not None:
-        files["weights"] = write_weights(os.path.join(folder, "weights.npz"), W, U, problem.latent, mu_values)
-        head = (f"{exp.name} ({exp.figure}): {exp.network}, {setting.mu.spec()} words, n_spl = {n_spl}, "
-                f"{optimizer}, seed {seed}; test accuracy {100 * trained.test_accuracy:.1f}%")
-        files["pca"] = pca_figure(os.path.join(folder, "pca.png"), W, U, problem.latent, n_c=setting.n_c,
-                                  s_c=setting.s_c, network=exp.network, title=head, eps=eps)
-        if exp.network == "h" and not setting.mu.is_uniform:
-            files["word_norms"] = word_norm_figure(os.path.join(folder, "word-norms.png"), W, mu_values,
-                                                   n_c=setting.n_c, s_c=setting.s_c, title=head)
-        if history:
-            files["convergence"] = convergence_figure(os.path.join(folder, "convergence.png"), history, title=head)
-        files["json"] = os.path.join(folder, "result.json")
-
-    result = ReproductionResult(
-        experiment=exp.name, figure=exp.figure, network=exp.network, mu=setting.mu.spec(), n_spl=int(n_spl),
-        optimizer=optimizer, dtype=dtype, seed=seed, quick=bool(quick), setting=setting.to_dict(), gtol=gtol,
-        eps=eps if exp.network == "h*" else None,
-        test_accuracy=float(trained.test_accuracy), train_accuracy=float(trained.train_accuracy),
-        risk=float(trained.risk), word_norm_mean=m.word_norm_mean, word_norm_std=m.word_norm_std,
-        word_singular_values=m.word_singular_values, u_singular_values=m.u_singular_values,
-        u_norm_mean=m.u_norm_mean, u_norm_std=m.u_norm_std, u_frobenius=float(np.linalg.norm(U)),
-        predicted=predicted, not_predicted=tuple(skipped), paper=exp.paper.to_dict(),
-        notebook=exp.notebook.to_dict(), epochs=trained.epochs if optimizer == "sgd" else None,
-        iterations=int(trained.iterations), converged=bool(trained.converged),
-        gradient_norm=float(trained.gradient_norm), message=str(trained.message), resumed=bool(trained.resumed),
-        train_seconds=float(trained.seconds), seconds=time.perf_counter() - start, files=files,
-        W=W, U=U, latent=np.asarray(problem.latent), mu_values=mu_values, history=history)
-    if folder is not None:
-        _write_json(files["json"], result.to_dict())
-        if checkpoint is not None and os.path.exists(checkpoint):
-            os.unlink(checkpoint)
+    if root is None:
+        return _measure(plan, _train(plan, None, progress), start)
+    folder = prepare_out(os.path.join(root, plan.exp.name))
+    remove_stale_temporaries(folder)  # a killed run's half-written files
+    checkpoint = os.path.join(folder, checkpoint_name(plan.optimizer, plan.seed, plan.quick))
+    result = _measure(plan, _train(plan, checkpoint, progress), start)
+    result = replace(result, files=_write_files(result, folder), seconds=time.perf_counter() - start)
+    write_json(result.files["json"], result.to_dict())
+    if os.path.exists(checkpoint):
+        os.unlink(checkpoint)
     return result
 
 

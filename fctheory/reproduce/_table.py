@@ -1,10 +1,7 @@
 """The table *paper vs fctheory vs the latent set's optimum vs theory* of a reproduction (plain text).
 
-Columns: the paper's numbers and its notebook's (always at the paper's full size), the trained
-weights (fctheory), the certified optimum of the run's own latent set (network h with uniform μ:
-theorem G reduced by the within-concept symmetry) and the closed-form theorem, both at the run's
-own size.  Below the table, the relative gaps that split trained − theorem into the finite-sample
-part (trained vs optimum) and the assumption-A part (optimum vs theorem).
+The paper's columns are its full-size numbers; the trained weights, the optimum of the run's own
+latent set and the closed form are at the run's own size (docs/reproduce.md).
 """
 
 from __future__ import annotations
@@ -33,7 +30,12 @@ def _svs(values) -> str:
     return DASH if values is None else ", ".join(f"{v:.4g}" for v in values)
 
 
-def _theory(result: ReproductionResult, key: str, fmt) -> str:
+def _g6(v) -> str:
+    return f"{v:.6g}"
+
+
+def _theory(result: ReproductionResult, key: str, fmt=_g6) -> str:
+    """The cell of ``predicted[key]`` (the optimum or the closed form)."""
     entry = result.predicted.get(key)
     return DASH if entry is None else fmt(entry["value"])
 
@@ -52,11 +54,10 @@ def comparison_rows(result: ReproductionResult) -> list[tuple[str, str, str, str
         ("train accuracy", _pct(p.get("train_accuracy")), _pct(nb.get("train_accuracy")),
          _pct(result.train_accuracy), DASH, DASH),
         ("word norm mean ± std", _pm(p.get("word_norm_mean"), p.get("word_norm_std"), 3),
-         _pm(nb.get("word_norm_mean"), nb.get("word_norm_std"), 3),
-         _pm(result.word_norm_mean, result.word_norm_std), _optimum_pm(result, "optimum_word_norm"),
-         _theory(result, "word_norm", lambda v: f"{v:.6g}")),
+         _pm(nb.get("word_norm_mean"), nb.get("word_norm_std"), 3), _pm(result.word_norm_mean, result.word_norm_std),
+         _optimum_pm(result, "optimum_word_norm"), _theory(result, "word_norm")),
         ("u_(k,l) norm mean ± std", DASH, DASH, _pm(result.u_norm_mean, result.u_norm_std),
-         _optimum_pm(result, "optimum_u_norm"), _theory(result, "u_norm", lambda v: f"{v:.6g}")),
+         _optimum_pm(result, "optimum_u_norm"), _theory(result, "u_norm")),
         ("words: PCA singular values", _svs(p.get("word_singular_values")), _svs(nb.get("word_singular_values")),
          _svs(result.word_singular_values), _theory(result, "optimum_word_singular_values", _svs),
          _theory(result, "word_singular_values", _svs)),
@@ -65,12 +66,10 @@ def comparison_rows(result: ReproductionResult) -> list[tuple[str, str, str, str
          _theory(result, "u_singular_values", _svs)),
     ]
     if "u_frobenius" in result.predicted or "optimum_u_frobenius" in result.predicted:
-        rows.append(("||U||_F", DASH, DASH, f"{result.u_frobenius:.5g}",
-                     _theory(result, "optimum_u_frobenius", lambda v: f"{v:.6g}"),
-                     _theory(result, "u_frobenius", lambda v: f"{v:.6g}")))
+        rows.append(("||U||_F", DASH, DASH, f"{result.u_frobenius:.5g}", _theory(result, "optimum_u_frobenius"),
+                     _theory(result, "u_frobenius")))
     rows.append(("risk (trained: eq. 3; others: true, eq. 5)", DASH, DASH, f"{result.risk:.5g}",
-                 _theory(result, "optimum_risk", lambda v: f"{v:.6g}"),
-                 _theory(result, "risk", lambda v: f"{v:.6g}")))
+                 _theory(result, "optimum_risk"), _theory(result, "risk")))
     return rows
 
 
@@ -85,8 +84,6 @@ def gap_lines(result: ReproductionResult) -> list[str]:
     without the latent set's optimum.
     """
     pred = result.predicted
-    if "optimum_word_norm" not in pred or "word_norm" not in pred:
-        return []
     lines = []
     for label, trained, opt_key, theory_key in (
             ("word norm mean", result.word_norm_mean, "optimum_word_norm", "word_norm"),
@@ -129,10 +126,9 @@ def format_table(result: ReproductionResult) -> str:
         + (f"LayerNorm eps = {result.eps:g}, " if result.eps is not None else "") +
         f"{'converged' if result.converged else 'not converged'}; {result.seconds:.1f} s",
     ]
-    if result.quick:
-        head.append("  quick: the paper's columns are its full-size numbers; optimum and theory are at this size")
     header = list(COLUMNS)
     if result.quick:
+        head.append("  quick: the paper's columns are its full-size numbers; optimum and theory are at this size")
         header[1], header[2] = "paper (full size)", "paper's notebook (full size)"
     rows = [tuple(header), *comparison_rows(result)]
     keep = [i for i in range(len(header)) if i in (0, 3) or any(r[i] != DASH for r in rows[1:])]
