@@ -17,53 +17,21 @@ import os
 import numpy as np
 
 from ..latent import full_latent_set
-from ..train import layer_norm_columns
 from .._io import colormap, new_figure, save_figure
 
 __all__ = ["write_figures"]
 
 
-def _pca(points: np.ndarray):
-    """Rows = points.  Returns the 2-D coordinates and the top singular values."""
-    centred = points - points.mean(axis=0, keepdims=True)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ vt[:2].T
-    if coords.shape[1] < 2:
-        coords = np.hstack([coords, np.zeros((coords.shape[0], 2 - coords.shape[1]))])
-    return coords, s[:3]
-
-
 def _pca_figure(record, W, U, path):
+    """:func:`fctheory.reproduce.pca_figure` of a trained case (exact LayerNorm, eq. 18, for h*)."""
+    from ..reproduce import pca_figure
+
     s = record["setting"]
-    n_c, s_c, L, K = s["n_c"], s["s_c"], s["L"], s["K"]
-    feats = layer_norm_columns(W) if record["network"] == "h*" else W
-    d = W.shape[0]
-    colours = colormap("tab10")
-    fig, axes = new_figure(ncols=2, figsize=(8.4, 4.0))
-    wc, ws = _pca(feats.T)
-    concept = np.repeat(np.arange(n_c), s_c)
-    for a in range(n_c):
-        sel = concept == a
-        axes[0].scatter(wc[sel, 0], wc[sel, 1], s=28, color=colours(a % 10), label=f"concept {a + 1}", alpha=0.8)
-    title = "phi(w) (LayerNorm'd words)" if record["network"] == "h*" else "words w_(a,b)"
-    axes[0].set_title(f"{title}\nsingular values " + ", ".join(f"{v:.3g}" for v in ws), fontsize=9)
-    blocks = U.reshape(K * L, d)
-    uc, us = _pca(blocks)
     latent = record.get("latent")
-    z = (np.array(latent["rows"]) if latent else full_latent_set(n_c, L)).ravel()
-    for a in range(n_c):
-        sel = z == a
-        axes[1].scatter(uc[sel, 0], uc[sel, 1], s=12, color=colours(a % 10), alpha=0.6)
-    axes[1].set_title("blocks u_{k,l} by concept z_{k,l}\nsingular values " + ", ".join(f"{v:.3g}" for v in us),
-                      fontsize=9)
-    for ax in axes:
-        ax.set_aspect("equal", adjustable="datalim")
-        ax.axhline(0, color="0.85", lw=0.6, zorder=0)
-        ax.axvline(0, color="0.85", lw=0.6, zorder=0)
-    axes[0].legend(fontsize=8, loc="best")
-    fig.suptitle(f"{record['name']}: {record['kind']} ({record['network']}), verdict "
-                 f"{record['measurement']['collapse_verdict']}", fontsize=10, y=1.03)
-    save_figure(fig, path)
+    z = np.array(latent["rows"]) if latent else full_latent_set(s["n_c"], s["L"])
+    pca_figure(path, W, U, z, n_c=s["n_c"], s_c=s["s_c"], network=record["network"], eps=0.0,
+               title=f"{record['name']}: {record['kind']} ({record['network']}), verdict "
+                     f"{record['measurement']['collapse_verdict']}")
 
 
 def _rb_figure(items, path):
