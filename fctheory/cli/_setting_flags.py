@@ -143,12 +143,14 @@ def params_from_flags(args, spec: SettingFlags, *names: str) -> dict:
     return params
 
 
-def add_command(subparsers, name: str, help: str, description: str, run=None, *,
+def add_command(subparsers, name: str, description: str, run=None, *, help: str | None = None,
                 json: str | None = "print one JSON object", **kwargs) -> argparse.ArgumentParser:
-    """The parser of subcommand ``name``: ``help`` in the command list, ``description`` (its module
-    docstring; the parser class of :mod:`fctheory.cli.main` shows it as written), a ``--json`` flag with
-    help ``json`` (none when ``None``) and ``run`` (``args -> exit status``) as what it does; ``kwargs``
-    go to ``add_parser`` (``epilog``, ...)."""
+    """The parser of subcommand ``name``: ``description`` (its module docstring, shown as written),
+    ``help`` in the command list (default: the description's first line after ``": "``), a ``--json``
+    flag with help ``json`` (none when ``None``) and ``run`` (``args -> exit status``) as what it does;
+    ``kwargs`` go to ``add_parser`` (``epilog``, ...)."""
+    if help is None:
+        help = description.split("\n", 1)[0].split(": ", 1)[-1].rstrip(".")
     parser = subparsers.add_parser(name, help=help, description=description, **kwargs)
     if json is not None:
         parser.add_argument("--json", action="store_true", help=json)

@@ -1,4 +1,4 @@
-"""``fctheory certify``: the global minimum of R (theorem G) against the prediction.
+"""``fctheory certify``: the global minimum of R (theorem G), certified, against the predicted minimum.
 
 Solves the convex program ``min_D f(D) + λ ||D||_*`` of appendix G with cvxpy
 (Clarabel, SCS as fallback), bounds its minimum from both sides, and compares
@@ -14,14 +14,13 @@ import sys
 from ._output import print_json
 from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "certified global minimum (theorem G, cvxpy) vs the predicted minimum"
 FLAGS = SettingFlags(fields=("n_c", "s_c", "L", "K", "lam", "mu"), required=("n_c", "s_c", "L", "lam"),
                      K_random=True, latent=True,
                      seed_help="seed of the random latent set and of --train's initialization")
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "certify", HELP, __doc__, run)
+    p = add_command(subparsers, "certify", __doc__, run)
     add_setting_flags(p, FLAGS)
     p.add_argument("--solver", choices=("CLARABEL", "SCS"), default="CLARABEL",
                    help="conic solver tried first (default CLARABEL; the other is the fallback)")

@@ -1,4 +1,4 @@
-"""``fctheory check``: brute-force checks of the closed forms against the exact risk.
+"""``fctheory check``: brute-force checks of lemma K / R, F(c, r), theorems 1-3 and eq. 9 on the exact risk.
 
 For each full-set setting, builds type I / II / III configurations
 explicitly, evaluates the exact true risk (eq. 5, 10) and compares with
@@ -22,9 +22,8 @@ from ..latent import random_latent_set
 from ..risk import default_grid, require_checks_memory, run_checks
 from ..setting import Setting
 from ._output import EXIT_FAILED, EXIT_INTERRUPTED, print_json
-from ._setting_flags import FULL, SettingFlags, add_command, add_setting_flags
+from ._setting_flags import FULL, SettingFlags, add_command, add_setting_flags, integer
 
-HELP = "brute-force checks of lemma K / R, F(c, r), theorems 1-3 and eq. 9 on the exact risk"
 FLAGS = SettingFlags(defaults={"n_c": None, "s_c": None, "L": None, "d": None, "mu": None, "lam": "1/100"},
                      default_help={"n_c": "the grid; 3 if --s-c/--L given", "s_c": "the grid; 2", "L": "the grid; 3",
                                    "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf", "lam": "1/100",
@@ -33,10 +32,10 @@ COLUMNS = ("check", "setting", "predicted", "measured", "rel.error", "result")
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "check", HELP, __doc__, run, json="print one JSON object instead of the table")
+    parser = add_command(subparsers, "check", __doc__, run, json="print one JSON object instead of the table")
     add_setting_flags(parser, FLAGS, title="setting (no flag: the default grid)")
-    parser.add_argument("--seed", dest="seed", default=0, type=int,
-                        help="seed of the random rotation of the frames (default 0)")
+    parser.add_argument("--seed", dest="seed", default=0, type=integer(0),
+                        help="seed of the random rotation of the frames and of a random latent set (default 0)")
 
 
 def settings_from_args(args) -> list[Setting]:
@@ -92,9 +91,6 @@ def _table(results) -> str:
 def run(args) -> int:
     from tqdm import tqdm
 
-    from .._validate import require_seed
-
-    require_seed("--seed", args.seed)  # the seed of the rotations and of a random latent set
     settings = settings_from_args(args)
     results = []
     interrupted = False

@@ -1,4 +1,4 @@
-"""``fctheory derive {H,Hstar,type3,threshold,margins}``: replay a derivation and check every step.
+"""``fctheory derive {H,Hstar,type3,threshold,margins}``: replay a symbolic derivation and verify every step.
 
 Builds the sympy derivation (lemmas K and R for H and H*, appendix F for the
 type-III system, proposition D and H'(0) for the λ thresholds) from the paper's
@@ -29,7 +29,6 @@ from ..symbolic import DEFAULT_POINTS, DERIVATIONS, THEOREM_DERIVATIONS
 from ._output import EXIT_FAILED, print_json
 from ._setting_flags import add_command
 
-HELP = "replay a symbolic derivation (H, H*, type III, λ thresholds) and verify every step"
 TARGETS = THEOREM_DERIVATIONS + tuple(n for n in DERIVATIONS if n not in THEOREM_DERIVATIONS)
 #: What :meth:`Verification.to_dict` gives that the JSON shows beside the derivation's own keys.
 VERIFICATION_KEYS = ("verified", "steps_total", "steps_proved", "steps_linked", "evidence", "reasons", "failed",
@@ -37,7 +36,7 @@ VERIFICATION_KEYS = ("verified", "steps_total", "steps_proved", "steps_linked", 
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "derive", HELP, __doc__, run)
+    parser = add_command(subparsers, "derive", __doc__, run)
     parser.add_argument("target", choices=TARGETS, help="H (lemma K), Hstar (lemma R), type3 (theorem 2), "
                                                         "threshold (eq. 9), margins (Gram matrix)")
     parser.add_argument("--latex", action="store_true", help="print the LaTeX chain (align*)")
@@ -48,12 +47,9 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     derivation = DERIVATIONS[args.target]()
-    bar = tqdm(total=len(derivation.steps), desc=f"derive {args.target}", unit="step",
-               file=sys.stderr, disable=not sys.stderr.isatty())
-    try:
+    with tqdm(total=len(derivation.steps), desc=f"derive {args.target}", unit="step", file=sys.stderr,
+              disable=not sys.stderr.isatty()) as bar:
         verification = derivation.verify(points=args.points, seed=args.seed, progress=lambda _c: bar.update(1))
-    finally:
-        bar.close()
     numeric = derivation.check_numeric(seed=args.seed)
     ok = verification.verified and (numeric is None or numeric.passed)
     if args.json:

@@ -1,4 +1,4 @@
-"""``fctheory latent check``: assumption A, lemma B and assumption B for a latent set.
+"""``fctheory latent check``: symmetry of a latent set: assumption A (eq. 35), lemma B, assumption B (eq. 44).
 
 The latent set is the full set ``[n_c]^L`` unless ``--K``, ``--latent-file`` or ``--code`` names
 another; a code's alphabet size and length must be ``--n-c`` and ``--L``.
@@ -15,18 +15,17 @@ import sys
 from ._output import print_json
 from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "symmetry of a latent set: assumption A (eq. 35), lemma B, assumption B (eq. 44)"
 FLAGS = SettingFlags(fields=("n_c", "L", "K"), required=("n_c", "L"), K_random=True, latent=True,
                      latent_file_aliases=("--file",), seed_default=None,
                      seed_help="seed of the random subset (with --K; default 0)")
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "latent", HELP, __doc__, json=None)
+    parser = add_command(subparsers, "latent", __doc__, json=None)
     sub = parser.add_subparsers(dest="latent_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True
-    add_setting_flags(add_command(sub, "check", "decide assumption A, lemma B and assumption B", __doc__, run),
-                      FLAGS, title="latent set")
+    check = add_command(sub, "check", __doc__, run, help="decide assumption A, lemma B and assumption B")
+    add_setting_flags(check, FLAGS, title="latent set")
 
 
 def run(args) -> int:

@@ -97,17 +97,12 @@ def plain_text(text: str) -> str:
 
 
 def all_parsers(parser: argparse.ArgumentParser):
-    """``parser`` and every subcommand parser below it, each once (aliases share a parser)."""
-    stack, seen = [parser], set()
-    while stack:
-        current = stack.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for action in current._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                stack.extend(action.choices.values())
+    """``parser`` and every subcommand parser below it, depth first (no subcommand has an alias)."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from all_parsers(sub)
 
 
 def build_parser(argv=None) -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""``fctheory measure``: collapse measurements of weights trained anywhere.
+"""``fctheory measure``: collapse measurements of any weights (an .npz with W and U), trained anywhere.
 
 Reads ``W`` (d, n_w) and ``U`` (K, L*d) from an ``.npz`` file and prints the
 rotation-invariant measurements of :func:`fctheory.train.measure_collapse`.
@@ -9,12 +9,11 @@ from __future__ import annotations
 from ._output import print_json
 from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "collapse measurements of any weights (an .npz with W and U)"
 FLAGS = SettingFlags(fields=("n_c", "s_c", "L"), required=("n_c", "s_c", "L"), latent=True)
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "measure", HELP, HELP + ".", run, json="print JSON instead of a table")
+    p = add_command(subparsers, "measure", __doc__, run, json="print JSON instead of a table")
     p.add_argument("weights", metavar="WEIGHTS.npz",
                    help="file with arrays W (d, n_w) and U (K, L*d), and optionally 'latent' (K, L): the latent set")
     add_setting_flags(p, FLAGS, title="setting and latent set (default: the file's own 'latent', else the full set)")

@@ -1,4 +1,4 @@
-"""``fctheory predict {type1,type2,type3,threshold,optimum}``: the closed forms as certified numbers.
+"""``fctheory predict {type1,...,optimum}``: certified closed-form predictions (theorems 1-3, λ thresholds).
 
 Flags default to the paper's experimental setting (section 5, ``Setting.paper()``); ``type3``
 works on the full set.  With ``--latent-file F`` or ``--code NAME``, H_Z uses that set's sphere sizes.
@@ -21,7 +21,6 @@ from ..setting import Setting
 from ._output import estimated_progress, print_json
 from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "certified closed-form predictions (theorems 1-3, λ thresholds)"
 KINDS = PREDICT_KINDS + ("optimum",)
 FLAGS = SettingFlags(latent=True, default_help={"K": "the set's size with --latent-file/--code; else 1000 at the "
                                                      "paper's n_c = 3, L = 15 and the full set otherwise; type3: the "
@@ -31,7 +30,7 @@ OPTIMUM_ONLY = ("seed", "save", "rel_gap")
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "predict", HELP, __doc__, run)
+    parser = add_command(subparsers, "predict", __doc__, run)
     parser.add_argument("kind", choices=KINDS, help="type1 (theorem 1), type2 (theorem 3), type3 (theorem 2), "
                                                     "threshold, optimum (the latent set's exact optimum, theorem G)")
     add_setting_flags(parser, FLAGS, title="setting (defaults: the paper's experiment)")

@@ -1,4 +1,4 @@
-"""``fctheory reproduce``: the paper's figures 3 and 4 and its K = 50 example, trained here, beside the theory.
+"""``fctheory reproduce``: the paper's figures 3 and 4 and its K = 50 example (trained here) beside the theory.
 
 Prints the table *paper vs fctheory vs theory* (or, with ``--json``, the
 contract JSON: one object, or a list of them for ``all`` or several seeds)
@@ -6,12 +6,10 @@ and writes each experiment's figures, ``result.json`` and ``weights.npz``
 under ``--out`` (``--out/<experiment>/``; with several seeds
 ``--out/seed<S>/<experiment>/``).
 
-One experiment and one seed run here, as they always did.  Several (``all``,
-``--seed 0 1 2``) are independent jobs of fctheory's job runner
-(:mod:`fctheory.sweep`): one after the other by default, on ``--jobs N``
-local worker processes or on Dask (``--scheduler local|ADDRESS``), with the
-runner's cache under ``--out/.cache``, so that a re-run after Ctrl-C reuses
-every finished experiment (and an unfinished one resumes from its checkpoint).
+One experiment and one seed run in this process by default.  Several (``all``, ``--seed 0 1 2``) are
+independent jobs of fctheory's job runner (:mod:`fctheory.sweep`), with its cache under
+``--out/.cache``, so that a re-run after Ctrl-C reuses every finished experiment (and an
+unfinished one resumes from its checkpoint).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from __future__ import annotations
 from ._output import EXIT_FAILED, print_json
 from ._setting_flags import add_command, add_runner_flags, integer
 
-HELP = "reproduce the paper's figures 3 and 4 and its K = 50 example (trained here) beside the theory"
 CHOICES = ("fig3", "fig4a", "fig4b", "fig4c", "k50", "all")
 DEFAULT_OUT = "fctheory-reproduce"
 #: The training flags, passed on to the ``reproduce`` operation when given.
@@ -27,7 +24,7 @@ OPTIONS = ("optimizer", "epochs", "quick", "n_spl", "gtol", "maxiter", "dtype")
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "reproduce", HELP, HELP + ".", run, json="print the JSON instead of the table")
+    p = add_command(subparsers, "reproduce", __doc__, run, json="print the JSON instead of the table")
     p.add_argument("experiment", choices=CHOICES, help="fig3, fig4a, fig4b, fig4c (section 2), k50 (section 3: "
                                                        "K = 50, n_spl = 100) or all (the five in the paper's order)")
     p.add_argument("--optimizer", choices=("lbfgs", "sgd"), default="lbfgs",
@@ -44,8 +41,7 @@ def register(subparsers) -> None:
     p.add_argument("--maxiter", type=integer(1), default=None,
                    help="L-BFGS iteration limit (default: the trainer's, 10000; lbfgs only)")
     p.add_argument("--dtype", choices=("float32", "float64"), default=None,
-                   help="the trainer's floating type (default: float64 for lbfgs, float32 for sgd as the paper's "
-                        "code; lbfgs in float32: --gtol defaults to 1e-7)")
+                   help="the trainer's floating type (default: float64 for lbfgs, float32 for sgd as the paper's code)")
     p.add_argument("--quick", action="store_true",
                    help="each experiment's reduced setting, chosen to show the same effect in seconds (sizes, "
                         "n_spl, gtol: fctheory.reproduce.EXPERIMENTS); the theory is computed at that size")

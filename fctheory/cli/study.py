@@ -17,17 +17,16 @@ import sys
 from ._output import EXIT_FAILED, EXIT_INTERRUPTED, print_json
 from ._setting_flags import add_command, add_runner_flags
 
-HELP = "the under-sampling study: closed forms against random latent subsets and few samples (cached, resumable)"
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "study", HELP, __doc__, json=None)
+    p = add_command(subparsers, "study", __doc__, json=None)
     studies = p.add_subparsers(dest="study", metavar="STUDY", parser_class=type(p))
     studies.required = True
     from ..study import DEFAULT_OUT, STUDIES
 
-    u = add_command(studies, "undersampling", "both grids of the under-sampling study (symmetry relaxed, samples "
-                    "relaxed)", __doc__, run, json="print summary.json's content as one JSON object")
+    u = add_command(studies, "undersampling", __doc__, run, json="print summary.json's content as one JSON object",
+                    help="both grids of the under-sampling study (symmetry relaxed, samples relaxed)")
     u.add_argument("--quick", action="store_true", help="the small -quick grids (18 + 9 jobs, under a minute)")
     u.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default ./{DEFAULT_OUT})")
     add_runner_flags(u, exclusive=True)

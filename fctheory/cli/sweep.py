@@ -1,4 +1,4 @@
-"""``fctheory sweep GRID.toml``: one command over a grid of settings and seeds.
+"""``fctheory sweep GRID.toml``: run an operation over a grid of settings (TOML), locally or on a Dask cluster.
 
 Runs every job of the grid (see docs/sweep.md for the format) and writes ``results.csv``,
 ``results.jsonl``, ``summary.json`` (and ``plot.png``) into ``--out``; finished jobs are cached
@@ -13,7 +13,6 @@ import sys
 from ._output import EXIT_FAILED, EXIT_INTERRUPTED, print_json
 from ._setting_flags import add_command, add_runner_flags
 
-HELP = "run a command over a grid of settings (TOML), locally or on a Dask cluster; cached and resumable"
 
 
 def _commands_epilog() -> str:
@@ -27,13 +26,15 @@ def _commands_epilog() -> str:
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "sweep", HELP, __doc__, run, json="print the summary as one JSON object",
+    p = add_command(subparsers, "sweep", __doc__, run, json="print the summary as one JSON object",
                     epilog=_commands_epilog())
     p.add_argument("grid", metavar="GRID.toml", help="the grid file")
     p.add_argument("--out", default=None, metavar="DIR", help="output directory (default: ./fctheory-sweep-<name>)")
     add_runner_flags(p, what="the grid's jobs")
-    p.add_argument("--retries", type=int, default=None, metavar="R",
-                   help="more attempts for a job whose worker died (default 2)")
+    from ..sweep import DEFAULT_RETRIES  # loaded by the epilog's operations already
+
+    p.add_argument("--retries", type=int, default=DEFAULT_RETRIES, metavar="R",
+                   help=f"more attempts for a job whose worker died (default {DEFAULT_RETRIES})")
     p.add_argument("--force", action="store_true", help="run a grid of more than 100000 jobs")
 
 
@@ -57,13 +58,12 @@ def _report(run, as_json: bool) -> None:
 
 def run(args) -> int:
     from ..registry import load_grid
-    from ..sweep import DEFAULT_RETRIES, SweepInterrupted, run_grid
+    from ..sweep import SweepInterrupted, run_grid
 
     grid = load_grid(args.grid, force=args.force)
-    retries = DEFAULT_RETRIES if args.retries is None else args.retries
     try:
         result = run_grid(grid, args.out, workers=args.jobs, scheduler=args.scheduler, progress=not args.no_progress,
-                          retries=retries)
+                          retries=args.retries)
     except SweepInterrupted as stop:
         _report(stop.run, args.json)
         print(f"error: interrupted; {len(stop.run.results)} finished jobs are cached in {stop.run.out_dir}, "

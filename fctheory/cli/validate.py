@@ -1,4 +1,4 @@
-"""``fctheory validate``: train the networks on the exact risk and compare with the theorems.
+"""``fctheory validate``: train on the exact risk and compare every minimum with its closed form (writes a report).
 
 With no arguments it runs the ``default`` suite into ``./fctheory-report/``:
 ``report.md``, ``results.json`` and ``figures/``.  The exit status is 0 when
@@ -21,11 +21,10 @@ import sys
 from ._output import EXIT_FAILED
 from ._setting_flags import add_command, add_runner_flags
 
-HELP = "train on the exact risk and compare every minimum with its closed form (writes a report)"
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "validate", HELP, __doc__, run, json=None)
+    p = add_command(subparsers, "validate", __doc__, run, json=None)
     p.add_argument("--suite", default="default", metavar="NAME|FILE",
                    help="suite name in validation/suites (default: default) or a .toml file")
     p.add_argument("--out", default="fctheory-report", metavar="DIR",
