@@ -26,13 +26,13 @@ from ._setting_flags import FULL, SettingFlags, add_command, add_setting_flags, 
 
 FLAGS = SettingFlags(defaults={"n_c": None, "s_c": None, "L": None, "d": None, "mu": None, "lam": "1/100"},
                      default_help={"n_c": "the grid; 3 if --s-c/--L given", "s_c": "the grid; 2", "L": "the grid; 3",
-                                   "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf", "lam": "1/100",
+                                   "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf",
                                    "K": "the full set; K < n_c**L draws K latent variables at random (seed --seed)"})
 COLUMNS = ("check", "setting", "predicted", "measured", "rel.error", "result")
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "check", __doc__, run, json="print one JSON object instead of the table")
+    parser = add_command(subparsers, "check", __doc__, run)
     add_setting_flags(parser, FLAGS, title="setting (no flag: the default grid)")
     parser.add_argument("--seed", dest="seed", default=0, type=integer(0),
                         help="seed of the random rotation of the frames and of a random latent set (default 0)")

@@ -121,23 +121,25 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     return parser
 
 
-def _as_flags(exc: FctheoryError, parser: argparse.ArgumentParser | None) -> str:
-    """The error's message with the operation's parameter name spelled as the flag the user typed: the
-    flag whose destination it is (``n_c`` -> ``--n-c``)."""
+#: The operations' parameters (fctheory.operations) that a flag sets, spelled as the flag: the name with
+#: dashes (``n_c`` -> ``--n-c``), as every subcommand declares it.
+_FLAGS = {name: "--" + name.replace("_", "-") for name in (
+    "n_c", "s_c", "L", "K", "d", "lam", "mu", "code", "latent_file", "seed", "dps", "n_spl", "gtol", "epochs",
+    "maxiter", "rel_gap", "save")} | {"code/latent_file": "--latent-file/--code"}
+
+
+def _as_flags(exc: FctheoryError) -> str:
+    """The error's message with the operation's parameter names spelled as the flags the user typed."""
     text = str(exc)
     field = getattr(exc, "field", None)
-    flags = {a.dest: a.option_strings[0] for p in (all_parsers(parser) if parser else ()) for a in p._actions
-             if a.option_strings}
-    flags["code/latent_file"] = "--latent-file/--code"
-    if isinstance(field, str) and field in flags and text.startswith(f"{field} must"):
-        text = flags[field] + text[len(field):]
+    if isinstance(field, str) and field in _FLAGS and text.startswith(f"{field} must"):
+        text = _FLAGS[field] + text[len(field):]
     return re.sub(r"\(n_c = (\d+), L = (\d+) for", r"(--n-c \1 --L \2 for", text)
 
 
 def main(argv=None) -> int:
     """Run the CLI; returns the exit status (also used by the console script)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = None
     try:
         parser = build_parser(argv)
         args = parser.parse_args(argv)
@@ -146,7 +148,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except FctheoryError as exc:
-        print(f"error: {_as_flags(exc, parser)}", file=sys.stderr)
+        print(f"error: {_as_flags(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

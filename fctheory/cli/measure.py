@@ -13,7 +13,7 @@ FLAGS = SettingFlags(fields=("n_c", "s_c", "L"), required=("n_c", "s_c", "L"), l
 
 
 def register(subparsers) -> None:
-    p = add_command(subparsers, "measure", __doc__, run, json="print JSON instead of a table")
+    p = add_command(subparsers, "measure", __doc__, run)
     p.add_argument("weights", metavar="WEIGHTS.npz",
                    help="file with arrays W (d, n_w) and U (K, L*d), and optionally 'latent' (K, L): the latent set")
     add_setting_flags(p, FLAGS, title="setting and latent set (default: the file's own 'latent', else the full set)")
