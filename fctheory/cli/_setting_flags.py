@@ -5,7 +5,7 @@ Every subcommand that takes a setting declares its flags with :func:`add_setting
 :data:`fctheory.operations.SETTING_HELP`; the defaults are :meth:`fctheory.Setting.paper`'s unless the
 subcommand says otherwise) and, when it takes a latent set, ``--latent-file --code`` (and ``--seed``
 where ``--K`` draws a random subset).  A :class:`SettingFlags` states the per-subcommand choices:
-which flags, which are required, their defaults, and what an absent ``--K`` means.
+which flags, which are required, their defaults, and whether ``--K`` draws a random subset.
 :func:`params_from_flags` turns the parsed flags into the parameters of an operation
 (:mod:`fctheory.operations`), whose spec builds the Problem — the same path a grid row or a suite
 case takes.  :func:`add_command` creates a subcommand (its description, ``--json``, what it runs) and
