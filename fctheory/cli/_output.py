@@ -13,7 +13,11 @@ from contextlib import contextmanager
 
 from .._io import dumps_json, non_finite_path
 
-__all__ = ["print_json", "non_finite_path", "estimated_progress"]
+__all__ = ["print_json", "non_finite_path", "estimated_progress", "EXIT_FAILED", "EXIT_INTERRUPTED"]
+
+#: Exit statuses: some job, check or comparison failed; interrupted (Ctrl-C).  A bad input is 2.
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 
 def print_json(payload, *, indent: int | None = None, stream=None) -> None:

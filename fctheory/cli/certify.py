@@ -1,70 +1,59 @@
-"""``fctheory certify``: the global minimum of R (theorem G) against the prediction.
+"""``fctheory certify``: the global minimum of R (theorem G), certified, against the predicted minimum.
 
 Solves the convex program ``min_D f(D) + λ ||D||_*`` of appendix G with cvxpy
 (Clarabel, SCS as fallback), bounds its minimum from both sides, and compares
 it with the paper's prediction for the setting: ``H(τ)`` (theorem 1, uniform
 words), ``F(c, r)`` at the type-III point (theorem 2, other word laws on the
 full set) or ``H_Z`` (lemma K with the latent set's own distance profile).
-
-Latent set: the full set ``K = n_c**L`` by default; ``--K K --seed S`` draws
-K distinct latent variables uniformly at random; ``--code NAME`` uses a named
-linear code (``fctheory.latent``), ``--latent-file F`` a latent file.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
+from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "certified global minimum (theorem G, cvxpy) vs the predicted minimum"
-
-
-#: ``--n-c --s-c --L --lam`` required; the full set unless ``--K`` (random, ``--seed``), ``--code`` or
-#: ``--latent-file`` is given.
 FLAGS = SettingFlags(fields=("n_c", "s_c", "L", "K", "lam", "mu"), required=("n_c", "s_c", "L", "lam"),
-                     K_default="full", K_random=True, latent=True, exclusive=True,
+                     K_random=True, latent=True,
                      seed_help="seed of the random latent set and of --train's initialization")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("certify", help=HELP, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(subparsers, "certify", __doc__, run)
     add_setting_flags(p, FLAGS)
-    p.add_argument("--solver", choices=("CLARABEL", "SCS"), default="CLARABEL", help="conic solver tried first (default CLARABEL; the other is the fallback)")
-    p.add_argument("--nuclear-form", choices=("blocks", "joint"), default="blocks", help="SDP form of the nuclear norm (default blocks)")
+    p.add_argument("--solver", choices=("CLARABEL", "SCS"), default="CLARABEL",
+                   help="conic solver tried first (default CLARABEL; the other is the fallback)")
+    p.add_argument("--nuclear-form", choices=("blocks", "joint"), default="blocks",
+                   help="SDP form of the nuclear norm (default blocks)")
     p.add_argument("--method", choices=("auto", "cvxpy", "first-order"), default="auto",
                    help="cvxpy's conic program, FISTA on the exact-risk engine, or auto (cvxpy when small; default)")
     p.add_argument("--dps", default=30, type=int, help="digits of the predictions (default 30)")
     p.add_argument("--train", action="store_true",
                    help="also train network h (d = min(n_w, K L) + 1, init seed --seed) and compare its minimum")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..operations import CertifySpec
 
-    params = dict(params_from_flags(args, FLAGS), solver=args.solver, nuclear_form=args.nuclear_form,
-                  method=args.method, dps=args.dps, train=args.train)
+    params = params_from_flags(args, FLAGS, "solver", "nuclear_form", "method", "dps", "train")
     report = CertifySpec.from_params(params).run()
-    payload = report.to_dict()
-    cert, cmp, thr, trained = report.certificate, report.comparison, report.threshold, report.trained
-    setting, source = cert.setting, report.latent_set
     if args.json:
-        print_json(payload)
+        print_json(report.to_dict())
         return 0
-    s = cert.size
+    cert, cmp, thr, trained = report.certificate, report.comparison, report.threshold, report.trained
+    setting, s = cert.setting, cert.size
     lines = [
         f"fctheory certify    n_c={setting.n_c} s_c={setting.s_c} L={setting.L} K={setting.K} λ={setting.lam} "
-        f"μ={setting.mu.spec()}    latent: {source}",
-        f"  program        n_w x KL = {s.n_w} x {s.KL}, {s.exp_cones} exp cones, {s.psd_cones} PSD cones of size {s.psd_size}",
+        f"μ={setting.mu.spec()}    latent: {report.latent_set}",
+        f"  program        n_w x KL = {s.n_w} x {s.KL}, {s.exp_cones} exp cones, {s.psd_cones} PSD cones of size "
+        f"{s.psd_size}",
         f"  solver         {cert.solver} status {cert.status}, {cert.iterations} iterations, {cert.solve_time:.3g} s"
         + (f" (fallback: {cert.fallback_reason})" if cert.fallback_reason else "")
         + ("; the bounds below do not rely on the status: both are recomputed from the solver's D"
            if cert.status != "optimal" else ""),
-        f"  global min     in [{cert.lower_bound:.12g}, {cert.optimal_value:.12g}]  (width {cert.gap:.3g}; solver gap {cert.solver_gap:.3g})",
+        f"  global min     in [{cert.lower_bound:.12g}, {cert.optimal_value:.12g}]  (width {cert.gap:.3g}; "
+        f"solver gap {cert.solver_gap:.3g})",
         f"  prediction     {cmp.prediction}: {cmp.predicted_value:.12g}",
         f"  difference     {cmp.difference:.3g} (predicted - certified)  -> {cmp.verdict}",
         f"  ||∇f(D_pred)||_op / λ = {cmp.gradient_ratio:.12g}  (<= 1 proves the prediction optimal, claim H)",
@@ -72,9 +61,8 @@ def run(args) -> int:
         f"  λ threshold    ||∇f(0)||_op = {thr.value_float:.12g}  (D = 0 optimal iff λ >= it)",
     ]
     if trained is not None:
-        lines.append(
-            f"  trained (d={trained['d']}) R = {trained['predicted_value']:.12g}, difference {trained['difference']:.3g}"
-            f" -> {trained['verdict']}; ||D_opt - D_trained||_F / ||D_trained||_F = {trained['d_difference']:.3g}"
-        )
+        lines.append(f"  trained (d={trained['d']}) R = {trained['predicted_value']:.12g}, difference "
+                     f"{trained['difference']:.3g} -> {trained['verdict']}; "
+                     f"||D_opt - D_trained||_F / ||D_trained||_F = {trained['d_difference']:.3g}")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

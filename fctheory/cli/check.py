@@ -1,4 +1,4 @@
-"""``fctheory check``: brute-force checks of the closed forms against the exact risk.
+"""``fctheory check``: brute-force checks of lemma K / R, F(c, r), theorems 1-3 and eq. 9 on the exact risk.
 
 For each full-set setting, builds type I / II / III configurations
 explicitly, evaluates the exact true risk (eq. 5, 10) and compares with
@@ -8,76 +8,58 @@ Hessian at W = U = 0 changes sign at the eq. 9 threshold.
 
 With no setting flag, runs the default grid: (n_c, s_c, L) in (2,2,3),
 (3,2,3), (3,3,4), (4,2,3); uniform and Zipf words; d = n_c - 1, n_c, 2 n_c.
-With --n-c/--s-c/--L (defaults 3, 2, 3), runs that setting; --mu and --d
-default to both word laws and the three dimensions.  With --K, K latent
-variables are drawn at random (--seed) and only lemma K / R are checked,
-against the class-averaged H_Z of that latent set.  Exit status 1 when a
-check fails.
+With --K, only lemma K / R are checked, against the class-averaged H_Z of
+that latent set.  Exit status 1 when a check fails.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import numpy as np
 
-from ..latent import full_latent_set
-from ..risk import check_memory, default_grid, run_checks
+from ..latent import random_latent_set
+from ..risk import default_grid, require_checks_memory, run_checks
 from ..setting import Setting
-from ._output import print_json
-from ._setting_flags import FULL, SettingFlags, add_setting_flags
+from ._output import EXIT_FAILED, EXIT_INTERRUPTED, print_json
+from ._setting_flags import FULL, SettingFlags, add_command, add_setting_flags, integer
 
-#: Every setting flag; absent ones mean the grid's values.  ``--K`` draws K latent variables at
-#: random (seed ``--seed``): lemma K / R against the class-averaged H_Z only.
 FLAGS = SettingFlags(defaults={"n_c": None, "s_c": None, "L": None, "d": None, "mu": None, "lam": "1/100"},
                      default_help={"n_c": "the grid; 3 if --s-c/--L given", "s_c": "the grid; 2", "L": "the grid; 3",
-                                   "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf", "lam": "1/100",
-                                   "K": "the full set; K < n_c**L draws K latent variables at random (seed --seed)"},
-                     K_default="full")
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+                                   "d": "n_c - 1, n_c and 2 n_c", "mu": "uniform and zipf",
+                                   "K": "the full set; K < n_c**L draws K latent variables at random (seed --seed)"})
 COLUMNS = ("check", "setting", "predicted", "measured", "rel.error", "result")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="brute-force checks of lemma K / R, F(c, r), theorems 1-3 and eq. 9 on the exact risk",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command(subparsers, "check", __doc__, run)
     add_setting_flags(parser, FLAGS, title="setting (no flag: the default grid)")
-    parser.add_argument("--seed", dest="seed", default=0, type=int, help="seed of the random rotation of the frames (default 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    parser.set_defaults(func=run)
+    parser.add_argument("--seed", dest="seed", default=0, type=integer(0),
+                        help="seed of the random rotation of the frames and of a random latent set (default 0)")
 
 
 def settings_from_args(args) -> list[Setting]:
     """The settings to check (the default grid, or the flags' settings)."""
     if all(getattr(args, k, None) is None for k in ("n_c", "s_c", "L", "mu", "d", "K")):
         return default_grid(args.lam)
-    n_c = args.n_c if args.n_c is not None else 3
-    s_c = args.s_c if args.s_c is not None else 2
-    L = args.L if args.L is not None else 3
+    n_c, s_c, L = (default if given is None else given
+                   for given, default in ((args.n_c, 3), (args.s_c, 2), (args.L, 3)))
     base = Setting(n_c, s_c, L, args.lam)  # validates n_c, s_c, L, lam first
     mus = [args.mu] if args.mu is not None else ["uniform", "zipf"]
     ds = [args.d] if args.d is not None else sorted({max(1, base.n_c - 1), base.n_c, 2 * base.n_c})
-    K = getattr(args, "K", None)
-    K = None if K == FULL else K
+    K = None if args.K == FULL else args.K
     settings = [Setting(n_c, s_c, L, args.lam, d=d, mu=mu, K=K) for mu in mus for d in ds]
     for s in settings:
-        check_memory(s)
+        require_checks_memory(s)  # every setting before the first runs
     return settings
 
 
 def latent_for(setting: Setting, seed: int):
-    """``None`` for the full set, else ``K`` distinct latent variables drawn
-    uniformly at random (the paper's protocol) with ``seed``."""
+    """``None`` for the full set, else ``K`` distinct latent variables drawn uniformly at random (the
+    paper's protocol) with ``seed``, in lexicographic order."""
     if setting.is_full:
         return None
-    rng = np.random.default_rng(seed)
-    return full_latent_set(setting.n_c, setting.L)[np.sort(rng.choice(setting.n_latent_full, setting.K, replace=False))]
+    return np.unique(random_latent_set(setting.n_c, setting.L, setting.K, seed=seed), axis=0)
 
 
 def _label(s: Setting) -> str:
@@ -109,9 +91,6 @@ def _table(results) -> str:
 def run(args) -> int:
     from tqdm import tqdm
 
-    from .._validate import require_seed
-
-    require_seed("--seed", args.seed)  # the seed of the rotations and of a random latent set
     settings = settings_from_args(args)
     results = []
     interrupted = False

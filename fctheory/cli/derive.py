@@ -1,4 +1,4 @@
-"""``fctheory derive {H,Hstar,type3,threshold,margins}``: replay a derivation and check every step.
+"""``fctheory derive {H,Hstar,type3,threshold,margins}``: replay a symbolic derivation and verify every step.
 
 Builds the sympy derivation (lemmas K and R for H and H*, appendix F for the
 type-III system, proposition D and H'(0) for the λ thresholds) from the paper's
@@ -21,58 +21,41 @@ and 1 otherwise.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-import sympy as sp
 from tqdm import tqdm
 
 from ..symbolic import DEFAULT_POINTS, DERIVATIONS, THEOREM_DERIVATIONS
-from ._output import print_json
+from ._output import EXIT_FAILED, print_json
+from ._setting_flags import add_command
 
 TARGETS = THEOREM_DERIVATIONS + tuple(n for n in DERIVATIONS if n not in THEOREM_DERIVATIONS)
-EXIT_NOT_VERIFIED = 1
+#: What :meth:`Verification.to_dict` gives that the JSON shows beside the derivation's own keys.
+VERIFICATION_KEYS = ("verified", "steps_total", "steps_proved", "steps_linked", "evidence", "reasons", "failed",
+                     "root", "definition_checks", "result_check")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "derive",
-        help="replay a symbolic derivation (H, H*, type III, λ thresholds) and verify every step",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("target", choices=TARGETS, help="H (lemma K), Hstar (lemma R), type3 (theorem 2), threshold (eq. 9), margins (Gram matrix)")
+    parser = add_command(subparsers, "derive", __doc__, run)
+    parser.add_argument("target", choices=TARGETS, help="H (lemma K), Hstar (lemma R), type3 (theorem 2), "
+                                                        "threshold (eq. 9), margins (Gram matrix)")
     parser.add_argument("--latex", action="store_true", help="print the LaTeX chain (align*)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--points", type=int, default=DEFAULT_POINTS,
                         help=f"random exact points per undecided step, 1..1000 (default {DEFAULT_POINTS})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     derivation = DERIVATIONS[args.target]()
-    bar = tqdm(total=len(derivation.steps), desc=f"derive {args.target}", unit="step",
-               file=sys.stderr, disable=not sys.stderr.isatty())
-    try:
+    with tqdm(total=len(derivation.steps), desc=f"derive {args.target}", unit="step", file=sys.stderr,
+              disable=not sys.stderr.isatty()) as bar:
         verification = derivation.verify(points=args.points, seed=args.seed, progress=lambda _c: bar.update(1))
-    finally:
-        bar.close()
     numeric = derivation.check_numeric(seed=args.seed)
     ok = verification.verified and (numeric is None or numeric.passed)
     if args.json:
-        out = derivation.to_dict()
-        out["verified"] = verification.verified
-        out["steps_total"] = verification.steps_total
-        out["steps_proved"] = verification.steps_proved
-        out["steps_linked"] = verification.steps_linked
-        out["evidence"] = list(verification.evidence)
-        out["reasons"] = list(verification.reasons)
-        out["failed"] = list(verification.failed)
-        out["root"] = list(verification.root)
-        out["seconds"] = round(verification.seconds, 3)
-        out["definition_checks"] = [c.to_dict() for c in verification.definition_checks]
-        out["result_check"] = None if verification.result_check is None else verification.result_check.to_dict()
+        checked = verification.to_dict()
+        out = {**derivation.to_dict(), **{k: checked[k] for k in VERIFICATION_KEYS},
+               "seconds": round(verification.seconds, 3)}
         for step, check, link in zip(out["steps"], verification.checks, verification.links):
             step["check"] = check.to_dict()
             step["link"].update(proved=link.proved, method=link.method, detail=link.detail)
@@ -86,19 +69,15 @@ def run(args) -> int:
         print(derivation.title)
         width = max(len(s.label) for s in derivation.steps)
         for i, (step, check, link) in enumerate(zip(derivation.steps, verification.checks, verification.links), 1):
-            if check.proved:
-                status = f"proved ({check.method})"
-            elif check.verified:
-                status = "evidence only (sampled)"
-            else:
-                status = f"NOT VERIFIED ({check.method})"
+            status = (f"proved ({check.method})" if check.proved else "evidence only (sampled)" if check.verified
+                      else f"NOT VERIFIED ({check.method})")
             linked = "linked" if link.proved else "NOT LINKED"
             print(f"{i:3d}. {step.label:<{width}}  {status:<22} {linked:<10} {step.reference}")
             if not check.proved:
                 print(f"       {check.detail}")
             if not link.proved:
                 print(f"       link: {link.detail}")
-        print(f"result: {sp.sstr(derivation.result)}")
+        print(f"result: {derivation.to_dict()['expression']}")
         for reason in verification.reasons:
             print(f"not verified: {reason}")
         print(f"verified: {'yes' if verification.verified else 'no'} ({verification.steps_proved}/"
@@ -112,4 +91,4 @@ def run(args) -> int:
             for point in numeric.points:
                 if not point.passed:
                     print(f"       failed: {point.quantity} at {point.setting}: {point.derived} vs {point.certified}")
-    return 0 if ok else EXIT_NOT_VERIFIED
+    return 0 if ok else EXIT_FAILED

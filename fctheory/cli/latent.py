@@ -1,10 +1,7 @@
-"""``fctheory latent check``: assumption A, lemma B and assumption B for a latent set.
+"""``fctheory latent check``: symmetry of a latent set: assumption A (eq. 35), lemma B, assumption B (eq. 44).
 
-The latent set is the full set ``[n_c]^L`` (default), a seeded uniformly random
-subset (``--K K --seed S``), a file (``--latent-file F`` or ``--file F``: ``.npy``, ``.npz`` with
-array ``latent``, or text with one latent variable per row) or a named linear
-code (``--code NAME``: ``repetition:Q:L``, ``parity:Q:L``, ``ternary-hamming``,
-``ternary-golay``; ``--n-c`` must equal ``Q`` and ``--L`` the code length).
+The latent set is the full set ``[n_c]^L`` unless ``--K``, ``--latent-file`` or ``--code`` names
+another; a code's alphabet size and length must be ``--n-c`` and ``--L``.
 
 ``--json`` prints one object with the keys ``assumption_a`` {``holds``,
 ``deviation``, ...}, ``lemma_b`` {``holds``, ``i``, ``ii``, ``iii``, ...} and
@@ -13,31 +10,22 @@ code (``--code NAME``: ``repetition:Q:L``, ``parity:Q:L``, ``ternary-hamming``,
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
+from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "symmetry of a latent set: assumption A (eq. 35), lemma B, assumption B (eq. 44)"
-
-
-#: ``--n-c --L`` required; ``--K`` draws a random subset (``--seed``), exclusive with a file or a code.
-FLAGS = SettingFlags(fields=("n_c", "L", "K"), required=("n_c", "L"), K_default="full", K_random=True, latent=True,
-                     latent_file_aliases=("--file",), exclusive=True, seed_default=None,
+FLAGS = SettingFlags(fields=("n_c", "L", "K"), required=("n_c", "L"), K_random=True, latent=True,
+                     latent_file_aliases=("--file",), seed_default=None,
                      seed_help="seed of the random subset (with --K; default 0)")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("latent", help=HELP, description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = add_command(subparsers, "latent", __doc__, json=None)
     sub = parser.add_subparsers(dest="latent_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True
-    check = sub.add_parser("check", help="decide assumption A, lemma B and assumption B", description=__doc__,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check = add_command(sub, "check", __doc__, run, help="decide assumption A, lemma B and assumption B")
     add_setting_flags(check, FLAGS, title="latent set")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.set_defaults(func=run)
 
 
 def run(args) -> int:
@@ -75,8 +63,9 @@ def _table(res) -> str:
         lines.append(f"                          theta_r: {thetas}")
     if not b.holds:
         lines.append(f"                          {b.reason}")
-        lines.append(f"                          deviations (i) {b.deviation_i:.4g} (random-subset level {b.noise_i:.4g})  "
-                     f"(ii) {b.deviation_ii:.4g} (level {b.noise_ii:.4g})  (iii) {b.deviation_iii:.4g}")
+        lines.append(f"                          deviations (i) {b.deviation_i:.4g} (random-subset level "
+                     f"{b.noise_i:.4g})  (ii) {b.deviation_ii:.4g} (level {b.noise_ii:.4g})  "
+                     f"(iii) {b.deviation_iii:.4g}")
     lines.append(f"  assumption B (eq. 44)   {_yes(c.holds)}   solution space dimension {c.nullspace_dim} "
                  f"(holds iff 2); rank {c.rank}; {c.n_keys} distinct keys; {c.pairs_examined} pairs scanned"
                  f"{' (stopped at full rank)' if c.early_stop else ''}")

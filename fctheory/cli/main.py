@@ -11,7 +11,7 @@ type1`` loads neither sympy nor cvxpy); ``fctheory --version`` imports none.
 
 The subcommands take their descriptions from their module docstrings, which are
 written in reST; :func:`plain_text` turns the inline markup into plain text for
-``--help`` (``build_parser`` applies it to every description, epilog and help).
+``--help`` (every parser's help formatter applies it to every description, epilog and help).
 """
 
 from __future__ import annotations
@@ -28,11 +28,24 @@ SUBCOMMANDS = ("predict", "measure", "certify", "validate", "reproduce", "sweep"
                "check")
 
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # as fctheory.cli._output's, not imported: --version loads no other module
+
+
+class _PlainHelp(argparse.RawDescriptionHelpFormatter):
+    """Descriptions with their line breaks, every text with its reST markup as plain text (:func:`plain_text`)."""
+
+    def _format_text(self, text):
+        return super()._format_text(plain_text(text))
+
+    def _expand_help(self, action):
+        return plain_text(super()._expand_help(action))
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one ``error: ...`` line."""
+    """An ArgumentParser whose errors are one ``error: ...`` line and whose help is plain text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"formatter_class": _PlainHelp, **kwargs})
 
     def error(self, message):  # noqa: D401 - argparse API
         raise _UsageError(f"{self.prog}: {message}")
@@ -54,25 +67,16 @@ def _commands_needed(argv) -> tuple[str, ...]:
 
 
 #: Inline reST markup, one alternative per kind, scanned left to right in one pass (so the text
-#: of a literal is never read again as markup): ``literal``, :role:`target`, `interpreted`(_),
-#: *emphasis* and **strong** (opening after a space or punctuation, no space inside the marks).
+#: of a literal is never read again as markup): ``literal``, :role:`target` (``~a.b`` shows ``b``,
+#: ``title <target>`` the title), `interpreted`(_), *emphasis* and **strong** (opening after a space or
+#: punctuation, no space inside the marks).  The last group of each alternative is the text it shows.
 _INLINE_MARKUP = re.compile(
     r"``(?P<literal>.+?)``"
-    r"|:[A-Za-z][\w.+-]*(?::[A-Za-z][\w.+-]*)*:`(?P<role>[^`]+)`"
+    r"|:[A-Za-z][\w.+-]*(?::[A-Za-z][\w.+-]*)*:`(?:~(?:[^`.]*\.)*)?(?P<role>[^`]+?)(?:\s*<[^<>`]+>)?`"
     r"|`(?P<interpreted>[^`]+)`_{0,2}"
     r"|(?<![\w*\\])(?P<stars>\*{1,2})(?P<emphasis>[^\s*](?:[^*]*?[^\s*])?)(?P=stars)(?![\w*])",
     re.S,
 )
-
-
-def _role_text(target: str) -> str:
-    """What a role shows: ``title <target>`` shows the title, ``~a.b.c`` the last name ``c``."""
-    titled = re.fullmatch(r"(.+?)\s*<[^<>]+>", target, re.S)
-    if titled:
-        return titled.group(1)
-    if target.startswith("~"):
-        return target[1:].rsplit(".", 1)[-1]
-    return target
 
 
 def plain_text(text: str) -> str:
@@ -89,45 +93,16 @@ def plain_text(text: str) -> str:
     >>> plain_text(":math:`\\tau^*` of :func:`~fctheory.predict.predict_type2`, K * s_c**L sentences")
     '\\tau^* of predict_type2, K * s_c**L sentences'
     """
-
-    def replace(match: re.Match) -> str:
-        if match.group("literal") is not None:
-            return match.group("literal")
-        if match.group("role") is not None:
-            return _role_text(match.group("role"))
-        if match.group("interpreted") is not None:
-            return match.group("interpreted")
-        return match.group("emphasis")
-
-    return _INLINE_MARKUP.sub(replace, text)
+    return _INLINE_MARKUP.sub(lambda match: match.group(match.lastgroup), text)
 
 
 def all_parsers(parser: argparse.ArgumentParser):
-    """``parser`` and every subcommand parser below it, each once (aliases share a parser)."""
-    stack, seen = [parser], set()
-    while stack:
-        current = stack.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for action in current._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                stack.extend(action.choices.values())
-
-
-def _plain_help(parser: argparse.ArgumentParser) -> None:
-    """Apply :func:`plain_text` to every description, epilog and help string of ``parser`` and of
-    the subcommand parsers below it (the subcommand list's help lines included)."""
-    for current in all_parsers(parser):
-        for attribute in ("description", "epilog"):
-            if getattr(current, attribute):
-                setattr(current, attribute, plain_text(getattr(current, attribute)))
-        for action in current._actions:
-            choices = action._choices_actions if isinstance(action, argparse._SubParsersAction) else []
-            for item in (action, *choices):
-                if item.help and item.help is not argparse.SUPPRESS:
-                    item.help = plain_text(item.help)
+    """``parser`` and every subcommand parser below it, depth first (no subcommand has an alias)."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from all_parsers(sub)
 
 
 def build_parser(argv=None) -> argparse.ArgumentParser:
@@ -143,28 +118,22 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     sub.required = True
     for name in SUBCOMMANDS if argv is None else _commands_needed(argv):
         importlib.import_module(f"{__package__}.{name}").register(sub)
-    _plain_help(parser)
     return parser
 
 
-#: Parameter names of the operations (fctheory.operations) that a flag sets; the flag is the name with
+#: The operations' parameters (fctheory.operations) that a flag sets, spelled as the flag: the name with
 #: dashes (``n_c`` -> ``--n-c``), as every subcommand declares it.
-_FLAG_PARAMETERS = ("n_c", "s_c", "L", "K", "d", "lam", "mu", "code", "latent_file", "seed", "dps", "n_spl", "gtol",
-                    "epochs", "maxiter", "rel_gap", "save")
-
-
-def _flag(name: str) -> str:
-    if name == "code/latent_file":
-        return "--latent-file/--code"
-    return "--" + name.replace("_", "-") if name in _FLAG_PARAMETERS else name
+_FLAGS = {name: "--" + name.replace("_", "-") for name in (
+    "n_c", "s_c", "L", "K", "d", "lam", "mu", "code", "latent_file", "seed", "dps", "n_spl", "gtol", "epochs",
+    "maxiter", "rel_gap", "save")} | {"code/latent_file": "--latent-file/--code"}
 
 
 def _as_flags(exc: FctheoryError) -> str:
     """The error's message with the operation's parameter names spelled as the flags the user typed."""
     text = str(exc)
     field = getattr(exc, "field", None)
-    if isinstance(field, str) and _flag(field) != field and text.startswith(f"{field} must"):
-        text = _flag(field) + text[len(field):]
+    if isinstance(field, str) and field in _FLAGS and text.startswith(f"{field} must"):
+        text = _FLAGS[field] + text[len(field):]
     return re.sub(r"\(n_c = (\d+), L = (\d+) for", r"(--n-c \1 --L \2 for", text)
 
 

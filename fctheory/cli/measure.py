@@ -1,4 +1,4 @@
-"""``fctheory measure``: collapse measurements of weights trained anywhere.
+"""``fctheory measure``: collapse measurements of any weights (an .npz with W and U), trained anywhere.
 
 Reads ``W`` (d, n_w) and ``U`` (K, L*d) from an ``.npz`` file and prints the
 rotation-invariant measurements of :func:`fctheory.train.measure_collapse`.
@@ -6,37 +6,25 @@ rotation-invariant measurements of :func:`fctheory.train.measure_collapse`.
 
 from __future__ import annotations
 
-import os
-
-from ..errors import InvalidInput
 from ._output import print_json
-from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
+from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-HELP = "collapse measurements of any weights (an .npz with W and U)"
-#: ``--n-c --s-c --L`` required; the latent set is the file's own ``latent`` array, else that of
-#: ``--latent-file``/``--code``, else the full set.
 FLAGS = SettingFlags(fields=("n_c", "s_c", "L"), required=("n_c", "s_c", "L"), latent=True)
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("measure", help=HELP, description=HELP + ".")
+    p = add_command(subparsers, "measure", __doc__, run)
     p.add_argument("weights", metavar="WEIGHTS.npz",
                    help="file with arrays W (d, n_w) and U (K, L*d), and optionally 'latent' (K, L): the latent set")
-    add_setting_flags(p, FLAGS, title="setting and latent set (default: the full set)")
+    add_setting_flags(p, FLAGS, title="setting and latent set (default: the file's own 'latent', else the full set)")
     p.add_argument("--network", choices=("h", "h*"), default="h", help="h (default) or h* (LayerNorm'd features)")
     p.add_argument("--tol", type=float, default=None, help="verdict tolerance (default 1e-6)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..operations import MeasureSpec
 
-    spec = MeasureSpec.from_params(dict(params_from_flags(args, FLAGS), weights=args.weights, network=args.network,
-                                        tol=args.tol))
-    if not os.path.exists(args.weights):
-        raise InvalidInput("WEIGHTS", "an existing .npz file", args.weights)
-    m = spec.run()
+    m = MeasureSpec.from_params(params_from_flags(args, FLAGS, "weights", "network", "tol")).run()
     if args.json:
         print_json(m.to_dict(), indent=2)
         return 0

@@ -1,66 +1,55 @@
-"""``fctheory predict {type1,type2,type3,threshold,optimum}``: the closed forms as certified numbers.
+"""``fctheory predict {type1,...,optimum}``: certified closed-form predictions (theorems 1-3, λ thresholds).
 
-Flags default to the paper's experimental setting (section 5, ``Setting.paper()``):
-``n_c = 3``, ``s_c = 400`` (``n_w = 1200``), ``L = 15``, ``K = 1000``,
-``λ = 0.001``, ``d = 100``, uniform words.  ``type3`` works on the full set,
-so its ``K`` defaults to ``n_c**L``.  With ``--latent-file F`` or ``--code
-NAME``, H_Z uses that set's sphere sizes and ``K`` is the set's size.
+Flags default to the paper's experimental setting (section 5, ``Setting.paper()``); ``type3``
+works on the full set.  With ``--latent-file F`` or ``--code NAME``, H_Z uses that set's sphere sizes.
 
 ``optimum`` is the exact large-sample optimum of network h (uniform words) for the latent set
 itself — theorem G's convex program reduced by the within-concept symmetry and certified by a
 Fenchel-dual bound — where theorem 1 needs assumption A: ``--K K --seed S`` draws the paper's kind
-of random set (default ``K = 1000``, seed 0), ``--latent-file F`` or ``--code NAME`` name one, and
-``--save FILE`` writes the minimizer's weights (``W``, ``U`` in ``--d`` dimensions, ``latent``, ``mu``).
+of random set, and ``--save FILE`` writes ``W``, ``U`` (in ``--d`` dimensions), ``latent`` and ``mu``.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import mpmath
 
 from .._precision import fraction_to_mpf
+from ..operations import PREDICT_KINDS
 from ..setting import Setting
 from ._output import estimated_progress, print_json
-from ._setting_flags import SettingFlags, add_setting_flags, params_from_flags
+from ._setting_flags import SettingFlags, add_command, add_setting_flags, params_from_flags
 
-KINDS = ("type1", "type2", "type3", "threshold", "optimum")
-#: The paper's defaults; ``--latent-file``/``--code`` give H_Z with the set's |S_r| (K = its size).
-FLAGS = SettingFlags(latent=True, default_help={"K": "the set's size with --latent-file/--code; else 1000 at the paper's "
-                                                     "n_c = 3, L = 15 and the full set otherwise; type3: the full set"})
+KINDS = PREDICT_KINDS + ("optimum",)
+FLAGS = SettingFlags(latent=True, default_help={"K": "the set's size with --latent-file/--code; else 1000 at the "
+                                                     "paper's n_c = 3, L = 15 and the full set otherwise; type3: the "
+                                                     "full set"})
+#: The flags of ``predict optimum`` alone.
+OPTIMUM_ONLY = ("seed", "save", "rel_gap")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "predict",
-        help="certified closed-form predictions (theorems 1-3, λ thresholds)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("kind", choices=KINDS, help="type1 (theorem 1), type2 (theorem 3), type3 (theorem 2), threshold, "
-                                                    "optimum (the latent set's exact optimum, theorem G)")
+    parser = add_command(subparsers, "predict", __doc__, run)
+    parser.add_argument("kind", choices=KINDS, help="type1 (theorem 1), type2 (theorem 3), type3 (theorem 2), "
+                                                    "threshold, optimum (the latent set's exact optimum, theorem G)")
     add_setting_flags(parser, FLAGS, title="setting (defaults: the paper's experiment)")
     parser.add_argument("--dps", default=30, type=int, help="significant digits, 15..1000 (default 30)")
     optimum = parser.add_argument_group("optimum only")
     optimum.add_argument("--seed", type=int, default=None, help="seed of the random set of --K (default 0)")
     optimum.add_argument("--save", default=None, metavar="FILE", help="write the minimizer's weights to FILE (.npz)")
     optimum.add_argument("--rel-gap", type=float, default=None, help="certified relative gap (default 1e-9)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..errors import InvalidInput
     from ..operations import PredictSpec
 
-    params = params_from_flags(args, FLAGS)
+    params = params_from_flags(args, FLAGS, "dps", *OPTIMUM_ONLY)
     if args.kind == "optimum":
         return _optimum(args, params)
-    for flag, value in (("--seed", args.seed), ("--save", args.save), ("--rel-gap", args.rel_gap)):
-        if value is not None:
-            raise InvalidInput(flag, "used with `predict optimum` only", value)
-    params["dps"] = args.dps
+    for name in (n for n in OPTIMUM_ONLY if n in params):
+        raise InvalidInput("--" + name.replace("_", "-"), "used with `predict optimum` only", params[name])
     spec = PredictSpec.from_params(args.kind, params)
     from ..predict import require_affordable
 
@@ -68,7 +57,8 @@ def run(args) -> int:
     with estimated_progress(spec.cost(), f"predict {args.kind}"):
         outcome = spec.run(progress=sys.stderr.isatty())
     if outcome.profile_exact is not None:
-        status = "exact: lemma B holds" if outcome.profile_exact else "APPROXIMATION: lemma B fails, mean sphere sizes used"
+        status = ("exact: lemma B holds" if outcome.profile_exact
+                  else "APPROXIMATION: lemma B fails, mean sphere sizes used")
         print(f"note: H_Z from the sphere sizes of {spec.problem.source.describe()} ({status})", file=sys.stderr)
     payload = outcome.to_dict()
     if args.json:
@@ -81,25 +71,22 @@ def run(args) -> int:
 def _optimum(args, params: dict) -> int:
     from ..operations import OptimumSpec
 
-    for key, value in (("seed", args.seed), ("save", args.save), ("rel_gap", args.rel_gap)):
-        if value is not None:
-            params[key] = value
     report = OptimumSpec.from_params(params).run()
-    payload = report.to_dict()
     if args.json:
-        print_json(payload)
+        print_json(report.to_dict())
         return 0
     r = report.result
-    s = r.problem.setting
-    lines = [f"fctheory predict optimum    {_setting_line(s)}    latent: {r.problem.source.describe()}",
+    lines = [f"fctheory predict optimum    {_setting_line(r.problem.setting)}    latent: {r.problem.source.describe()}",
              f"  {r.theorem}",
              f"  min risk       {r.min_risk:.12g}   certified lower bound {r.lower_bound:.12g} "
              f"(relative gap {r.relative_gap:.2g}; {r.status})",
              "  word norms     " + ", ".join(f"concept {a + 1}: {v:.6g}" for a, v in enumerate(r.word_norms)),
-             f"  block norms    mean {r.u_norm_mean:.6g}, std {r.u_norm_std:.3g}, [{r.u_norm_min:.6g}, {r.u_norm_max:.6g}]",
+             f"  block norms    mean {r.u_norm_mean:.6g}, std {r.u_norm_std:.3g}, [{r.u_norm_min:.6g}, "
+             f"{r.u_norm_max:.6g}]",
              f"  ||W||_F {r.w_frobenius:.6g}   ||U||_F {r.u_frobenius:.6g}   rank {r.rank}",
              f"  λ threshold    {r.lambda_threshold:.12g}  (D = 0 is optimal at or above it)",
-             f"  {r.iterations} iterations, {r.seconds:.2f} s" + (f"; weights written to {report.saved}" if report.saved else "")]
+             f"  {r.iterations} iterations, {r.seconds:.2f} s"
+             + (f"; weights written to {report.saved}" if report.saved else "")]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
@@ -141,7 +128,8 @@ def _table(kind: str, result, payload: dict, dps: int) -> str:
             continue
         suffix = f"   in [{enc[0]}, {enc[1]}]" if enc is not None else ""
         lines.append(f"  {name:<{width + 6}} {value}{suffix}")
-    lines.append(f"  residual {payload['residual']} (relative; certified by interval arithmetic at {result.working_dps} digits)")
+    lines.append(f"  residual {payload['residual']} (relative; certified by interval arithmetic at "
+                 f"{result.working_dps} digits)")
     return "\n".join(lines) + "\n"
 
 

@@ -3,9 +3,7 @@
 Runs the two grids of the under-sampling study (docs/undersampling.md) —
 ``symmetry``: random latent subsets on the exact true risk against H(τ),
 H_Z and theorem G's certificate; ``samples``: the empirical risk against the
-number of training sentences — in this process (``--jobs 1``, the default),
-on N local worker processes (``--jobs N``) or on a Dask cluster
-(``--scheduler ADDRESS`` or ``local``), and writes ``results-symmetry.csv``,
+number of training sentences — and writes ``results-symmetry.csv``,
 ``results-samples.csv``, the figures (PNG) and ``summary.json`` (the fitted
 relationships) into ``--out``.  Finished jobs are cached under ``--out``, so
 an interrupted run resumes when started again.  Exit status: 0 when every job
@@ -14,40 +12,28 @@ succeeded, 1 when some failed, 2 for a bad flag, 130 when interrupted.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from ._output import print_json
-from .reproduce import _int_at_least
+from ._output import EXIT_FAILED, EXIT_INTERRUPTED, print_json
+from ._setting_flags import add_command, add_runner_flags
 
-HELP = "the under-sampling study: closed forms against random latent subsets and few samples (cached, resumable)"
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("study", help=HELP, description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(subparsers, "study", __doc__, json=None)
     studies = p.add_subparsers(dest="study", metavar="STUDY", parser_class=type(p))
     studies.required = True
     from ..study import DEFAULT_OUT, STUDIES
 
-    u = studies.add_parser("undersampling", help="both grids of the under-sampling study (symmetry relaxed, samples relaxed)",
-                           description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    u = add_command(studies, "undersampling", __doc__, run, json="print summary.json's content as one JSON object",
+                    help="both grids of the under-sampling study (symmetry relaxed, samples relaxed)")
     u.add_argument("--quick", action="store_true", help="the small -quick grids (18 + 9 jobs, under a minute)")
     u.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default ./{DEFAULT_OUT})")
-    where = u.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
-                       help="local worker processes (default 1: this process)")
-    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="a Dask scheduler (tcp://host:8786) or 'local' (a LocalCluster, one worker per CPU)")
+    add_runner_flags(u, exclusive=True)
     u.add_argument("--study", choices=STUDIES, action="append", default=None,
                    help="run only this study (repeatable; default both)")
     u.add_argument("--summary-only", action="store_true",
                    help="no jobs: redraw the figures and summary.json from the results CSVs already in --out")
-    u.add_argument("--json", action="store_true", help="print summary.json's content as one JSON object")
-    u.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
-    u.set_defaults(func=run)
 
 
 def run(args) -> int:

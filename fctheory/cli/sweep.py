@@ -1,25 +1,18 @@
-"""``fctheory sweep GRID.toml``: one command over a grid of settings and seeds.
+"""``fctheory sweep GRID.toml``: run an operation over a grid of settings (TOML), locally or on a Dask cluster.
 
-Runs every job of the grid (see docs/sweep.md for the format) in this process
-(``--jobs 1``, the default), on N local worker processes (``--jobs N``) or on a
-Dask cluster (``--scheduler local`` starts one on this machine, ``--scheduler
-tcp://host:8786`` uses a running one; ``pip install 'fctheory[distributed]'``).
-Writes ``results.csv``, ``results.jsonl``, ``summary.json`` (and ``plot.png``)
-into ``--out``; finished jobs are cached there, so an interrupted sweep
-resumes when run again.  Exit status: 0 when every job succeeded, 1 when some
-failed, 130 when interrupted.
+Runs every job of the grid (see docs/sweep.md for the format) and writes ``results.csv``,
+``results.jsonl``, ``summary.json`` (and ``plot.png``) into ``--out``; finished jobs are cached
+there, so an interrupted sweep resumes when run again.  Exit status: 0 when every job succeeded,
+1 when some failed, 130 when interrupted.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from ._output import print_json
+from ._output import EXIT_FAILED, EXIT_INTERRUPTED, print_json
+from ._setting_flags import add_command, add_runner_flags
 
-HELP = "run a command over a grid of settings (TOML), locally or on a Dask cluster; cached and resumable"
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 
 
 def _commands_epilog() -> str:
@@ -33,20 +26,16 @@ def _commands_epilog() -> str:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("sweep", help=HELP, description=__doc__, epilog=_commands_epilog(),
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(subparsers, "sweep", __doc__, run, json="print the summary as one JSON object",
+                    epilog=_commands_epilog())
     p.add_argument("grid", metavar="GRID.toml", help="the grid file")
     p.add_argument("--out", default=None, metavar="DIR", help="output directory (default: ./fctheory-sweep-<name>)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes (default 1: this process); with --scheduler local: Dask workers")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="a Dask scheduler (tcp://host:8786) or 'local' (a LocalCluster on this machine)")
-    p.add_argument("--retries", type=int, default=None, metavar="R",
-                   help="more attempts for a job whose worker died (default 2)")
+    add_runner_flags(p, what="the grid's jobs")
+    from ..sweep import DEFAULT_RETRIES  # loaded by the epilog's operations already
+
+    p.add_argument("--retries", type=int, default=DEFAULT_RETRIES, metavar="R",
+                   help=f"more attempts for a job whose worker died (default {DEFAULT_RETRIES})")
     p.add_argument("--force", action="store_true", help="run a grid of more than 100000 jobs")
-    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.set_defaults(func=run)
 
 
 def _report(run, as_json: bool) -> None:
@@ -69,13 +58,12 @@ def _report(run, as_json: bool) -> None:
 
 def run(args) -> int:
     from ..registry import load_grid
-    from ..sweep import DEFAULT_RETRIES, SweepInterrupted, run_grid
+    from ..sweep import SweepInterrupted, run_grid
 
     grid = load_grid(args.grid, force=args.force)
-    retries = DEFAULT_RETRIES if args.retries is None else args.retries
     try:
         result = run_grid(grid, args.out, workers=args.jobs, scheduler=args.scheduler, progress=not args.no_progress,
-                          retries=retries)
+                          retries=args.retries)
     except SweepInterrupted as stop:
         _report(stop.run, args.json)
         print(f"error: interrupted; {len(stop.run.results)} finished jobs are cached in {stop.run.out_dir}, "

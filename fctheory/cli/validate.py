@@ -1,4 +1,4 @@
-"""``fctheory validate``: train the networks on the exact risk and compare with the theorems.
+"""``fctheory validate``: train on the exact risk and compare every minimum with its closed form (writes a report).
 
 With no arguments it runs the ``default`` suite into ``./fctheory-report/``:
 ``report.md``, ``results.json`` and ``figures/``.  The exit status is 0 when
@@ -6,43 +6,34 @@ every checked quantity is within tolerance, 1 otherwise.
 
 Before anything runs, every case's size is estimated (the exact risk enumerates
 K * s_c**L sentences, each scored against K classes); a case above the limit
-(docs/limits.md) is refused unless ``--force``.  ``--dry-run`` lists the cases,
-their sizes and the estimate and runs nothing; ``--list`` lists the suites.
-The jobs run through fctheory's job runner (docs/sweep.md): in this process,
-on ``--jobs N`` local worker processes, or on Dask (``--scheduler local`` or
-``--scheduler tcp://host:8786``), with the same numbers and the same cache in
-``--out/cache``; a job that raises is reported as failed and the others go on.
+(docs/limits.md) is refused unless ``--force``.  The runs are jobs of fctheory's
+job runner (docs/sweep.md), with the same numbers wherever they run and one
+cache in ``--out/cache``; a job that raises is reported as failed and the others go on.
 Two runs never write one ``--out`` directory (a lock; the second one stops with
 "directory in use by pid N").
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
-HELP = "train on the exact risk and compare every minimum with its closed form (writes a report)"
-EXIT_FAILED = 1
+from ._output import EXIT_FAILED
+from ._setting_flags import add_command, add_runner_flags
+
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("validate", help=HELP, description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(subparsers, "validate", __doc__, run, json=None)
     p.add_argument("--suite", default="default", metavar="NAME|FILE",
                    help="suite name in validation/suites (default: default) or a .toml file")
-    p.add_argument("--out", default="fctheory-report", metavar="DIR", help="output directory (default: ./fctheory-report)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes (default 1: this process); with --scheduler local, the Dask workers "
-                        "(default: one per CPU)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS|local",
-                   help="run the jobs on Dask: 'local' starts a LocalCluster here, an address such as "
-                        "tcp://host:8786 uses a running cluster (pip install 'fctheory[distributed]'; docs/sweep.md)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--out", default="fctheory-report", metavar="DIR",
+                   help="output directory (default: ./fctheory-report)")
+    add_runner_flags(p, what="the training runs")
     p.add_argument("--list", action="store_true", help="list the suites (one line each) and exit")
-    p.add_argument("--dry-run", action="store_true", help="list the suite's cases, their sizes and the cost estimate; run nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list the suite's cases, their sizes and the cost estimate; run nothing")
     p.add_argument("--force", action="store_true", help="run cases above the size limit too")
-    p.set_defaults(func=run)
 
 
 def _list_suites() -> int:
@@ -68,13 +59,14 @@ def _dry_run(suite) -> int:
     costs = suite_costs(suite)
     print(f"suite {suite.name}: {len(costs)} cases, {sum(c.runs for c in costs)} training runs ({suite.path})")
     width = max(len(c.name) for c in costs)
-    print(f"  {'case':<{width}}  runs  {'K':>8}  {'sentences':>10}  {'logits/eval':>11}  {'tables':>9}  {'weights':>9}  estimate")
+    print(f"  {'case':<{width}}  runs  {'K':>8}  {'sentences':>10}  {'logits/eval':>11}  {'tables':>9}  "
+          f"{'weights':>9}  estimate")
     for c in costs:
         flag = "  REFUSED without --force" if c.too_large else ""
         print(f"  {c.name:<{width}}  {c.runs:>4}  {c.K:>8}  {c.sentences:>10.3g}  {c.logits:>11.3g}  "
               f"{c.table_bytes / 2**20:>7.3g}MB  {c.memory_bytes / 2**20:>7.3g}MB  {format_seconds(c.seconds)}{flag}")
-    print(f"total estimate {format_seconds(_total(costs))} on a 2-core machine, idle (limits {MAX_CASE_LOGITS:.3g} logits per "
-          f"evaluation and {MAX_CASE_BYTES / 2**30:.3g} GiB of weights, docs/limits.md)")
+    print(f"total estimate {format_seconds(_total(costs))} on a 2-core machine, idle (limits {MAX_CASE_LOGITS:.3g} "
+          f"logits per evaluation and {MAX_CASE_BYTES / 2**30:.3g} GiB of weights, docs/limits.md)")
     return 0
 
 
@@ -108,11 +100,9 @@ def run(args) -> int:
           f"{result.cached} from cache; runs {result.seconds:.1f} s, the whole command (report and figures "
           f"included) {time.perf_counter() - start:.1f} s")
     for r in failed:
-        if r.get("status") == "failed":
-            print(f"  FAILED {r['name']}: the job raised {r['error']}")
-            continue
-        bad = [c["quantity"] for c in r["checks"] if not c["passed"]]
-        print(f"  FAILED {r['name']}: " + "; ".join(bad))
+        bad = (f"the job raised {r['error']}" if r.get("status") == "failed"
+               else "; ".join(c["quantity"] for c in r["checks"] if not c["passed"]))
+        print(f"  FAILED {r['name']}: {bad}")
     if not_converged:
         print("  training did not converge in: " + ", ".join(not_converged))
     print(f"report: {os.path.join(args.out, 'report.md')}")

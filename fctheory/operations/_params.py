@@ -27,13 +27,14 @@ FULL_WORDS = ("full", "none")
 
 SETTING_HELP = (
     ("n_c", "concepts n_c >= 2"), ("s_c", "words per concept s_c >= 1"), ("L", "sentence length L >= 1"),
-    ("K", "latent variables 2 <= K <= n_c**L, or \"full\""), ("lam", "λ > 0 (\"1/100\", \"1e-3\" or a number)"),
+    ("K", "latent variables 2 <= K <= n_c**L, or \"full\""),
+    ("lam", "regularization λ > 0: \"1/100\", \"1e-3\" or a number, read exactly"),
     ("lam_over_threshold", "instead of lam: this fraction of the λ threshold (type I for uniform μ, eq. 9 otherwise)"),
-    ("mu", "word law: uniform | zipf | zipf:EXP | \"v1,v2,...\""), ("d", "embedding dimension"),
+    ("mu", "word law: uniform | zipf | zipf:EXP | \"v1,v2,...\""), ("d", "embedding dimension d >= 1"),
 )
 LATENT_HELP = (("seed", "seed of a random latent set (and of training's initialisation)"),
-               ("code", "a named linear code as latent set (e.g. \"ternary-hamming\")"),
-               ("latent_file", "a latent-set file (.npy, .npz, text rows)"))
+               ("code", "a named linear code as latent set: repetition:Q:L, parity:Q:L, ternary-hamming, ternary-golay"),
+               ("latent_file", "a latent-set file: .npy, .npz (array 'latent') or text rows"))
 DPS_HELP = ("dps", "significant digits, 15..1000 (default 30)")
 
 

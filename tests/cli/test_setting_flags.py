@@ -94,7 +94,7 @@ def test_flags_become_the_operations_problem(tmp_path):
     from fctheory.operations import resolve_setting
 
     path = _write_parity(tmp_path, 2, 3)
-    spec = flags.SettingFlags(latent=True, K_random=True, K_default="full")
+    spec = flags.SettingFlags(latent=True, K_random=True)
     parser = argparse.ArgumentParser()
     flags.add_setting_flags(parser, spec)
     base = ["--n-c", "2", "--s-c", "2", "--L", "3", "--lam", "1/10"]
