@@ -42,8 +42,8 @@ import argparse  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 
-from fctheory import sweep_commands  # noqa: E402,F401 - registers "train"
-from fctheory.sweep import Job, run_jobs  # noqa: E402
+from fctheory.registry import job_kinds  # noqa: E402
+from fctheory.sweep import Job, JobKind, run_jobs  # noqa: E402
 
 LAMS = ("1/100", "1/50", "1/20", "1/10")
 TIMING_KEYS = {"train_seconds"}
@@ -51,7 +51,8 @@ TIMING_KEYS = {"train_seconds"}
 
 def grid_jobs(quick: bool) -> list[Job]:
     seeds = range(2) if quick else range(10)
-    return [Job("train", {"n_c": 3, "s_c": 3, "L": 4, "d": 6, "lam": lam, "seed": seed}) for lam in LAMS for seed in seeds]
+    train = job_kinds()["train"]
+    return [Job(train, {"n_c": 3, "s_c": 3, "L": 4, "d": 6, "lam": lam, "seed": seed}) for lam in LAMS for seed in seeds]
 
 
 def comparable(results):
@@ -132,7 +133,7 @@ def main() -> int:
     args = parser.parse_args()
     jobs = grid_jobs(args.quick)
     n_noop = 40 if args.quick else 200
-    noop = [Job("builtins:dict", {"i": i}) for i in range(n_noop)]
+    noop = [Job(JobKind("dict", dict), {"i": i}) for i in range(n_noop)]
     print(f"bench_sweep: {len(jobs)} training jobs; {load()}")
     steal = Steal()
     caps = []
@@ -185,7 +186,7 @@ def main() -> int:
 
 
 def _import_fctheory():
-    import fctheory.sweep_commands  # noqa: F401
+    import fctheory.operations  # noqa: F401
 
 
 def _cluster(distributed):

@@ -76,13 +76,22 @@ def run_params(name: str, params):
     return result.to_dict()
 
 
+_TINY = {"n_c": 2, "s_c": 2, "L": 2, "lam": "1/100"}
+#: A small job of each operation, run once per worker process before its first timed job, so that the
+#: imports and first-call set-up it triggers are in no row's ``seconds`` (:class:`fctheory.sweep.JobKind`).
+#: ``reproduce`` has none (an experiment takes seconds at its smallest).
+WARM_UP = {**{f"predict {kind}": _TINY for kind in PREDICT_KINDS}, "train": {**_TINY, "d": 3}, "certify": _TINY,
+           "claim-h": {**_TINY, "mu": "zipf"}, "predict optimum": _TINY, "latent check": {"n_c": 2, "L": 2}}
+
+
 def operation_kinds() -> dict:
     """The operations of this package as :class:`fctheory.sweep.JobKind`, by name."""
     from ..sweep import JobKind
 
     def kind(name, keys, key_help, outputs, summary, description, required=()):
         return JobKind(name=name, function=functools.partial(run_params, name), keys=keys, required=required,
-                       outputs=outputs, summary=summary, description=description, key_help=key_help)
+                       outputs=outputs, summary=summary, description=description, key_help=key_help,
+                       warm_up=WARM_UP.get(name))
 
     lam = ("lam", "lam_over_threshold")
     lam_facts = ("lam", "threshold", "threshold_equation")

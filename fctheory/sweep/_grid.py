@@ -1,36 +1,8 @@
-"""Grid files: a command over the Cartesian product of parameter lists.
-
-A grid file (TOML; the keys below are a contract, extensions keep them)::
-
-    [sweep]
-    name = "demo"                 # optional (default: the file's stem)
-    command = "predict type1"     # an operation: predict type1|type2|type3|threshold, train, certify, ... (fctheory sweep --list)
-    description = "..."           # optional
-
-    [grid]                        # the Cartesian product of these lists (file order; the last varies fastest)
-    n_c = [2, 3]
-    lam = ["1/100", "1/1000"]
-    seed = [0, 1]
-
-    [fixed]                       # the same for every job
-    s_c = 2
-    L = 3
-
-    [[cases]]                     # optional explicit combinations, each crossed with [grid]
-    n_c = 2
-    K = 4
-
-    [plot]                        # optional: one column against another -> plot.png
-    x = "lam"
-    y = "risk"
-    by = "n_c"                    # optional: one line per value
-    logx = true                   # optional (also logy)
-
-Keys are the command's flag names with underscores (``n_c``, ``s_c``, ``L``,
-``K``, ``lam``, ``mu``, ``d``, ``dps``, ``seed``, ...).  Everything is checked
-before any job runs: unknown tables and keys, a key given twice, empty lists,
-missing required keys, and the number of jobs (over :data:`MAX_JOBS` only with
-``force``).
+"""Grid files (TOML, docs/sweep.md): ``[sweep]`` name, command, description; ``[grid]`` lists whose
+Cartesian product (the last key fastest) is crossed with each ``[[cases]]`` table and completed by
+``[fixed]``; ``[plot]`` x, y, by, logx, logy.  Keys are the command's parameter names.  Everything is
+checked before any job runs: unknown tables and keys, a key given twice, empty lists, missing required
+keys, and the number of jobs (over :data:`MAX_JOBS` only with ``force``).
 """
 
 from __future__ import annotations
@@ -38,13 +10,14 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-
-from .._io import read_toml
-from ..errors import InvalidInput, ProblemTooLarge
 from typing import Mapping
 
+from .._io import read_toml
+from .._validate import require_bool, require_str
+from ..errors import InvalidInput, ProblemTooLarge
 from ._jobs import Job, JobKind, lookup_kind
 
 __all__ = ["Grid", "PlotSpec", "load_grid", "parse_grid", "MAX_JOBS", "ROW_KEYS"]
@@ -70,7 +43,7 @@ class PlotSpec:
     logy: bool = False
 
     def to_dict(self) -> dict:
-        return {"x": self.x, "y": self.y, "by": self.by, "logx": self.logx, "logy": self.logy}
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
@@ -116,20 +89,14 @@ class Grid:
     @property
     def keys(self) -> tuple[str, ...]:
         """Every parameter key, in row order: grid, cases, fixed."""
-        case_keys = []
-        for case in self.cases:
-            case_keys += [k for k in case if k not in case_keys]
-        return tuple([k for k, _ in self.axes] + case_keys + [k for k, _ in self.fixed])
+        return tuple(dict.fromkeys([k for k, _ in self.axes] + [k for c in self.cases for k in c]
+                                   + [k for k, _ in self.fixed]))
 
     def params(self) -> list[dict]:
         """The parameter dict of every job, in order (cases outermost, the last grid key fastest)."""
         names = [k for k, _ in self.axes]
-        fixed = dict(self.fixed)
-        out = []
-        for case in self.cases or ({},):
-            for combo in itertools.product(*(values for _, values in self.axes)):
-                out.append({**dict(zip(names, combo)), **case, **fixed})
-        return out
+        return [{**dict(zip(names, combo)), **case, **dict(self.fixed)} for case in self.cases or ({},)
+                for combo in itertools.product(*(values for _, values in self.axes))]
 
     def jobs(self) -> list[Job]:
         return [Job(self.kind, p) for p in self.params()]
@@ -142,23 +109,20 @@ class Grid:
 
 
 def _scalar(value, where: str):
-    if isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float) and math.isfinite(value):
+    if isinstance(value, (bool, int, str)) or (isinstance(value, float) and math.isfinite(value)):
         return value
     raise InvalidInput(where, "a number, a string or a boolean (numbers as \"1/100\" strings are read exactly)",
                        value)
 
 
-def _check_key(kind: JobKind, key: str, where: str) -> None:
-    if kind.keys is not None and key not in kind.keys:
-        raise InvalidInput(where, f"a parameter of {kind.name!r}: " + ", ".join(kind.keys), key)
-
-
-def _table(data: dict, name: str) -> dict:
+def _table(data: dict, name: str, allowed: tuple = ()) -> dict:
+    """The table ``[name]`` of ``data`` (empty when absent), its keys checked against ``allowed``."""
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise InvalidInput(f"[{name}]", "a table", type(value).__name__)
+    for key in value if allowed else ():
+        if key not in allowed:
+            raise InvalidInput(f"{name}.{key}", "one of the keys " + ", ".join(allowed), key)
     return value
 
 
@@ -167,7 +131,7 @@ def parse_grid(data: dict, kinds: Mapping[str, JobKind], *, source: str = "<grid
     """Validate a grid given as the mapping a TOML file parses to.
 
     ``kinds`` are the operations its ``sweep.command`` may name
-    (:func:`fctheory.operations.job_kinds`); nothing else can run.
+    (:func:`fctheory.registry.job_kinds`); nothing else can run.
 
     Raises
     ------
@@ -181,55 +145,43 @@ def parse_grid(data: dict, kinds: Mapping[str, JobKind], *, source: str = "<grid
     for table in data:
         if table not in _TABLES:
             raise InvalidInput(f"[{table}]", "one of the tables " + ", ".join(f"[{t}]" for t in _TABLES), table)
-    sweep = _table(data, "sweep")
-    for key in sweep:
-        if key not in _SWEEP_KEYS:
-            raise InvalidInput(f"sweep.{key}", "one of the keys " + ", ".join(_SWEEP_KEYS), key)
+    sweep = _table(data, "sweep", _SWEEP_KEYS)
     if "command" not in sweep:
         raise InvalidInput("sweep.command", "given (the command every job runs, e.g. \"predict type1\")")
-    command = sweep["command"]
-    if not isinstance(command, str):
-        raise InvalidInput("sweep.command", "a string", command)
-    kind = lookup_kind(kinds, command, field_name="sweep.command")
+    kind = lookup_kind(kinds, require_str("sweep.command", sweep["command"]), field_name="sweep.command")
     name = sweep.get("name", default_name)
     if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\\0"):
         raise InvalidInput("sweep.name", "a non-empty string without path separators", name)
-    description = sweep.get("description", "")
-    if not isinstance(description, str):
-        raise InvalidInput("sweep.description", "a string", description)
-
+    description = require_str("sweep.description", sweep.get("description", ""), allow_empty=True)
     seen: dict[str, str] = {}
 
     def claim(key: str, where: str) -> None:
         if key in ROW_KEYS:
             raise InvalidInput(where, "a name other than " + ", ".join(ROW_KEYS) + " (the keys of every results row)",
                                key)
-        _check_key(kind, key, where)
+        if kind.keys is not None and key not in kind.keys:
+            raise InvalidInput(where, f"a parameter of {kind.name!r}: " + ", ".join(kind.keys), key)
         if key in seen and not (seen[key] == "cases" and where.startswith("cases")):
             raise InvalidInput(where, f"given once (it is also in [{seen[key]}])", key)
         seen.setdefault(key, where.split(".")[0].split("[")[0])
 
     axes = []
     for key, values in _table(data, "grid").items():
-        where = f"grid.{key}"
-        claim(key, where)
+        claim(key, f"grid.{key}")
         if not isinstance(values, list):
-            raise InvalidInput(where, "a list of values (a single value belongs in [fixed])", values)
+            raise InvalidInput(f"grid.{key}", "a list of values (a single value belongs in [fixed])", values)
         if not values:
-            raise InvalidInput(where, "a non-empty list (an empty list makes the product empty)", values)
-        axes.append((key, tuple(_scalar(v, f"{where}[{i}]") for i, v in enumerate(values))))
-
-    raw_cases = data.get("cases", [])
-    if not isinstance(raw_cases, list) or not all(isinstance(c, dict) for c in raw_cases):
-        raise InvalidInput("[[cases]]", "an array of tables ([[cases]] blocks)", type(raw_cases).__name__)
-    cases = []
-    for i, case in enumerate(raw_cases):
+            raise InvalidInput(f"grid.{key}", "a non-empty list (an empty list makes the product empty)", values)
+        axes.append((key, tuple(_scalar(v, f"grid.{key}[{i}]") for i, v in enumerate(values))))
+    cases = data.get("cases", [])
+    if not isinstance(cases, list) or not all(isinstance(c, dict) for c in cases):
+        raise InvalidInput("[[cases]]", "an array of tables ([[cases]] blocks)", type(cases).__name__)
+    for i, case in enumerate(cases):
         if not case:
             raise InvalidInput(f"cases[{i}]", "a table with at least one key", case)
         for key in case:
             claim(key, f"cases[{i}].{key}")
-        cases.append({k: _scalar(v, f"cases[{i}].{k}") for k, v in case.items()})
-
+    cases = [{k: _scalar(v, f"cases[{i}].{k}") for k, v in case.items()} for i, case in enumerate(cases)]
     fixed = []
     for key, value in _table(data, "fixed").items():
         claim(key, f"fixed.{key}")
@@ -238,35 +190,25 @@ def parse_grid(data: dict, kinds: Mapping[str, JobKind], *, source: str = "<grid
     everywhere = {k for k, _ in axes} | {k for k, _ in fixed}
     for entry in kind.required:
         options = entry if isinstance(entry, tuple) else (entry,)
-        if not any(k in everywhere for k in options) and not (cases and all(any(k in c for k in options)
-                                                                             for c in cases)):
+        if not everywhere & set(options) and not (cases and all(set(options) & set(c) for c in cases)):
             alternatives = f" (or {', '.join(options[1:])})" if len(options) > 1 else ""
             raise InvalidInput(f"grid.{options[0]}", f"given{alternatives} in [grid], [fixed] or every [[cases]] "
                                f"({kind.name!r} needs it)")
-
     plot = None
     if "plot" in data:
-        spec = _table(data, "plot")
-        for key in spec:
-            if key not in _PLOT_KEYS:
-                raise InvalidInput(f"plot.{key}", "one of the keys " + ", ".join(_PLOT_KEYS), key)
-        for key in ("x", "y"):
+        spec = _table(data, "plot", _PLOT_KEYS)
+        columns = set(seen) | {"seconds"} | set(kind.outputs or ())
+        for key in ("x", "y", "by"):
+            if key == "by" and spec.get(key) is None:
+                continue
             if not isinstance(spec.get(key), str):
                 raise InvalidInput(f"plot.{key}", "a column name (string)", spec.get(key))
-        if spec.get("by") is not None and not isinstance(spec["by"], str):
-            raise InvalidInput("plot.by", "a column name (string)", spec["by"])
+            if kind.outputs is not None and spec[key] not in columns:
+                raise InvalidInput(f"plot.{key}", "a parameter of the grid or a result column: "
+                                   + ", ".join(sorted(columns)), spec[key])
         for key in ("logx", "logy"):
-            if not isinstance(spec.get(key, False), bool):
-                raise InvalidInput(f"plot.{key}", "true or false", spec[key])
-        columns = set(seen) | {"seconds"}
-        if kind.outputs is not None:
-            columns |= set(kind.outputs)
-            for key in ("x", "y", "by"):
-                if spec.get(key) is not None and spec[key] not in columns:
-                    raise InvalidInput(f"plot.{key}", "a parameter of the grid or a result column: "
-                                       + ", ".join(sorted(columns)), spec[key])
-        plot = PlotSpec(x=spec["x"], y=spec["y"], by=spec.get("by"), logx=spec.get("logx", False),
-                        logy=spec.get("logy", False))
+            require_bool(f"plot.{key}", spec.get(key, False))
+        plot = PlotSpec(**spec)
 
     grid = Grid(name=name.strip(), kind=kind, axes=tuple(axes), fixed=tuple(fixed), cases=tuple(cases),
                 plot=plot, description=description, source=source)

@@ -1,11 +1,9 @@
-"""Jobs as plain data: a job kind (a name and the function it runs) and a JSON-able dict of parameters.
+"""Jobs as plain data: a job kind (a name and the function it runs) and a JSON dict of parameters.
 
-The sweep knows nothing of what a job computes and imports nothing of the theory: the
-kinds it may run are handed to it (by :mod:`fctheory.operations`, whose registry is the
-only list of them).  A :class:`JobKind` carries its function itself, so a job travels to a
-worker process or a Dask worker as a function reference (pickled by its qualified name;
-workers need fctheory installed) and a dict.  Nothing in a user's file names a function:
-a grid names a *kind*, looked up in the mapping the caller passes.
+The sweep imports nothing of the theory: the kinds it may run are handed to it (by
+:mod:`fctheory.registry` for grids).  A kind's function is module-level, so a job travels to a
+worker as a function reference (workers need fctheory installed) and a dict; nothing in a
+user's file names a function: a grid names a *kind*, looked up in the mapping the caller passes.
 """
 
 from __future__ import annotations
@@ -19,12 +17,28 @@ from typing import Any, Callable, Mapping
 from .._io import canonical_json
 from ..errors import InvalidInput
 
-__all__ = ["Job", "JobKind", "JobResult", "lookup_kind", "CACHE_FORMAT", "JOB_STATUSES"]
+__all__ = ["Job", "JobKind", "JobOutput", "JobResult", "lookup_kind", "CACHE_FORMAT"]
 
 #: Version of the cache-key recipe and of the cache files (bump to invalidate every cache).
 CACHE_FORMAT = 2
-#: The statuses of a finished job.
-JOB_STATUSES = ("ok", "failed")
+
+
+def _plain(value, where: str):
+    """``value`` if it is JSON data (str, int, finite float, bool, None, lists, str-keyed dicts)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInput(where, "a finite number", value)
+    if value is None or isinstance(value, (str, bool, float)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, Mapping):
+        raise InvalidInput(where, "plain data (str, int, float, bool, None, lists, dicts)", type(value).__name__)
+    for key in value:
+        if not isinstance(key, str):
+            raise InvalidInput(where, "a mapping with string keys", key)
+    return {k: _plain(v, f"{where}.{k}") for k, v in value.items()}
 
 
 @dataclass(frozen=True)
@@ -36,23 +50,26 @@ class JobKind:
     name : str
         What a grid's ``command`` says (``"predict type1"``, ``"train"``, ...).
     function : callable
-        Takes the parameter dict and returns a JSON-able dict (or a
-        :class:`JobOutput`); a module-level function (or a
-        :func:`functools.partial` of one), so that it pickles by reference.
+        Takes the parameter dict and returns a JSON-able dict (or a :class:`JobOutput`); a
+        module-level function (or a :func:`functools.partial` of one), so that it pickles by reference.
     keys : tuple of str, or None
         Accepted parameter names (``None``: any).
     required : tuple of str or of tuples of str
-        Parameters every job must have; a tuple entry means one of its
-        alternatives (``("lam", "lam_over_threshold")``).
+        Parameters every job must have; a tuple entry means one of its alternatives
+        (``("lam", "lam_over_threshold")``).
     outputs : tuple of str, or None
-        The keys of the function's result, when known in advance (lets a grid's
-        ``[plot]`` be checked before anything runs).
+        The keys of the function's result, when known in advance (lets a grid's ``[plot]`` be
+        checked before anything runs).
     summary : tuple of str
         Result keys shown in the summary table.
     description : str
         One line for help texts.
     key_help : tuple of (str, str)
         ``(key, explanation)`` pairs for help texts.
+    warm_up : dict or None
+        The parameters of a small job run (result discarded) once per process before the first
+        job of this kind: the imports and first-call set-up it triggers are then in no job's
+        ``seconds``.  ``None``: no warm-up.
     """
 
     name: str
@@ -63,6 +80,7 @@ class JobKind:
     summary: tuple = ()
     description: str = ""
     key_help: tuple = field(default=(), compare=False)
+    warm_up: dict | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.strip():
@@ -73,6 +91,10 @@ class JobKind:
         missing = [k for k in names if self.keys is not None and k not in self.keys]
         if missing:
             raise InvalidInput("required", "a subset of keys", missing)
+        if self.warm_up is not None:
+            if not isinstance(self.warm_up, Mapping):
+                raise InvalidInput("warm_up", "a parameter dict or None", type(self.warm_up).__name__)
+            object.__setattr__(self, "warm_up", _plain(self.warm_up, "warm_up"))
 
 
 def lookup_kind(kinds: Mapping[str, JobKind], name, *, field_name: str = "command") -> JobKind:
@@ -89,28 +111,6 @@ def lookup_kind(kinds: Mapping[str, JobKind], name, *, field_name: str = "comman
     return kinds[key]
 
 
-def _check_plain(value, where: str):
-    """Return ``value`` if it is JSON data (str, int, finite float, bool, None, lists, str-keyed dicts)."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidInput(where, "a finite number", value)
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_check_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, Mapping):
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise InvalidInput(where, "a mapping with string keys", k)
-            out[k] = _check_plain(v, f"{where}.{k}")
-        return out
-    raise InvalidInput(where, "plain data (str, int, float, bool, None, lists, dicts)", type(value).__name__)
-
-
 class Job:
     """One job: a :class:`JobKind` and its parameters.
 
@@ -124,6 +124,7 @@ class Job:
     ----------
     kind : str
         The kind's name.
+    job_kind : JobKind
     function : callable
         What a worker calls with the parameters.
     params : dict
@@ -135,16 +136,13 @@ class Job:
     def __init__(self, kind: JobKind, params: Mapping[str, Any] | None = None):
         if not isinstance(kind, JobKind):
             raise InvalidInput("kind", "a fctheory.sweep.JobKind (from fctheory.operations)", type(kind).__name__)
-        if params is None:
-            params = {}
+        params = {} if params is None else params
         if not isinstance(params, Mapping):
             raise InvalidInput("params", "a mapping of parameter names to values", type(params).__name__)
-        plain = _check_plain(dict(params), "params")
-        object.__setattr__(self, "kind", kind.name)
-        object.__setattr__(self, "job_kind", kind)
-        object.__setattr__(self, "function", kind.function)
-        object.__setattr__(self, "params", plain)
-        object.__setattr__(self, "_canonical", canonical_json({"kind": kind.name, "params": plain}))
+        plain = _plain(dict(params), "params")
+        for name, value in (("kind", kind.name), ("job_kind", kind), ("function", kind.function), ("params", plain),
+                            ("_canonical", canonical_json({"kind": kind.name, "params": plain}))):
+            object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):
         raise AttributeError("Job is immutable")
@@ -171,6 +169,18 @@ class Job:
 
 
 @dataclass(frozen=True)
+class JobOutput:
+    """What a job function may return instead of a plain dict: the dict and named arrays.
+
+    The arrays (trained weights, say) are stored next to the job's cache entry (``<key>.npz``)
+    and handed back in :attr:`JobResult.arrays`.
+    """
+
+    record: dict
+    arrays: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class JobResult:
     """A finished job.
 
@@ -188,7 +198,8 @@ class JobResult:
     error : str or None
         ``"ExceptionType: message"`` (``failed`` only).
     seconds : float
-        Time the job function ran (on the worker; for a cached job, when it ran).
+        The job function's own run time, measured on its worker around the call (no worker
+        start-up, queueing or transfer; for a cached job, when it ran).
     cached : bool
         True when reused from the cache.
     arrays : dict
@@ -210,6 +221,13 @@ class JobResult:
     arrays: dict = field(default_factory=dict, compare=False, repr=False)
     worker: str = field(default="", compare=False)
     traceback: str | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, index: int, job: Job, key: str, outcome: dict, cached: bool) -> "JobResult":
+        """The result of ``job`` from a worker's outcome dict or a cache entry (``status`` "ok" when absent)."""
+        return cls(index=index, job=job, key=key, status=outcome.get("status", "ok"), result=outcome["result"],
+                   error=outcome.get("error"), seconds=float(outcome["seconds"]), cached=cached,
+                   arrays=outcome["arrays"], worker=outcome.get("worker", ""), traceback=outcome.get("traceback"))
 
     @property
     def ok(self) -> bool:

@@ -1,18 +1,6 @@
-"""Run a grid: its jobs through :func:`iter_jobs`, one row per job in results.csv / results.jsonl.
-
-Output directory (default ``./fctheory-sweep-<name>``)::
-
-    results.jsonl   one JSON object per finished job, in grid order
-    results.csv     the same rows (nested values as JSON text)
-    summary.json    the counts, the grid, the files
-    plot.png        [plot] y against x (when the grid asks for it)
-    cache/          the content-hash cache (<key>.json, <key>.npz)
-
-Each row holds the job's grid and fixed values, ``status`` (``ok`` /
-``failed``), ``error`` (failed jobs), ``seconds``, ``cached`` and the command's
-own JSON keys (a command key equal to a parameter name is dropped when the
-values agree and is written as ``result_<key>`` otherwise).
-"""
+"""Run a grid through :func:`iter_jobs` into an output directory: ``results.jsonl`` and ``results.csv``
+(one row per finished job, in grid order; the keys: docs/sweep.md), ``summary.json``, ``plot.png``
+and ``cache/``."""
 
 from __future__ import annotations
 
@@ -115,14 +103,6 @@ def result_row(result: JobResult) -> dict:
     return row
 
 
-def _columns(rows) -> list[str]:
-    seen: dict[str, None] = {}
-    for row in rows:
-        for key in row:
-            seen.setdefault(key, None)
-    return list(seen)
-
-
 def csv_cell(value) -> str:
     """One CSV cell: "" for None, true/false, ``repr`` of a float (round-trips), JSON for containers."""
     if value is None:
@@ -146,26 +126,13 @@ def csv_text(rows, columns) -> str:
     return buffer.getvalue()
 
 
-def _write_tables(out_dir: str, rows) -> tuple[str, str]:
-    jsonl = os.path.join(out_dir, "results.jsonl")
-    atomic_write_text(jsonl, "".join(dumps_json(row) + "\n" for row in rows))
-    path = os.path.join(out_dir, "results.csv")
-    atomic_write_text(path, csv_text(rows, _columns(rows)))
-    return path, jsonl
-
-
 def _number(value):
     """A float for plotting, or None (booleans, fractions as strings "1/100" and decimals are numbers)."""
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(float(value)) else None
-    if isinstance(value, str):
-        try:
-            return float(Fraction(value.strip()))
-        except (ValueError, ZeroDivisionError):
-            return None
-    return None
+    try:
+        number = float(Fraction(value.strip())) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _plot(grid: Grid, rows, out_dir: str) -> tuple[str | None, str]:
@@ -186,15 +153,10 @@ def _plot(grid: Grid, rows, out_dir: str) -> tuple[str | None, str]:
         xs, ys = zip(*points)
         ax.plot(xs, ys, marker="o", linestyle="-" if len(points) > 1 else "none",
                 label=f"{spec.by} = {label}" if spec.by else None)
-    ax.set_xlabel(spec.x)
-    ax.set_ylabel(spec.y)
-    if spec.logx:
-        ax.set_xscale("log")
-    if spec.logy:
-        ax.set_yscale("log")
+    ax.set(xlabel=spec.x, ylabel=spec.y, title=f"{grid.name}: {grid.command}", xscale="log" if spec.logx else "linear",
+           yscale="log" if spec.logy else "linear")
     if spec.by:
         ax.legend()
-    ax.set_title(f"{grid.name}: {grid.command}")
     ax.grid(True, alpha=0.3)
     return save_figure(fig, os.path.join(out_dir, "plot.png")), ""
 
@@ -202,16 +164,14 @@ def _plot(grid: Grid, rows, out_dir: str) -> tuple[str | None, str]:
 def _finish(grid, out_dir, results, start, interrupted) -> SweepRun:
     results = tuple(sorted(results, key=lambda r: r.index))
     rows = tuple(result_row(r) for r in results)
-    csv_path, jsonl_path = _write_tables(out_dir, rows)
-    plot_path, note = (None, "")
-    if grid.plot is not None:
-        plot_path, note = _plot(grid, rows, out_dir)
-    files = {"csv": csv_path, "jsonl": jsonl_path, "summary": os.path.join(out_dir, "summary.json"),
-             "plot": plot_path}
+    files = {key: os.path.join(out_dir, name) for key, name in (("csv", "results.csv"), ("jsonl", "results.jsonl"),
+                                                                 ("summary", "summary.json"))}
+    atomic_write_text(files["jsonl"], "".join(dumps_json(row) + "\n" for row in rows))
+    atomic_write_text(files["csv"], csv_text(rows, list(dict.fromkeys(k for row in rows for k in row))))
+    files["plot"], note = _plot(grid, rows, out_dir) if grid.plot is not None else (None, "")
     run = SweepRun(grid=grid, out_dir=out_dir, results=results, rows=rows, jobs=grid.size,
                    seconds=time.perf_counter() - start, interrupted=interrupted, files=files, plot_note=note)
-    summary = {**run.summary(), "grid": grid.to_dict()}
-    write_json(files["summary"], summary)
+    write_json(files["summary"], {**run.summary(), "grid": grid.to_dict()})
     return run
 
 
@@ -253,11 +213,15 @@ def run_grid(grid: Grid, out_dir=None, *, workers: int | None = None, scheduler=
         cache_dir = os.path.join(out_dir, "cache")
         results: list[JobResult] = []
         try:
-            for result in iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
-                                    retries=retries, progress=progress, desc=f"sweep {grid.name}"):
-                results.append(result)
+            results.extend(iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
+                                     retries=retries, progress=progress, desc=f"sweep {grid.name}"))
         except KeyboardInterrupt:
-            results += _cached_since(jobs, results, cache_dir, salt)
+            # jobs whose cache entry was written but whose result the interrupt kept from arriving here
+            seen = {r.index for r in results}
+            for i, job in enumerate(jobs):
+                entry = None if i in seen else read_entry(cache_dir, job.cache_key(salt))
+                if entry is not None:
+                    results.append(JobResult.of(i, job, job.cache_key(salt), entry, cached=False))
             raise SweepInterrupted(_finish(grid, out_dir, results, start, interrupted=True)) from None
         return _finish(grid, out_dir, results, start, interrupted=False)
 
@@ -266,52 +230,30 @@ def _check_same_grid(grid: Grid, out_dir: str) -> None:
     """Refuse an ``out_dir`` whose summary.json belongs to a grid of another name: its results files
     would be replaced by this grid's (the same grid, edited, reuses its folder and cache)."""
     path = os.path.join(out_dir, "summary.json")
-    if not os.path.lexists(path):
-        return
     try:
-        previous = read_json(path, "out")
+        previous = read_json(path, "out") if os.path.lexists(path) else None
     except InvalidInput:
-        return  # a damaged summary is rewritten
+        previous = None  # a damaged summary is rewritten
     name = previous.get("name") if isinstance(previous, dict) else None
     if isinstance(name, str) and name != grid.name:
         raise InvalidInput("out", f"a folder of grid {grid.name!r} (or a new one)", out_dir,
                            detail=f"it holds the results of grid {name[:60]!r}; choose another --out")
 
 
-def _cached_since(jobs, received, cache_dir: str, salt: str) -> list[JobResult]:
-    """Jobs whose cache entry was written but whose result the interrupt kept from arriving here."""
-    seen = {r.index for r in received}
-    out = []
-    for i, job in enumerate(jobs):
-        if i in seen:
-            continue
-        key = job.cache_key(salt)
-        entry = read_entry(cache_dir, key)
-        if entry is not None:
-            out.append(JobResult(index=i, job=job, key=key, status="ok", result=entry["result"], error=None,
-                                 seconds=float(entry["seconds"]), cached=False, arrays=entry["arrays"],
-                                 worker=entry.get("worker", "")))
-    return out
-
-
 def summary_table(run: SweepRun, *, max_rows: int = 20) -> str:
     """A plain-text table of the first ``max_rows`` rows (varying parameters, status,
     the command's headline columns, seconds) and the errors of failed jobs."""
     grid = run.grid
-    kind = grid.kind
-    varying = [k for k, values in grid.axes if len(values) > 1]
-    for case in grid.cases:
-        varying += [k for k in case if k not in varying]
-    columns = varying + ["status"] + [c for c in kind.summary if c not in varying] + ["seconds", "cached"]
-    shown = list(run.rows[:max_rows])
-
+    varying = list(dict.fromkeys([k for k, values in grid.axes if len(values) > 1]
+                                 + [k for case in grid.cases for k in case]))
+    columns = varying + ["status"] + [c for c in grid.kind.summary if c not in varying] + ["seconds", "cached"]
     def text(row, col):
         value = row.get(col)
         if isinstance(value, float):
             return f"{value:.6g}" if col != "seconds" else f"{value:.2f}"
         return csv_cell(value)
 
-    cells = [[text(row, c) for c in columns] for row in shown]
+    cells = [[text(row, c) for c in columns] for row in run.rows[:max_rows]]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]

@@ -57,12 +57,27 @@ def sleepy(params):
     return {"double": 2 * params["x"]}
 
 
+#: The calls of :func:`first_call_slow` in this process.
+_CALLS = []
+
+
+def first_call_slow(params):
+    """Sleeps ``startup`` seconds on its first call in a process (what imports cost a process's first job);
+    returns how many calls this process saw before (its kind's warm-up is one of them)."""
+    if not _CALLS:
+        time.sleep(params.get("startup", 0.0))
+    _CALLS.append(dict(params))
+    return {"calls_before": len(_CALLS) - 1, "pid": os.getpid()}
+
+
 def _kinds():
     from fctheory.registry import job_kinds
     from fctheory.sweep import JobKind
 
     own = {f"sweep_testjobs:{f.__name__}": JobKind(f"sweep_testjobs:{f.__name__}", f)
            for f in (double, fail_on, crash_once, always_crash, interrupt_once, with_arrays, sleepy)}
+    own["sweep_testjobs:first_call_slow"] = JobKind("sweep_testjobs:first_call_slow", first_call_slow,
+                                                    warm_up={"startup": 0.2})
     return {**job_kinds(), **own}
 
 

@@ -105,7 +105,8 @@ def test_a_sweep_recomputes_a_tampered_entry_and_says_so(tmp_path, caplog):
     key = first.results[0].key
     path = tmp_path / "cache" / f"{key}.json"
     entry = json.loads(path.read_text())
-    numbers = [k for k, v in entry["result"].items() if isinstance(v, (str, float)) and k not in ("n_c", "s_c", "L", "K", "lam", "mu", "d")]
+    setting = ("n_c", "s_c", "L", "K", "lam", "mu", "d")
+    numbers = [k for k, v in entry["result"].items() if isinstance(v, (str, float)) and k not in setting]
     assert numbers
     entry["result"][numbers[0]] = "12345.0"  # a hand-edited number
     path.write_text(json.dumps(entry))

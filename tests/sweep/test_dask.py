@@ -17,16 +17,7 @@ from fctheory.sweep import run_jobs  # noqa: E402
 
 from _grids import comparable, small_jobs  # noqa: E402
 
-from sweep_testjobs import KINDS, job  # noqa: E402
-from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
-
-
-def parse_grid_k(data, **kw):
-    return _parse_grid(data, KINDS, **kw)
-
-
-def load_grid_k(path, **kw):
-    return _load_grid(path, KINDS, **kw)
+from sweep_testjobs import job  # noqa: E402
 
 
 pytestmark = pytest.mark.dask
@@ -55,7 +46,8 @@ def test_the_cli_on_a_running_scheduler(tmp_path, capsys):
     grid.write_text('[sweep]\nname = "remote"\ncommand = "predict type1"\n'
                     '[grid]\nn_c = [2, 3]\nlam = ["1/100", "1/1000"]\n[fixed]\ns_c = 2\nL = 3\n')
     # threads in this process: the backend under test is the client side (the worker processes are above)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
         status = main(["sweep", str(grid), "--out", str(tmp_path / "out"), "--scheduler", cluster.scheduler_address,
                        "--json", "--no-progress"])
     summary = json.loads(capsys.readouterr().out)

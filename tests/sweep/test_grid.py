@@ -3,18 +3,9 @@
 import pytest
 
 from fctheory.errors import InvalidInput, ProblemTooLarge
-from fctheory.sweep import MAX_JOBS, load_grid, parse_grid
+from fctheory.sweep import MAX_JOBS
 
-from sweep_testjobs import KINDS, job  # noqa: E402
-from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
-
-
-def parse_grid_k(data, **kw):
-    return _parse_grid(data, KINDS, **kw)
-
-
-def load_grid_k(path, **kw):
-    return _load_grid(path, KINDS, **kw)
+from _grids import load_grid_k, parse_grid_k
 
 
 DEMO = """
@@ -31,7 +22,7 @@ L = 3
 """
 
 
-def test_the_issue_example(tmp_path):
+def test_the_documented_example(tmp_path):
     path = tmp_path / "demo.toml"
     path.write_text(DEMO)
     grid = load_grid_k(path)
@@ -112,5 +103,6 @@ def test_unreadable_files(tmp_path):
 
 
 def test_a_function_of_ones_own_takes_any_keys():
-    grid = parse_grid_k({"sweep": {"command": "sweep_testjobs:double"}, "grid": {"x": [1, 2]}, "fixed": {"anything": 1}})
+    grid = parse_grid_k({"sweep": {"command": "sweep_testjobs:double"}, "grid": {"x": [1, 2]},
+                         "fixed": {"anything": 1}})
     assert grid.jobs()[0].function.__name__ == "double"

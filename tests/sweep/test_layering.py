@@ -7,8 +7,8 @@ import pathlib
 import pytest
 
 SWEEP = pathlib.Path(__file__).resolve().parents[2] / "fctheory" / "sweep"
-THEORY = ("predict", "risk", "train", "certify", "report", "latent", "symbolic", "problem", "setting", "operations", "registry",
-          "cli")
+THEORY = ("predict", "risk", "train", "certify", "report", "latent", "symbolic", "problem", "setting", "operations",
+          "registry", "cli")
 
 
 def _imported(path):

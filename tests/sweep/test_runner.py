@@ -8,21 +8,11 @@ import numpy as np
 import pytest
 
 from fctheory.errors import InvalidInput
-from fctheory.sweep import DistributedNotInstalled, iter_jobs, run_jobs
+from fctheory.sweep import DistributedNotInstalled, Job, JobKind, iter_jobs, run_jobs
 
 from _grids import comparable, small_jobs
 
 from sweep_testjobs import KINDS, job  # noqa: E402
-from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
-
-
-def parse_grid_k(data, **kw):
-    return _parse_grid(data, KINDS, **kw)
-
-
-def load_grid_k(path, **kw):
-    return _load_grid(path, KINDS, **kw)
-
 
 
 def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_worker(tmp_path):
@@ -32,8 +22,13 @@ def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_wo
     assert all(r.status == "ok" for r in one), [r.error for r in one if r.error]
     extra = [job("sweep_testjobs:fail_on", {"x": 2, "bad": 2}),
              job("sweep_testjobs:crash_once", {"x": 3, "crash": True, "marker": str(tmp_path / "died")})]
-    two = run_jobs(jobs + extra, workers=2, progress=False, cache_dir=tmp_path / "cache")
-    assert [r.index for r in two] == list(range(len(jobs) + 2))  # every job recorded once
+    warmed = [job("sweep_testjobs:first_call_slow", {"x": x}) for x in range(3)]
+    two = run_jobs(jobs + warmed + extra, workers=2, progress=False, cache_dir=tmp_path / "cache")
+    warmed = two[len(jobs):len(jobs) + 3]
+    two = two[:len(jobs)] + two[len(jobs) + 3:]
+    # every worker process ran the kind's warm-up before its first job of that kind (untimed, not a row)
+    assert all(r.status == "ok" and r.result["calls_before"] >= 1 for r in warmed), [r.result for r in warmed]
+    assert [r.index for r in two] == list(range(len(jobs))) + [len(jobs) + 3, len(jobs) + 4]  # each job once
     assert comparable(one) == comparable(two[:len(jobs)])
     assert {r.worker.split(":")[1] for r in two}.isdisjoint({str(os.getpid())})
     assert len({r.worker for r in two}) >= 2
@@ -43,9 +38,32 @@ def test_two_workers_give_the_in_process_results_despite_a_failure_and_a_dead_wo
     assert (tmp_path / "died").exists()
     names = os.listdir(tmp_path / "cache")
     assert not any(n.startswith(".tmp") for n in names)
-    assert len([n for n in names if n.endswith(".json")]) == len(jobs) + 1  # the failure is not cached
+    assert len([n for n in names if n.endswith(".json")]) == len(jobs) + 4  # the failure is not cached
     draws = [r.result["draw"] for r in one[:4]]
     assert len(set(draws)) == 4  # a different seed per job, the same on every backend
+
+
+def test_seconds_time_the_job_alone_not_the_first_call_set_up_of_its_process(monkeypatch, tmp_path):
+    # a fake clock: the first call of the function in a process costs 100 (imports), every call 1
+    import time
+
+    clock, calls = [0.0], []
+
+    def function(params):
+        clock[0] += 1.0 + (100.0 if not calls else 0.0)
+        calls.append(params)
+        return {"x": params.get("x")}
+
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    kind = JobKind("first call set-up", function, warm_up={"warm": str(tmp_path)})  # unique: warmed once here
+    results = run_jobs([Job(kind, {"x": x}) for x in range(3)], progress=False)
+    assert [r.seconds for r in results] == [1.0, 1.0, 1.0]
+    assert calls[0] == {"warm": str(tmp_path)} and len(calls) == 4
+    rows = run_jobs([Job(kind, {"x": 3})], progress=False)  # this process is warm already: no second warm-up
+    assert rows[0].seconds == 1.0 and len(calls) == 5
+    with pytest.raises(InvalidInput) as info:
+        JobKind("bad warm-up", function, warm_up=[1])
+    assert info.value.field == "warm_up"
 
 
 def test_a_failing_job_is_recorded_and_the_others_go_on(tmp_path):
@@ -150,10 +168,11 @@ def test_jobs_in_threads_of_one_process_do_not_interleave():
 
     import mpmath
 
-    from fctheory.sweep._execute import execute_job
+    from fctheory.sweep._backends import execute_job
 
     before = mpmath.mp.prec
-    jobs = [(KINDS["predict type1"].function, {"n_c": n_c, "s_c": 2, "L": 3, "lam": "1/100", "dps": 40 + 10 * n_c}) for n_c in (2, 3)] * 3
+    function = KINDS["predict type1"].function
+    jobs = [(function, {"n_c": n_c, "s_c": 2, "L": 3, "lam": "1/100", "dps": 40 + 10 * n_c}) for n_c in (2, 3)] * 3
     outcomes = []
     threads = [threading.Thread(target=lambda t=t, p=p, i=i: outcomes.append(execute_job(t, p, f"{i:064x}")))
                for i, (t, p) in enumerate(jobs)]

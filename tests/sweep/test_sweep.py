@@ -5,19 +5,9 @@ import json
 
 import pytest
 
-from fctheory.sweep import ROW_KEYS, SUMMARY_KEYS, SweepInterrupted, parse_grid, run_grid, summary_table
+from fctheory.sweep import ROW_KEYS, SUMMARY_KEYS, SweepInterrupted, run_grid, summary_table
 
-from sweep_testjobs import KINDS, job  # noqa: E402
-from fctheory.sweep import load_grid as _load_grid, parse_grid as _parse_grid  # noqa: E402
-
-
-def parse_grid_k(data, **kw):
-    return _parse_grid(data, KINDS, **kw)
-
-
-def load_grid_k(path, **kw):
-    return _load_grid(path, KINDS, **kw)
-
+from _grids import parse_grid_k
 
 
 def _predict_grid(lams=("1/100", "1/1000"), **extra):
@@ -50,8 +40,8 @@ def test_rows_hold_the_parameters_the_row_keys_and_the_commands_keys(tmp_path):
 
 
 def test_a_failed_job_has_its_row_and_error(tmp_path):
-    grid = parse_grid_k({"sweep": {"command": "predict type1"}, "grid": {"K": [4, 9]}, "fixed": {"n_c": 2, "s_c": 2,
-                                                                                                "L": 3, "lam": "1/100"}})
+    grid = parse_grid_k({"sweep": {"command": "predict type1"}, "grid": {"K": [4, 9]},
+                         "fixed": {"n_c": 2, "s_c": 2, "L": 3, "lam": "1/100"}})
     run = run_grid(grid, tmp_path, progress=False)
     assert [r["status"] for r in run.rows] == ["ok", "failed"]
     assert run.rows[1]["error"].startswith("InvalidSetting: K must be")

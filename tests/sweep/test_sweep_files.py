@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from fctheory._io import DirectoryInUse, directory_lock
+from fctheory._io import DirectoryInUse
 from fctheory.cli.main import main
 from fctheory.errors import InvalidInput
 from fctheory.registry import job_kinds
