@@ -1,28 +1,12 @@
 """Run one validation case: predict, train, measure, compare.
 
-Each kind of case puts the trained minimum beside its closed form:
-
-* ``type1`` — theorem 1 (network h, uniform μ, full set): every word norm
-  :math:`c = \\sqrt{\\tau/n_w}`, every block norm :math:`c' = \\sqrt{\\tau/(KL)}`,
-  :math:`\\|W\\|_F^2 = \\tau`, :math:`\\min R = H(\\tau)` (lemma K), and the Gram
-  matrices of the type-I configuration (definition 1).
-* ``type2`` — theorem 3 (network h*): block norm :math:`c = \\tau^*/\\sqrt{KL}`,
-  :math:`\\|U\\|_F = \\tau^*`, :math:`\\min R^* = H^*(\\tau^*)` (lemma R), and
-  :math:`\\varphi(w_{(a,b)}) = \\sqrt d f_a` through Gram matrices.
-* ``type3`` — theorem 2 (network h, full set): every :math:`r_b` and c of
-  eq. 7-8, the reduced risk :math:`F(c, r)`, and the type-III Gram matrices.
-* ``code`` — a linear code as the latent set (lemma B holds, assumption A
-  does not): theorem 1's type I with :math:`H_Z(t) = \\log(1 + \\sum_r |S_r|
-  e^{-\\eta t r}) + \\lambda t` (network h), or type II with :math:`H^*_Z`
-  (network h*).
-* ``reproduce`` — one of the paper's experiments (section 2, figures 3-4) on the
-  empirical risk (:mod:`fctheory.reproduce`), checked against the paper's claims
-  and theorems 1 and 3 (:func:`_reproduce_checks`).
-* ``trivial`` — above the λ threshold (theorem 1's :math:`H'(0) \\ge 0` for
-  uniform μ, eq. 9 otherwise): W = U = 0 and :math:`R = \\log K`.
-
-Only rotation-invariant quantities are compared (norms, Gram matrices, risk
-values): minimizers are unique only up to a rotation of :math:`\\mathbb R^d`.
+Each kind of case puts the trained minimum beside its closed form (docs/validation.md lists the
+checks): ``type1`` theorem 1 and lemma K (network h, uniform μ, full set), ``type2`` theorem 3 and
+lemma R (network h*), ``type3`` theorem 2, eq. 7-8 (network h, full set), ``code`` lemma B's H_Z or
+H*_Z on a linear code, ``trivial`` W = U = 0 and R = log K above the λ threshold, ``reproduce``
+one of the paper's experiments (section 2, figures 3-4) on the empirical risk.  Only
+rotation-invariant quantities are compared (norms, Gram matrices, risk values): minimizers are
+unique only up to a rotation of :math:`\\mathbb R^d`.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import require_optional_int
 from .._io import DirectoryInUse, directory_lock, load_npz, remove_stale_temporaries
 from ..errors import InvalidInput, ProblemTooLarge
 from ..operations import RUN_SECONDS, SECONDS_PER_LOGIT, format_seconds, reproduce_seconds
@@ -275,8 +276,7 @@ def run_suite(suite: Suite, out_dir, *, jobs: int | None = None, scheduler=None,
     force : bool
         Run cases above :data:`MAX_CASE_LOGITS` too (otherwise ProblemTooLarge before anything runs).
     """
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 256):
-        raise InvalidInput("--jobs", "an integer in [1, 256]", jobs)
+    require_optional_int("--jobs", jobs, lo=1, hi=256)
     check_costs(suite, force=force)
     start = time.perf_counter()
     out_dir = os.fspath(out_dir)

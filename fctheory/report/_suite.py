@@ -1,36 +1,11 @@
 """Validation suites: TOML files listing the cases ``fctheory validate`` runs.
 
-A suite file (``validation/suites/<name>.toml``) has one ``[suite]`` table and
-one ``[[case]]`` table per case::
-
-    [suite]
-    name = "default"
-    description = "..."
-    tolerance = 1e-8        # relative error allowed for every checked quantity
-    zero_tolerance = 1e-8   # absolute error allowed where the prediction is 0
-    dps = 30                # precision of the predictions (decimal digits)
-    certify = false         # theorem-G certificates (cvxpy) of the first seed of each network-h case
-
-    [[case]]
-    name = "type1-n3-s2-L3"
-    kind = "type1"          # type1 | type2 | type3 | trivial | code
-    n_c = 3
-    s_c = 2
-    L = 3
-    d = 7
-    lam = "1/100"           # exact; or lam_over_threshold = 1.5 (kind = "trivial")
-    mu = "uniform"          # uniform | zipf | zipf:EXP | [explicit values]
-    seeds = [0, 1]          # one training run per seed (default [0])
-    init_scale = 0.1        # optional
-    code = "ternary-hamming"  # kind = "code" only: a named code (fctheory.latent.named_code)
-    network = "h"           # kind = "code" only: "h" (H_Z) or "h*" (H*_Z)
-
-Kinds: ``type1`` (theorem 1, network h, uniform μ, full set), ``type2``
-(theorem 3, network h*), ``type3`` (theorem 2, network h, full set),
-``trivial`` (network h above the λ threshold: type I threshold for uniform μ,
-eq. 9 otherwise; the minimizer is W = U = 0), ``code`` (a lemma-B latent set,
-H_Z).  Numbers are read exactly (strings as fractions/decimals, never
-evaluated).
+A suite has one ``[suite]`` table (name, description, tolerance, zero_tolerance, dps, certify) and
+one ``[[case]]`` table per case (docs/validation.md, "Suites", gives the format).  Kinds:
+``type1`` (theorem 1), ``type2`` (theorem 3), ``type3`` (theorem 2), ``trivial`` (above the λ
+threshold: W = U = 0), ``code`` (lemma B: H_Z or H*_Z of a named code) and ``reproduce`` (one of
+the paper's experiments).  Numbers are read exactly (strings as fractions/decimals, never
+evaluated); every case is checked when the suite is loaded.
 """
 
 from __future__ import annotations
