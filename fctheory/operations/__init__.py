@@ -23,15 +23,15 @@ from __future__ import annotations
 import functools
 
 from ..errors import InvalidInput
-from ._certify import (CERTIFY_HELP, CERTIFY_KEYS, CERTIFY_OUTPUTS, CLAIM_H_KEYS, CLAIM_H_OUTPUTS, CLAIM_H_SCAN_DPS,
+from ._certify import (CERTIFY_HELP, CERTIFY_OUTPUTS, CLAIM_H_OUTPUTS, CLAIM_H_SCAN_DPS,
                        SETTING_NO_D, CertifyReport, CertifySpec, ClaimHReport, ClaimHSpec)
 from ._cost import RUN_REPORT_SECONDS, RUN_SECONDS, SECONDS_PER_LOGIT, format_seconds, reproduce_seconds
 from ._latent import LatentCheckSpec, LatentSetSpec, MeasureSpec, resolve_latent_set
-from ._optimum import OPTIMUM_HELP, OPTIMUM_KEYS, OPTIMUM_OUTPUTS, OptimumReport, OptimumSpec
+from ._optimum import OPTIMUM_HELP, OPTIMUM_OUTPUTS, OptimumReport, OptimumSpec
 from ._params import DPS_HELP, LATENT_HELP, SETTING_HELP, Resolved, paper_defaults, resolve_setting
-from ._predict import (DESCRIPTIONS, GENERAL_THRESHOLD_MAX_K, KEY_HELP, KEYS, OUTPUTS, PREDICT_KINDS, SUMMARY,
+from ._predict import (DESCRIPTIONS, GENERAL_THRESHOLD_MAX_K, KEY_HELP, OUTPUTS, PREDICT_KINDS, SUMMARY,
                        PredictOutcome, PredictSpec)
-from ._train import (REPRODUCE_HELP, REPRODUCE_KEYS, REPRODUCE_OUTPUTS, TRAIN_HELP, TRAIN_KEYS, TRAIN_OUTPUTS,
+from ._train import (REPRODUCE_HELP, REPRODUCE_OUTPUTS, TRAIN_HELP, TRAIN_OUTPUTS,
                      ReproduceSpec, TrainSpec, reproduction_arrays)
 
 __all__ = ["SPECS", "spec_for", "run_params", "operation_kinds", "PredictSpec", "PredictOutcome", "CertifySpec",
@@ -88,31 +88,32 @@ def operation_kinds() -> dict:
     """The operations of this package as :class:`fctheory.sweep.JobKind`, by name."""
     from ..sweep import JobKind
 
-    def kind(name, keys, key_help, outputs, summary, description, required=()):
+    def kind(name, key_help, outputs, summary, description, required=()):
+        keys = tuple(key for key, _ in key_help)  # every key a row may give is documented
         return JobKind(name=name, function=functools.partial(run_params, name), keys=keys, required=required,
                        outputs=outputs, summary=summary, description=description, key_help=key_help,
                        warm_up=WARM_UP.get(name))
 
     lam = ("lam", "lam_over_threshold")
     lam_facts = ("lam", "threshold", "threshold_equation")
-    kinds = [kind(f"predict {k}", KEYS, KEY_HELP, OUTPUTS[k] + lam_facts, SUMMARY[k], DESCRIPTIONS[k])
+    kinds = [kind(f"predict {k}", KEY_HELP, OUTPUTS[k] + lam_facts, SUMMARY[k], DESCRIPTIONS[k])
              for k in PREDICT_KINDS]
     kinds += [
-        kind("train", TRAIN_KEYS, TRAIN_HELP, TRAIN_OUTPUTS + lam_facts, ("risk", "converged", "collapse_verdict"),
+        kind("train", TRAIN_HELP, TRAIN_OUTPUTS + lam_facts, ("risk", "converged", "collapse_verdict"),
              "train_network on the exact risk + measure_collapse", ("n_c", "s_c", "L", lam, "d")),
-        kind("certify", CERTIFY_KEYS, CERTIFY_HELP, CERTIFY_OUTPUTS + lam_facts,
+        kind("certify", CERTIFY_HELP, CERTIFY_OUTPUTS + lam_facts,
              ("optimal_value", "predicted_value", "verdict"), "theorem G: certify_optimum + compare_prediction",
              ("n_c", "s_c", "L", lam)),
-        kind("claim-h", CLAIM_H_KEYS, SETTING_NO_D + (("dps", f"digits of the ratio (default {CLAIM_H_SCAN_DPS}; "
+        kind("claim-h", SETTING_NO_D + (("dps", f"digits of the ratio (default {CLAIM_H_SCAN_DPS}; "
                                                              "the type-III point at dps + 20)"),),
              CLAIM_H_OUTPUTS + lam_facts, ("claim_h_mp_ratio_minus_1", "holds"),
              "claim H (appendix G) at the type-III point, solver-free", ("n_c", "s_c", "L", lam, "mu")),
-        kind("predict optimum", OPTIMUM_KEYS, OPTIMUM_HELP, OPTIMUM_OUTPUTS, ("min_risk", "word_norms", "certified"),
+        kind("predict optimum", OPTIMUM_HELP, OPTIMUM_OUTPUTS, ("min_risk", "word_norms", "certified"),
              "the exact large-sample optimum of network h for the latent set (theorem G, reduced), certified"),
-        kind("latent check", ("n_c", "L", "K", "seed", "code", "latent_file"), SETTING_HELP[:4] + LATENT_HELP,
+        kind("latent check", tuple(h for h in SETTING_HELP[:4] if h[0] != "s_c") + LATENT_HELP,
              ("assumption_a", "lemma_b", "assumption_b", "source"), ("assumption_a", "lemma_b"),
              "assumption A (eq. 35), lemma B and assumption B (eq. 44) of a latent set, exactly", ("n_c", "L")),
-        kind("reproduce", REPRODUCE_KEYS, REPRODUCE_HELP, REPRODUCE_OUTPUTS,
+        kind("reproduce", REPRODUCE_HELP, REPRODUCE_OUTPUTS,
              ("test_accuracy", "word_norm_mean", "converged"),
              "the paper's figures 3-4: reproduce_experiment (fctheory reproduce --json)", ("experiment",)),
     ]

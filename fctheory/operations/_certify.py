@@ -15,8 +15,6 @@ __all__ = ["CertifySpec", "CertifyReport", "ClaimHSpec", "ClaimHReport", "CLAIM_
 #: Default digits of a ``claim-h`` job (the conjecture sweep's solver-free scan).
 CLAIM_H_SCAN_DPS = 25
 SETTING_NO_D = tuple(h for h in SETTING_HELP if h[0] != "d")
-CERTIFY_KEYS = tuple(k for k, _ in SETTING_NO_D) + ("seed", "code", "latent_file", "solver", "nuclear_form", "method",
-                                                    "dps", "claim_h_dps", "train")
 CERTIFY_HELP = SETTING_NO_D + LATENT_HELP + (
     ("solver", "CLARABEL (default) or SCS"), ("nuclear_form", "blocks (default) or joint"),
     ("method", "auto (default: cvxpy when small), cvxpy or first-order"), ("dps", "digits of the prediction (default 30)"),
@@ -26,7 +24,6 @@ CERTIFY_OUTPUTS = ("optimal_value", "solver_status", "gap", "predicted_value", "
                    "prediction", "verdict", "gradient_ratio", "d_difference", "general_lambda_threshold", "latent_set",
                    "sphere_sizes", "certificate", "excess", "solver_gap", "exp_cones", "claim_h_mp_ratio_minus_1",
                    "trained")
-CLAIM_H_KEYS = ("n_c", "s_c", "L", "K", "lam", "lam_over_threshold", "mu", "dps")
 CLAIM_H_OUTPUTS = ("K", "c", "r", "claim_h_mp_ratio_minus_1", "holds", "dps")
 
 

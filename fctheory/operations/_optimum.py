@@ -8,10 +8,8 @@ from .._validate import require_real, require_str
 from ..problem import Problem
 from ._params import LATENT_HELP, SETTING_HELP, optional_int, resolve_setting
 
-__all__ = ["OptimumSpec", "OPTIMUM_KEYS", "OPTIMUM_HELP", "OPTIMUM_OUTPUTS"]
+__all__ = ["OptimumSpec", "OPTIMUM_HELP", "OPTIMUM_OUTPUTS"]
 
-OPTIMUM_KEYS = ("n_c", "s_c", "L", "K", "d", "lam", "lam_over_threshold", "mu", "seed", "code", "latent_file",
-                "rel_gap", "max_iter", "save")
 OPTIMUM_HELP = SETTING_HELP + LATENT_HELP + (
     ("rel_gap", "certified relative gap to reach (default 1e-9)"), ("max_iter", "L-BFGS iterations at most (default 2000)"),
     ("save", "write the minimizer's W, U (d dimensions), latent and mu to this .npz"))

@@ -21,7 +21,6 @@ SPHERE_SIZES_SECONDS = 4e-6
 #: What each kind states (help texts).
 DESCRIPTIONS = {"type1": "theorem 1", "type2": "theorem 3", "type3": "theorem 2 (eq. 7-8)",
                 "threshold": "the λ thresholds (eq. 9, H'(0) = 0, theorem G)"}
-KEYS = tuple(k for k, _ in SETTING_HELP) + ("dps", "seed", "code", "latent_file", "latent")
 KEY_HELP = SETTING_HELP + (DPS_HELP,) + LATENT_HELP + (
     ("latent", "'model' (assumption A's sizes, default) or 'random' (H_Z of the seed's random set)"),)
 SUMMARY = {"type1": ("tau", "risk"), "type2": ("tau", "risk"), "type3": ("c", "risk"), "threshold": ("type1", "type3")}

@@ -11,7 +11,6 @@ from ._params import LATENT_HELP, SETTING_HELP, optional_int, resolve_setting
 
 __all__ = ["TrainSpec", "ReproduceSpec", "TRAIN_OUTPUTS", "REPRODUCE_OUTPUTS"]
 
-TRAIN_KEYS = tuple(k for k, _ in SETTING_HELP) + ("seed", "code", "latent_file", "network", "init_scale", "hessian")
 TRAIN_HELP = SETTING_HELP + LATENT_HELP + (
     ("network", "'h' (R, eq. 5) or 'h*' (R*, eq. 10)"), ("init_scale", "initial scale (default 0.1)"),
     ("hessian", "Newton-CG products: 'exact' (default), 'fd', or 'auto' (chosen by size)"))
@@ -20,8 +19,6 @@ TRAIN_OUTPUTS = ("K", "risk", "grad_norm", "grad_norm_rel", "converged", "reason
                  "collapse_verdict", "w_frobenius", "u_frobenius", "within_concept_spread", "equiangular_error",
                  "word_norm_spread", "r_concept_spread", "u_norm_mean", "u_norm_spread", "u_alignment", "r_by_rank",
                  "predicted_theorem", "predicted_risk", "predicted_w_frobenius", "predicted_u_frobenius")
-REPRODUCE_KEYS = ("experiment", "optimizer", "seed", "n_spl", "epochs", "gtol", "maxiter", "quick", "out", "seed_folder",
-                  "progress", "dtype")
 REPRODUCE_HELP = (
     ("experiment", "fig3, fig4a, fig4b, fig4c or k50"), ("optimizer", "lbfgs (default) or sgd"),
     ("seed", "seed of the latent set, the data and the initialisation (default 0)"),
