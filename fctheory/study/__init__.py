@@ -11,17 +11,22 @@ STUDIES, DEFAULT_OUT    the study names; the default output folder
 UndersamplingRun        the outcome of run_undersampling (StudyRun per study, the summary)
 symmetry_job            one job of study 1: a random latent subset, trained on the exact risk,
                         against H(τ)/H*(τ*), H_Z/H*_Z and theorem G's certified optimum
-SYMMETRY_COLUMNS        the column order of results-symmetry.csv
-symmetry_summary        study 1's fitted relationships (log-log least squares)
-symmetry_figures        study 1's figures
-loglog_fit              log10 y = a + b log10 x by least squares, with the slope's error and R²
+samples_job             one job of study 2: few samples, the empirical risk (its docstring defines the columns)
+SYMMETRY_COLUMNS, SAMPLES_COLUMNS   the column orders of results-symmetry.csv, results-samples.csv
+symmetry_summary, samples_summary   each study's fitted relationships (summary.json)
+symmetry_figures, samples_figures   each study's figures
+loglog_fit, fit_power_law, crossing the fits: log-log least squares; where a curve reaches a target
 """
 
-from ._samples import SAMPLES_JOB
-from ._symmetry import SYMMETRY_COLUMNS, SYMMETRY_JOB, loglog_fit, symmetry_figures, symmetry_job, symmetry_summary
+from ._figures import samples_figures, symmetry_figures
+from ._fits import crossing, fit_power_law, loglog_fit
+from ._samples import SAMPLES_COLUMNS, SAMPLES_JOB, samples_job
+from ._summary import samples_summary, symmetry_summary
+from ._symmetry import SYMMETRY_COLUMNS, SYMMETRY_JOB, symmetry_job
 from ._undersampling import (DEFAULT_OUT, STUDIES, StudyRun, UndersamplingRun, grid_path, read_results,
                              run_undersampling, summarize_results)
 
-__all__ = ["SAMPLES_JOB", "SYMMETRY_JOB", "DEFAULT_OUT", "STUDIES", "SYMMETRY_COLUMNS", "StudyRun", "UndersamplingRun", "grid_path", "loglog_fit",
-           "read_results", "run_undersampling", "summarize_results", "symmetry_figures", "symmetry_job",
-           "symmetry_summary"]
+__all__ = ["SAMPLES_JOB", "SYMMETRY_JOB", "DEFAULT_OUT", "STUDIES", "SAMPLES_COLUMNS", "SYMMETRY_COLUMNS", "StudyRun",
+           "UndersamplingRun", "crossing", "fit_power_law", "grid_path", "loglog_fit", "read_results",
+           "run_undersampling", "samples_figures", "samples_job", "samples_summary", "summarize_results",
+           "symmetry_figures", "symmetry_job", "symmetry_summary"]

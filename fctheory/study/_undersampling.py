@@ -1,13 +1,13 @@
-"""The under-sampling study (issue 14): both grids, their results tables, figures and fitted relationships.
+"""The under-sampling study: both grids, their results tables, figures and fitted relationships.
 
 Two studies, each a grid file shipped in ``fctheory/study/grids/`` and run by
 :func:`fctheory.sweep.run_grid` (so in this process, on local worker processes
 or on a Dask cluster, cached by content hash and resumable):
 
-``symmetry`` (:mod:`fctheory.study._symmetry`)
+``symmetry`` (:func:`fctheory.study.symmetry_job`)
     random latent subsets, the exact true risk: trained minima against
     H(τ)/H*(τ*), H_Z/H*_Z and theorem G's certified optimum;
-``samples`` (:mod:`fctheory.study._samples`)
+``samples`` (:func:`fctheory.study.samples_job`)
     the empirical risk of the paper's data model against the number of
     training sentences per class.
 
@@ -30,14 +30,15 @@ import io
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .._io import atomic_write_text, read_json, read_text, remove_stale_temporaries, write_json
 from .._version import __version__
 from ..errors import InvalidInput
-from ..sweep import csv_text
+from ..sweep import ROW_KEYS, csv_text
+from ._fits import number
 
 __all__ = ["STUDIES", "DEFAULT_OUT", "UndersamplingRun", "StudyRun", "grid_path", "run_undersampling",
            "summarize_results", "read_results"]
@@ -45,7 +46,6 @@ __all__ = ["STUDIES", "DEFAULT_OUT", "UndersamplingRun", "StudyRun", "grid_path"
 #: The two studies, in the order they run.
 STUDIES = ("symmetry", "samples")
 DEFAULT_OUT = os.path.join("fctheory-study", "undersampling")
-
 
 
 def grid_path(study: str, *, quick: bool = False):
@@ -80,9 +80,7 @@ class StudyRun:
     files: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"study": self.study, "grid_file": self.grid_file, "jobs": self.jobs, "ok": self.ok,
-                "failed": self.failed, "cached": self.cached, "seconds": self.seconds,
-                "job_seconds": self.job_seconds, "files": dict(self.files)}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -140,12 +138,6 @@ def _check_studies(studies) -> tuple:
     return tuple(s for s in STUDIES if s in studies)
 
 
-def _finite_or_none(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def _job_seconds(rows) -> float | None:
     """The sum of the rows' ``seconds`` (None when no row has one: a CSV written elsewhere)."""
     times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]
@@ -158,20 +150,16 @@ def _grid_name(study: str, quick: bool) -> str:
 
 def _interface(study: str):
     """The study's columns, figure writer and summary (the interface of docs/undersampling.md)."""
+    from . import _figures, _summary
+    from ._samples import SAMPLES_COLUMNS
+    from ._symmetry import SYMMETRY_COLUMNS
+
     if study == "symmetry":
-        from ._symmetry import SYMMETRY_COLUMNS, symmetry_figures, symmetry_summary
-
-        return SYMMETRY_COLUMNS, symmetry_figures, symmetry_summary
-    from ._samples import SAMPLES_COLUMNS, samples_figures, samples_summary
-
-    return SAMPLES_COLUMNS, samples_figures, samples_summary
+        return SYMMETRY_COLUMNS, _figures.symmetry_figures, _summary.symmetry_summary
+    return SAMPLES_COLUMNS, _figures.samples_figures, _summary.samples_summary
 
 
 # ------------------------------------------------------------ CSV tables ----
-def _write_csv(path: Path, rows, columns) -> None:
-    atomic_write_text(path, csv_text(rows, columns))
-
-
 def _parse_cell(text: str):
     """A CSV cell back to JSON data: "" -> None, true/false, integers, floats (nan, inf), else the string."""
     if text == "":
@@ -208,8 +196,7 @@ def read_results(path) -> list[dict]:
 
 def _usable(rows) -> list[dict]:
     """The rows of finished jobs with a finite trained risk (what the figures and fits are made of)."""
-    return [r for r in rows if r.get("status", "ok") == "ok" and isinstance(r.get("risk"), (int, float))
-            and not isinstance(r.get("risk"), bool) and math.isfinite(r["risk"])]
+    return [r for r in rows if r.get("status", "ok") == "ok" and number(r.get("risk")) is not None]
 
 
 def _summary_of(path: Path, field: str):
@@ -227,11 +214,8 @@ def _summary_of(path: Path, field: str):
 def _finish(out: Path, study: str, rows, *, write_csv: bool = True) -> tuple[dict, dict]:
     columns, figures, summary = _interface(study)
     csv_path = out / f"results-{study}.csv"
-    if write_csv:
-        from ..sweep import ROW_KEYS
-
-        # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
-        _write_csv(csv_path, rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns))
+    if write_csv:  # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
+        atomic_write_text(csv_path, csv_text(rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns)))
     pngs = [os.fspath(p) for p in figures(list(rows), out)] if _usable(rows) else []  # no figures from nothing
     return {"csv": os.fspath(csv_path), "figures": pngs}, summary(list(rows))
 
@@ -324,9 +308,9 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
         sweep_summary = _summary_of(out / s / "summary.json", f"{s}/summary.json")
         old = previous.get(s) if isinstance(previous, dict) else None
         if sweep_summary is not None:
-            seconds = _finite_or_none(sweep_summary.get("seconds"))
+            seconds = number(sweep_summary.get("seconds"))
         elif isinstance(old, dict) and old.get("jobs") == len(rows):
-            seconds = _finite_or_none(old.get("seconds"))  # the run that wrote this CSV
+            seconds = number(old.get("seconds"))  # the run that wrote this CSV
         ok = sum(r.get("status", "ok") == "ok" for r in rows)  # a CSV without status holds finished jobs only
         runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
                              sum(r.get("status") == "failed" for r in rows),

@@ -1,0 +1,268 @@
+r"""The fitted relationships of the under-sampling study: the two parts of its summary.json.
+
+:func:`symmetry_summary` (study 1) fits :math:`\log_{10}|\text{error}| = a + b \log_{10}(\text{deviation})`
+over the random latent subsets; :func:`samples_summary` (study 2) fits the relative errors against
+``n_spl`` and finds where h with Zipf words recovers what h* has at ``n_spl = 5``.  Both take
+results rows as the sweep gives them or :func:`fctheory.study.read_results` reads them back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ._fits import crossing, fit_power_law, group, loglog_fit, mean_std, number
+from ._samples import NETWORKS
+
+__all__ = ["symmetry_summary", "SYMMETRY_FITS", "samples_summary", "excess_fit", "optimum_rate_fit", "CURVE_KEYS",
+           "RATE_FITS", "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "RECOVERY_METRICS"]
+
+
+def _column(rows, key) -> list:
+    return [r.get(key) for r in rows]
+
+
+# ------------------------------------------------------------- study 1 ----
+def variant(row) -> str:
+    return f"{row['network']}/{row['mu']}"
+
+
+def setting_label(row) -> str:
+    return f"({row['n_c']},{row['s_c']},{row['L']})"
+
+
+#: Study 1's fitted relationships: (error column, deviation column).
+SYMMETRY_FITS = (("risk_rel_error_A", "assumption_a_deviation"), ("risk_rel_error_Z", "assumption_a_deviation"),
+                 ("risk_rel_error_Z", "lemma_b_i_deviation"), ("u_norm_rel_error_A", "assumption_a_deviation"),
+                 ("word_norm_rel_error_A", "assumption_a_deviation"), ("risk_rel_error_A", "K_fraction"))
+#: The columns :func:`symmetry_summary`'s ``by_K`` averages over the seeds.
+BY_K_COLUMNS = ("assumption_a_deviation", "lemma_b_i_deviation", "risk_rel_error_A", "risk_rel_error_Z",
+                "word_norm_rel_error_A", "u_norm_rel_error_A", "word_norm_concept_spread", "u_norm_spread",
+                "equiangular_error", "u_alignment")
+
+
+def symmetry_summary(rows) -> dict:
+    """The fitted relationships of study 1 (JSON-able): the "symmetry" part of summary.json.
+
+    For every network/word-law variant and every pair of :data:`SYMMETRY_FITS`, the
+    log-log least-squares fit (:func:`fctheory.study.loglog_fit`) over the random subsets
+    (``K < n_c^L``; the full set has zero deviation) pooled over the settings, and per setting;
+    plus counts, the worst gap between the trained minimum and theorem G's certified minimum (h),
+    and how many minimizers were still collapsed; ``by_K`` (mean ± sample std over the seeds per
+    variant, setting and K) and ``h_certified_table`` (h: H(τ), H_Z, trained and certified minima
+    side by side per setting and K).
+    """
+    ok = [r for r in rows if r.get("status", "ok") == "ok"]
+    out = {"jobs": len(rows), "ok": len(ok), "fits": [], "settings": sorted({setting_label(r) for r in ok}),
+           "variants": sorted({variant(r) for r in ok})}
+    sub = [r for r in ok if (number(r.get("K_fraction")) or 1) < 1]
+    for name in out["variants"]:
+        rows_v = [r for r in sub if variant(r) == name]
+        for err, dev in SYMMETRY_FITS:
+            if any(number(r.get(err)) is not None for r in rows_v):
+                fit = lambda rs: loglog_fit(_column(rs, dev), _column(rs, err))  # noqa: E731
+                out["fits"].append({"variant": name, "error": err, "deviation": dev, "pooled": fit(rows_v),
+                                    "per_setting": {label: fit([r for r in rows_v if setting_label(r) == label])
+                                                    for label in out["settings"]}})
+    full = [r for r in ok if number(r.get("K_fraction")) == 1]
+    out["full_set_max_abs_risk_rel_error_A"] = max((abs(number(r["risk_rel_error_A"])) for r in full), default=None)
+    certified = [r for r in ok if number(r.get("certified_upper")) is not None]
+    out["certified_jobs"] = len(certified)
+    out["max_trained_minus_certified"] = max((number(r["trained_minus_certified"]) for r in certified), default=None)
+    out["max_certified_gap"] = max((number(r["certified_gap"]) for r in certified), default=None)
+    out["min_H_Z_minus_certified"] = min((number(r["H_Z_minus_certified"]) for r in certified), default=None)
+    verdicts = group(ok, lambda r: f"{variant(r)} K{'=' if number(r['K_fraction']) == 1 else '<'}N")
+    out["collapse_verdicts"] = {key: dict(Counter(_column(rs, "collapse_verdict"))) for key, rs in verdicts.items()}
+    out["not_converged"] = sum(1 for r in ok if str(r.get("converged")).lower() not in ("true", "1"))
+    out["by_K"] = _by_K(ok)
+    out["h_certified_table"] = _certified_table(ok)
+    return out
+
+
+def _by_setting_and_K(rows) -> list:
+    """``((setting label, K), rows)`` by setting, then K from the largest."""
+    return sorted(group(rows, lambda r: (setting_label(r), int(r["K"]))).items(), key=lambda i: (i[0][0], -i[0][1]))
+
+
+def _by_K(rows) -> list[dict]:
+    """Per variant, setting and K: mean ± sample std over the seeds of the errors and collapse measures."""
+    out = []
+    for name in sorted({variant(r) for r in rows}):
+        for (label, K), rs in _by_setting_and_K([r for r in rows if variant(r) == name]):
+            entry = {"variant": name, "setting": label, "K": K, "K_fraction": number(rs[0]["K_fraction"]), "n": len(rs)}
+            for column in BY_K_COLUMNS:
+                entry[column], entry[column + "_std"], _ = mean_std(_column(rs, column), ddof=1)
+            entry["collapsed"] = sum(1 for r in rs if r.get("collapse_verdict") in ("type I", "type II", "type III"))
+            out.append(entry)
+    return out
+
+
+def _certified_table(rows) -> list[dict]:
+    """Network h, per setting and K (means over the seeds): H(τ), H_Z, the trained minimum and theorem G's
+    certified bounds side by side."""
+    out = []
+    for (label, K), rs in _by_setting_and_K([r for r in rows if variant(r) == "h/uniform"]):
+        rs = [r for r in rs if number(r.get("certified_upper")) is not None]
+        if rs:
+            mean = lambda column: mean_std(_column(rs, column))[0]  # noqa: E731
+            out.append({"setting": label, "K": K, "n": len(rs), "H_A": mean("predicted_risk_A"),
+                        "H_Z": mean("predicted_risk_Z"), "trained": mean("risk"),
+                        "certified_lower": mean("certified_lower"), "certified_upper": mean("certified_upper"),
+                        "max_abs_trained_minus_certified": max(abs(number(r["trained_minus_certified"])) for r in rs),
+                        "max_gap": max(number(r["certified_gap"]) for r in rs),
+                        "min_H_Z_minus_certified": min(number(r["H_Z_minus_certified"]) for r in rs),
+                        "methods": sorted({str(r.get("certify_method")) for r in rs})})
+    return out
+
+
+# ------------------------------------------------------------- study 2 ----
+CURVE_KEYS = ("test_accuracy", "train_accuracy", "u_alignment", "u_norm_spread", "u_sv3_ratio", "word_alignment",
+              "word_norm_mean", "word_norm_std", "word_norm_rel_error", "u_norm_rel_error", "u_norm_rel_error_z",
+              "word_norm_rel_error_z", "unseen_words", "iterations", "word_norm_rel_error_optimum",
+              "word_norm_rms_rel_error_optimum", "u_norm_rel_error_optimum", "u_frobenius_rel_error_optimum")
+#: The collapse measures the recovery question compares, with their direction (True: higher is more collapsed).
+RECOVERY_METRICS = (("test_accuracy", True), ("u_alignment", True), ("u_sv3_ratio", False), ("u_norm_spread", False))
+#: The rate fits: (name, network, mu, the relative error's key, what it measures).
+RATE_FITS = (
+    ("h_uniform_word_norm", "h", "uniform", "word_norm_rel_error", "theorem 1's word norm c = sqrt(tau/n_w)"),
+    ("h_uniform_u_norm", "h", "uniform", "u_norm_rel_error", "theorem 1's block norm c' = sqrt(tau/(K L))"),
+    ("h_star_zipf_u_norm", "h*", "zipf", "u_norm_rel_error", "theorem 3's block norm c = tau*/sqrt(K L)"),
+)
+#: The rate fits against the latent set's exact optimum (network h, uniform mu): (name, error key, what),
+#: plain power laws (:func:`optimum_rate_fit`).
+OPTIMUM_RATE_FITS = (
+    ("h_uniform_word_norm_optimum", "word_norm_rel_error_optimum",
+     "the latent set's exact optimum's mean word norm (predict_optimum)"),
+    ("h_uniform_word_norm_rms_optimum", "word_norm_rms_rel_error_optimum",
+     "the latent set's exact optimum's word norms, word by word (predict_optimum)"),
+    ("h_uniform_u_norm_optimum", "u_norm_rel_error_optimum",
+     "the latent set's exact optimum's mean block norm (predict_optimum)"),
+    ("h_uniform_u_frobenius_optimum", "u_frobenius_rel_error_optimum",
+     "the latent set's exact optimum's ||U||_F (predict_optimum)"),
+)
+#: The smallest n_spl of :func:`optimum_rate_fit`'s ``large_n_spl`` fit: from there on (h/uniform) every
+#: seed of the samples study classifies its test sentences perfectly and sees every word (docs/undersampling.md).
+LARGE_N_SPL = 20
+
+
+def series(rows, network, mu) -> list[dict]:
+    """The finished rows (``status`` ok, a test accuracy) of one network and word law."""
+    return [r for r in rows if r.get("status", "ok") == "ok" and r.get("test_accuracy") is not None
+            and r.get("network") == network and r.get("mu") == mu]
+
+
+def optimum_rate_fit(series: list[dict], key: str) -> dict:
+    r"""Power law :math:`e(n) = a\,n^{b}` of the gap to the latent set's exact optimum, with no floor.
+
+    ``e`` is every seed's relative error ``key`` (against :func:`fctheory.predict_optimum`'s
+    minimizer of the true risk of that seed's latent set) at ``n_spl = n``; the fit is
+    :func:`fctheory.study.fit_power_law` on all points.  No floor is subtracted or fitted: the
+    optimum is the :math:`n_{spl} \to \infty` limit of the trained weights' own problem, so the gap
+    tends to zero and ``b < 0`` (``tends_to_zero``) is what the fit tests.  ``large_n_spl`` is the
+    same fit on the points with ``n_spl >= LARGE_N_SPL`` only; ``points`` the seed mean and std at
+    every n_spl.
+    """
+    fit = fit_power_law(_column(series, "n_spl"), _column(series, key))
+    large = [r for r in series if int(r["n_spl"]) >= LARGE_N_SPL]
+    fit["large_n_spl"] = fit_power_law(_column(large, "n_spl"), _column(large, key)) | {"from_n_spl": LARGE_N_SPL}
+    fit["tends_to_zero"] = None if fit["slope"] is None else bool(fit["slope"] < 0)
+    by_n = group([r for r in series if r.get(key) is not None], lambda r: int(r["n_spl"]))
+    fit["points"] = [dict(zip(("n_spl", "mean", "std", "seeds"), (n, *mean_std(_column(rs, key)))))
+                     for n, rs in sorted(by_n.items())]
+    return fit
+
+
+def excess_fit(series: list[dict], key: str) -> dict:
+    r"""Power-law fit of the approach to the large-sample limit: :math:`e_s(n) - e_s(n_{max})` against ``n``.
+
+    ``e_s(n)`` is seed ``s``'s relative error ``key`` at ``n_spl = n`` and :math:`n_{max}` the largest
+    n_spl that seed has; the excess over that floor is fitted (:func:`fctheory.study.fit_power_law`) on
+    every seed's points with ``n < n_max`` (excess <= 0 is left out and counted).  The floor itself --
+    what remains between the trained weights and the closed form when samples abound -- is returned as
+    ``floor`` (seed mean and std of :math:`e_s(n_{max})`).
+    """
+    xs, ys, floors = [], [], []
+    for rs in group([r for r in series if r.get(key) is not None], lambda r: int(r["seed"])).values():
+        points = sorted((int(r["n_spl"]), float(r[key])) for r in rs)
+        floors.append(points[-1][1])
+        xs += [n for n, _ in points[:-1]]
+        ys += [e - points[-1][1] for _, e in points[:-1]]
+    fit = fit_power_law(xs, ys)
+    mean, std, _ = mean_std(floors)
+    fit["floor"] = {"mean": mean, "std": std}
+    return fit
+
+
+def samples_summary(rows: list[dict]) -> dict:
+    """The fitted relationships of the samples study (JSON data; the ``samples`` part of summary.json).
+
+    ``jobs`` (counts: ok, failed, converged, seconds); ``curves`` (per network, per n_spl: seed
+    mean and std of every measure in :data:`CURVE_KEYS`); ``recovery`` (at which n_spl h/Zipf
+    reaches h*/Zipf's values at n_spl = 5, see :func:`fctheory.study.crossing`); ``rates`` (log-log
+    fits of the relative errors against n_spl on every seed's point, plus the error at the largest
+    n_spl and the fit of the excess over it, :func:`excess_fit`).  For network h with uniform words
+    the rates against the latent set's exact optimum (:data:`OPTIMUM_RATE_FITS`,
+    :func:`optimum_rate_fit`) are plain power laws with no floor: that gap must tend to zero.
+    """
+    ok = [r for r in rows if r.get("status", "ok") == "ok" and r.get("test_accuracy") is not None]
+    seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]
+    jobs = {"rows": len(rows), "ok": len(ok), "failed": len(rows) - len(ok),
+            "converged": sum(bool(r.get("converged")) for r in ok),
+            "train_seconds_total": float(sum(seconds)),
+            "settings": sorted({f"n_c={r.get('n_c')} s_c={r.get('s_c')} L={r.get('L')} K={r.get('K')} "
+                                f"d={r.get('d')} lam={r.get('lam')}" for r in ok})}
+    curves = {}
+    for network, mu in NETWORKS:
+        by_n = group(series(rows, network, mu), lambda r: int(r["n_spl"]))
+        curves[f"{network}/{mu}"] = [
+            {"n_spl": n, "seeds": len(rs), "converged": sum(bool(r.get("converged")) for r in rs),
+             **{key: dict(zip(("mean", "std"), mean_std(_column(rs, key)))) for key in CURVE_KEYS}}
+            for n, rs in sorted(by_n.items())]
+    rates = {}
+    for name, network, mu, key, what in RATE_FITS:
+        points, rs = curves[f"{network}/{mu}"], series(rows, network, mu)
+        rates[name] = fit_power_law(_column(rs, "n_spl"), _column(rs, key))
+        rates[name].update(network=network, mu=mu, error=key, of=what,
+                           largest_n_spl=points[-1]["n_spl"] if points else None,
+                           error_at_largest_n_spl=points[-1][key] if points else None,
+                           error_at_smallest_n_spl=points[0][key] if points else None)
+        rates[name]["excess_over_largest_n_spl"] = excess_fit(rs, key)
+    for name, key, what in OPTIMUM_RATE_FITS:
+        rates[name] = optimum_rate_fit(series(rows, "h", "uniform"), key) | {
+            "network": "h", "mu": "uniform", "error": key, "of": what}
+    star = [v for v in map(number, _column(series(rows, "h*", "zipf"), "word_norm_rel_error")) if v is not None]
+    rates["h_star_zipf_word_norm"] = {
+        "network": "h*", "mu": "zipf", "error": "word_norm_rel_error", "slope": None,
+        "max_error": max(star) if star else None,
+        "note": "not fitted: theorem 3's ||phi(w)|| = sqrt(d) holds for every W at eps = 0 (definition 2), so "
+                "the word-norm error is round-off; the h* rate is the block norm's (h_star_zipf_u_norm)"}
+    return {"jobs": jobs, "recovery": _recovery(rows, curves), "rates": rates, "curves": curves}
+
+
+def _recovery(rows, curves) -> dict:
+    target_rows = [r for r in series(rows, "h*", "zipf") if int(r["n_spl"]) == 5]
+    out = {"question": "smallest n_spl at which h with Zipf words reaches what h* (Zipf) has at n_spl = 5, "
+                       "interpolated in log n_spl on the seed means; per_seed: each seed's own curve against "
+                       "the same target"}
+    if not target_rows:
+        out["reason"] = "no h*/zipf job at n_spl = 5 in the rows"
+        return out
+    hz = series(rows, "h", "zipf")
+    points = curves["h/zipf"]
+    for key, increasing in RECOVERY_METRICS:
+        t_mean, t_std, t_n = mean_std(_column(target_rows, key))
+        if t_mean is None:
+            continue
+        mean_cross = crossing(_column(points, "n_spl"), [pt[key]["mean"] for pt in points], t_mean,
+                              increasing=increasing)
+        per_seed = {}
+        for s in sorted({int(r["seed"]) for r in hz}):
+            mine = sorted((int(r["n_spl"]), r.get(key)) for r in hz if int(r["seed"]) == s)
+            per_seed[str(s)] = crossing([n for n, _ in mine], [v for _, v in mine], t_mean, increasing=increasing)
+        reached = [c["n_spl"] for c in per_seed.values() if c["n_spl"] is not None]
+        r_mean, r_std, _ = mean_std(reached)
+        out[key] = {"target": {"mean": t_mean, "std": t_std, "seeds": t_n},
+                    "h_zipf_at_n_spl_5": next((pt[key] for pt in points if pt["n_spl"] == 5), None),
+                    "n_spl": mean_cross["n_spl"], "status": mean_cross["status"], "per_seed": per_seed,
+                    "per_seed_mean": r_mean, "per_seed_std": r_std,
+                    "per_seed_range": [min(reached), max(reached)] if reached else None}
+    return out
