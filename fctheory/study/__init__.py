@@ -19,9 +19,8 @@ loglog_fit, fit_power_law, crossing the fits: log-log least squares; where a cur
 """
 
 from ._figures import samples_figures, symmetry_figures
-from ._fits import crossing, fit_power_law, loglog_fit
 from ._samples import SAMPLES_COLUMNS, SAMPLES_JOB, samples_job
-from ._summary import samples_summary, symmetry_summary
+from ._summary import crossing, fit_power_law, loglog_fit, samples_summary, symmetry_summary
 from ._symmetry import SYMMETRY_COLUMNS, SYMMETRY_JOB, symmetry_job
 from ._undersampling import (DEFAULT_OUT, STUDIES, StudyRun, UndersamplingRun, grid_path, read_results,
                              run_undersampling, summarize_results)

@@ -6,9 +6,9 @@ import math
 from pathlib import Path
 
 from .._io import colormap, new_figure, save_figure
-from ._fits import loglog_fit, number
 from ._samples import PAPER_POINTS
-from ._summary import LARGE_N_SPL, samples_summary, series, setting_label, variant
+from ._summary import (LARGE_N_SPL, excess_points, loglog_fit, number, samples_summary, series, setting_label,
+                       variant)
 
 __all__ = ["symmetry_figures", "samples_figures"]
 
@@ -29,25 +29,20 @@ def _power_line(ax, fit, lo, hi, *style, **kwargs) -> None:
             **kwargs)
 
 
-def _save(fig, out_dir: Path, name: str) -> Path:
-    save_figure(fig, out_dir / name)
-    return out_dir / name
+def _save(fig, out_dir, name: str) -> Path:
+    save_figure(fig, Path(out_dir) / name)  # the folder is created with the file
+    return Path(out_dir) / name
 
 
 def symmetry_figures(rows, out_dir) -> list[Path]:
     """Write study 1's figures into ``out_dir``; return their paths.
 
-    ``symmetry-risk-error.png``: |relative error of the trained minimum|
-    against H(τ)/H*(τ*) (assumption A) and against H_Z/H*_Z (own sphere
-    sizes), log-log against the assumption-A deviation, one colour per
-    setting, one marker per network/word law, with the pooled fits.
-    ``symmetry-norms-collapse.png``: the relative errors of the word and U
-    norms (assumption A), the spread of the U-block norms and the distance
-    of the concept directions' Gram matrix from the equiangular one, against
-    the same deviation.
+    ``symmetry-risk-error.png``: |relative error of the trained minimum| against H(τ)/H*(τ*) (assumption A)
+    and against H_Z/H*_Z (own sphere sizes), log-log against the assumption-A deviation, one colour per
+    setting, one marker per network/word law, with the pooled fits.  ``symmetry-norms-collapse.png``: the
+    relative errors of the word and U norms (assumption A), the spread of the U-block norms and the distance of
+    the concept directions' Gram matrix from the equiangular one, against the same deviation.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     ok = [r for r in rows if r.get("status", "ok") == "ok" and (number(r.get("K_fraction")) or 1) < 1]
     settings = sorted({setting_label(r) for r in ok})
     colours = colormap("tab10")
@@ -110,14 +105,12 @@ _STYLE = {"h/uniform": ("tab:blue", "o"), "h/zipf": ("tab:red", "s"), "h*/zipf":
 def samples_figures(rows: list[dict], out_dir) -> list[Path]:
     """Write ``samples-accuracy-collapse.png`` and ``samples-rate.png`` into ``out_dir``; return their paths.
 
-    The first: test accuracy, u_alignment, u_norm_spread and u_sv3_ratio against n_spl (log x), seed mean ± std
-    per network, with the paper's reported accuracies (``PAPER_POINTS``, at the paper's own
-    setting) marked.  The second: the relative errors against theorem 1 / theorem 3 against n_spl
-    (log-log), every seed's point and the fitted power law of :func:`fctheory.study.samples_summary` (left), and
-    the excess over each seed's value at the largest n_spl with its fit (right).
+    The first: test accuracy, u_alignment, u_norm_spread and u_sv3_ratio against n_spl (log x), seed mean ±
+    std per network, with the paper's reported accuracies (``PAPER_POINTS``, at the paper's own setting)
+    marked.  The second: the relative errors against theorem 1 / theorem 3 against n_spl (log-log), every
+    seed's point and the fitted power law of :func:`fctheory.study.samples_summary` (left), and the excess over
+    each seed's value at the largest n_spl with its fit (right).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     summary = samples_summary(rows)
 
     fig, axes = new_figure(nrows=2, ncols=2, figsize=(12, 8.5))
@@ -163,22 +156,16 @@ def samples_figures(rows: list[dict], out_dir) -> list[Path]:
             continue
         draw(ax, [(r["n_spl"], r[error]) for r in rs if r[error] > 0], fit, label, color, marker)
         ax.axhline(fit["excess_over_largest_n_spl"]["floor"]["mean"], color=color, lw=0.8, ls=":")
-        floors = {}  # seed -> (its largest n_spl, the error there)
-        for r in rs:
-            if int(r["n_spl"]) >= floors.get(r["seed"], (0, 0))[0]:
-                floors[r["seed"]] = (int(r["n_spl"]), r[error])
-        excess = [(r["n_spl"], r[error] - floors[r["seed"]][1]) for r in rs
-                  if int(r["n_spl"]) < floors[r["seed"]][0] and r[error] > floors[r["seed"]][1]]
+        excess = [(n, e) for n, e in zip(*excess_points(rs, error)[:2]) if e > 0]
         if excess:
             draw(ax2, excess, fit["excess_over_largest_n_spl"], label, color, marker)
-    for name, label, color, marker in (("h_uniform_word_norm_optimum", "h/uniform word norm (exact optimum)",
-                                        "tab:purple", "v"),
-                                       ("h_uniform_u_norm_optimum", "h/uniform block norm (exact optimum)",
-                                        "tab:pink", "P")):
+    for name, label, color, marker in (("h_uniform_word_norm_optimum", "word", "tab:purple", "v"),
+                                       ("h_uniform_u_norm_optimum", "block", "tab:pink", "P")):
         fit = summary["rates"][name]
         pos = [(r["n_spl"], r[fit["error"]]) for r in series(rows, "h", "uniform") if (r.get(fit["error"]) or 0) > 0]
         if pos:
-            draw(ax, pos, fit["large_n_spl"], f"{label}, no floor, fit n_spl >= {LARGE_N_SPL}", color, marker)
+            draw(ax, pos, fit["large_n_spl"], f"h/uniform {label} norm (exact optimum), no floor, fit n_spl >= "
+                 f"{LARGE_N_SPL}", color, marker)
     _log_axes(ax, ax2)
     for axis in (ax, ax2):
         axis.set_xlabel(_N_SPL)

@@ -1,86 +1,59 @@
 r"""Study 2 of the under-sampling study: the samples relaxed (the empirical risk, the paper's data model).
 
-The paper proves its closed forms for the true risk (eq. 5), the limit
-:math:`n_{spl} \to \infty` of the empirical risk (eq. 3) that its experiments
-train.  This study trains the empirical risk for ``n_spl`` sentences per class
-from 1 to 500 and measures how far the trained weights are from the closed
-forms, and when the network ``h`` with Zipf words (which fails at
-``n_spl = 5``, figure 4(b)) recovers what ``h*`` has at ``n_spl = 5``.
+The paper proves its closed forms for the true risk (eq. 5), the limit :math:`n_{spl} \to \infty` of the
+empirical risk (eq. 3) that its experiments train.  This study trains the empirical risk for ``n_spl``
+sentences per class from 1 to 500, measures how far the trained weights are from the closed forms, and
+when the network h with Zipf words (which fails at ``n_spl = 5``, figure 4(b)) recovers what h* has at
+``n_spl = 5``.  One job (:func:`samples_job`) is one ``(network, mu, n_spl, seed, setting)``:
 
-One job (:func:`samples_job`) is one ``(network, mu, n_spl, seed, setting)``:
+1. the latent set ``Problem(setting, "random", seed=seed)``, the data ``sample_dataset(problem, n_spl,
+   n_test=5, seed=seed)`` (section 2; the paper's code tests on 5 sentences per class from the same latent
+   variables) and the initialisation ``init_seed=seed``, exactly as ``fctheory reproduce`` seeds its runs;
+2. full-batch L-BFGS on eq. 3 (``train_empirical(optimizer="lbfgs")``) to ``max_i |dR/dtheta_i| <= gtol``
+   or ``maxiter`` iterations (``converged`` and ``iterations`` say which).  h* uses the paper's LayerNorm
+   (:math:`\varepsilon = 0`): with the code's :math:`\varepsilon = 10^{-5}` and W unpenalized the empirical
+   risk of h* has no minimizer in W's scale and L-BFGS never stops (docs/reproduce.md);
+3. the paper's measurements (:func:`fctheory.reproduce.measure_weights`), the theory's values
+   (:func:`fctheory.reproduce.theory_predictions`) and the collapse measures below.
 
-1. the latent set ``Problem(setting, "random", seed=seed)``, the data
-   ``sample_dataset(problem, n_spl, n_test=5, seed=seed)`` (section 2: the
-   paper's code tests on 5 sentences per class from the same latent
-   variables) and the initialisation ``init_seed=seed`` -- exactly as
-   ``fctheory reproduce`` seeds its runs;
-2. full-batch L-BFGS on eq. (3) (``train_empirical(optimizer="lbfgs")``) to
-   ``max_i |dR/dtheta_i| <= gtol`` or ``maxiter`` iterations (``converged``
-   and ``iterations`` say which).  ``h*`` uses the paper's LayerNorm
-   (:math:`\varepsilon = 0`): with the code's :math:`\varepsilon = 10^{-5}`
-   and W unpenalized the empirical risk of h* has no minimizer in W's scale
-   and L-BFGS never stops (docs/reproduce.md);
-3. the paper's measurements (:func:`fctheory.reproduce.measure_weights`) and
-   the theory's values (:func:`fctheory.reproduce.theory_predictions`), plus
-   the collapse measures below.
+The theory's values: for h with uniform :math:`\mu`, theorem 1 (type I: word norm :math:`c = \sqrt{\tau/n_w}`,
+block norm :math:`c' = \sqrt{\tau/(K L)}`, :math:`\min R = H(\tau)`); for h*, any :math:`\mu`, theorem 3
+(type II: :math:`\|\varphi(w)\| = \sqrt d` for every W at :math:`\varepsilon = 0`, so ``word_norm_rel_error``
+is round-off only; block norm :math:`c = \tau^*/\sqrt{K L}`, :math:`\min R^* = H^*(\tau^*)`); for h with Zipf
+words none (theorem 1 needs a uniform :math:`\mu`, theorem 2 is proved for the full latent set only: the
+``*_predicted`` keys are None and ``not_predicted`` says why).  Each is given twice: ``*_predicted`` with
+assumption A (eq. 35, :math:`K/n_c^L`; what the paper compares its measurements with), ``*_predicted_z``
+with :math:`H_Z` / :math:`H^*_Z` of the run's own mean sphere sizes :math:`|S_r|` (lemma B).
 
-What the theory predicts:
+For h with uniform :math:`\mu` the job also measures the gap to the latent set's *exact* optimum,
+:func:`fctheory.predict_optimum` (theorem G reduced by the within-concept symmetry, certified; no
+assumption A): the minimizer of the true risk of the very latent set the job trains on, so the limit
+:math:`n_{spl} \to \infty` of the trained weights.  Theorem 1's values (and ``*_predicted_z``) belong to an
+idealised set and leave a gap that does not vanish with :math:`n_{spl}`; the optimum's gap must.
+``word_norm_optimum``, ``u_norm_optimum``, ``u_frobenius_optimum`` are the minimizer's mean word norm, mean
+block norm and :math:`\|U\|_F`, ``*_rel_error_optimum`` the trained weights' relative errors against them;
+``word_norm_rms_rel_error_optimum`` compares word by word with the optimum's norm :math:`c_a` of the word's
+concept, :math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c` (the spread the mean averages
+out); ``risk_optimum`` is min R (the upper bound), ``risk_optimum_lower_bound`` the Fenchel-dual bound.
+They are None for h with Zipf words and for h* (non-uniform :math:`\mu`; R* is not convex).  The trained
+``risk`` is the empirical one (eq. 3) and may fall below ``risk_optimum``.
 
-* ``h``, uniform :math:`\mu` -- theorem 1 (type I): word norm
-  :math:`c = \sqrt{\tau/n_w}`, block norm :math:`c' = \sqrt{\tau/(K L)}`,
-  :math:`\min R = H(\tau)`;
-* ``h*``, any :math:`\mu` -- theorem 3 (type II): word features of norm
-  :math:`\|\varphi(w)\| = \sqrt d` (exact for every W when
-  :math:`\varepsilon = 0`, so ``word_norm_rel_error`` is round-off only),
-  block norm :math:`c = \tau^*/\sqrt{K L}`, :math:`\min R^* = H^*(\tau^*)`;
-* ``h``, Zipf :math:`\mu` -- no closed form: theorem 1 needs a uniform
-  :math:`\mu` and theorem 2 (type III) is proved for the full latent set only.
-  The ``*_predicted`` keys are None and ``not_predicted`` says why.
-
-Both closed forms are given twice: ``*_predicted`` with the paper's
-assumption-A form (eq. 35, :math:`K/n_c^L`; what the paper compares its
-measurements with) and ``*_predicted_z`` with :math:`H_Z` / :math:`H^*_Z` of
-the run's own latent set (its mean sphere sizes :math:`|S_r|`, lemma B).
-
-For ``h`` with uniform :math:`\mu` the job also measures the gap to the latent
-set's *exact* optimum, :func:`fctheory.predict_optimum` (theorem G reduced by the
-within-concept symmetry, certified; no assumption A): the minimizer of the true
-risk (eq. 5) of the very latent set the job trains on, so the limit
-:math:`n_{spl} \to \infty` of the trained weights.  Theorem 1's values (and
-``*_predicted_z``) are the optimum of an idealised set and leave a gap that does
-not vanish with :math:`n_{spl}`; the optimum's gap must.  ``word_norm_optimum``,
-``u_norm_optimum``, ``u_frobenius_optimum`` are the minimizer's mean word norm,
-mean block norm and :math:`\|U\|_F`, their ``*_rel_error_optimum`` the trained
-weights' relative errors against them; ``word_norm_rms_rel_error_optimum``
-compares word by word with the optimum's norm :math:`c_a` of the word's concept,
-:math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c` (the spread
-the mean averages out); ``risk_optimum`` (min R, the upper bound),
-``risk_optimum_lower_bound`` (the Fenchel-dual bound), ``risk_optimum_certified``.
-They are None for ``h`` with Zipf words and for ``h*`` (no certified optimum:
-non-uniform :math:`\mu`, and R* is not convex).  The trained ``risk`` is the
-empirical one (eq. 3) and may fall below ``risk_optimum``.
-
-The collapse of the blocks (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`)
-is measured without reference to a frame.  For concept ``a`` let
-:math:`B_a = \{(k,l) : z_{k,l} = a\}` and
+The collapse of the blocks (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`) is measured without
+reference to a frame.  For concept ``a`` let :math:`B_a = \{(k,l) : z_{k,l} = a\}` and
 :math:`\bar u_a = |B_a|^{-1}\sum_{(k,l)\in B_a} u_{k,l}`; then
 
-* ``u_alignment`` :math:`= (KL)^{-1}\sum_{k,l}\cos(u_{k,l}, \bar u_{z_{k,l}})`
-  (1 when collapsed; a zero vector counts as cosine 0);
-* ``u_alignment_min``: the smallest of those cosines;
+* ``u_alignment`` :math:`= (KL)^{-1}\sum_{k,l}\cos(u_{k,l}, \bar u_{z_{k,l}})` (1 when collapsed; a zero
+  vector counts as cosine 0), ``u_alignment_min`` the smallest of those cosines;
 * ``u_norm_spread`` :math:`= n_c^{-1}\sum_a \operatorname{std}_{B_a}\|u_{k,l}\| /
   \operatorname{mean}_{B_a}\|u_{k,l}\|` (population std; 0 when collapsed);
-* ``u_sv3_ratio``: the third PCA singular value of the blocks over the second
-  (the paper's figure-3 collapse indicator, 0 for :math:`n_c = 3` when
-  collapsed);
+* ``u_sv3_ratio``: the third PCA singular value of the blocks over the second (the paper's figure-3
+  collapse indicator, 0 for :math:`n_c = 3` when collapsed);
 
-and the same for the word features (the columns of W for h, of
-:math:`\varphi(W)` for h*; :math:`\bar w_a` the mean over the words of concept
-``a``): ``word_alignment``, ``word_sv3_ratio``.  ``unseen_words`` counts the
-words that occur in no training sentence (their embedding only feels the
-weight decay).  Relative errors are :math:`|m - p|/p` of the mean measured
-norm ``m`` against the predicted ``p``.  The fits and figures of the study are
-:func:`fctheory.study.samples_summary` and :func:`fctheory.study.samples_figures`.
+and the same for the word features (the columns of W for h, of :math:`\varphi(W)` for h*; :math:`\bar w_a`
+the mean over the words of concept ``a``): ``word_alignment``, ``word_sv3_ratio``.  ``unseen_words`` counts
+the words in no training sentence (their embedding only feels the weight decay).  Relative errors are
+:math:`|m - p|/p` of the mean measured norm ``m`` against the predicted ``p``.  The study's fits and figures:
+:func:`fctheory.study.samples_summary`, :func:`fctheory.study.samples_figures`.
 """
 
 from __future__ import annotations
@@ -194,7 +167,8 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     z = {}  # H_Z / H*_Z: theorem 1 (uniform mu only) / 3 with the set's own mean sphere sizes
     if network == "h*" or setting.mu.is_uniform:
         z = closed_form(setting, network, sphere_sizes=sphere_sizes(problem), dps=15)
-        z["word_norm"] = float(setting.require_d(mean_zero=True)) ** 0.5 if network == "h*" else z["word_norm"]
+    if network == "h*":
+        z["word_norm"] = float(setting.require_d(mean_zero=True)) ** 0.5  # ||phi(w)|| = sqrt(d) (eq. 18)
     collapse = collapse_measures(word_features(W, network, eps=eps), U, np.asarray(problem.latent), setting.n_c,
                                  setting.s_c)
 
@@ -205,8 +179,6 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     word_pred, u_pred = value("word_norm"), value("u_norm")
     reasons = [f"{s['theorem']}: {s['reason']}" for s in skipped
                if network == "h" and s["theorem"].startswith(("theorem 1", "theorem 2"))]
-    seen = np.zeros(setting.n_w, dtype=bool)
-    seen[np.unique(dataset.x_train)] = True
     row = {
         "network": network, "mu": p["mu"], "n_spl": p["n_spl"], "seed": p["seed"],
         "n_c": setting.n_c, "s_c": setting.s_c, "L": setting.L, "K": setting.K, "d": setting.d,
@@ -225,7 +197,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         "u_frobenius_predicted": (value("u_frobenius") if network == "h*" else
                                   (None if u_pred is None else u_pred * math.sqrt(setting.K * setting.L))),
         **collapse,
-        "unseen_words": int(setting.n_w - seen.sum()),
+        "unseen_words": int(setting.n_w - np.unique(dataset.x_train).size),
         "theorem": predicted["word_norm"]["theorem"] if "word_norm" in predicted else None,
         "not_predicted": "; ".join(reasons) if reasons else None,
         "iterations": int(trained.iterations), "converged": bool(trained.converged),

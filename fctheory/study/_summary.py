@@ -1,20 +1,114 @@
-r"""The fitted relationships of the under-sampling study: the two parts of its summary.json.
+r"""The fitted relationships of the under-sampling study (the two parts of its summary.json) and the fits.
 
-:func:`symmetry_summary` (study 1) fits :math:`\log_{10}|\text{error}| = a + b \log_{10}(\text{deviation})`
-over the random latent subsets; :func:`samples_summary` (study 2) fits the relative errors against
-``n_spl`` and finds where h with Zipf words recovers what h* has at ``n_spl = 5``.  Both take
-results rows as the sweep gives them or :func:`fctheory.study.read_results` reads them back.
+Every fit is ordinary least squares of :math:`\log_{10} y = a + b \log_{10} x`, with the slope's standard
+error :math:`\sqrt{\frac{\sum e_i^2/(n-2)}{\sum (u_i - \bar u)^2}}` (residuals ``e`` in log space,
+:math:`u = \log_{10} x`) and :math:`R^2 = 1 - \sum e^2 / \sum (v - \bar v)^2`.  The summaries take results
+rows as the sweep gives them or :func:`fctheory.study.read_results` reads them back.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
-from ._fits import crossing, fit_power_law, group, loglog_fit, mean_std, number
+import numpy as np
+
 from ._samples import NETWORKS
 
-__all__ = ["symmetry_summary", "SYMMETRY_FITS", "samples_summary", "excess_fit", "optimum_rate_fit", "CURVE_KEYS",
-           "RATE_FITS", "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "RECOVERY_METRICS"]
+__all__ = ["number", "mean_std", "group", "loglog_fit", "fit_power_law", "crossing", "symmetry_summary",
+           "SYMMETRY_FITS", "samples_summary", "excess_fit", "optimum_rate_fit", "CURVE_KEYS", "RATE_FITS",
+           "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "RECOVERY_METRICS"]
+
+
+# ------------------------------------------------------------- fits ----
+def number(value) -> float | None:
+    """``value`` as a finite float (a number or numeric text), else None (None, "", bools, NaN, other text)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def mean_std(values, ddof: int = 0) -> tuple:
+    """``(mean, std, n)`` of the finite numbers among ``values``; ``std`` divides by ``n - ddof`` (0.0 for a
+    single value); ``(None, None, 0)`` without any."""
+    vals = np.array([v for v in map(number, values) if v is not None])
+    if not vals.size:
+        return None, None, 0
+    return float(np.mean(vals)), float(np.std(vals, ddof=ddof)) if vals.size > ddof else 0.0, int(vals.size)
+
+
+def group(rows, key) -> dict:
+    """``key(row) -> [rows]``, in the order the keys first occur."""
+    out: dict = {}
+    for r in rows:
+        out.setdefault(key(r), []).append(r)
+    return out
+
+
+def _log_points(xs, ys, keep) -> tuple[list, int]:
+    """``[(log10 x, log10 |y|)]`` of the pairs of finite numbers ``keep(x, y)`` accepts, and how many were left out."""
+    pts = [(x, y) for x, y in zip(map(number, xs), map(number, ys)) if x is not None and y is not None and keep(x, y)]
+    return [(math.log10(x), math.log10(abs(y))) for x, y in pts], len(xs) - len(pts)
+
+
+def _least_squares(points) -> tuple:
+    """``(slope, intercept, r2, slope_stderr)`` of ``v = a + b u`` over ``points`` (stderr None below 3 points)."""
+    X, Y = np.array(points).T
+    sxx = float(((X - X.mean()) ** 2).sum())
+    slope = float(((X - X.mean()) * (Y - Y.mean())).sum() / sxx)
+    intercept = float(Y.mean() - slope * X.mean())
+    sse = float(((Y - (intercept + slope * X)) ** 2).sum())
+    syy = float(((Y - Y.mean()) ** 2).sum())
+    stderr = math.sqrt(sse / (len(X) - 2) / sxx) if len(X) > 2 else None
+    return slope, intercept, (1.0 - sse / syy) if syy > 0 else 1.0, stderr
+
+
+def loglog_fit(xs, ys) -> dict | None:
+    """Least squares :math:`\\log_{10} |y| = a + b \\log_{10} x` over the points with ``x > 0, y != 0`` (signed
+    errors are fitted by their size): ``{"slope", "slope_stderr", "intercept", "r2", "n", "x_range"}``, or None
+    with fewer than 3 usable points (or a single ``x``)."""
+    pts, _ = _log_points(list(xs), list(ys), lambda x, y: x > 0 and y != 0)
+    if len(pts) < 3 or len({u for u, _ in pts}) < 2:
+        return None
+    slope, intercept, r2, stderr = _least_squares(pts)
+    return {"slope": slope, "slope_stderr": stderr, "intercept": intercept, "r2": r2, "n": len(pts),
+            "x_range": [10 ** min(u for u, _ in pts), 10 ** max(u for u, _ in pts)]}
+
+
+def fit_power_law(x, y) -> dict:
+    """Least squares :math:`\\log_{10} y = a + b \\log_{10} x` over the points with ``x, y > 0``: ``slope``,
+    ``slope_se`` (None below 3 points), ``intercept``, ``r2``, ``n_points``, ``n_excluded`` (missing,
+    non-finite or non-positive points), ``x_range``; the numbers are None below 2 usable points (or one x)."""
+    pts, excluded = _log_points(list(x), list(y), lambda a, b: a > 0 and b > 0)
+    out = {"slope": None, "slope_se": None, "intercept": None, "r2": None, "n_points": len(pts),
+           "n_excluded": excluded, "x_range": [10 ** min(pts)[0], 10 ** max(pts)[0]] if pts else None}
+    if len(pts) >= 2 and len({u for u, _ in pts}) >= 2:
+        out["slope"], out["intercept"], out["r2"], out["slope_se"] = _least_squares(pts)
+    return out
+
+
+def crossing(n_values, metric, target: float, *, increasing: bool = True) -> dict:
+    r"""Where a curve ``metric(n)`` first reaches ``target``, interpolated linearly in :math:`\log n`.
+
+    Returns ``{"n_spl", "status"}``: status ``"interpolated"`` (between two grid points), ``"at_first_point"``
+    (already reached at the smallest n; ``n_spl`` is that n, an upper bound), or ``"not_reached"`` (``n_spl``
+    None).  ``increasing=False`` for a metric that should fall (a spread): reached when ``metric <= target``.
+    """
+    pairs = sorted((int(n), float(v)) for n, v in zip(n_values, metric) if v is not None and math.isfinite(v))
+    sign = 1.0 if increasing else -1.0
+    for i, (n, v) in enumerate(pairs):
+        if sign * v >= sign * target:
+            if i == 0:
+                return {"n_spl": float(n), "status": "at_first_point"}
+            n0, v0 = pairs[i - 1]
+            frac = (target - v0) / (v - v0)
+            return {"n_spl": float(10 ** (math.log10(n0) + frac * (math.log10(n) - math.log10(n0)))),
+                    "status": "interpolated"}
+    return {"n_spl": None, "status": "not_reached"}
 
 
 def _column(rows, key) -> list:
@@ -43,13 +137,11 @@ BY_K_COLUMNS = ("assumption_a_deviation", "lemma_b_i_deviation", "risk_rel_error
 def symmetry_summary(rows) -> dict:
     """The fitted relationships of study 1 (JSON-able): the "symmetry" part of summary.json.
 
-    For every network/word-law variant and every pair of :data:`SYMMETRY_FITS`, the
-    log-log least-squares fit (:func:`fctheory.study.loglog_fit`) over the random subsets
-    (``K < n_c^L``; the full set has zero deviation) pooled over the settings, and per setting;
-    plus counts, the worst gap between the trained minimum and theorem G's certified minimum (h),
-    and how many minimizers were still collapsed; ``by_K`` (mean ± sample std over the seeds per
-    variant, setting and K) and ``h_certified_table`` (h: H(τ), H_Z, trained and certified minima
-    side by side per setting and K).
+    For every network/word-law variant and every pair of :data:`SYMMETRY_FITS`, :func:`loglog_fit` over the
+    random subsets (``K < n_c^L``; the full set has zero deviation) pooled over the settings, and per setting;
+    counts, the worst gap between the trained minimum and theorem G's certified minimum (h), how many
+    minimizers were still collapsed; ``by_K`` (mean ± sample std over the seeds per variant, setting and K) and
+    ``h_certified_table`` (h: H(τ), H_Z, trained and certified minima side by side per setting and K).
     """
     ok = [r for r in rows if r.get("status", "ok") == "ok"]
     out = {"jobs": len(rows), "ok": len(ok), "fits": [], "settings": sorted({setting_label(r) for r in ok}),
@@ -88,7 +180,8 @@ def _by_K(rows) -> list[dict]:
     out = []
     for name in sorted({variant(r) for r in rows}):
         for (label, K), rs in _by_setting_and_K([r for r in rows if variant(r) == name]):
-            entry = {"variant": name, "setting": label, "K": K, "K_fraction": number(rs[0]["K_fraction"]), "n": len(rs)}
+            entry = {"variant": name, "setting": label, "K": K, "K_fraction": number(rs[0]["K_fraction"]),
+                     "n": len(rs)}
             for column in BY_K_COLUMNS:
                 entry[column], entry[column + "_std"], _ = mean_std(_column(rs, column), ddof=1)
             entry["collapsed"] = sum(1 for r in rs if r.get("collapse_verdict") in ("type I", "type II", "type III"))
@@ -129,16 +222,10 @@ RATE_FITS = (
 )
 #: The rate fits against the latent set's exact optimum (network h, uniform mu): (name, error key, what),
 #: plain power laws (:func:`optimum_rate_fit`).
-OPTIMUM_RATE_FITS = (
-    ("h_uniform_word_norm_optimum", "word_norm_rel_error_optimum",
-     "the latent set's exact optimum's mean word norm (predict_optimum)"),
-    ("h_uniform_word_norm_rms_optimum", "word_norm_rms_rel_error_optimum",
-     "the latent set's exact optimum's word norms, word by word (predict_optimum)"),
-    ("h_uniform_u_norm_optimum", "u_norm_rel_error_optimum",
-     "the latent set's exact optimum's mean block norm (predict_optimum)"),
-    ("h_uniform_u_frobenius_optimum", "u_frobenius_rel_error_optimum",
-     "the latent set's exact optimum's ||U||_F (predict_optimum)"),
-)
+OPTIMUM_RATE_FITS = tuple(
+    (f"h_uniform_{q}_optimum", f"{q}_rel_error_optimum", f"the latent set's exact optimum's {what} (predict_optimum)")
+    for q, what in (("word_norm", "mean word norm"), ("word_norm_rms", "word norms, word by word"),
+                    ("u_norm", "mean block norm"), ("u_frobenius", "||U||_F")))
 #: The smallest n_spl of :func:`optimum_rate_fit`'s ``large_n_spl`` fit: from there on (h/uniform) every
 #: seed of the samples study classifies its test sentences perfectly and sees every word (docs/undersampling.md).
 LARGE_N_SPL = 20
@@ -153,13 +240,11 @@ def series(rows, network, mu) -> list[dict]:
 def optimum_rate_fit(series: list[dict], key: str) -> dict:
     r"""Power law :math:`e(n) = a\,n^{b}` of the gap to the latent set's exact optimum, with no floor.
 
-    ``e`` is every seed's relative error ``key`` (against :func:`fctheory.predict_optimum`'s
-    minimizer of the true risk of that seed's latent set) at ``n_spl = n``; the fit is
-    :func:`fctheory.study.fit_power_law` on all points.  No floor is subtracted or fitted: the
-    optimum is the :math:`n_{spl} \to \infty` limit of the trained weights' own problem, so the gap
-    tends to zero and ``b < 0`` (``tends_to_zero``) is what the fit tests.  ``large_n_spl`` is the
-    same fit on the points with ``n_spl >= LARGE_N_SPL`` only; ``points`` the seed mean and std at
-    every n_spl.
+    ``e`` is every seed's relative error ``key`` (against :func:`fctheory.predict_optimum`'s minimizer of the
+    true risk of that seed's latent set) at ``n_spl = n``, fitted by :func:`fit_power_law` on all points.  No
+    floor: the optimum is the :math:`n_{spl} \to \infty` limit of the trained weights' own problem, so the gap
+    tends to zero and ``b < 0`` (``tends_to_zero``) is what the fit tests.  ``large_n_spl``: the same fit on
+    the points with ``n_spl >= LARGE_N_SPL``; ``points``: the seed mean and std at every n_spl.
     """
     fit = fit_power_law(_column(series, "n_spl"), _column(series, key))
     large = [r for r in series if int(r["n_spl"]) >= LARGE_N_SPL]
@@ -171,21 +256,27 @@ def optimum_rate_fit(series: list[dict], key: str) -> dict:
     return fit
 
 
-def excess_fit(series: list[dict], key: str) -> dict:
-    r"""Power-law fit of the approach to the large-sample limit: :math:`e_s(n) - e_s(n_{max})` against ``n``.
-
-    ``e_s(n)`` is seed ``s``'s relative error ``key`` at ``n_spl = n`` and :math:`n_{max}` the largest
-    n_spl that seed has; the excess over that floor is fitted (:func:`fctheory.study.fit_power_law`) on
-    every seed's points with ``n < n_max`` (excess <= 0 is left out and counted).  The floor itself --
-    what remains between the trained weights and the closed form when samples abound -- is returned as
-    ``floor`` (seed mean and std of :math:`e_s(n_{max})`).
-    """
+def excess_points(series: list[dict], key: str) -> tuple[list, list, list]:
+    """Every seed's ``n`` and excess :math:`e_s(n) - e_s(n_{max})` for ``n < n_max``, and the floors
+    :math:`e_s(n_{max})` (:func:`excess_fit`)."""
     xs, ys, floors = [], [], []
     for rs in group([r for r in series if r.get(key) is not None], lambda r: int(r["seed"])).values():
         points = sorted((int(r["n_spl"]), float(r[key])) for r in rs)
         floors.append(points[-1][1])
         xs += [n for n, _ in points[:-1]]
         ys += [e - points[-1][1] for _, e in points[:-1]]
+    return xs, ys, floors
+
+
+def excess_fit(series: list[dict], key: str) -> dict:
+    r"""Power-law fit of the approach to the large-sample limit: :math:`e_s(n) - e_s(n_{max})` against ``n``.
+
+    ``e_s(n)`` is seed ``s``'s relative error ``key`` at ``n_spl = n`` and :math:`n_{max}` the largest n_spl
+    that seed has; the excess over that floor is fitted (:func:`fit_power_law`) on every seed's points with
+    ``n < n_max`` (excess <= 0 is left out and counted).  The floor itself -- what remains between the trained
+    weights and the closed form when samples abound -- is ``floor`` (seed mean and std of :math:`e_s(n_{max})`).
+    """
+    xs, ys, floors = excess_points(series, key)
     fit = fit_power_law(xs, ys)
     mean, std, _ = mean_std(floors)
     fit["floor"] = {"mean": mean, "std": std}
@@ -195,13 +286,12 @@ def excess_fit(series: list[dict], key: str) -> dict:
 def samples_summary(rows: list[dict]) -> dict:
     """The fitted relationships of the samples study (JSON data; the ``samples`` part of summary.json).
 
-    ``jobs`` (counts: ok, failed, converged, seconds); ``curves`` (per network, per n_spl: seed
-    mean and std of every measure in :data:`CURVE_KEYS`); ``recovery`` (at which n_spl h/Zipf
-    reaches h*/Zipf's values at n_spl = 5, see :func:`fctheory.study.crossing`); ``rates`` (log-log
-    fits of the relative errors against n_spl on every seed's point, plus the error at the largest
-    n_spl and the fit of the excess over it, :func:`excess_fit`).  For network h with uniform words
-    the rates against the latent set's exact optimum (:data:`OPTIMUM_RATE_FITS`,
-    :func:`optimum_rate_fit`) are plain power laws with no floor: that gap must tend to zero.
+    ``jobs`` (counts: ok, failed, converged, seconds); ``curves`` (per network, per n_spl: seed mean and std of
+    every measure in :data:`CURVE_KEYS`); ``recovery`` (at which n_spl h/Zipf reaches h*/Zipf's values at
+    n_spl = 5, :func:`crossing`); ``rates`` (:func:`fit_power_law` of the relative errors against n_spl on
+    every seed's point, the error at the largest n_spl and the fit of the excess over it, :func:`excess_fit`).
+    For network h with uniform words the rates against the latent set's exact optimum
+    (:data:`OPTIMUM_RATE_FITS`, :func:`optimum_rate_fit`) have no floor: that gap must tend to zero.
     """
     ok = [r for r in rows if r.get("status", "ok") == "ok" and r.get("test_accuracy") is not None]
     seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]

@@ -1,36 +1,29 @@
 """Study 1 of the under-sampling study: the symmetry assumptions relaxed (exact true risk).
 
-The closed forms of theorems 1 and 3 are proved for latent sets that satisfy
-assumption A (eq. 35: every class sees the same distance profile as in the full
-set, scaled by :math:`K/n_c^L`) or lemma B (i)-(iii).  A uniformly random
-``K``-subset of :math:`[n_c]^L` satisfies neither exactly when ``K < n_c^L``.
-One job of this study takes such a subset (``Problem(setting, "random",
-seed=seed)``) and puts side by side
+The closed forms of theorems 1 and 3 are proved for latent sets that satisfy assumption A (eq. 35: every
+class sees the same distance profile as in the full set, scaled by :math:`K/n_c^L`) or lemma B (i)-(iii).
+A uniformly random ``K``-subset of :math:`[n_c]^L` satisfies neither exactly when ``K < n_c^L``.  One job
+(:func:`symmetry_job`) takes such a subset (``Problem(setting, "random", seed=seed)``) and puts side by side
 
-* the minimum of the exact true risk ``R`` (eq. 5, network h) or ``R*`` (eq. 10,
-  network h*), trained to a polished critical point by
-  :func:`fctheory.train_network` (L-BFGS-B, then Newton-CG with exact
-  Hessian-vector products to :math:`\\|\\nabla R\\| \\le 10^{-12}\\max(1, R)`),
-  and :func:`fctheory.measure_collapse` of the trained weights;
-* (i) theorem 1's :math:`H(\\tau)` (h) / theorem 3's :math:`H^*(\\tau^*)` (h*)
-  with assumption A's closed form :math:`Z(s) = 1 + \\frac{K}{n_c^L}\\sum_r
-  \\binom{L}{r}(n_c-1)^r e^{-sr}` (lemma K with :math:`|S_r| = \\frac{K}{n_c^L}
-  \\binom{L}{r}(n_c - 1)^r`);
-* (ii) :math:`H_Z` / :math:`H^*_Z`: the same with the set's own mean sphere
-  sizes :math:`\\frac1K\\sum_k |S_r(k)|` (lemma K; exact when lemma B holds);
-* (iii) for h only (theorem G is a statement about network h), the certified
-  global minimum :math:`\\min_D f(D) + \\lambda\\|D\\|_*` of theorem G
-  (:func:`fctheory.certify_optimum` with ``method="auto"``): its upper and
-  lower bounds;
-* the set's deviations from assumption A (:func:`fctheory.latent.check_assumption_a`'s
-  relative Frobenius error of the count tensor against eq. 35) and from lemma B (i)
-  (:func:`fctheory.latent.check_lemma_b`'s ``deviation_i``, the relative spread
-  of the sphere sizes :math:`|S_r(k)|` over the classes), and assumption B
-  (eq. 44, exact rank).
+* the minimum of the exact true risk ``R`` (eq. 5, network h) or ``R*`` (eq. 10, network h*), trained to a
+  polished critical point by :func:`fctheory.train_network` (L-BFGS-B, then Newton-CG with exact
+  Hessian-vector products to :math:`\\|\\nabla R\\| \\le 10^{-12}\\max(1, R)`), and
+  :func:`fctheory.measure_collapse` of the trained weights;
+* (i) theorem 1's :math:`H(\\tau)` (h) / theorem 3's :math:`H^*(\\tau^*)` (h*) with assumption A's closed
+  form :math:`Z(s) = 1 + \\frac{K}{n_c^L}\\sum_r \\binom{L}{r}(n_c-1)^r e^{-sr}` (lemma K with
+  :math:`|S_r| = \\frac{K}{n_c^L} \\binom{L}{r}(n_c - 1)^r`);
+* (ii) :math:`H_Z` / :math:`H^*_Z`: the same with the set's own mean sphere sizes
+  :math:`\\frac1K\\sum_k |S_r(k)|` (lemma K; exact when lemma B holds);
+* (iii) for h only (theorem G is a statement about network h), the certified global minimum
+  :math:`\\min_D f(D) + \\lambda\\|D\\|_*` of theorem G (:func:`fctheory.certify_optimum` with
+  ``method="auto"``): its upper and lower bounds;
+* the set's deviations from assumption A (:func:`fctheory.latent.check_assumption_a`'s relative Frobenius
+  error of the count tensor against eq. 35) and from lemma B (i) (:func:`fctheory.latent.check_lemma_b`'s
+  ``deviation_i``, the relative spread of the sphere sizes :math:`|S_r(k)|` over the classes), and
+  assumption B (eq. 44, exact rank).
 
-:func:`symmetry_summary` fits :math:`\\log_{10}|\\text{error}| = a + b
-\\log_{10}(\\text{deviation})` by least squares (slope ± standard error, R², number
-of points); :func:`symmetry_figures` draws the errors against the deviation.
+:func:`fctheory.study.symmetry_summary` fits the errors against the deviations,
+:func:`fctheory.study.symmetry_figures` draws them.
 """
 
 from __future__ import annotations
@@ -117,9 +110,9 @@ def symmetry_job(params: dict) -> dict:
 
     check = check_latent_set(problem)
     a, b = check.assumption_a, check.lemma_b
-    row = {"K": setting.K, "K_fraction": setting.K / setting.n_c ** setting.L,
-           "assumption_a_deviation": a.deviation, "assumption_a_noise_level": a.noise_level,
-           "lemma_b_i_deviation": b.deviation_i, "lemma_b_holds": b.holds, "assumption_b_holds": check.assumption_b.holds,
+    row = {"K": setting.K, "K_fraction": setting.K / setting.n_c ** setting.L, "assumption_a_deviation": a.deviation,
+           "assumption_a_noise_level": a.noise_level, "lemma_b_i_deviation": b.deviation_i, "lemma_b_holds": b.holds,
+           "assumption_b_holds": check.assumption_b.holds,
            "sphere_sizes": " ".join(str(Fraction(v)) for v in b.mean_sphere_sizes)}
 
     result = train_network(problem, network=network, seed=seed, hessian="exact")
