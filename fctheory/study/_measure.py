@@ -1,9 +1,8 @@
-r"""What the study jobs measure beside the training: their parameters' network, the closed forms, the collapse.
+r"""What the study jobs compute beside the training: the checked network, the closed forms, the collapse.
 
-The closed forms (:func:`closed_form`) are theorem 1's :math:`H(\tau)` (network h, type I) and
-theorem 3's :math:`H^*(\tau^*)` (network h*, type II), with assumption A's sphere sizes (eq. 35) or
-a latent set's own (lemma K); :func:`collapse_measures` measures the collapse of the blocks and of
-the word features without reference to a frame (definitions 1-2, the samples study's columns).
+:func:`closed_form` is theorem 1's :math:`H(\tau)` (network h, type I) or theorem 3's :math:`H^*(\tau^*)`
+(network h*, type II) with assumption A's sphere sizes (eq. 35) or a latent set's own (lemma K);
+:func:`collapse_measures` measures the collapse without reference to a frame (definitions 1-2).
 """
 
 from __future__ import annotations
@@ -36,13 +35,11 @@ def rel_error(measured, predicted, *, signed: bool = False) -> float | None:
 
 
 def closed_form(setting, network: str, *, sphere_sizes=None, dps: int = 30) -> dict:
-    """Theorem 1 (``network="h"``) or theorem 3 (``"h*"``) of ``setting``: ``risk``, ``word_norm``, ``u_norm``,
-    ``trivial``.
+    """Theorem 1 (``network="h"``) or 3 (``"h*"``): ``risk``, ``word_norm``, ``u_norm``, ``trivial``.
 
-    ``sphere_sizes`` None: assumption A's closed form (eq. 35); a :class:`fctheory.SphereSizes`: the set's own
-    (:math:`H_Z`, :math:`H^*_Z`).  Above theorem 1's :math:`\\lambda_I` the minimizer is ``W = U = 0``
-    (``trivial``, risk :math:`H(0)`, norms 0).  For h* the raw word norms are free (LayerNorm, eq. 18):
-    ``word_norm`` is None.
+    ``sphere_sizes`` None: assumption A (eq. 35); a :class:`fctheory.SphereSizes`: the set's own (:math:`H_Z`,
+    :math:`H^*_Z`).  Above theorem 1's :math:`\\lambda_I` the minimizer is ``W = U = 0`` (``trivial``, risk
+    :math:`H(0)`).  For h* the raw word norms are free (LayerNorm, eq. 18): ``word_norm`` is None.
     """
     from ..predict import predict_type1, predict_type2
 
@@ -65,7 +62,9 @@ def _cosines(vectors: np.ndarray, directions: np.ndarray) -> np.ndarray:
 
 
 def collapse_measures(W_features: np.ndarray, U: np.ndarray, latent: np.ndarray, n_c: int, s_c: int) -> dict:
-    r"""The collapse of the blocks and of the word features (definitions 1-2; the samples study's columns).
+    r"""The collapse of the blocks and of the word features (definitions 1-2): ``u_alignment``,
+    ``u_alignment_min``, ``u_norm_spread``, ``u_sv3_ratio``, ``word_alignment``, ``word_sv3_ratio`` (the
+    samples study's columns, defined in :func:`fctheory.study.samples_job`'s module).
 
     Parameters
     ----------
@@ -74,26 +73,15 @@ def collapse_measures(W_features: np.ndarray, U: np.ndarray, latent: np.ndarray,
     U : ndarray (K, L d)
     latent : int ndarray (K, L)
     n_c, s_c : int
-
-    Returns
-    -------
-    dict
-        ``u_alignment``, ``u_alignment_min``, ``u_norm_spread``, ``u_sv3_ratio``, ``word_alignment``,
-        ``word_sv3_ratio`` (defined in :mod:`fctheory.study._samples`).
     """
     from ..reproduce import pca
 
-    K, L = latent.shape
     d = W_features.shape[0]
-    blocks = np.asarray(U, dtype=np.float64).reshape(K * L, d)
-    concepts = np.asarray(latent, dtype=np.int64).reshape(K * L)
-    means = np.zeros((n_c, d))
-    spreads = []
-    norms = np.linalg.norm(blocks, axis=1)
-    for a in range(n_c):
+    blocks = np.asarray(U, dtype=np.float64).reshape(-1, d)  # u_(k,l), row k * L + l
+    concepts = np.asarray(latent, dtype=np.int64).ravel()
+    means, spreads, norms = np.zeros((n_c, d)), [], np.linalg.norm(blocks, axis=1)
+    for a in np.unique(concepts):
         mask = concepts == a
-        if not mask.any():
-            continue
         means[a] = blocks[mask].mean(axis=0)
         m = norms[mask].mean()
         spreads.append(float(norms[mask].std() / m) if m > 0 else 0.0)

@@ -1,59 +1,42 @@
 r"""Study 2 of the under-sampling study: the samples relaxed (the empirical risk, the paper's data model).
 
 The paper proves its closed forms for the true risk (eq. 5), the limit :math:`n_{spl} \to \infty` of the
-empirical risk (eq. 3) that its experiments train.  This study trains the empirical risk for ``n_spl``
-sentences per class from 1 to 500, measures how far the trained weights are from the closed forms, and
-when the network h with Zipf words (which fails at ``n_spl = 5``, figure 4(b)) recovers what h* has at
-``n_spl = 5``.  One job (:func:`samples_job`) is one ``(network, mu, n_spl, seed, setting)``:
-
-1. the latent set ``Problem(setting, "random", seed=seed)``, the data ``sample_dataset(problem, n_spl,
-   n_test=5, seed=seed)`` (section 2; the paper's code tests on 5 sentences per class from the same latent
-   variables) and the initialisation ``init_seed=seed``, exactly as ``fctheory reproduce`` seeds its runs;
-2. full-batch L-BFGS on eq. 3 (``train_empirical(optimizer="lbfgs")``) to ``max_i |dR/dtheta_i| <= gtol``
-   or ``maxiter`` iterations (``converged`` and ``iterations`` say which).  h* uses the paper's LayerNorm
-   (:math:`\varepsilon = 0`): with the code's :math:`\varepsilon = 10^{-5}` and W unpenalized the empirical
-   risk of h* has no minimizer in W's scale and L-BFGS never stops (docs/reproduce.md);
-3. the paper's measurements (:func:`fctheory.reproduce.measure_weights`), the theory's values
-   (:func:`fctheory.reproduce.theory_predictions`) and the collapse measures below.
-
-The theory's values: for h with uniform :math:`\mu`, theorem 1 (type I: word norm :math:`c = \sqrt{\tau/n_w}`,
-block norm :math:`c' = \sqrt{\tau/(K L)}`, :math:`\min R = H(\tau)`); for h*, any :math:`\mu`, theorem 3
-(type II: :math:`\|\varphi(w)\| = \sqrt d` for every W at :math:`\varepsilon = 0`, so ``word_norm_rel_error``
-is round-off only; block norm :math:`c = \tau^*/\sqrt{K L}`, :math:`\min R^* = H^*(\tau^*)`); for h with Zipf
-words none (theorem 1 needs a uniform :math:`\mu`, theorem 2 is proved for the full latent set only: the
-``*_predicted`` keys are None and ``not_predicted`` says why).  Each is given twice: ``*_predicted`` with
-assumption A (eq. 35, :math:`K/n_c^L`; what the paper compares its measurements with), ``*_predicted_z``
-with :math:`H_Z` / :math:`H^*_Z` of the run's own mean sphere sizes :math:`|S_r|` (lemma B).
+empirical risk (eq. 3) that its experiments train.  One job (:func:`samples_job`, one ``(network, mu, n_spl,
+seed, setting)``) seeds the latent set ``Problem(setting, "random", seed=seed)``, the data
+``sample_dataset(problem, n_spl, n_test=5, seed=seed)`` (section 2) and the initialisation as ``fctheory
+reproduce`` does, trains eq. 3 by full-batch L-BFGS to ``max_i |dR/dtheta_i| <= gtol`` or ``maxiter``
+iterations (``converged``, ``iterations``; h* with the paper's LayerNorm, :math:`\varepsilon = 0`: with the
+code's :math:`10^{-5}` and W unpenalized its empirical risk has no minimizer, docs/reproduce.md), and
+measures the weights as the paper does (:func:`fctheory.reproduce.measure_weights`) against the theory's
+values (:func:`fctheory.reproduce.theory_predictions`: theorem 1 for h with uniform :math:`\mu`, theorem 3
+for h*, none for h with Zipf words, where ``not_predicted`` says why and the ``*_predicted`` keys are None).
+For h*, :math:`\|\varphi(w)\| = \sqrt d` for every W at :math:`\varepsilon = 0`, so ``word_norm_rel_error``
+is round-off.  Each closed form is given twice: ``*_predicted`` with assumption A (eq. 35, :math:`K/n_c^L`;
+what the paper compares with), ``*_predicted_z`` with :math:`H_Z` / :math:`H^*_Z` of the run's own mean
+sphere sizes :math:`|S_r|` (lemma B).  Relative errors are :math:`|m - p|/p` of the mean measured norm
+``m`` against the predicted ``p``.
 
 For h with uniform :math:`\mu` the job also measures the gap to the latent set's *exact* optimum,
 :func:`fctheory.predict_optimum` (theorem G reduced by the within-concept symmetry, certified; no
-assumption A): the minimizer of the true risk of the very latent set the job trains on, so the limit
-:math:`n_{spl} \to \infty` of the trained weights.  Theorem 1's values (and ``*_predicted_z``) belong to an
-idealised set and leave a gap that does not vanish with :math:`n_{spl}`; the optimum's gap must.
-``word_norm_optimum``, ``u_norm_optimum``, ``u_frobenius_optimum`` are the minimizer's mean word norm, mean
-block norm and :math:`\|U\|_F`, ``*_rel_error_optimum`` the trained weights' relative errors against them;
+assumption A): the minimizer of the true risk of the very latent set trained on, the limit
+:math:`n_{spl} \to \infty` of the trained weights, so this gap must vanish (theorem 1's does not).
+``word_norm_optimum``, ``u_norm_optimum``, ``u_frobenius_optimum`` are its mean word norm, mean block norm
+and :math:`\|U\|_F`, ``*_rel_error_optimum`` the trained weights' relative errors against them;
 ``word_norm_rms_rel_error_optimum`` compares word by word with the optimum's norm :math:`c_a` of the word's
-concept, :math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c` (the spread the mean averages
-out); ``risk_optimum`` is min R (the upper bound), ``risk_optimum_lower_bound`` the Fenchel-dual bound.
-They are None for h with Zipf words and for h* (non-uniform :math:`\mu`; R* is not convex).  The trained
-``risk`` is the empirical one (eq. 3) and may fall below ``risk_optimum``.
+concept, :math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c`; ``risk_optimum`` is min R (the
+upper bound), ``risk_optimum_lower_bound`` the Fenchel-dual bound.  They are None for the other networks
+(non-uniform :math:`\mu`; R* is not convex).  The trained ``risk`` is the empirical one and may fall below.
 
-The collapse of the blocks (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`) is measured without
-reference to a frame.  For concept ``a`` let :math:`B_a = \{(k,l) : z_{k,l} = a\}` and
-:math:`\bar u_a = |B_a|^{-1}\sum_{(k,l)\in B_a} u_{k,l}`; then
-
-* ``u_alignment`` :math:`= (KL)^{-1}\sum_{k,l}\cos(u_{k,l}, \bar u_{z_{k,l}})` (1 when collapsed; a zero
-  vector counts as cosine 0), ``u_alignment_min`` the smallest of those cosines;
-* ``u_norm_spread`` :math:`= n_c^{-1}\sum_a \operatorname{std}_{B_a}\|u_{k,l}\| /
-  \operatorname{mean}_{B_a}\|u_{k,l}\|` (population std; 0 when collapsed);
-* ``u_sv3_ratio``: the third PCA singular value of the blocks over the second (the paper's figure-3
-  collapse indicator, 0 for :math:`n_c = 3` when collapsed);
-
-and the same for the word features (the columns of W for h, of :math:`\varphi(W)` for h*; :math:`\bar w_a`
-the mean over the words of concept ``a``): ``word_alignment``, ``word_sv3_ratio``.  ``unseen_words`` counts
-the words in no training sentence (their embedding only feels the weight decay).  Relative errors are
-:math:`|m - p|/p` of the mean measured norm ``m`` against the predicted ``p``.  The study's fits and figures:
-:func:`fctheory.study.samples_summary`, :func:`fctheory.study.samples_figures`.
+The collapse (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`) is measured without reference to a frame.
+For concept ``a`` let :math:`B_a = \{(k,l) : z_{k,l} = a\}` and
+:math:`\bar u_a = |B_a|^{-1}\sum_{(k,l)\in B_a} u_{k,l}`; ``u_alignment`` is
+:math:`(KL)^{-1}\sum_{k,l}\cos(u_{k,l}, \bar u_{z_{k,l}})` (1 when collapsed; a zero vector counts as
+cosine 0), ``u_alignment_min`` the smallest of those cosines, ``u_norm_spread``
+:math:`n_c^{-1}\sum_a \operatorname{std}_{B_a}\|u_{k,l}\| / \operatorname{mean}_{B_a}\|u_{k,l}\|`
+(population std; 0 when collapsed), ``u_sv3_ratio`` the third PCA singular value of the blocks over the
+second (the paper's figure-3 indicator, 0 for :math:`n_c = 3` when collapsed); ``word_alignment`` and
+``word_sv3_ratio`` the same for the word features (W for h, :math:`\varphi(W)` for h*; :math:`\bar w_a` the
+mean over the words of concept ``a``).  ``unseen_words`` counts the words in no training sentence.
 """
 
 from __future__ import annotations
@@ -122,8 +105,8 @@ def _parse(params: dict) -> dict:
 def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     r"""One job of the samples study: sample, train (L-BFGS on eq. 3), measure, compare (module docstring).
 
-    Called by the sweep as ``samples_job(params)`` (a grid's ``command = "study samples"``) or
-    directly as ``samples_job(network="h", mu="uniform", n_spl=5, seed=0, ...)``.
+    Called by the sweep as ``samples_job(params)`` (``command = "study samples"``) or directly as
+    ``samples_job(network="h", mu="uniform", n_spl=5, seed=0, ...)``.
 
     Parameters
     ----------
@@ -133,7 +116,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     seed : int >= 0, default 0
         Latent set, data and initialisation (as ``fctheory reproduce``).
     n_c, s_c, L, K, d, lam : setting, default (3, 200, 8, 100, 20, "1/1000")
-        ``lam`` a number or an exact string (``"1/1000"``).
+        Read by :func:`fctheory.operations.resolve_setting`; ``lam`` a number or exact text (``"1/1000"``).
     n_test : int >= 1, default 5
         Test sentences per class.
     gtol : float in (0, 1), default :data:`DEFAULT_GTOL`
@@ -147,8 +130,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     Raises
     ------
     InvalidInput
-        For an unknown parameter or network/mu pair, ``n_spl < 1`` and the
-        like (the setting's own checks raise ``InvalidSetting``).
+        Naming the bad parameter: unknown, the network/mu pair, ``n_spl < 1``, ... (``InvalidSetting``).
     """
     from ..empirical import sample_dataset, train_empirical
     from ..latent import sphere_sizes
@@ -176,7 +158,6 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         entry = predicted.get(name)
         return None if entry is None else float(entry["value"])
 
-    word_pred, u_pred = value("word_norm"), value("u_norm")
     reasons = [f"{s['theorem']}: {s['reason']}" for s in skipped
                if network == "h" and s["theorem"].startswith(("theorem 1", "theorem 2"))]
     row = {
@@ -187,15 +168,9 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         "test_accuracy": float(trained.test_accuracy), "train_accuracy": float(trained.train_accuracy),
         "risk": float(trained.risk), "risk_predicted": value("risk"),
         "word_norm_mean": m.word_norm_mean, "word_norm_std": m.word_norm_std,
-        "word_norm_predicted": word_pred, "word_norm_rel_error": rel_error(m.word_norm_mean, word_pred),
-        "word_norm_predicted_z": z.get("word_norm"),
-        "word_norm_rel_error_z": rel_error(m.word_norm_mean, z.get("word_norm")),
-        "u_norm_mean": m.u_norm_mean, "u_norm_std": m.u_norm_std,
-        "u_norm_predicted": u_pred, "u_norm_rel_error": rel_error(m.u_norm_mean, u_pred),
-        "u_norm_predicted_z": z.get("u_norm"), "u_norm_rel_error_z": rel_error(m.u_norm_mean, z.get("u_norm")),
-        "u_frobenius": float(np.linalg.norm(U)),
-        "u_frobenius_predicted": (value("u_frobenius") if network == "h*" else
-                                  (None if u_pred is None else u_pred * math.sqrt(setting.K * setting.L))),
+        "u_norm_mean": m.u_norm_mean, "u_norm_std": m.u_norm_std, "u_frobenius": float(np.linalg.norm(U)),
+        "u_frobenius_predicted": (value("u_frobenius") if network == "h*" or value("u_norm") is None else
+                                  value("u_norm") * math.sqrt(setting.K * setting.L)),
         **collapse,
         "unseen_words": int(setting.n_w - np.unique(dataset.x_train).size),
         "theorem": predicted["word_norm"]["theorem"] if "word_norm" in predicted else None,
@@ -204,6 +179,9 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         "gradient_max": float(trained.gradient_max), "message": str(trained.message),
         "train_seconds": float(trained.seconds),
     }
+    for q, measured in (("word_norm", m.word_norm_mean), ("u_norm", m.u_norm_mean)):
+        for tag, pred in (("", value(q)), ("_z", z.get(q))):
+            row.update({f"{q}_predicted{tag}": pred, f"{q}_rel_error{tag}": rel_error(measured, pred)})
     row.update(_optimum_columns(predicted, m.word_norms, m.u_norm_mean, row["u_frobenius"]))
     return {key: row[key] for key in SAMPLES_COLUMNS}
 
@@ -214,13 +192,10 @@ def _optimum_columns(predicted: dict, word_norms: np.ndarray, u_norm: float, u_f
     out = dict.fromkeys(OPTIMUM_COLUMNS)
     if "optimum_word_norm" not in predicted:
         return out
-    word = float(predicted["optimum_word_norm"]["value"])
-    u = float(predicted["optimum_u_norm"]["value"])
-    frob = float(predicted["optimum_u_frobenius"]["value"])
-    risk = predicted["optimum_risk"]
+    word, u, frob = (float(predicted[f"optimum_{q}"]["value"]) for q in ("word_norm", "u_norm", "u_frobenius"))
+    risk, per_concept = predicted["optimum_risk"], predicted["optimum_word_norm"]["per_concept"]
     word_norms = np.asarray(word_norms, dtype=np.float64)
-    per_word = np.repeat(np.asarray(predicted["optimum_word_norm"]["per_concept"], dtype=np.float64),
-                         word_norms.size // len(predicted["optimum_word_norm"]["per_concept"]))
+    per_word = np.repeat(np.asarray(per_concept, dtype=np.float64), word_norms.size // len(per_concept))
     rms = float(np.sqrt(np.mean((word_norms - per_word) ** 2)))
     out.update(word_norm_optimum=word, word_norm_rel_error_optimum=rel_error(float(word_norms.mean()), word),
                word_norm_rms_rel_error_optimum=rms / word if word > 0 else None,

@@ -20,7 +20,6 @@ __all__ = ["number", "mean_std", "group", "loglog_fit", "fit_power_law", "crossi
            "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "RECOVERY_METRICS"]
 
 
-# ------------------------------------------------------------- fits ----
 def number(value) -> float | None:
     """``value`` as a finite float (a number or numeric text), else None (None, "", bools, NaN, other text)."""
     if value is None or isinstance(value, bool):
@@ -115,7 +114,6 @@ def _column(rows, key) -> list:
     return [r.get(key) for r in rows]
 
 
-# ------------------------------------------------------------- study 1 ----
 def variant(row) -> str:
     return f"{row['network']}/{row['mu']}"
 
@@ -207,7 +205,6 @@ def _certified_table(rows) -> list[dict]:
     return out
 
 
-# ------------------------------------------------------------- study 2 ----
 CURVE_KEYS = ("test_accuracy", "train_accuracy", "u_alignment", "u_norm_spread", "u_sv3_ratio", "word_alignment",
               "word_norm_mean", "word_norm_std", "word_norm_rel_error", "u_norm_rel_error", "u_norm_rel_error_z",
               "word_norm_rel_error_z", "unseen_words", "iterations", "word_norm_rel_error_optimum",
@@ -257,8 +254,7 @@ def optimum_rate_fit(series: list[dict], key: str) -> dict:
 
 
 def excess_points(series: list[dict], key: str) -> tuple[list, list, list]:
-    """Every seed's ``n`` and excess :math:`e_s(n) - e_s(n_{max})` for ``n < n_max``, and the floors
-    :math:`e_s(n_{max})` (:func:`excess_fit`)."""
+    """``(n, e_s(n) - e_s(n_max))`` of every seed's ``n < n_max`` as two lists, and the floors ``e_s(n_max)``."""
     xs, ys, floors = [], [], []
     for rs in group([r for r in series if r.get(key) is not None], lambda r: int(r["seed"])).values():
         points = sorted((int(r["n_spl"]), float(r[key])) for r in rs)
@@ -296,8 +292,7 @@ def samples_summary(rows: list[dict]) -> dict:
     ok = [r for r in rows if r.get("status", "ok") == "ok" and r.get("test_accuracy") is not None]
     seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]
     jobs = {"rows": len(rows), "ok": len(ok), "failed": len(rows) - len(ok),
-            "converged": sum(bool(r.get("converged")) for r in ok),
-            "train_seconds_total": float(sum(seconds)),
+            "converged": sum(bool(r.get("converged")) for r in ok), "train_seconds_total": float(sum(seconds)),
             "settings": sorted({f"n_c={r.get('n_c')} s_c={r.get('s_c')} L={r.get('L')} K={r.get('K')} "
                                 f"d={r.get('d')} lam={r.get('lam')}" for r in ok})}
     curves = {}
@@ -336,18 +331,15 @@ def _recovery(rows, curves) -> dict:
     if not target_rows:
         out["reason"] = "no h*/zipf job at n_spl = 5 in the rows"
         return out
-    hz = series(rows, "h", "zipf")
-    points = curves["h/zipf"]
+    hz, points = series(rows, "h", "zipf"), curves["h/zipf"]
     for key, increasing in RECOVERY_METRICS:
         t_mean, t_std, t_n = mean_std(_column(target_rows, key))
         if t_mean is None:
             continue
         mean_cross = crossing(_column(points, "n_spl"), [pt[key]["mean"] for pt in points], t_mean,
                               increasing=increasing)
-        per_seed = {}
-        for s in sorted({int(r["seed"]) for r in hz}):
-            mine = sorted((int(r["n_spl"]), r.get(key)) for r in hz if int(r["seed"]) == s)
-            per_seed[str(s)] = crossing([n for n, _ in mine], [v for _, v in mine], t_mean, increasing=increasing)
+        per_seed = {str(s): crossing(_column(rs, "n_spl"), _column(rs, key), t_mean, increasing=increasing)
+                    for s, rs in sorted(group(hz, lambda r: int(r["seed"])).items())}
         reached = [c["n_spl"] for c in per_seed.values() if c["n_spl"] is not None]
         r_mean, r_std, _ = mean_std(reached)
         out[key] = {"target": {"mean": t_mean, "std": t_std, "seeds": t_n},

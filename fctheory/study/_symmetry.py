@@ -1,29 +1,16 @@
-"""Study 1 of the under-sampling study: the symmetry assumptions relaxed (exact true risk).
+"""Study 1 of the under-sampling study: the symmetry assumptions relaxed (exact true risk; docs/undersampling.md).
 
-The closed forms of theorems 1 and 3 are proved for latent sets that satisfy assumption A (eq. 35: every
-class sees the same distance profile as in the full set, scaled by :math:`K/n_c^L`) or lemma B (i)-(iii).
-A uniformly random ``K``-subset of :math:`[n_c]^L` satisfies neither exactly when ``K < n_c^L``.  One job
-(:func:`symmetry_job`) takes such a subset (``Problem(setting, "random", seed=seed)``) and puts side by side
-
-* the minimum of the exact true risk ``R`` (eq. 5, network h) or ``R*`` (eq. 10, network h*), trained to a
-  polished critical point by :func:`fctheory.train_network` (L-BFGS-B, then Newton-CG with exact
-  Hessian-vector products to :math:`\\|\\nabla R\\| \\le 10^{-12}\\max(1, R)`), and
-  :func:`fctheory.measure_collapse` of the trained weights;
-* (i) theorem 1's :math:`H(\\tau)` (h) / theorem 3's :math:`H^*(\\tau^*)` (h*) with assumption A's closed
-  form :math:`Z(s) = 1 + \\frac{K}{n_c^L}\\sum_r \\binom{L}{r}(n_c-1)^r e^{-sr}` (lemma K with
-  :math:`|S_r| = \\frac{K}{n_c^L} \\binom{L}{r}(n_c - 1)^r`);
-* (ii) :math:`H_Z` / :math:`H^*_Z`: the same with the set's own mean sphere sizes
-  :math:`\\frac1K\\sum_k |S_r(k)|` (lemma K; exact when lemma B holds);
-* (iii) for h only (theorem G is a statement about network h), the certified global minimum
-  :math:`\\min_D f(D) + \\lambda\\|D\\|_*` of theorem G (:func:`fctheory.certify_optimum` with
-  ``method="auto"``): its upper and lower bounds;
-* the set's deviations from assumption A (:func:`fctheory.latent.check_assumption_a`'s relative Frobenius
-  error of the count tensor against eq. 35) and from lemma B (i) (:func:`fctheory.latent.check_lemma_b`'s
-  ``deviation_i``, the relative spread of the sphere sizes :math:`|S_r(k)|` over the classes), and
-  assumption B (eq. 44, exact rank).
-
-:func:`fctheory.study.symmetry_summary` fits the errors against the deviations,
-:func:`fctheory.study.symmetry_figures` draws them.
+Theorems 1 and 3 are proved for latent sets that satisfy assumption A (eq. 35) or lemma B (i)-(iii); a random
+``K``-subset of :math:`[n_c]^L` satisfies neither exactly when ``K < n_c^L``.  One job (:func:`symmetry_job`)
+trains network h (``R``, eq. 5) or h* (``R*``, eq. 10) on such a subset to a polished critical point
+(:func:`fctheory.train_network`, exact Hessian-vector products), measures it (:func:`fctheory.measure_collapse`)
+and compares with (i) theorem 1's :math:`H(\\tau)` / theorem 3's :math:`H^*(\\tau^*)` with assumption A's
+:math:`|S_r| = \\frac{K}{n_c^L} \\binom{L}{r}(n_c - 1)^r` (lemma K, columns ``*_A``), (ii) the same with
+the set's own mean sphere sizes :math:`\\frac1K\\sum_k |S_r(k)|` (:math:`H_Z` / :math:`H^*_Z`, ``*_Z``),
+(iii) for h, the bounds of theorem G's certified global minimum :math:`\\min_D f(D) + \\lambda\\|D\\|_*`
+(:func:`fctheory.certify_optimum`), against the set's deviations from assumption A
+(:func:`fctheory.latent.check_assumption_a`) and lemma B (i) (:func:`fctheory.latent.check_lemma_b`) and
+assumption B (eq. 44).  :func:`fctheory.study.symmetry_summary` fits the errors against the deviations.
 """
 
 from __future__ import annotations
@@ -50,12 +37,10 @@ SYMMETRY_COLUMNS = (
     "risk", "converged", "reason", "grad_norm_rel", "train_seconds", "collapse_verdict", "word_norm_mean",
     "word_norm_concept_spread", "word_norm_spread", "within_concept_spread", "equiangular_error", "u_norm_mean",
     "u_norm_spread", "u_alignment",
-    # (i) assumption A's closed form
-    "predicted_risk_A", "predicted_word_norm_A", "predicted_u_norm_A", "predicted_trivial_A",
-    "risk_rel_error_A", "word_norm_rel_error_A", "u_norm_rel_error_A",
-    # (ii) the set's own sphere sizes
-    "predicted_risk_Z", "predicted_word_norm_Z", "predicted_u_norm_Z", "predicted_trivial_Z",
-    "risk_rel_error_Z", "word_norm_rel_error_Z", "u_norm_rel_error_Z",
+    # (i) assumption A's closed form (_A), (ii) the set's own sphere sizes (_Z)
+    *(f"{q}_{tag}" for tag in "AZ" for q in ("predicted_risk", "predicted_word_norm", "predicted_u_norm",
+                                             "predicted_trivial", "risk_rel_error", "word_norm_rel_error",
+                                             "u_norm_rel_error")),
     # (iii) theorem G (h only)
     "certified_lower", "certified_upper", "certified_gap", "certify_method", "certify_seconds",
     "trained_minus_certified", "H_Z_minus_certified", "H_A_minus_certified",
@@ -68,13 +53,8 @@ _KEYS = ("n_c", "s_c", "L", "K", "d", "lam", "network", "mu", "seed", "certify",
 
 def _concept_spread(word_norms, n_c: int, s_c: int) -> float:
     """max over concepts a of (max_b - min_b) / mean_b of ||w_(a,b)|| (0 when words of a concept share a norm)."""
-    out = 0.0
-    for a in range(n_c):
-        block = word_norms[a * s_c:(a + 1) * s_c]
-        mean = sum(block) / len(block)
-        if mean > 0:
-            out = max(out, (max(block) - min(block)) / mean)
-    return out
+    blocks = [word_norms[a * s_c:(a + 1) * s_c] for a in range(n_c)]
+    return max([(max(b) - min(b)) / (sum(b) / len(b)) for b in blocks if sum(b) / len(b) > 0], default=0.0)
 
 
 def symmetry_job(params: dict) -> dict:

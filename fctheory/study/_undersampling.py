@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -106,36 +105,23 @@ def _check_out(out) -> str:
 
 
 def _check_studies(studies) -> tuple:
-    if isinstance(studies, str):
-        studies = (studies,)
-    studies = tuple(studies)
+    studies = (studies,) if isinstance(studies, str) else tuple(studies)
     if not studies or any(s not in STUDIES for s in studies) or len(set(studies)) != len(studies):
         raise InvalidInput("studies", "distinct names among " + ", ".join(STUDIES), ", ".join(map(str, studies)))
     return tuple(s for s in STUDIES if s in studies)
 
 
-def _job_seconds(rows) -> float | None:
-    """The sum of the rows' ``seconds`` (None when no row has one: a CSV written elsewhere)."""
-    times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]
-    return float(sum(times)) if times else None
-
-
-# ------------------------------------------------------------ CSV tables ----
 def _parse_cell(text: str):
-    """A CSV cell back to JSON data: "" -> None, true/false, integers, floats (nan, inf), else the string."""
-    if text == "":
-        return None
-    if text in ("true", "false"):
-        return text == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) or text.lower().lstrip("+-") in ("nan", "inf", "infinity") else text
+    """A CSV cell back to JSON data (:func:`fctheory.sweep.csv_cell` inverted): "" -> None, true/false, integers,
+    floats, else the string."""
+    if text in ("", "true", "false"):
+        return None if text == "" else text == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def read_results(path) -> list[dict]:
@@ -162,16 +148,13 @@ def _usable(rows) -> list[dict]:
 
 def _summary_of(path: Path, field: str):
     """A summary.json as a dict, or None when absent, unreadable or not an object."""
-    if not path.is_file():
-        return None
     try:
-        data = read_json(path, field)
+        data = read_json(path, field) if path.is_file() else None
     except InvalidInput:
         return None
     return data if isinstance(data, dict) else None
 
 
-# ------------------------------------------------------------ the study ----
 def _study_run(out: Path, study: str, quick: bool, rows, seconds, *, write_csv: bool = True) -> tuple:
     """Write one study's results CSV (unless only redrawn) and figures: its :class:`StudyRun` and summary."""
     columns, figures, summary = {
@@ -181,10 +164,11 @@ def _study_run(out: Path, study: str, quick: bool, rows, seconds, *, write_csv: 
     if write_csv:  # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
         atomic_write_text(csv_path, csv_text(rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns)))
     pngs = [os.fspath(p) for p in figures(list(rows), out)] if _usable(rows) else []  # no figures from nothing
+    times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]  # None: a CSV from elsewhere
     run = StudyRun(study, f"fctheory/study/grids/{study}{'-quick' if quick else ''}.toml", len(rows),
                    sum(r.get("status", "ok") == "ok" for r in rows),  # a CSV without status holds finished jobs only
                    sum(r.get("status") == "failed" for r in rows), sum(bool(r.get("cached")) for r in rows),
-                   seconds, _job_seconds(rows), {"csv": os.fspath(csv_path), "figures": pngs})
+                   seconds, float(sum(times)) if times else None, {"csv": os.fspath(csv_path), "figures": pngs})
     return run, summary(list(rows))
 
 
@@ -263,11 +247,9 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
         tables[s] = rows
     runs = []
     for s, rows in tables.items():
-        sweep_summary = _summary_of(out / s / "summary.json", f"{s}/summary.json")
         old = previous.get(s) if isinstance(previous, dict) else None
-        if sweep_summary is not None:
-            seconds = number(sweep_summary.get("seconds"))
-        else:  # the run that wrote this CSV, when it had as many jobs
-            seconds = number(old.get("seconds")) if isinstance(old, dict) and old.get("jobs") == len(rows) else None
-        runs.append(_study_run(out, s, quick, rows, seconds, write_csv=False))
+        old = old if isinstance(old, dict) and old.get("jobs") == len(rows) else {}  # the run that wrote this CSV
+        sweep = _summary_of(out / s / "summary.json", f"{s}/summary.json")
+        runs.append(_study_run(out, s, quick, rows, number((old if sweep is None else sweep).get("seconds")),
+                               write_csv=False))
     return _write_summary(out, quick, runs, None)
