@@ -7,20 +7,21 @@ from pathlib import Path
 
 from .._io import colormap, new_figure, save_figure
 from ._samples import PAPER_POINTS
-from ._summary import (LARGE_N_SPL, excess_points, loglog_fit, number, samples_summary, series, setting_label,
-                       variant)
+from ._summary import (LARGE_N_SPL, excess_points, finished, number, samples_summary, series, setting_label,
+                       symmetry_summary, variant)
 
 __all__ = ["symmetry_figures", "samples_figures"]
 
 _N_SPL = "n_spl (training sentences per class)"
 
 
-def _log_axes(*axes, y: bool = True) -> None:
+def _log_axes(*axes, xlabel: str, y: bool = True, fontsize=None) -> None:
     for ax in axes:
         ax.set_xscale("log")
         if y:
             ax.set_yscale("log")
         ax.grid(True, which="both", alpha=0.3)
+        ax.set_xlabel(xlabel, fontsize=fontsize)
 
 
 def _power_line(ax, fit, lo, hi, *style, **kwargs) -> None:
@@ -43,11 +44,12 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
     relative errors of the word and U norms (assumption A), the spread of the U-block norms and the distance of
     the concept directions' Gram matrix from the equiangular one, against the same deviation.
     """
-    ok = [r for r in rows if r.get("status", "ok") == "ok" and (number(r.get("K_fraction")) or 1) < 1]
+    ok = [r for r in finished(rows) if (number(r.get("K_fraction")) or 1) < 1]
     settings = sorted({setting_label(r) for r in ok})
     colours = colormap("tab10")
     markers = {"h/uniform": "o", "h*/uniform": "s", "h*/zipf": "^"}
     dev = "assumption_a_deviation"
+    fits = {(f["variant"], f["error"]): f["pooled"] for f in symmetry_summary(rows)["fits"] if f["deviation"] == dev}
 
     def scatter(ax, err, variants=markers):
         for i, label in enumerate(settings):
@@ -62,16 +64,14 @@ def symmetry_figures(rows, out_dir) -> list[Path]:
                     ax.scatter(xs, ys, s=30 if name == "h*/zipf" else 16, marker=markers[name], alpha=0.75,
                                facecolors="none" if name == "h*/zipf" else colour, edgecolors=colour,
                                label=f"{label} {name}")
-        _log_axes(ax)
-        ax.set_xlabel("deviation from assumption A, ‖T − T_A‖_F / ‖T_A‖_F (eq. 35)", fontsize=9)
+        _log_axes(ax, xlabel="deviation from assumption A, ‖T − T_A‖_F / ‖T_A‖_F (eq. 35)", fontsize=9)
 
     fig, axes = new_figure(ncols=2, figsize=(12, 4.8), layout="constrained")
     for ax, err, title in ((axes[0], "risk_rel_error_A", "trained min vs H(τ) / H*(τ*), assumption A's K/n_c^L"),
                            (axes[1], "risk_rel_error_Z", "trained min vs H_Z / H*_Z, the set's own |S_r|")):
         scatter(ax, err)
         for name, style in (("h/uniform", "-"), ("h*/uniform", "--")):
-            rs = [r for r in ok if variant(r) == name]
-            fit = loglog_fit([r.get(dev) for r in rs], [r.get(err) for r in rs])
+            fit = fits.get((name, err))
             if fit is not None:
                 _power_line(ax, fit, *fit["x_range"], style, color="0.3", label=f"fit {name}: slope "
                             f"{fit['slope']:.2f}±{fit['slope_stderr']:.2f}, R² {fit['r2']:.2f}")
@@ -129,8 +129,7 @@ def samples_figures(rows: list[dict], out_dir) -> list[Path]:
             for shift, ((network, mu), (n, acc)) in zip((0.93, 1.0, 1.07), PAPER_POINTS.items()):
                 ax.scatter([n * shift], [acc], s=160, facecolors="none", edgecolors=_STYLE[f"{network}/{mu}"][0],
                            linewidths=2, marker="*", zorder=5, label=f"paper {network}/{mu} ({acc:.0%}, its setting)")
-        _log_axes(ax, y=key == "u_sv3_ratio")
-        ax.set_xlabel(_N_SPL)
+        _log_axes(ax, xlabel=_N_SPL, y=key == "u_sv3_ratio")
         ax.set_ylabel(label)
     axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(f"samples study: seed mean ± std ({'; '.join(summary['jobs']['settings'])})", fontsize=10)
@@ -166,10 +165,9 @@ def samples_figures(rows: list[dict], out_dir) -> list[Path]:
         if pos:
             draw(ax, pos, fit["large_n_spl"], f"h/uniform {label} norm (exact optimum), no floor, fit n_spl >= "
                  f"{LARGE_N_SPL}", color, marker)
-    _log_axes(ax, ax2)
-    for axis in (ax, ax2):
-        axis.set_xlabel(_N_SPL)
-        axis.legend(fontsize=7)
+    _log_axes(ax, ax2, xlabel=_N_SPL)
+    ax.legend(fontsize=7)
+    ax2.legend(fontsize=7)
     ax.set_ylabel("|measured mean norm - closed form| / closed form")
     ax.set_title("trained weights vs theorems 1, 3 (assumption A) and the set's exact optimum; "
                  "dotted: value at the largest n_spl", fontsize=9)

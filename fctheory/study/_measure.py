@@ -53,12 +53,8 @@ def closed_form(setting, network: str, *, sphere_sizes=None, dps: int = 30) -> d
 
 def _cosines(vectors: np.ndarray, directions: np.ndarray) -> np.ndarray:
     """Row-wise cosines; 0 where either vector is (numerically) zero."""
-    num = np.einsum("ij,ij->i", vectors, directions)
     den = np.linalg.norm(vectors, axis=1) * np.linalg.norm(directions, axis=1)
-    out = np.zeros(vectors.shape[0])
-    ok = den > 1e-300
-    out[ok] = num[ok] / den[ok]
-    return out
+    return np.divide(np.einsum("ij,ij->i", vectors, directions), den, out=np.zeros(len(den)), where=den > 1e-300)
 
 
 def collapse_measures(W_features: np.ndarray, U: np.ndarray, latent: np.ndarray, n_c: int, s_c: int) -> dict:
@@ -88,10 +84,7 @@ def collapse_measures(W_features: np.ndarray, U: np.ndarray, latent: np.ndarray,
     cos_u = _cosines(blocks, means[concepts])
     words = np.asarray(W_features, dtype=np.float64).T  # (n_w, d)
     cos_w = _cosines(words, words.reshape(n_c, s_c, d).mean(axis=1)[np.repeat(np.arange(n_c), s_c)])
-    _, usv = pca(blocks)
-    _, wsv = pca(words)
+    usv, wsv = pca(blocks)[1], pca(words)[1]  # the top PCA singular values
     return {"u_alignment": float(cos_u.mean()), "u_alignment_min": float(cos_u.min()),
-            "u_norm_spread": float(np.mean(spreads)),
-            "u_sv3_ratio": float(usv[2] / usv[1]) if usv[1] > 0 else None,
-            "word_alignment": float(cos_w.mean()),
-            "word_sv3_ratio": float(wsv[2] / wsv[1]) if wsv[1] > 0 else None}
+            "u_norm_spread": float(np.mean(spreads)), "u_sv3_ratio": float(usv[2] / usv[1]) if usv[1] > 0 else None,
+            "word_alignment": float(cos_w.mean()), "word_sv3_ratio": float(wsv[2] / wsv[1]) if wsv[1] > 0 else None}

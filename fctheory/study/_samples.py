@@ -1,20 +1,19 @@
 r"""Study 2 of the under-sampling study: the samples relaxed (the empirical risk, the paper's data model).
 
-The paper proves its closed forms for the true risk (eq. 5), the limit :math:`n_{spl} \to \infty` of the
-empirical risk (eq. 3) that its experiments train.  One job (:func:`samples_job`, one ``(network, mu, n_spl,
-seed, setting)``) seeds the latent set ``Problem(setting, "random", seed=seed)``, the data
-``sample_dataset(problem, n_spl, n_test=5, seed=seed)`` (section 2) and the initialisation as ``fctheory
-reproduce`` does, trains eq. 3 by full-batch L-BFGS to ``max_i |dR/dtheta_i| <= gtol`` or ``maxiter``
-iterations (``converged``, ``iterations``; h* with the paper's LayerNorm, :math:`\varepsilon = 0`: with the
-code's :math:`10^{-5}` and W unpenalized its empirical risk has no minimizer, docs/reproduce.md), and
-measures the weights as the paper does (:func:`fctheory.reproduce.measure_weights`) against the theory's
-values (:func:`fctheory.reproduce.theory_predictions`: theorem 1 for h with uniform :math:`\mu`, theorem 3
-for h*, none for h with Zipf words, where ``not_predicted`` says why and the ``*_predicted`` keys are None).
-For h*, :math:`\|\varphi(w)\| = \sqrt d` for every W at :math:`\varepsilon = 0`, so ``word_norm_rel_error``
-is round-off.  Each closed form is given twice: ``*_predicted`` with assumption A (eq. 35, :math:`K/n_c^L`;
-what the paper compares with), ``*_predicted_z`` with :math:`H_Z` / :math:`H^*_Z` of the run's own mean
-sphere sizes :math:`|S_r|` (lemma B).  Relative errors are :math:`|m - p|/p` of the mean measured norm
-``m`` against the predicted ``p``.
+The paper proves its closed forms for the true risk (eq. 5), the limit :math:`n_{spl} \to \infty` of the empirical
+risk (eq. 3) that its experiments train.  One job (:func:`samples_job`, one ``(network, mu, n_spl, seed, setting)``)
+seeds the latent set ``Problem(setting, "random", seed=seed)``, the data ``sample_dataset(problem, n_spl, n_test=5,
+seed=seed)`` (section 2) and the initialisation as ``fctheory reproduce`` does, trains eq. 3 by full-batch L-BFGS to
+``max_i |dR/dtheta_i| <= gtol`` or ``maxiter`` iterations (``converged``, ``iterations``; h* with the paper's
+LayerNorm, :math:`\varepsilon = 0`: with the code's :math:`10^{-5}` and W unpenalized its empirical risk has no
+minimizer, docs/reproduce.md), and measures the weights as the paper does
+(:func:`fctheory.reproduce.measure_weights`) against the theory's values
+(:func:`fctheory.reproduce.theory_predictions`: theorem 1 for h with uniform :math:`\mu`, theorem 3 for h*, none for
+h with Zipf words, where ``not_predicted`` says why and the ``*_predicted`` keys are None). For h*,
+:math:`\|\varphi(w)\| = \sqrt d` for every W at :math:`\varepsilon = 0`, so ``word_norm_rel_error`` is round-off.
+Each closed form is given twice: ``*_predicted`` with assumption A (eq. 35, :math:`K/n_c^L`; what the paper compares
+with), ``*_predicted_z`` with :math:`H_Z` / :math:`H^*_Z` of the run's own mean sphere sizes :math:`|S_r|` (lemma B).
+Relative errors are :math:`|m - p|/p` of the mean measured norm ``m`` against the predicted ``p``.
 
 For h with uniform :math:`\mu` the job also measures the gap to the latent set's *exact* optimum,
 :func:`fctheory.predict_optimum` (theorem G reduced by the within-concept symmetry, certified; no
@@ -27,16 +26,15 @@ concept, :math:`\sqrt{n_w^{-1}\sum_{a,b} (\|w_{(a,b)}\| - c_a)^2} / \bar c`; ``r
 upper bound), ``risk_optimum_lower_bound`` the Fenchel-dual bound.  They are None for the other networks
 (non-uniform :math:`\mu`; R* is not convex).  The trained ``risk`` is the empirical one and may fall below.
 
-The collapse (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`) is measured without reference to a frame.
-For concept ``a`` let :math:`B_a = \{(k,l) : z_{k,l} = a\}` and
-:math:`\bar u_a = |B_a|^{-1}\sum_{(k,l)\in B_a} u_{k,l}`; ``u_alignment`` is
-:math:`(KL)^{-1}\sum_{k,l}\cos(u_{k,l}, \bar u_{z_{k,l}})` (1 when collapsed; a zero vector counts as
-cosine 0), ``u_alignment_min`` the smallest of those cosines, ``u_norm_spread``
-:math:`n_c^{-1}\sum_a \operatorname{std}_{B_a}\|u_{k,l}\| / \operatorname{mean}_{B_a}\|u_{k,l}\|`
-(population std; 0 when collapsed), ``u_sv3_ratio`` the third PCA singular value of the blocks over the
-second (the paper's figure-3 indicator, 0 for :math:`n_c = 3` when collapsed); ``word_alignment`` and
-``word_sv3_ratio`` the same for the word features (W for h, :math:`\varphi(W)` for h*; :math:`\bar w_a` the
-mean over the words of concept ``a``).  ``unseen_words`` counts the words in no training sentence.
+The collapse (definitions 1-2: :math:`u_{k,l} = c\,f_{z_{k,l}}`) is measured without reference to a frame. For
+concept ``a`` let :math:`B_a = \{(k,l) : z_{k,l} = a\}` and :math:`\bar u_a = |B_a|^{-1}\sum_{(k,l)\in B_a} u_{k,l}`;
+``u_alignment`` is :math:`(KL)^{-1}\sum_{k,l}\cos(u_{k,l}, \bar u_{z_{k,l}})` (1 when collapsed; a zero vector counts
+as cosine 0), ``u_alignment_min`` the smallest of those cosines, ``u_norm_spread`` :math:`n_c^{-1}\sum_a
+\operatorname{std}_{B_a}\|u_{k,l}\| / \operatorname{mean}_{B_a}\|u_{k,l}\|` (population std; 0 when collapsed),
+``u_sv3_ratio`` the third PCA singular value of the blocks over the second (the paper's figure-3 indicator, 0 for
+:math:`n_c = 3` when collapsed); ``word_alignment`` and ``word_sv3_ratio`` the same for the word features (W for h,
+:math:`\varphi(W)` for h*; :math:`\bar w_a` the mean over the words of concept ``a``).  ``unseen_words`` counts the
+words in no training sentence.
 """
 
 from __future__ import annotations

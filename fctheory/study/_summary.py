@@ -15,7 +15,7 @@ import numpy as np
 
 from ._samples import NETWORKS
 
-__all__ = ["number", "mean_std", "group", "loglog_fit", "fit_power_law", "crossing", "symmetry_summary",
+__all__ = ["number", "finished", "mean_std", "group", "loglog_fit", "fit_power_law", "crossing", "symmetry_summary",
            "SYMMETRY_FITS", "samples_summary", "excess_fit", "optimum_rate_fit", "CURVE_KEYS", "RATE_FITS",
            "OPTIMUM_RATE_FITS", "LARGE_N_SPL", "RECOVERY_METRICS"]
 
@@ -38,6 +38,11 @@ def mean_std(values, ddof: int = 0) -> tuple:
     if not vals.size:
         return None, None, 0
     return float(np.mean(vals)), float(np.std(vals, ddof=ddof)) if vals.size > ddof else 0.0, int(vals.size)
+
+
+def finished(rows, key: str | None = None) -> list[dict]:
+    """The rows of finished jobs (``status`` ok; a CSV without it holds finished jobs only), with a finite ``key``."""
+    return [r for r in rows if r.get("status", "ok") == "ok" and (key is None or number(r.get(key)) is not None)]
 
 
 def group(rows, key) -> dict:
@@ -141,7 +146,7 @@ def symmetry_summary(rows) -> dict:
     minimizers were still collapsed; ``by_K`` (mean ± sample std over the seeds per variant, setting and K) and
     ``h_certified_table`` (h: H(τ), H_Z, trained and certified minima side by side per setting and K).
     """
-    ok = [r for r in rows if r.get("status", "ok") == "ok"]
+    ok = finished(rows)
     out = {"jobs": len(rows), "ok": len(ok), "fits": [], "settings": sorted({setting_label(r) for r in ok}),
            "variants": sorted({variant(r) for r in ok})}
     sub = [r for r in ok if (number(r.get("K_fraction")) or 1) < 1]
@@ -230,8 +235,7 @@ LARGE_N_SPL = 20
 
 def series(rows, network, mu) -> list[dict]:
     """The finished rows (``status`` ok, a test accuracy) of one network and word law."""
-    return [r for r in rows if r.get("status", "ok") == "ok" and r.get("test_accuracy") is not None
-            and r.get("network") == network and r.get("mu") == mu]
+    return [r for r in finished(rows, "test_accuracy") if r.get("network") == network and r.get("mu") == mu]
 
 
 def optimum_rate_fit(series: list[dict], key: str) -> dict:
@@ -289,7 +293,7 @@ def samples_summary(rows: list[dict]) -> dict:
     For network h with uniform words the rates against the latent set's exact optimum
     (:data:`OPTIMUM_RATE_FITS`, :func:`optimum_rate_fit`) have no floor: that gap must tend to zero.
     """
-    ok = [r for r in rows if r.get("status", "ok") == "ok" and r.get("test_accuracy") is not None]
+    ok = finished(rows, "test_accuracy")
     seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]
     jobs = {"rows": len(rows), "ok": len(ok), "failed": len(rows) - len(ok),
             "converged": sum(bool(r.get("converged")) for r in ok), "train_seconds_total": float(sum(seconds)),

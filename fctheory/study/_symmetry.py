@@ -51,29 +51,21 @@ CERTIFY_COLUMNS = SYMMETRY_COLUMNS[SYMMETRY_COLUMNS.index("certified_lower"):]
 _KEYS = ("n_c", "s_c", "L", "K", "d", "lam", "network", "mu", "seed", "certify", "certify_time_limit", "dps")
 
 
-def _concept_spread(word_norms, n_c: int, s_c: int) -> float:
-    """max over concepts a of (max_b - min_b) / mean_b of ||w_(a,b)|| (0 when words of a concept share a norm)."""
-    blocks = [word_norms[a * s_c:(a + 1) * s_c] for a in range(n_c)]
-    return max([(max(b) - min(b)) / (sum(b) / len(b)) for b in blocks if sum(b) / len(b) > 0], default=0.0)
-
-
 def symmetry_job(params: dict) -> dict:
     """One job of study 1: a random latent subset, one network, trained and compared (module docstring).
 
     Parameters
     ----------
     params : dict
-        ``n_c, s_c, L, K, d`` (integers), ``lam`` (default ``"1/100"``),
-        ``network`` and ``mu`` (one of :data:`NETWORK_VARIANTS`; default h, uniform), ``seed``
-        (the random subset's and the initialisation's), ``certify`` (bool,
-        default true: theorem G for h), ``certify_time_limit`` (seconds,
-        default 300), ``dps`` (digits of the closed forms, default 30).
+        ``n_c, s_c, L, K, d`` (integers; through :func:`fctheory.operations.resolve_setting`), ``lam`` (default
+        ``"1/100"``), ``network`` and ``mu`` (one of :data:`NETWORK_VARIANTS`; default h, uniform), ``seed`` (the
+        random subset's and the initialisation's), ``certify`` (bool, default true: theorem G for h),
+        ``certify_time_limit`` (seconds, default 300), ``dps`` (digits of the closed forms, default 30).
 
     Returns
     -------
     dict
-        The keys of :data:`SYMMETRY_COLUMNS` that a job computes (flat: floats,
-        ints, strings, bools, None).
+        The keys of :data:`SYMMETRY_COLUMNS` that a job computes (flat: floats, ints, strings, bools, None).
     """
     from ..certify import certify_optimum
     from ..latent import check_latent_set, sphere_sizes
@@ -98,13 +90,15 @@ def symmetry_job(params: dict) -> dict:
     result = train_network(problem, network=network, seed=seed, hessian="exact")
     m = measure_collapse(result.W, result.U, problem, network=network)
     word_norm_mean = float(sum(m.word_norms) / len(m.word_norms))
+    by_concept = [m.word_norms[a * setting.s_c:(a + 1) * setting.s_c] for a in range(setting.n_c)]  # ||w_(a,b)||
+    # max over concepts a of (max_b - min_b) / mean_b ||w_(a,b)|| (0 when the words of each concept share a norm)
+    concept_spread = max([(max(c) - min(c)) / (sum(c) / len(c)) for c in by_concept if sum(c) > 0], default=0.0)
     row.update({"risk": result.risk, "converged": result.converged, "reason": result.reason,
                 "grad_norm_rel": result.grad_norm_rel, "train_seconds": result.seconds,
                 "collapse_verdict": m.collapse_verdict, "word_norm_mean": word_norm_mean,
-                "word_norm_concept_spread": _concept_spread(m.word_norms, setting.n_c, setting.s_c),
-                "word_norm_spread": m.word_norm_spread, "within_concept_spread": m.within_concept_spread,
-                "equiangular_error": m.equiangular_error, "u_norm_mean": m.u_norm_mean,
-                "u_norm_spread": m.u_norm_spread, "u_alignment": m.u_alignment})
+                "word_norm_concept_spread": concept_spread, "word_norm_spread": m.word_norm_spread,
+                "within_concept_spread": m.within_concept_spread, "equiangular_error": m.equiangular_error,
+                "u_norm_mean": m.u_norm_mean, "u_norm_spread": m.u_norm_spread, "u_alignment": m.u_alignment})
 
     for tag, sizes in (("A", None), ("Z", sphere_sizes(problem, lemma_b=b))):
         p = closed_form(setting, network, sphere_sizes=sizes, dps=dps)

@@ -29,7 +29,7 @@ from .._version import __version__
 from ..errors import InvalidInput
 from ..sweep import ROW_KEYS, csv_text, load_grid, run_grid
 from . import _figures, _summary
-from ._summary import number
+from ._summary import finished, number
 from ._samples import SAMPLES_COLUMNS, SAMPLES_JOB
 from ._symmetry import SYMMETRY_COLUMNS, SYMMETRY_JOB
 
@@ -141,11 +141,6 @@ def read_results(path) -> list[dict]:
                            detail=f"it is not CSV ({exc})") from None
 
 
-def _usable(rows) -> list[dict]:
-    """The rows of finished jobs with a finite trained risk (what the figures and fits are made of)."""
-    return [r for r in rows if r.get("status", "ok") == "ok" and number(r.get("risk")) is not None]
-
-
 def _summary_of(path: Path, field: str):
     """A summary.json as a dict, or None when absent, unreadable or not an object."""
     try:
@@ -163,7 +158,7 @@ def _study_run(out: Path, study: str, quick: bool, rows, seconds, *, write_csv: 
     csv_path = out / f"results-{study}.csv"
     if write_csv:  # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
         atomic_write_text(csv_path, csv_text(rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns)))
-    pngs = [os.fspath(p) for p in figures(list(rows), out)] if _usable(rows) else []  # no figures from nothing
+    pngs = [os.fspath(p) for p in figures(list(rows), out)] if finished(rows, "risk") else []  # none from nothing
     times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]  # None: a CSV from elsewhere
     run = StudyRun(study, f"fctheory/study/grids/{study}{'-quick' if quick else ''}.toml", len(rows),
                    sum(r.get("status", "ok") == "ok" for r in rows),  # a CSV without status holds finished jobs only
@@ -240,7 +235,7 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
             raise InvalidInput("out", f"a folder holding results-{s}.csv (from fctheory study undersampling)",
                                os.fspath(out))
         rows = read_results(path)
-        if not _usable(rows):
+        if not finished(rows, "risk"):
             raise InvalidInput("out", f"a folder whose results-{s}.csv holds finished jobs", os.fspath(out),
                                detail=f"results-{s}.csv has {len(rows)} rows and none with a finite trained risk; "
                                       "nothing to draw (run the study without --summary-only)")
