@@ -70,17 +70,14 @@ _KEYS = ("network", "mu", "n_spl", "seed", "n_c", "s_c", "L", "K", "d", "lam", "
 #: The CSV column order of results-samples.csv.
 SAMPLES_COLUMNS = (
     "network", "mu", "n_spl", "seed", "n_c", "s_c", "L", "K", "d", "lam", "n_test", "eps", "gtol", "maxiter",
-    "test_accuracy", "train_accuracy", "risk", "risk_predicted",
-    "word_norm_mean", "word_norm_std", "word_norm_predicted", "word_norm_rel_error",
-    "word_norm_predicted_z", "word_norm_rel_error_z",
-    "u_norm_mean", "u_norm_std", "u_norm_predicted", "u_norm_rel_error", "u_norm_predicted_z", "u_norm_rel_error_z",
-    "u_frobenius", "u_frobenius_predicted",
-    "u_norm_spread", "u_alignment", "u_alignment_min", "u_sv3_ratio", "word_alignment", "word_sv3_ratio",
-    "unseen_words", "theorem", "not_predicted",
-    "iterations", "converged", "gradient_max", "message", "train_seconds",
-    "word_norm_optimum", "word_norm_rel_error_optimum", "word_norm_rms_rel_error_optimum", "u_norm_optimum",
-    "u_norm_rel_error_optimum", "u_frobenius_optimum", "u_frobenius_rel_error_optimum", "risk_optimum",
-    "risk_optimum_lower_bound", "risk_optimum_certified",
+    "test_accuracy", "train_accuracy", "risk", "risk_predicted", "word_norm_mean", "word_norm_std",
+    "word_norm_predicted", "word_norm_rel_error", "word_norm_predicted_z", "word_norm_rel_error_z", "u_norm_mean",
+    "u_norm_std", "u_norm_predicted", "u_norm_rel_error", "u_norm_predicted_z", "u_norm_rel_error_z", "u_frobenius",
+    "u_frobenius_predicted", "u_norm_spread", "u_alignment", "u_alignment_min", "u_sv3_ratio", "word_alignment",
+    "word_sv3_ratio", "unseen_words", "theorem", "not_predicted", "iterations", "converged", "gradient_max", "message",
+    "train_seconds", "word_norm_optimum", "word_norm_rel_error_optimum", "word_norm_rms_rel_error_optimum",
+    "u_norm_optimum", "u_norm_rel_error_optimum", "u_frobenius_optimum", "u_frobenius_rel_error_optimum",
+    "risk_optimum", "risk_optimum_lower_bound", "risk_optimum_certified",
 )
 #: The columns of the latent set's exact optimum (network h, uniform mu only; None for the other networks).
 OPTIMUM_COLUMNS = SAMPLES_COLUMNS[SAMPLES_COLUMNS.index("word_norm_optimum"):]
