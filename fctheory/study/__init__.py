@@ -2,13 +2,11 @@
 
 API index
 =========
-run_undersampling       both grids of the under-sampling study (docs/undersampling.md) ->
-                        results-symmetry.csv, results-samples.csv, figures, summary.json
+run_undersampling       both grids of the under-sampling study (docs/undersampling.md) -> results-symmetry.csv,
+                        results-samples.csv, figures, summary.json (UndersamplingRun: a StudyRun per study)
 summarize_results       redraw the figures and summary.json from the results CSVs of a run
 read_results            a results CSV back to rows (numbers, bools, None)
-grid_path               the packaged grid file of a study (``symmetry``, ``samples``; ``quick=True``)
-STUDIES, DEFAULT_OUT    the study names; the default output folder
-UndersamplingRun        the outcome of run_undersampling (StudyRun per study, the summary)
+grid_path               the packaged grid file of a study (one of STUDIES; ``quick=True``); DEFAULT_OUT
 symmetry_job            study 1: a random latent subset on the exact risk against H(τ)/H*(τ*), H_Z/H*_Z and
                         theorem G's certified optimum (SYMMETRY_COLUMNS, SYMMETRY_JOB)
 samples_job             study 2: few samples, the empirical risk (SAMPLES_COLUMNS, SAMPLES_JOB)

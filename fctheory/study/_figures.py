@@ -36,14 +36,10 @@ def _save(fig, out_dir, name: str) -> Path:
 
 
 def symmetry_figures(rows, out_dir) -> list[Path]:
-    """Write study 1's figures into ``out_dir``; return their paths.
-
-    ``symmetry-risk-error.png``: |relative error of the trained minimum| against H(τ)/H*(τ*) (assumption A)
-    and against H_Z/H*_Z (own sphere sizes), log-log against the assumption-A deviation, one colour per
-    setting, one marker per network/word law, with the pooled fits.  ``symmetry-norms-collapse.png``: the
-    relative errors of the word and U norms (assumption A), the spread of the U-block norms and the distance of
-    the concept directions' Gram matrix from the equiangular one, against the same deviation.
-    """
+    """Write study 1's figures into ``out_dir``; return their paths: ``symmetry-risk-error.png`` (|relative
+    error of the trained minimum| against H(τ)/H*(τ*) and H_Z/H*_Z, log-log against the deviation from assumption
+    A (eq. 35), per setting and network/word law, with the pooled fits) and ``symmetry-norms-collapse.png`` (the
+    word and U norms' errors, the U-block norm spread, the concept directions' distance from equiangular)."""
     ok = [r for r in finished(rows) if (number(r.get("K_fraction")) or 1) < 1]
     settings = sorted({setting_label(r) for r in ok})
     colours = colormap("tab10")
@@ -103,14 +99,10 @@ _STYLE = {"h/uniform": ("tab:blue", "o"), "h/zipf": ("tab:red", "s"), "h*/zipf":
 
 
 def samples_figures(rows: list[dict], out_dir) -> list[Path]:
-    """Write ``samples-accuracy-collapse.png`` and ``samples-rate.png`` into ``out_dir``; return their paths.
-
-    The first: test accuracy, u_alignment, u_norm_spread and u_sv3_ratio against n_spl (log x), seed mean ±
-    std per network, with the paper's reported accuracies (``PAPER_POINTS``, at the paper's own setting)
-    marked.  The second: the relative errors against theorem 1 / theorem 3 against n_spl (log-log), every
-    seed's point and the fitted power law of :func:`fctheory.study.samples_summary` (left), and the excess over
-    each seed's value at the largest n_spl with its fit (right).
-    """
+    """Write ``samples-accuracy-collapse.png`` (test accuracy and the collapse measures against n_spl, seed mean
+    ± std per network, the paper's accuracies marked) and ``samples-rate.png`` (the relative errors against
+    theorems 1 / 3 and the exact optimum with :func:`fctheory.study.samples_summary`'s power laws; the excess
+    over each seed's value at the largest n_spl with its fit) into ``out_dir``; return their paths."""
     summary = samples_summary(rows)
 
     fig, axes = new_figure(nrows=2, ncols=2, figsize=(12, 8.5))

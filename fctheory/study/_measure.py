@@ -1,9 +1,4 @@
-r"""What the study jobs compute beside the training: the checked network, the closed forms, the collapse.
-
-:func:`closed_form` is theorem 1's :math:`H(\tau)` (network h, type I) or theorem 3's :math:`H^*(\tau^*)`
-(network h*, type II) with assumption A's sphere sizes (eq. 35) or a latent set's own (lemma K);
-:func:`collapse_measures` measures the collapse without reference to a frame (definitions 1-2).
-"""
+"""What the study jobs compute beside training: the checked network, the closed forms, the collapse measures."""
 
 from __future__ import annotations
 

@@ -149,10 +149,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     collapse = collapse_measures(word_features(W, network, eps=eps), U, np.asarray(problem.latent), setting.n_c,
                                  setting.s_c)
 
-    def value(name):
-        entry = predicted.get(name)
-        return None if entry is None else float(entry["value"])
-
+    value = lambda name: float(predicted[name]["value"]) if name in predicted else None  # noqa: E731
     reasons = [f"{s['theorem']}: {s['reason']}" for s in skipped
                if network == "h" and s["theorem"].startswith(("theorem 1", "theorem 2"))]
     row = {

@@ -140,11 +140,11 @@ BY_K_COLUMNS = ("assumption_a_deviation", "lemma_b_i_deviation", "risk_rel_error
 def symmetry_summary(rows) -> dict:
     """The fitted relationships of study 1 (JSON-able): the "symmetry" part of summary.json.
 
-    For every network/word-law variant and every pair of :data:`SYMMETRY_FITS`, :func:`loglog_fit` over the
-    random subsets (``K < n_c^L``; the full set has zero deviation) pooled over the settings, and per setting;
-    counts, the worst gap between the trained minimum and theorem G's certified minimum (h), how many
-    minimizers were still collapsed; ``by_K`` (mean ± sample std over the seeds per variant, setting and K) and
-    ``h_certified_table`` (h: H(τ), H_Z, trained and certified minima side by side per setting and K).
+    For every network/word-law variant and pair of :data:`SYMMETRY_FITS`, :func:`loglog_fit` over the random
+    subsets (``K < n_c^L``; the full set has zero deviation), pooled and per setting; counts, the worst gap
+    between the trained minimum and theorem G's certified one (h), how many minimizers were still collapsed;
+    ``by_K`` (seed mean ± sample std per variant, setting and K), ``h_certified_table`` (h: H(τ), H_Z, trained
+    and certified minima side by side per setting and K).
     """
     ok = finished(rows)
     out = {"jobs": len(rows), "ok": len(ok), "fits": [], "settings": sorted({setting_label(r) for r in ok}),
@@ -160,7 +160,7 @@ def symmetry_summary(rows) -> dict:
                                                     for label in out["settings"]}})
     full = [r for r in ok if number(r.get("K_fraction")) == 1]
     out["full_set_max_abs_risk_rel_error_A"] = max((abs(number(r["risk_rel_error_A"])) for r in full), default=None)
-    certified = [r for r in ok if number(r.get("certified_upper")) is not None]
+    certified = finished(ok, "certified_upper")
     out["certified_jobs"] = len(certified)
     out["max_trained_minus_certified"] = max((number(r["trained_minus_certified"]) for r in certified), default=None)
     out["max_certified_gap"] = max((number(r["certified_gap"]) for r in certified), default=None)
@@ -168,9 +168,7 @@ def symmetry_summary(rows) -> dict:
     verdicts = group(ok, lambda r: f"{variant(r)} K{'=' if number(r['K_fraction']) == 1 else '<'}N")
     out["collapse_verdicts"] = {key: dict(Counter(_column(rs, "collapse_verdict"))) for key, rs in verdicts.items()}
     out["not_converged"] = sum(1 for r in ok if str(r.get("converged")).lower() not in ("true", "1"))
-    out["by_K"] = _by_K(ok)
-    out["h_certified_table"] = _certified_table(ok)
-    return out
+    return out | {"by_K": _by_K(ok), "h_certified_table": _certified_table(ok)}
 
 
 def _by_setting_and_K(rows) -> list:
@@ -197,7 +195,7 @@ def _certified_table(rows) -> list[dict]:
     certified bounds side by side."""
     out = []
     for (label, K), rs in _by_setting_and_K([r for r in rows if variant(r) == "h/uniform"]):
-        rs = [r for r in rs if number(r.get("certified_upper")) is not None]
+        rs = finished(rs, "certified_upper")
         if rs:
             mean = lambda column: mean_std(_column(rs, column))[0]  # noqa: E731
             out.append({"setting": label, "K": K, "n": len(rs), "H_A": mean("predicted_risk_A"),
@@ -239,14 +237,10 @@ def series(rows, network, mu) -> list[dict]:
 
 
 def optimum_rate_fit(series: list[dict], key: str) -> dict:
-    r"""Power law :math:`e(n) = a\,n^{b}` of the gap to the latent set's exact optimum, with no floor.
-
-    ``e`` is every seed's relative error ``key`` (against :func:`fctheory.predict_optimum`'s minimizer of the
-    true risk of that seed's latent set) at ``n_spl = n``, fitted by :func:`fit_power_law` on all points.  No
-    floor: the optimum is the :math:`n_{spl} \to \infty` limit of the trained weights' own problem, so the gap
-    tends to zero and ``b < 0`` (``tends_to_zero``) is what the fit tests.  ``large_n_spl``: the same fit on
-    the points with ``n_spl >= LARGE_N_SPL``; ``points``: the seed mean and std at every n_spl.
-    """
+    r"""Power law :math:`e(n) = a\,n^{b}` (:func:`fit_power_law`, all points) of every seed's relative error
+    ``key`` against its latent set's exact optimum, with no floor: the optimum is the :math:`n_{spl} \to \infty`
+    limit of the trained weights' own problem, so ``b < 0`` (``tends_to_zero``) is what the fit tests.
+    ``large_n_spl``: the same fit from ``n_spl = LARGE_N_SPL`` on; ``points``: seed mean and std per n_spl."""
     fit = fit_power_law(_column(series, "n_spl"), _column(series, key))
     large = [r for r in series if int(r["n_spl"]) >= LARGE_N_SPL]
     fit["large_n_spl"] = fit_power_law(_column(large, "n_spl"), _column(large, key)) | {"from_n_spl": LARGE_N_SPL}
@@ -269,13 +263,10 @@ def excess_points(series: list[dict], key: str) -> tuple[list, list, list]:
 
 
 def excess_fit(series: list[dict], key: str) -> dict:
-    r"""Power-law fit of the approach to the large-sample limit: :math:`e_s(n) - e_s(n_{max})` against ``n``.
-
-    ``e_s(n)`` is seed ``s``'s relative error ``key`` at ``n_spl = n`` and :math:`n_{max}` the largest n_spl
-    that seed has; the excess over that floor is fitted (:func:`fit_power_law`) on every seed's points with
-    ``n < n_max`` (excess <= 0 is left out and counted).  The floor itself -- what remains between the trained
-    weights and the closed form when samples abound -- is ``floor`` (seed mean and std of :math:`e_s(n_{max})`).
-    """
+    r"""Power law (:func:`fit_power_law`) of the approach to the large-sample limit: seed ``s``'s relative error
+    ``key`` at ``n_spl = n`` minus its value at the seed's largest n_spl, :math:`e_s(n) - e_s(n_{max})`, over
+    every ``n < n_max`` (excess <= 0 left out and counted); ``floor``: seed mean and std of :math:`e_s(n_{max})`,
+    what remains between the trained weights and the closed form when samples abound."""
     xs, ys, floors = excess_points(series, key)
     fit = fit_power_law(xs, ys)
     mean, std, _ = mean_std(floors)
@@ -288,10 +279,9 @@ def samples_summary(rows: list[dict]) -> dict:
 
     ``jobs`` (counts: ok, failed, converged, seconds); ``curves`` (per network, per n_spl: seed mean and std of
     every measure in :data:`CURVE_KEYS`); ``recovery`` (at which n_spl h/Zipf reaches h*/Zipf's values at
-    n_spl = 5, :func:`crossing`); ``rates`` (:func:`fit_power_law` of the relative errors against n_spl on
-    every seed's point, the error at the largest n_spl and the fit of the excess over it, :func:`excess_fit`).
-    For network h with uniform words the rates against the latent set's exact optimum
-    (:data:`OPTIMUM_RATE_FITS`, :func:`optimum_rate_fit`) have no floor: that gap must tend to zero.
+    n_spl = 5, :func:`crossing`); ``rates`` (:func:`fit_power_law` of the relative errors against n_spl on every
+    seed's point, the error at the largest n_spl, :func:`excess_fit`; for h with uniform words those against
+    the latent set's exact optimum, :data:`OPTIMUM_RATE_FITS`, with no floor: :func:`optimum_rate_fit`).
     """
     ok = finished(rows, "test_accuracy")
     seconds = [float(r["train_seconds"]) for r in ok if r.get("train_seconds") is not None]

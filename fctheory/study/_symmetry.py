@@ -27,21 +27,18 @@ __all__ = ["SYMMETRY_COLUMNS", "NETWORK_VARIANTS", "SYMMETRY_JOB", "symmetry_job
 #: h* with uniform and Zipf words (theorem 3 does not depend on μ).
 NETWORK_VARIANTS = (("h", "uniform"), ("h*", "uniform"), ("h*", "zipf"))
 
-#: The CSV column order of results-symmetry.csv.
+#: The CSV column order of results-symmetry.csv: the job's parameters and the sweep's row keys, the latent set,
+#: the trained minimum, (i) assumption A's closed form (``*_A``), (ii) the set's own sphere sizes (``*_Z``),
+#: (iii) theorem G (h only).
 SYMMETRY_COLUMNS = (
     "n_c", "s_c", "L", "K", "K_fraction", "d", "lam", "network", "mu", "seed", "status", "error", "seconds", "cached",
-    # the latent set
-    "assumption_a_deviation", "assumption_a_noise_level", "lemma_b_i_deviation", "lemma_b_holds",
-    "assumption_b_holds", "sphere_sizes",
-    # the trained minimum
-    "risk", "converged", "reason", "grad_norm_rel", "train_seconds", "collapse_verdict", "word_norm_mean",
-    "word_norm_concept_spread", "word_norm_spread", "within_concept_spread", "equiangular_error", "u_norm_mean",
-    "u_norm_spread", "u_alignment",
-    # (i) assumption A's closed form (_A), (ii) the set's own sphere sizes (_Z)
+    "assumption_a_deviation", "assumption_a_noise_level", "lemma_b_i_deviation", "lemma_b_holds", "assumption_b_holds",
+    "sphere_sizes", "risk", "converged", "reason", "grad_norm_rel", "train_seconds", "collapse_verdict",
+    "word_norm_mean", "word_norm_concept_spread", "word_norm_spread", "within_concept_spread", "equiangular_error",
+    "u_norm_mean", "u_norm_spread", "u_alignment",
     *(f"{q}_{tag}" for tag in "AZ" for q in ("predicted_risk", "predicted_word_norm", "predicted_u_norm",
                                              "predicted_trivial", "risk_rel_error", "word_norm_rel_error",
                                              "u_norm_rel_error")),
-    # (iii) theorem G (h only)
     "certified_lower", "certified_upper", "certified_gap", "certify_method", "certify_seconds",
     "trained_minus_certified", "H_Z_minus_certified", "H_A_minus_certified",
 )

@@ -186,8 +186,7 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
     quick : bool
         The ``-quick`` grids (a small setting each; 22 s in all on a 2-core machine).
     workers, scheduler : optional
-        As for :func:`fctheory.sweep.run_grid`: ``workers = N`` local worker processes, ``scheduler`` a Dask
-        address, ``"local"`` or a Client.
+        As for :func:`fctheory.sweep.run_grid`: N local worker processes; a Dask address, ``"local"`` or a Client.
     progress : bool
         Progress bars on stderr (one per study).
     studies : sequence of str
