@@ -54,8 +54,8 @@ def _cosines(vectors: np.ndarray, directions: np.ndarray) -> np.ndarray:
 
 def collapse_measures(W_features: np.ndarray, U: np.ndarray, latent: np.ndarray, n_c: int, s_c: int) -> dict:
     r"""The collapse of the blocks and of the word features (definitions 1-2): ``u_alignment``,
-    ``u_alignment_min``, ``u_norm_spread``, ``u_sv3_ratio``, ``word_alignment``, ``word_sv3_ratio`` (the
-    samples study's columns, defined in :func:`fctheory.study.samples_job`'s module).
+    ``u_alignment_min``, ``u_norm_spread``, ``u_sv3_ratio``, ``word_alignment``, ``word_sv3_ratio`` (columns of
+    the samples study, defined in the docstring of fctheory/study/_samples.py).
 
     Parameters
     ----------

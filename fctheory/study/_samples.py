@@ -161,8 +161,8 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
         "risk": float(trained.risk), "risk_predicted": value("risk"),
         "word_norm_mean": m.word_norm_mean, "word_norm_std": m.word_norm_std,
         "u_norm_mean": m.u_norm_mean, "u_norm_std": m.u_norm_std, "u_frobenius": float(np.linalg.norm(U)),
-        "u_frobenius_predicted": (value("u_frobenius") if network == "h*" or value("u_norm") is None else
-                                  value("u_norm") * math.sqrt(setting.K * setting.L)),
+        "u_frobenius_predicted": (value("u_frobenius") if network == "h*" or value("u_norm") is None
+                                  else value("u_norm") * math.sqrt(setting.K * setting.L)),  # h: c' sqrt(K L)
         **collapse,
         "unseen_words": int(setting.n_w - np.unique(dataset.x_train).size),
         "theorem": predicted["word_norm"]["theorem"] if "word_norm" in predicted else None,
