@@ -1,15 +1,8 @@
-"""The under-sampling study (issue 14): both grids, their results tables, figures and fitted relationships.
+"""The under-sampling study (docs/undersampling.md): both grids, their results tables, figures and summary.json.
 
-Two studies, each a grid file shipped in ``fctheory/study/grids/`` and run by
-:func:`fctheory.sweep.run_grid` (so in this process, on local worker processes
-or on a Dask cluster, cached by content hash and resumable):
-
-``symmetry`` (:mod:`fctheory.study._symmetry`)
-    random latent subsets, the exact true risk: trained minima against
-    H(τ)/H*(τ*), H_Z/H*_Z and theorem G's certified optimum;
-``samples`` (:mod:`fctheory.study._samples`)
-    the empirical risk of the paper's data model against the number of
-    training sentences per class.
+Each study is a grid file shipped in ``fctheory/study/grids/`` (jobs :func:`fctheory.study.symmetry_job`,
+:func:`fctheory.study.samples_job`) run by :func:`fctheory.sweep.run_grid`: in this process, on local
+worker processes or on a Dask cluster, cached by content hash and resumable.
 
 Output directory ``out`` (default ``./fctheory-study/undersampling``)::
 
@@ -18,26 +11,27 @@ Output directory ``out`` (default ``./fctheory-study/undersampling``)::
     symmetry-*.png, samples-*.png   the studies' figures
     summary.json           counts, wall times, grid files and each study's fitted relationships
     symmetry/, samples/    the sweeps' own files (results.jsonl, summary.json, cache/)
-
-Running the same call again reuses every finished job from ``<out>/<study>/cache``
-(the cache key includes the fctheory sources: a changed library re-runs).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .._io import atomic_write_text, read_json, read_text, remove_stale_temporaries, write_json
+from .._validate import require_one_of
 from .._version import __version__
 from ..errors import InvalidInput
-from ..sweep import csv_text
+from ..sweep import ROW_KEYS, csv_text, load_grid, run_grid
+from . import _figures, _summary
+from ._summary import finished, number
+from ._samples import SAMPLES_COLUMNS, SAMPLES_JOB
+from ._symmetry import SYMMETRY_COLUMNS, SYMMETRY_JOB
 
 __all__ = ["STUDIES", "DEFAULT_OUT", "UndersamplingRun", "StudyRun", "grid_path", "run_undersampling",
            "summarize_results", "read_results"]
@@ -47,15 +41,10 @@ STUDIES = ("symmetry", "samples")
 DEFAULT_OUT = os.path.join("fctheory-study", "undersampling")
 
 
-
 def grid_path(study: str, *, quick: bool = False):
-    """The packaged grid file of ``study`` (``"symmetry"`` or ``"samples"``; ``quick``: its ``-quick`` variant).
-
-    Returns an :mod:`importlib.resources` traversable (a path when installed
-    from a directory or wheel).
-    """
-    if study not in STUDIES:
-        raise InvalidInput("study", "one of " + ", ".join(STUDIES), study)
+    """The packaged grid file of ``study`` (one of :data:`STUDIES`; ``quick``: its ``-quick`` variant), an
+    :mod:`importlib.resources` traversable (a path when installed from a directory or wheel)."""
+    require_one_of("study", study, STUDIES)
     return resources.files("fctheory.study").joinpath("grids", f"{study}{'-quick' if quick else ''}.toml")
 
 
@@ -63,10 +52,9 @@ def grid_path(study: str, *, quick: bool = False):
 class StudyRun:
     """One study's sweep: counts, wall time and the files written.
 
-    ``seconds`` is the sweep's wall-clock time (None when only redrawn from
-    its CSV); ``job_seconds`` the sum of the jobs' own run times on their
-    workers (the rows' ``seconds``: the first run's, for cached jobs too; None
-    for a CSV without that column).
+    ``seconds`` is the sweep's wall-clock time (None when only redrawn from its CSV); ``job_seconds`` the sum
+    of the jobs' own run times on their workers (the rows' ``seconds``: the first run's, for cached jobs too;
+    None for a CSV without that column).
     """
 
     study: str
@@ -80,25 +68,13 @@ class StudyRun:
     files: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"study": self.study, "grid_file": self.grid_file, "jobs": self.jobs, "ok": self.ok,
-                "failed": self.failed, "cached": self.cached, "seconds": self.seconds,
-                "job_seconds": self.job_seconds, "files": dict(self.files)}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
 class UndersamplingRun:
-    """The outcome of :func:`run_undersampling`.
-
-    Attributes
-    ----------
-    out_dir : str
-    quick : bool
-    studies : tuple of StudyRun
-    summary : dict
-        What ``summary.json`` holds.
-    seconds : float
-        Wall-clock time of the whole call.
-    """
+    """The outcome of :func:`run_undersampling`: the output folder, the studies' :class:`StudyRun`, what
+    ``summary.json`` holds and the wall-clock seconds of the whole call."""
 
     out_dir: str
     quick: bool
@@ -116,77 +92,36 @@ class UndersamplingRun:
 
 
 def _check_out(out) -> str:
+    """``out`` as a folder, created (:func:`fctheory.reproduce.prepare_out`); one it cannot create is refused."""
+    from ..reproduce import prepare_out
+
+    allowed = "a directory, or a path where one can be created"
+    if out is None or (isinstance(out, str) and not out.strip()):
+        raise InvalidInput("out", allowed, out)
     try:
-        path = os.fspath(out)
-    except TypeError:
-        raise InvalidInput("out", "a folder path (str or os.PathLike)", type(out).__name__) from None
-    if not str(path).strip():
-        raise InvalidInput("out", "a directory, or a path where one can be created", path)
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise InvalidInput("out", "a directory (or a path to create); it is an existing file", path)
-    try:
-        os.makedirs(path, exist_ok=True)
+        return prepare_out(out)
     except OSError as exc:
-        raise InvalidInput("out", "a directory, or a path where one can be created", path, exc.strerror) from None
-    return path
+        raise InvalidInput("out", allowed, os.fspath(out), exc.strerror) from None
 
 
 def _check_studies(studies) -> tuple:
-    if isinstance(studies, str):
-        studies = (studies,)
-    studies = tuple(studies)
+    studies = (studies,) if isinstance(studies, str) else tuple(studies)
     if not studies or any(s not in STUDIES for s in studies) or len(set(studies)) != len(studies):
         raise InvalidInput("studies", "distinct names among " + ", ".join(STUDIES), ", ".join(map(str, studies)))
     return tuple(s for s in STUDIES if s in studies)
 
 
-def _finite_or_none(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
-def _job_seconds(rows) -> float | None:
-    """The sum of the rows' ``seconds`` (None when no row has one: a CSV written elsewhere)."""
-    times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]
-    return float(sum(times)) if times else None
-
-
-def _grid_name(study: str, quick: bool) -> str:
-    return f"fctheory/study/grids/{study}{'-quick' if quick else ''}.toml"
-
-
-def _interface(study: str):
-    """The study's columns, figure writer and summary (the interface of docs/undersampling.md)."""
-    if study == "symmetry":
-        from ._symmetry import SYMMETRY_COLUMNS, symmetry_figures, symmetry_summary
-
-        return SYMMETRY_COLUMNS, symmetry_figures, symmetry_summary
-    from ._samples import SAMPLES_COLUMNS, samples_figures, samples_summary
-
-    return SAMPLES_COLUMNS, samples_figures, samples_summary
-
-
-# ------------------------------------------------------------ CSV tables ----
-def _write_csv(path: Path, rows, columns) -> None:
-    atomic_write_text(path, csv_text(rows, columns))
-
-
 def _parse_cell(text: str):
-    """A CSV cell back to JSON data: "" -> None, true/false, integers, floats (nan, inf), else the string."""
-    if text == "":
-        return None
-    if text in ("true", "false"):
-        return text == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) or text.lower().lstrip("+-") in ("nan", "inf", "infinity") else text
+    """A CSV cell back to JSON data (:func:`fctheory.sweep.csv_cell` inverted): "" -> None, true/false, integers,
+    floats, else the string."""
+    if text in ("", "true", "false"):
+        return None if text == "" else text == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def read_results(path) -> list[dict]:
@@ -206,40 +141,36 @@ def read_results(path) -> list[dict]:
                            detail=f"it is not CSV ({exc})") from None
 
 
-def _usable(rows) -> list[dict]:
-    """The rows of finished jobs with a finite trained risk (what the figures and fits are made of)."""
-    return [r for r in rows if r.get("status", "ok") == "ok" and isinstance(r.get("risk"), (int, float))
-            and not isinstance(r.get("risk"), bool) and math.isfinite(r["risk"])]
-
-
 def _summary_of(path: Path, field: str):
     """A summary.json as a dict, or None when absent, unreadable or not an object."""
-    if not path.is_file():
-        return None
     try:
-        data = read_json(path, field)
+        data = read_json(path, field) if path.is_file() else None
     except InvalidInput:
         return None
     return data if isinstance(data, dict) else None
 
 
-# ------------------------------------------------------------ the study ----
-def _finish(out: Path, study: str, rows, *, write_csv: bool = True) -> tuple[dict, dict]:
-    columns, figures, summary = _interface(study)
+def _study_run(out: Path, study: str, quick: bool, rows, seconds, *, write_csv: bool = True) -> tuple:
+    """Write one study's results CSV (unless only redrawn) and figures: its :class:`StudyRun` and summary."""
+    columns, figures, summary = {
+        "symmetry": (SYMMETRY_COLUMNS, _figures.symmetry_figures, _summary.symmetry_summary),
+        "samples": (SAMPLES_COLUMNS, _figures.samples_figures, _summary.samples_summary)}[study]
     csv_path = out / f"results-{study}.csv"
-    if write_csv:
-        from ..sweep import ROW_KEYS
+    if write_csv:  # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
+        atomic_write_text(csv_path, csv_text(rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns)))
+    pngs = [os.fspath(p) for p in figures(list(rows), out)] if finished(rows, "risk") else []  # none from nothing
+    times = [r["seconds"] for r in rows if isinstance(r.get("seconds"), (int, float))]  # None: a CSV from elsewhere
+    run = StudyRun(study, f"fctheory/study/grids/{study}{'-quick' if quick else ''}.toml", len(rows),
+                   sum(r.get("status", "ok") == "ok" for r in rows),  # a CSV without status holds finished jobs only
+                   sum(r.get("status") == "failed" for r in rows), sum(bool(r.get("cached")) for r in rows),
+                   seconds, float(sum(times)) if times else None, {"csv": os.fspath(csv_path), "figures": pngs})
+    return run, summary(list(rows))
 
-        # the sweep's own row keys (status, error, seconds, cached) when the study's columns lack them
-        _write_csv(csv_path, rows, tuple(columns) + tuple(k for k in ROW_KEYS if k not in columns))
-    pngs = [os.fspath(p) for p in figures(list(rows), out)] if _usable(rows) else []  # no figures from nothing
-    return {"csv": os.fspath(csv_path), "figures": pngs}, summary(list(rows))
 
-
-def _write_summary(out: Path, quick: bool, runs, parts: dict, seconds) -> dict:
+def _write_summary(out: Path, quick: bool, runs, seconds) -> dict:
     summary = {"command": "fctheory study undersampling" + (" --quick" if quick else ""),
                "fctheory_version": __version__, "quick": quick, "seconds": seconds,
-               "studies": {r.study: {**r.to_dict(), "summary": parts[r.study]} for r in runs}}
+               "studies": {r.study: {**r.to_dict(), "summary": part} for r, part in runs}}
     write_json(out / "summary.json", summary)
     return summary
 
@@ -253,10 +184,9 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
     out : path
         Output folder (created; an existing file is refused).
     quick : bool
-        The ``-quick`` grids (a small setting each; 22 s in all on the development machine).
+        The ``-quick`` grids (a small setting each; 22 s in all on a 2-core machine).
     workers, scheduler : optional
-        As for :func:`fctheory.sweep.run_grid`: ``workers = N`` local worker
-        processes, ``scheduler`` a Dask address, ``"local"`` or a Client.
+        As for :func:`fctheory.sweep.run_grid`: N local worker processes; a Dask address, ``"local"`` or a Client.
     progress : bool
         Progress bars on stderr (one per study).
     studies : sequence of str
@@ -271,35 +201,28 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
     fctheory.sweep.SweepInterrupted
         On Ctrl-C: the finished jobs are cached under ``out``, so the same call resumes.
     """
-    from ..sweep import load_grid, run_grid
-    from ._samples import SAMPLES_JOB
-    from ._symmetry import SYMMETRY_JOB
-
     start = time.perf_counter()
     out = Path(_check_out(out))
     remove_stale_temporaries(out)  # what a killed run left half-written (run_grid cleans each study's folder)
     studies = _check_studies(studies)
     kinds = {k.name: k for k in (SYMMETRY_JOB, SAMPLES_JOB)}
     grids = {s: load_grid(os.fspath(grid_path(s, quick=quick)), kinds) for s in studies}  # every grid checked first
-    runs, parts = [], {}
+    runs = []
     for s in studies:
         sweep = run_grid(grids[s], out / s, workers=workers, scheduler=scheduler, progress=progress)
-        files, parts[s] = _finish(out, s, sweep.rows)
-        runs.append(StudyRun(s, _grid_name(s, quick), sweep.jobs, sweep.ok, sweep.failed,
-                             sweep.cached, sweep.seconds, _job_seconds(sweep.rows), files))
+        runs.append(_study_run(out, s, quick, sweep.rows, sweep.seconds))
     seconds = time.perf_counter() - start
-    summary = _write_summary(out, quick, runs, parts, seconds)
-    return UndersamplingRun(os.fspath(out), quick, tuple(runs), summary, seconds)
+    summary = _write_summary(out, quick, runs, seconds)
+    return UndersamplingRun(os.fspath(out), quick, tuple(run for run, _ in runs), summary, seconds)
 
 
 def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
     """Redraw the figures and rewrite summary.json from the results CSVs already in ``out`` (no job runs;
     the CSVs are read, not rewritten).
 
-    The wall time of the run that wrote each CSV is taken from the
-    ``<out>/<study>/summary.json`` of its sweep when present, else kept from
-    the ``summary.json`` already in ``out`` when that gave the study the same
-    number of jobs, else null.
+    The wall time of the run that wrote each CSV is taken from the ``<out>/<study>/summary.json`` of its
+    sweep when present, else kept from the ``summary.json`` already in ``out`` when that gave the study the
+    same number of jobs, else null.
     """
     out = Path(_check_out(out))
     studies = _check_studies(studies)
@@ -311,24 +234,16 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
             raise InvalidInput("out", f"a folder holding results-{s}.csv (from fctheory study undersampling)",
                                os.fspath(out))
         rows = read_results(path)
-        if not _usable(rows):
+        if not finished(rows, "risk"):
             raise InvalidInput("out", f"a folder whose results-{s}.csv holds finished jobs", os.fspath(out),
                                detail=f"results-{s}.csv has {len(rows)} rows and none with a finite trained risk; "
                                       "nothing to draw (run the study without --summary-only)")
         tables[s] = rows
-    runs, parts = [], {}
-    for s in studies:
-        rows = tables[s]
-        files, parts[s] = _finish(out, s, rows, write_csv=False)
-        seconds = None
-        sweep_summary = _summary_of(out / s / "summary.json", f"{s}/summary.json")
+    runs = []
+    for s, rows in tables.items():
         old = previous.get(s) if isinstance(previous, dict) else None
-        if sweep_summary is not None:
-            seconds = _finite_or_none(sweep_summary.get("seconds"))
-        elif isinstance(old, dict) and old.get("jobs") == len(rows):
-            seconds = _finite_or_none(old.get("seconds"))  # the run that wrote this CSV
-        ok = sum(r.get("status", "ok") == "ok" for r in rows)  # a CSV without status holds finished jobs only
-        runs.append(StudyRun(s, _grid_name(s, quick), len(rows), ok,
-                             sum(r.get("status") == "failed" for r in rows),
-                             sum(bool(r.get("cached")) for r in rows), seconds, _job_seconds(rows), files))
-    return _write_summary(out, quick, runs, parts, None)
+        old = old if isinstance(old, dict) and old.get("jobs") == len(rows) else {}  # the run that wrote this CSV
+        sweep = _summary_of(out / s / "summary.json", f"{s}/summary.json")
+        runs.append(_study_run(out, s, quick, rows, number((old if sweep is None else sweep).get("seconds")),
+                               write_csv=False))
+    return _write_summary(out, quick, runs, None)

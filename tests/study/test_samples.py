@@ -9,9 +9,11 @@ import pytest
 from fctheory import Problem, Setting
 from fctheory.configurations import type1_configuration, type2_configuration
 from fctheory.errors import InvalidInput
-from fctheory.study._samples import (NETWORKS, OPTIMUM_COLUMNS, OPTIMUM_RATE_FITS, SAMPLES_COLUMNS,
-                                     collapse_measures, crossing, excess_fit, fit_power_law, optimum_rate_fit,
-                                     samples_figures, samples_job, samples_summary)
+from fctheory.study import (SAMPLES_COLUMNS, crossing, fit_power_law, samples_figures, samples_job,
+                            samples_summary)
+from fctheory.study._measure import collapse_measures
+from fctheory.study._samples import NETWORKS, OPTIMUM_COLUMNS
+from fctheory.study._summary import OPTIMUM_RATE_FITS, excess_fit, optimum_rate_fit
 
 try:
     import tomllib
@@ -265,5 +267,5 @@ def test_paper_grid_is_h_uniform_at_the_papers_setting_in_n_spl_order():
     assert grid.command == "study samples" and grid.size == 15
     params = [_parse(p) for p in grid.params()]
     assert [(p["n_spl"], p["seed"]) for p in params] == [(n, s) for n in (5, 10, 20, 50, 100) for s in (0, 1, 2)]
-    assert {(p["network"], p["mu"], p["n_c"], p["s_c"], p["L"], p["K"], p["d"], p["lam"]) for p in params} == {
-        ("h", "uniform", 3, 400, 15, 1000, 100, "1/1000")}
+    assert {(p["network"], p["mu"], p["lam"], p["setting"]) for p in params} == {
+        ("h", "uniform", "1/1000", Setting(3, 400, 15, "1/1000", K=1000, d=100))}

@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-import fctheory.study._samples as samples_module
+import fctheory.study._figures as figures_module
+import fctheory.study._summary as summary_module
 from fctheory.cli.main import main
 from fctheory.study import summarize_results
 
@@ -45,8 +46,8 @@ def test_a_fifo_in_place_of_the_csv_is_refused_at_once(tmp_path, capsys):
 
 
 def test_summaries_that_are_lists_are_ignored(tmp_path, monkeypatch):
-    monkeypatch.setattr(samples_module, "samples_figures", lambda rows, out: [])
-    monkeypatch.setattr(samples_module, "samples_summary", lambda rows: {"rows": len(rows)})
+    monkeypatch.setattr(figures_module, "samples_figures", lambda rows, out: [])
+    monkeypatch.setattr(summary_module, "samples_summary", lambda rows: {"rows": len(rows)})
     (tmp_path / "results-samples.csv").write_text(HEADER + "h,uniform,2,0,0.1,0.5,ok,,1.5,false\n")
     (tmp_path / "summary.json").write_text("[1, 2]")
     (tmp_path / "samples").mkdir()

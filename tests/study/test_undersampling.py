@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from fctheory.cli.main import main
-from fctheory.study import STUDIES, SYMMETRY_COLUMNS, grid_path, read_results
-from fctheory.study._samples import SAMPLES_COLUMNS, samples_summary
+from fctheory.study import SAMPLES_COLUMNS, STUDIES, SYMMETRY_COLUMNS, grid_path, read_results, samples_summary
 from fctheory.sweep import ROW_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
