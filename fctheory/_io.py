@@ -64,8 +64,8 @@ __all__ = [
     # atomic writes
     "atomic_path", "atomic_write_bytes", "atomic_write_text", "atomic_write_npz", "remove_stale_temporaries",
     "TEMP_PREFIX",
-    # locks
-    "directory_lock", "DirectoryInUse", "LOCK_NAME",
+    # output folders and locks
+    "prepare_dir", "directory_lock", "DirectoryInUse", "LOCK_NAME",
     # reading
     "open_regular_file", "read_text", "load_npy", "load_npz", "load_numpy", "read_toml", "MAX_TOML_BYTES", "numpy_file_problem", "array_digest",
     "MAX_ARRAY_BYTES", "MAX_TEXT_BYTES", "MAX_JSON_BYTES", "MAX_NPZ_MEMBERS", "size_text",
@@ -341,6 +341,30 @@ class DirectoryInUse(FctheoryError):
 
 
 _HELD: set = set()
+
+
+def prepare_dir(path, field: str = "out") -> str:
+    """``path`` as an output folder, created if missing: the one check of every command's ``--out``.
+
+    Raises
+    ------
+    InvalidInput
+        Naming ``field`` when ``path`` is not a path, is empty, is an existing file, or cannot be created.
+    """
+    allowed = "a directory, or a path where one can be created"
+    try:
+        text = os.fspath(path)
+    except TypeError:
+        raise InvalidInput(field, "a folder path (str or os.PathLike)", type(path).__name__) from None
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput(field, allowed, text)
+    if os.path.exists(text) and not os.path.isdir(text):
+        raise InvalidInput(field, allowed, text, "it is an existing file")
+    try:
+        os.makedirs(text, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(field, allowed, text, exc.strerror or "") from None
+    return text
 
 
 @contextmanager

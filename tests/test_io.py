@@ -363,3 +363,16 @@ def test_figures_have_one_dpi_and_are_written_atomically(tmp_path):
     fig, axes = new_figure(nrows=2, ncols=2)
     assert axes.shape == (2, 2)
     assert stat.S_ISREG(os.stat(path).st_mode)
+
+
+def test_prepare_dir_creates_a_folder_and_refuses_what_cannot_be_one(tmp_path):
+    from fctheory._io import prepare_dir
+
+    assert prepare_dir(tmp_path / "a" / "b") == str(tmp_path / "a" / "b") and (tmp_path / "a" / "b").is_dir()
+    (tmp_path / "file").write_text("x")
+    for bad, detail in ((tmp_path / "file", "existing file"), (tmp_path / "file" / "sub", ""), ("  ", ""), (3, "")):
+        with pytest.raises(InvalidInput, match="^out must be") as err:
+            prepare_dir(bad)
+        assert detail in str(err.value)
+    with pytest.raises(InvalidInput, match="^--out must be"):
+        prepare_dir(tmp_path / "file", field="--out")

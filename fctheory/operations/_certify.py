@@ -8,7 +8,7 @@ from .._precision import decimal_string
 from .._validate import MAX_DPS, MIN_DPS, require_bool
 from ..errors import InvalidInput
 from ..problem import Problem
-from ._params import DPS_HELP, LATENT_HELP, SETTING_HELP, optional_int, require_choice, resolve_setting
+from ._params import LATENT_HELP, SETTING_HELP, optional_int, require_choice, resolve_setting
 
 __all__ = ["CertifySpec", "CertifyReport", "ClaimHSpec", "ClaimHReport", "CLAIM_H_SCAN_DPS"]
 

@@ -136,7 +136,6 @@ def _reproduce_cost(spec) -> CaseCost:
     ``sentences = n_spl K``, ``logits = n_spl K^2`` per pass over them, ``table_bytes`` the sampled
     word indices (int64), the float64 weights ``d n_w + K L d``; the time is the experiment's measured
     cost (:func:`fctheory.operations.reproduce_seconds`)."""
-    from ..operations import reproduce_seconds
     from ..reproduce import experiment, experiment_setting
 
     exp = experiment(spec.experiment)

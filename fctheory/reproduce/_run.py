@@ -14,7 +14,7 @@ from functools import partial
 
 import numpy as np
 
-from .._io import atomic_write_npz, remove_stale_temporaries, write_json
+from .._io import atomic_write_npz, prepare_dir, remove_stale_temporaries, write_json
 from .._validate import require_one_of, require_optional_int, require_real, require_seed
 from ..empirical import DEFAULT_DTYPES, DEFAULT_GTOLS, OPTIMIZERS, check_dtype, sample_dataset, train_empirical
 from ..errors import InvalidInput
@@ -44,18 +44,9 @@ def prepare_out(out) -> str | None:
     Raises
     ------
     InvalidInput
-        When ``out`` exists and is not a directory.
+        When ``out`` is not a folder that exists or can be created (:func:`fctheory._io.prepare_dir`).
     """
-    if out is None:
-        return None
-    try:
-        path = os.fspath(out)
-    except TypeError:
-        raise InvalidInput("out", "a folder path (str or os.PathLike)", type(out).__name__) from None
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise InvalidInput("out", "a directory (or a path to create); it is an existing file", path)
-    os.makedirs(path, exist_ok=True)
-    return path
+    return None if out is None else prepare_dir(out)
 
 
 def checkpoint_name(optimizer: str, seed: int, quick: bool) -> str:

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .._io import atomic_write_text, read_json, read_text, remove_stale_temporaries, write_json
+from .._io import atomic_write_text, prepare_dir, read_json, read_text, remove_stale_temporaries, write_json
 from .._validate import require_one_of
 from .._version import __version__
 from ..errors import InvalidInput
@@ -89,19 +89,6 @@ class UndersamplingRun:
     def to_dict(self) -> dict:
         return {"out": self.out_dir, "quick": self.quick, "seconds": self.seconds,
                 "studies": [s.to_dict() for s in self.studies], "summary": self.summary}
-
-
-def _check_out(out) -> str:
-    """``out`` as a folder, created (:func:`fctheory.reproduce.prepare_out`); one it cannot create is refused."""
-    from ..reproduce import prepare_out
-
-    allowed = "a directory, or a path where one can be created"
-    if out is None or (isinstance(out, str) and not out.strip()):
-        raise InvalidInput("out", allowed, out)
-    try:
-        return prepare_out(out)
-    except OSError as exc:
-        raise InvalidInput("out", allowed, os.fspath(out), exc.strerror) from None
 
 
 def _check_studies(studies) -> tuple:
@@ -202,7 +189,7 @@ def run_undersampling(out=DEFAULT_OUT, *, quick: bool = False, workers: int | No
         On Ctrl-C: the finished jobs are cached under ``out``, so the same call resumes.
     """
     start = time.perf_counter()
-    out = Path(_check_out(out))
+    out = Path(prepare_dir(out))
     remove_stale_temporaries(out)  # what a killed run left half-written (run_grid cleans each study's folder)
     studies = _check_studies(studies)
     kinds = {k.name: k for k in (SYMMETRY_JOB, SAMPLES_JOB)}
@@ -224,7 +211,7 @@ def summarize_results(out, *, quick: bool = False, studies=STUDIES) -> dict:
     sweep when present, else kept from the ``summary.json`` already in ``out`` when that gave the study the
     same number of jobs, else null.
     """
-    out = Path(_check_out(out))
+    out = Path(prepare_dir(out))
     studies = _check_studies(studies)
     previous = (_summary_of(out / "summary.json", "summary.json") or {}).get("studies", {})
     tables = {}

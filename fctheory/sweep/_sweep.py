@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .._io import (atomic_write_text, directory_lock, dumps_json, new_figure, read_json, remove_stale_temporaries,
+from .._io import (atomic_write_text, directory_lock, prepare_dir, dumps_json, new_figure, read_json, remove_stale_temporaries,
                    save_figure, write_json)
 from ..errors import InvalidInput
 from ._cache import code_fingerprint, read_entry
@@ -197,14 +197,7 @@ def run_grid(grid: Grid, out_dir=None, *, workers: int | None = None, scheduler=
     if not isinstance(grid, Grid):
         raise InvalidInput("grid", "a fctheory.sweep.Grid (load_grid / parse_grid)", type(grid).__name__)
     start = time.perf_counter()
-    out_dir = os.fspath(out_dir) if out_dir is not None else f"fctheory-sweep-{grid.name}"
-    allowed = "a directory, or a path where one can be created"
-    if not out_dir.strip() or (os.path.exists(out_dir) and not os.path.isdir(out_dir)):
-        raise InvalidInput("out", allowed, out_dir)
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-    except OSError as exc:
-        raise InvalidInput("out", allowed, out_dir, exc.strerror) from None
+    out_dir = prepare_dir(out_dir if out_dir is not None else f"fctheory-sweep-{grid.name}")
     with directory_lock(out_dir, command="fctheory sweep"):
         _check_same_grid(grid, out_dir)
         remove_stale_temporaries(out_dir, depth=1)  # what a killed run left half-written
