@@ -79,10 +79,11 @@ def test_the_scheduler_without_distributed_says_what_to_install(tmp_path, capsys
 
 @pytest.mark.slow  # a fresh interpreter importing fctheory, and its workers
 def test_ctrl_c_keeps_finished_jobs_and_the_same_command_resumes(tmp_path, capsys, monkeypatch):
-    # eight jobs of about a second each: theorem 1 at 1000 digits (a grid names only registered operations)
-    grid = _grid(tmp_path, '[sweep]\nname = "slow"\ncommand = "predict type1"\n'
-                           '[grid]\nlam = ["1/100", "1/101", "1/102", "1/103", "1/104", "1/105", "1/106", "1/107"]\n'
-                           '[fixed]\nn_c = 2\ns_c = 2\nL = 3\ndps = 1000\n')
+    # 24 jobs of ~0.4 s each (claim H at the type-III point of (3, 3, 3); a grid names only registered
+    # operations): the sweep is still running when the first result appears, also on a loaded machine
+    lams = ", ".join(f'"1/{100 + i}"' for i in range(24))
+    grid = _grid(tmp_path, '[sweep]\nname = "slow"\ncommand = "claim-h"\n'
+                           f'[grid]\nlam = [{lams}]\n[fixed]\nn_c = 3\ns_c = 3\nL = 3\nmu = "zipf"\n')
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "fctheory", "sweep", grid, "--out", str(out), "--jobs", "2", "--no-progress"]
     path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
@@ -101,11 +102,11 @@ def test_ctrl_c_keeps_finished_jobs_and_the_same_command_resumes(tmp_path, capsy
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "run the same command again to resume" in stderr
     finished = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert 1 <= len(finished) < 8 and all(r["status"] == "ok" for r in finished)
+    assert 1 <= len(finished) < 24 and all(r["status"] == "ok" for r in finished)
     # the same command again, here (in this process: a third interpreter would only add its start-up)
     assert main(cmd[3:] + ["--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["ok"] == 8 and summary["cached"] >= len(finished)
+    assert summary["ok"] == 24 and summary["cached"] >= len(finished)
 
 
 def test_out_and_grid_file_errors_are_one_line(tmp_path, capsys):
