@@ -83,6 +83,7 @@ def _run_jobs(names, seeds, args):
     import os
     import sys
 
+    from ..operations import spec_for
     from ..registry import job_kinds
     from ..reproduce import ReproductionResult
     from ..sweep import Job, run_jobs
@@ -95,7 +96,8 @@ def _run_jobs(names, seeds, args):
     cache_dir = os.path.join(args.out, ".cache")
     os.makedirs(cache_dir, exist_ok=True)
     outcomes = run_jobs(jobs, workers=args.jobs, scheduler=args.scheduler, cache_dir=cache_dir,
-                        progress=not args.no_progress, desc="reproduce")
+                        progress=not args.no_progress, desc="reproduce",
+                        costs=[spec_for("reproduce", job.params).cost() for job in jobs])
     results, failed = [], False
     for job, outcome in zip(jobs, outcomes):
         if outcome.status != "ok":

@@ -293,8 +293,9 @@ def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler
     params = _job_params(suite, out_dir)
     work = [Job(CASE_JOB, p) for p in params]
     salt = code_fingerprint()
-    results = run_jobs(work, workers=jobs, scheduler=scheduler, cache_dir=cache_dir, salt=salt,
-                       progress=progress, desc=f"validate {suite.name}")
+    per_run = {c.name: c.seconds / c.runs for c in suite_costs(suite)}  # the bar advances by estimated seconds
+    results = run_jobs(work, workers=jobs, scheduler=scheduler, cache_dir=cache_dir, salt=salt, progress=progress,
+                       desc=f"validate {suite.name}", costs=[per_run[p["spec"]["name"]] for p in params])
     records = []
     for p, r in zip(params, results):
         if r.ok:

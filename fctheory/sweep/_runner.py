@@ -7,7 +7,7 @@ import sys
 from typing import Iterable, Iterator
 
 from .._io import remove_stale_temporaries
-from .._validate import require_int
+from .._validate import require_int, require_real
 from ..errors import InvalidInput
 from ._backends import dask_cluster, import_distributed, in_process, process_pool
 from ._cache import code_fingerprint, read_entry, write_entry
@@ -39,7 +39,7 @@ def _check_backend(workers, scheduler) -> tuple:
 
 def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None, cache_dir=None,
               salt: str | None = None, retries: int = DEFAULT_RETRIES, progress: bool = True,
-              desc: str = "jobs") -> Iterator[JobResult]:
+              desc: str = "jobs", costs=None) -> Iterator[JobResult]:
     """Run jobs and yield each :class:`JobResult` as it finishes (cached ones first).
 
     Parameters
@@ -65,6 +65,10 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
         A tqdm bar on stderr.
     desc : str
         The bar's label.
+    costs : sequence of float, optional
+        Each job's estimated seconds (the operations' cost model): the bar then advances by them,
+        so its estimate of the time left weighs a one-hour job above a one-second one (the job count
+        is shown beside it).
 
     Yields
     ------
@@ -85,13 +89,29 @@ def iter_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None
             raise InvalidInput(f"jobs[{i}]", "a fctheory.sweep.Job", type(job).__name__)
     salt = code_fingerprint() if salt is None else str(salt)
     cache_dir = None if cache_dir is None else str(cache_dir)
+    if costs is not None:
+        costs = list(costs)
+        if len(costs) != len(jobs):
+            raise InvalidInput("costs", f"one estimate per job ({len(jobs)})", len(costs))
+        costs = [require_real(f"costs[{i}]", c, lo=0) for i, c in enumerate(costs)]
+        costs = costs if sum(costs) > 0 else None
     # checked here, run lazily: a bad argument raises at the call, not at the first next()
-    return _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc)
+    return _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc, costs)
 
 
-def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc):
+def _bar(total_jobs: int, costs, cached: list[int], desc: str, progress: bool):
+    """The tqdm bar: counts jobs, or with ``costs`` their estimated seconds (the job count as postfix)."""
     from tqdm import tqdm
 
+    if costs is None:
+        return tqdm(total=total_jobs, initial=len(cached), desc=desc, unit="job", file=sys.stderr,
+                    disable=not progress, dynamic_ncols=True)
+    return tqdm(total=sum(costs), initial=sum(costs[i] for i in cached), desc=desc,
+                unit="est.s", file=sys.stderr, disable=not progress, dynamic_ncols=True,
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} estimated s [{elapsed}<{remaining}{postfix}]")
+
+
+def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc, costs=None):
     if cache_dir is not None:
         remove_stale_temporaries(cache_dir)  # what a killed run left half-written
     positions: dict[str, list[int]] = {}
@@ -99,9 +119,9 @@ def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc)
         positions.setdefault(job.cache_key(salt), []).append(i)
     entries = {key: read_entry(cache_dir, key) if cache_dir is not None else None for key in positions}
     tasks = [(key, jobs[where[0]]) for key, where in positions.items() if entries[key] is None]
-    n_cached = sum(len(where) for key, where in positions.items() if entries[key] is not None)
-    with tqdm(total=len(jobs), initial=n_cached, desc=desc, unit="job", file=sys.stderr, disable=not progress,
-              dynamic_ncols=True) as bar:
+    cached = [i for key, where in positions.items() if entries[key] is not None for i in where]
+    done = len(cached)
+    with _bar(len(jobs), costs, cached, desc, progress) as bar:
         for key, entry in entries.items():
             yield from (JobResult.of(i, jobs[i], key, entry, cached=True) for i in positions[key] if entry)
         if not tasks:
@@ -117,15 +137,18 @@ def _iterate(jobs, workers, scheduler, cache_dir, salt, retries, progress, desc)
                     write_entry(cache_dir, key, job, outcome)
                 n_failed += outcome["status"] != "ok"
                 yield from (JobResult.of(i, jobs[i], key, outcome, cached=False) for i in positions[key])
-                bar.update(len(positions[key]))
-                if n_failed:
-                    bar.set_postfix_str(f"{n_failed} failed")
+                done += len(positions[key])
+                bar.update(len(positions[key]) if costs is None else sum(costs[i] for i in positions[key]))
+                counts = ([f"{done}/{len(jobs)} jobs"] if costs is not None else []) + (
+                    [f"{n_failed} failed"] if n_failed else [])
+                if counts:
+                    bar.set_postfix_str(", ".join(counts))
 
 
 def run_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler=None, cache_dir=None,
              salt: str | None = None, retries: int = DEFAULT_RETRIES, progress: bool = True,
-             desc: str = "jobs") -> tuple[JobResult, ...]:
+             desc: str = "jobs", costs=None) -> tuple[JobResult, ...]:
     """Run jobs (see :func:`iter_jobs`); the results in the order of ``jobs``."""
     results = iter_jobs(jobs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, salt=salt, retries=retries,
-                        progress=progress, desc=desc)
+                        progress=progress, desc=desc, costs=costs)
     return tuple(sorted(results, key=lambda r: r.index))

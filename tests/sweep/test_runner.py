@@ -132,6 +132,22 @@ def test_bad_options(kwargs, field):
     assert info.value.field == field
 
 
+def test_the_bar_advances_by_estimated_seconds_when_costs_are_given(capsys, tmp_path):
+    """With costs the bar's total is their sum, a cached job counts its cost at the start, and the job
+    count is shown beside it (one 60 s job and three 1 s jobs: the long one is 95% of the bar)."""
+    jobs = [job("sweep_testjobs:double", {"x": x}) for x in range(4)]
+    run_jobs(jobs[:1], progress=False, cache_dir=tmp_path)
+    run_jobs(jobs, progress=True, cache_dir=tmp_path, costs=[60, 1, 1, 1], desc="costed")
+    err = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    bars = [line for line in err if line.startswith("costed")]
+    assert "95%" in bars[0] and "60/63 estimated s" in bars[0]
+    assert "63/63 estimated s" in bars[-1] and "4/4 jobs" in bars[-1]
+    for bad, field in (([1, 2], "costs"), ([1, 1, 1, -1], "costs[3]"), ([1, 1, 1, "x"], "costs[3]")):
+        with pytest.raises(InvalidInput) as info:
+            run_jobs(jobs, progress=False, costs=bad)
+        assert info.value.field == field
+
+
 def test_iter_jobs_checks_its_arguments_when_called():
     with pytest.raises(InvalidInput):
         iter_jobs([job("sweep_testjobs:double", {"x": 1})], workers=-1)
