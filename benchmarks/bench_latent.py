@@ -1,6 +1,6 @@
 """Timings of the latent-set checks against the naive approach, in the same run.
 
-Cases (issue 5 targets, wall clock for assumption A + lemma B + assumption B):
+Cases (targets, wall clock for assumption A + lemma B + assumption B):
 
 * full set n_c=3, L=8 (K=6561): under 2 s;
 * full set n_c=2, L=14 (K=16384): under 10 s;

@@ -200,3 +200,17 @@ def test_the_history_patterns_catch_what_they_should():
         assert _violations(text), text
     for text in ("fctheory's theory", "the paper's section 3", "a Dask worker", "issued by the solver"):
         assert not _violations(text), text
+
+
+def test_the_source_speaks_of_the_software_not_its_history():
+    """Docstrings, comments and shipped grids are read too (help(), the API pages): no issue or finding
+    numbers, no THEORY.md."""
+    patterns = {k: FORBIDDEN[k] for k in ("an issue number", "a finding number", "THEORY.md (cite the paper)")}
+    root = pathlib.Path(__file__).resolve().parents[1]
+    files = [p for folder in ("fctheory", "benchmarks", "validation", "examples") for p in (root / folder).rglob("*")
+             if p.suffix in (".py", ".toml") and p.is_file()]
+    assert len(files) > 100
+    found = [f"{p.relative_to(root)}:{text[:m.start()].count(chr(10)) + 1}: {what}: {m.group(0)!r}"
+             for p in files for text in [p.read_text()] for what, pattern in patterns.items()
+             for m in pattern.finditer(text)]
+    assert not found, found

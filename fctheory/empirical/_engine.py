@@ -443,7 +443,7 @@ def empirical_risk(problem: Problem, W, U, x, y, *, network: str = "h", eps: flo
         Sentences (word indices) and labels, e.g. ``Dataset.x_train, Dataset.y_train``.
     network : {"h", "h*"}
     eps : float
-        LayerNorm's ε for h* (``1e-5`` as in ``torch.nn.LayerNorm``; 0 gives THEORY's φ).
+        LayerNorm's ε for h* (``1e-5`` as in ``torch.nn.LayerNorm``; 0 gives the paper's φ, eq. 18).
     method : {"auto", "tables", "direct"}
         ``"auto"`` takes the cheaper by :func:`method_costs`; the two agree to rounding.
     dtype : {"float64", "float32"}

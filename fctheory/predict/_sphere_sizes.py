@@ -183,7 +183,7 @@ class SphereSizes:
             L = self.L
             x = (self.n_c - 1) * ctx.exp(-s)
             if interval:
-                log_b = iv_log1p(ctx, x)  # tight relative to tiny x (issue 12, finding 6)
+                log_b = iv_log1p(ctx, x)  # tight relative to tiny x
                 excess = iv_expm1(ctx, L * log_b)
             else:
                 log_b = ctx.log1p(x)

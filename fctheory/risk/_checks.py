@@ -398,7 +398,7 @@ def run_checks(setting: Setting, *, rotation=0, latent=None) -> list[Check]:
 
 
 def default_grid(lam="1/100") -> list[Setting]:
-    """The grid of issue 3: (n_c, s_c, L) in (2,2,3), (3,2,3), (3,3,4), (4,2,3);
+    """The default grid of the lemma K checks: (n_c, s_c, L) in (2,2,3), (3,2,3), (3,3,4), (4,2,3);
     uniform and Zipf words; d = n_c - 1, n_c, 2 n_c."""
     out = []
     for n_c, s_c, L in ((2, 2, 3), (3, 2, 3), (3, 3, 4), (4, 2, 3)):

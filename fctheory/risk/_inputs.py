@@ -1,6 +1,6 @@
 """Validation of the arguments of the exact-risk functions.
 
-Conventions (paper, appendix A; issue 3):
+Conventions (paper, appendix A):
 
 * ``W`` has shape ``(d, n_w)``; word ``(a, b)`` (0-based) is column
   ``a * s_c + b`` and has frequency ``mu[b]`` inside concept ``a``;

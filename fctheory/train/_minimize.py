@@ -115,7 +115,7 @@ class MinimizeOutcome:
 #: ``hessian="auto"`` uses the exact Hessian-vector product when its tables (the score tables of
 #: the exact risk and their tangents: twice the risk's own) take at most this many bytes, central
 #: differences of the gradient otherwise.  A rule on the size, not on a timing, so that training is
-#: bit-reproducible whatever the machine's load (issue 12, finding 13).  Measured, one BLAS thread,
+#: bit-reproducible whatever the machine's load.  Measured, one BLAS thread,
 #: shared machine: the exact product costs 1.3-3.2 gradients (a difference quotient costs 2), with
 #: no trend in the size between 6e3 and 2e8 logits; its memory is what grows.
 EXACT_HVP_MAX_BYTES = 2**30
