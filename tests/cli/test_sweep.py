@@ -88,9 +88,11 @@ def test_ctrl_c_keeps_finished_jobs_and_the_same_command_resumes(tmp_path, capsy
     cmd = [sys.executable, "-m", "fctheory", "sweep", grid, "--out", str(out), "--jobs", "2", "--no-progress"]
     path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
-    # its own process group, so that SIGINT reaches the workers too, as Ctrl-C in a terminal does
+    # its own process group, so that SIGINT reaches the workers too, as Ctrl-C in a terminal does; SIGINT's
+    # default action restored first (a harness started in the background passes it on ignored, and Python
+    # then installs no KeyboardInterrupt handler)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if (out / "cache").is_dir() and any(n.endswith(".json") for n in os.listdir(out / "cache")):
