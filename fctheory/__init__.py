@@ -16,6 +16,7 @@ Predictions (theorems 1-3, eq. 7-9), certified at any precision
 predict_type1           theorem 1: τ = argmin H, word/U norms, min risk
 predict_type2           theorem 3: τ* = argmin H*, U norm, min risk
 predict_type3           theorem 2: (c, r_1..r_{s_c}) of eq. 7-8
+collapse_prediction     whichever of theorems 1-3 applies to (setting, network): norms and risk as floats
 lambda_thresholds       eq. 9 (type III) and H'(0) = 0 (type I)
 H, H_star               the convex functions of theorems 1 and 3
 type3_reduced_risk      F(c, r), the risk on the type-III ansatz
@@ -100,9 +101,9 @@ _EXPORTS = {
                 "ProblemTooLarge", "VerificationError"),
     ".setting": ("Setting", "WordLaw"),
     ".problem": ("LatentSource", "Problem", "as_problem"),
-    ".predict": ("Enclosure", "H", "H_star", "LambdaThresholds", "SphereSizes", "ThresholdValue", "TypeIIIPrediction",
-                 "TypeIIPrediction", "TypeIPrediction", "lambda_thresholds", "predict_type1", "predict_type2",
-                 "predict_type3", "type3_reduced_risk"),
+    ".predict": ("CollapsePrediction", "Enclosure", "H", "H_star", "LambdaThresholds", "SphereSizes", "ThresholdValue",
+                 "TypeIIIPrediction", "TypeIIPrediction", "TypeIPrediction", "collapse_prediction", "lambda_thresholds",
+                 "predict_type1", "predict_type2", "predict_type3", "type3_reduced_risk"),
     ".certify": ("Certificate", "Comparison", "GeneralThreshold", "OptimumResult", "certify_optimum",
                  "compare_prediction", "general_lambda_threshold", "predict_optimum"),
     ".risk": ("Configuration", "equiangular_frame", "exact_risk", "exact_risk_and_grad", "exact_risk_hvp",

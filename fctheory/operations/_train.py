@@ -102,45 +102,25 @@ class TrainSpec:
 
 
 def predicted_values(problem: Problem, network: str) -> dict:
-    """The closed form a trained minimum of ``problem`` is compared with, as the row's ``predicted_*`` keys.
+    """The closed form a trained minimum of ``problem`` is compared with
+    (:func:`fctheory.predict.collapse_prediction`), as the row's ``predicted_*`` keys.
 
-    Network h, uniform μ: theorem 1 (H, assumption A, on the full set; H_Z, lemma B, on a code);
-    network h, other μ, full set: theorem 2's type-III point (a critical point, conjectured the global
-    minimum); network h*: theorem 3 (H*, or H*_Z on a code).  Above the λ threshold the minimizer is
-    W = U = 0 and min R = log K.  A random or file latent set has no closed form (assumption A and
-    lemma B need not hold): ``predicted_theorem`` says so and the values are ``None`` (a grid row with
+    On the full set (assumption A) and on a code (lemma B: H_Z, H*_Z); theorem 2 on the full set
+    only.  A random or file latent set has no closed form (assumption A and lemma B need not hold):
+    ``predicted_theorem`` says so and the values are ``None`` (a grid row with
     ``command = "predict optimum"`` certifies its exact optimum instead).
     """
-    import mpmath
-
-    from ..errors import NoNontrivialSolution
     from ..latent import sphere_sizes
-    from ..predict import predict_type1, predict_type2, predict_type3
+    from ..predict import collapse_prediction
 
     s, kind = problem.setting, problem.source.kind
-    none = {"predicted_theorem": None, "predicted_risk": None, "predicted_w_frobenius": None,
-            "predicted_u_frobenius": None}
     if kind not in ("full", "code") or (network == "h" and kind == "code" and not s.mu.is_uniform):
-        return dict(none, predicted_theorem=f"none for a {kind} latent set (neither assumption A nor lemma B known)")
+        return {"predicted_theorem": f"none for a {kind} latent set (neither assumption A nor lemma B known)",
+                "predicted_risk": None, "predicted_w_frobenius": None, "predicted_u_frobenius": None}
     profile = None if kind == "full" else sphere_sizes(problem.latent, s.n_c, source=problem.source.code)
-    try:
-        if network == "h*":
-            p = predict_type2(s, sphere_sizes=profile)
-            return dict(none, predicted_theorem=p.theorem, predicted_risk=float(p.risk),
-                        predicted_u_frobenius=float(p.tau))
-        if s.mu.is_uniform:
-            p = predict_type1(s, sphere_sizes=profile)
-            return dict(none, predicted_theorem=p.theorem, predicted_risk=float(p.risk),
-                        predicted_w_frobenius=float(p.u_frobenius), predicted_u_frobenius=float(p.u_frobenius))
-        p = predict_type3(s)
-        with mpmath.workdps(30):  # ||W||_F^2 = n_c sum_b r_b^2, ||U||_F^2 = K L c^2 (definition 3)
-            w = mpmath.sqrt(s.n_c * mpmath.fsum(r * r for r in p.r))
-            u = mpmath.sqrt(s.K * s.L) * p.c
-        return dict(none, predicted_theorem=p.theorem, predicted_risk=float(p.risk), predicted_w_frobenius=float(w),
-                    predicted_u_frobenius=float(u))
-    except NoNontrivialSolution as trivial:
-        return dict(none, predicted_theorem="at or above the λ threshold: W = U = 0", predicted_risk=float(trivial.risk),
-                    predicted_w_frobenius=0.0, predicted_u_frobenius=0.0)
+    c = collapse_prediction(s, network, sphere_sizes=profile)
+    return {"predicted_theorem": c.theorem, "predicted_risk": c.risk, "predicted_w_frobenius": c.w_frobenius,
+            "predicted_u_frobenius": c.u_frobenius}
 
 
 @dataclass(frozen=True)

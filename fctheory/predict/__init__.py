@@ -6,6 +6,7 @@ raise :class:`~fctheory.errors.NoNontrivialSolution` (carrying the threshold and
 estimated above :data:`MAX_PREDICT_SECONDS`; front-ends show progress above :data:`PROGRESS_SECONDS`.
 """
 
+from ._collapse import TRIVIAL_THEOREM, CollapsePrediction, collapse_prediction
 from ._cost import (MAX_PREDICT_SECONDS, PREDICTION_KINDS, PROGRESS_SECONDS, CostEstimate, estimate_cost,
                     estimate_seconds, require_affordable)
 from ._enclosure import Enclosure
@@ -16,6 +17,9 @@ from ._type2 import H_star, TypeIIPrediction, predict_type2
 from ._type3 import TypeIIIPrediction, predict_type3, type3_reduced_risk
 
 __all__ = [
+    "CollapsePrediction",
+    "collapse_prediction",
+    "TRIVIAL_THEOREM",
     "CostEstimate",
     "MAX_PREDICT_SECONDS",
     "PREDICTION_KINDS",

@@ -25,12 +25,11 @@ often (lemma B (ii)).
 
 from __future__ import annotations
 
-import mpmath
 import numpy as np
 
 from ..certify import OptimumResult, predict_optimum
-from ..errors import NoNontrivialSolution, ProblemTooLarge
-from ..predict import TypeIPrediction, predict_type1, predict_type2
+from ..errors import ProblemTooLarge
+from ..predict import TypeIPrediction, collapse_prediction, predict_type2
 from ..problem import Problem
 from ..risk import type1_configuration, type2_configuration
 from ._measure import measure_weights
@@ -81,20 +80,16 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
     skipped: list = []
     if network == "h":
         if setting.mu.is_uniform:
-            try:
-                p = predict_type1(setting, dps=15)
-                word_norm, u_norm, risk, tau = p.word_norm, p.u_norm, p.risk, p.tau
-            except NoNontrivialSolution as trivial:  # above lambda_I: W = U = 0, risk H(0)
-                p, word_norm, u_norm, risk, tau = None, 0.0, 0.0, trivial.risk, 0.0
+            c = collapse_prediction(setting, "h", dps=15)  # above lambda_I: W = U = 0, risk H(0)
             theorem = TypeIPrediction.theorem + " with lemma K"
-            predicted["word_norm"] = _value(float(word_norm), theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
-            predicted["u_norm"] = _value(float(u_norm), theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
-            predicted["u_frobenius"] = _value(float(mpmath.sqrt(tau)), theorem,
-                                              "||U||_F = ||W||_F = sqrt(tau); " + _ASSUMPTION_A)
-            predicted["risk"] = _value(float(risk), theorem, "min R = H(tau), the true risk (eq. 5); the "
+            predicted["word_norm"] = _value(c.word_norm, theorem, "c = sqrt(tau/n_w); " + _ASSUMPTION_A)
+            predicted["u_norm"] = _value(c.u_norm, theorem, "c' = sqrt(tau/(K L)); " + _ASSUMPTION_A)
+            predicted["u_frobenius"] = _value(c.u_frobenius, theorem, "||U||_F = ||W||_F = sqrt(tau); "
+                                              + _ASSUMPTION_A)
+            predicted["risk"] = _value(c.risk, theorem, "min R = H(tau), the true risk (eq. 5); the "
                                        "measured risk is the empirical one (eq. 3)")
-            if p is not None:
-                cfg = type1_configuration(setting, float(p.word_norm), float(p.u_norm), latent=problem.latent)
+            if not c.trivial:
+                cfg = type1_configuration(setting, c.word_norm, c.u_norm, latent=problem.latent)
                 predicted.update(_pca_entries(cfg.W, cfg.U, setting, "h", theorem, "PCA of the type-I configuration "
                                               "with theorem 1's constants on this latent set"))
             try:

@@ -1,12 +1,12 @@
-"""What the study jobs compute beside training: the checked network, the closed forms, the collapse measures."""
+"""What the study jobs compute beside training: the checked network, the relative errors, the collapse measures."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InvalidInput, NoNontrivialSolution
+from ..errors import InvalidInput
 
-__all__ = ["job_variant", "rel_error", "closed_form", "collapse_measures"]
+__all__ = ["job_variant", "rel_error", "collapse_measures"]
 
 
 def job_variant(params, keys, variants) -> tuple:
@@ -27,23 +27,6 @@ def rel_error(measured, predicted, *, signed: bool = False) -> float | None:
         return None
     error = (measured - predicted) / abs(predicted)
     return error if signed else abs(error)
-
-
-def closed_form(setting, network: str, *, sphere_sizes=None, dps: int = 30) -> dict:
-    """Theorem 1 (``network="h"``) or 3 (``"h*"``): ``risk``, ``word_norm``, ``u_norm``, ``trivial``.
-
-    ``sphere_sizes`` None: assumption A (eq. 35); a :class:`fctheory.SphereSizes`: the set's own (:math:`H_Z`,
-    :math:`H^*_Z`).  Above theorem 1's :math:`\\lambda_I` the minimizer is ``W = U = 0`` (``trivial``, risk
-    :math:`H(0)`).  For h* the raw word norms are free (LayerNorm, eq. 18): ``word_norm`` is None.
-    """
-    from ..predict import predict_type1, predict_type2
-
-    try:
-        p = (predict_type1 if network == "h" else predict_type2)(setting, dps=dps, sphere_sizes=sphere_sizes)
-    except NoNontrivialSolution as exc:
-        return {"risk": float(exc.risk), "word_norm": 0.0, "u_norm": 0.0, "trivial": True}
-    return {"risk": float(p.risk), "word_norm": float(p.word_norm) if network == "h" else None,
-            "u_norm": float(p.u_norm), "trivial": False}
 
 
 def _cosines(vectors: np.ndarray, directions: np.ndarray) -> np.ndarray:

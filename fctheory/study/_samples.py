@@ -45,7 +45,7 @@ import numpy as np
 
 from .._validate import require_int, require_real, require_seed
 from ..sweep import JobKind
-from ._measure import closed_form, collapse_measures, job_variant, rel_error
+from ._measure import collapse_measures, job_variant, rel_error
 
 __all__ = ["SAMPLES_COLUMNS", "OPTIMUM_COLUMNS", "SAMPLES_JOB", "samples_job", "NETWORKS", "DEFAULT_GTOL",
            "DEFAULT_MAXITER", "LBFGS_LAYER_NORM_EPS", "PAPER_POINTS"]
@@ -129,6 +129,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     """
     from ..empirical import sample_dataset, train_empirical
     from ..latent import sphere_sizes
+    from ..predict import collapse_prediction
     from ..problem import Problem
     from ..reproduce import measure_weights, theory_predictions, word_features
 
@@ -143,7 +144,7 @@ def samples_job(params: dict | None = None, /, **kwargs) -> dict:
     predicted, skipped = theory_predictions(problem, network, eps=eps)
     z = {}  # H_Z / H*_Z: theorem 1 (uniform mu only) / 3 with the set's own mean sphere sizes
     if network == "h*" or setting.mu.is_uniform:
-        z = closed_form(setting, network, sphere_sizes=sphere_sizes(problem), dps=15)
+        z = collapse_prediction(setting, network, sphere_sizes=sphere_sizes(problem), dps=15).to_dict()
     if network == "h*":
         z["word_norm"] = float(setting.require_d(mean_zero=True)) ** 0.5  # ||phi(w)|| = sqrt(d) (eq. 18)
     collapse = collapse_measures(word_features(W, network, eps=eps), U, np.asarray(problem.latent), setting.n_c,

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from .._validate import require_bool, require_dps, require_real, require_seed
 from ..sweep import JobKind
-from ._measure import closed_form, job_variant, rel_error
+from ._measure import job_variant, rel_error
 
 __all__ = ["SYMMETRY_COLUMNS", "NETWORK_VARIANTS", "SYMMETRY_JOB", "symmetry_job"]
 
@@ -66,6 +66,7 @@ def symmetry_job(params: dict) -> dict:
     """
     from ..certify import certify_optimum
     from ..latent import check_latent_set, sphere_sizes
+    from ..predict import collapse_prediction
     from ..operations import resolve_setting
     from ..train import measure_collapse, train_network
 
@@ -98,7 +99,7 @@ def symmetry_job(params: dict) -> dict:
                 "u_norm_mean": m.u_norm_mean, "u_norm_spread": m.u_norm_spread, "u_alignment": m.u_alignment})
 
     for tag, sizes in (("A", None), ("Z", sphere_sizes(problem, lemma_b=b))):
-        p = closed_form(setting, network, sphere_sizes=sizes, dps=dps)
+        p = collapse_prediction(setting, network, sphere_sizes=sizes, dps=dps).to_dict()  # theorem 1 or 3
         row.update({f"predicted_risk_{tag}": p["risk"], f"predicted_word_norm_{tag}": p["word_norm"],
                     f"predicted_u_norm_{tag}": p["u_norm"], f"predicted_trivial_{tag}": p["trivial"],
                     f"risk_rel_error_{tag}": rel_error(result.risk, p["risk"], signed=True),
