@@ -460,6 +460,8 @@ def test_fuzz_numpy_files_with_lying_headers(capsys, monkeypatch):
         assert seconds < 2, f"{argv}: {seconds:.1f} s (a refusal must come before any allocation)"
         assert "allow_pickle" not in err
 
+    run()
+
 
 # ------------------------------------------------------------------------------------------------
 # The theory floors' guards: non-ASCII digits, huge decimal exponents, sizes beyond the limits.
@@ -747,6 +749,8 @@ def test_fuzz_symlinked_lock_and_output_files(capsys):
         else:
             assert (target == "folder") == os.path.isdir(precious)
             assert os.listdir(precious) == [] if target == "folder" else not os.path.exists(precious)
+
+    run()
 
 
 def _guard_api_calls():
