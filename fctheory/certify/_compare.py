@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
 
 from ..checks import Check, bound_check
@@ -178,10 +177,8 @@ def compare_type3(cert, *, dps: int = 30) -> Comparison:
 
     try:
         pred = predict_type3(cert.setting, dps=dps)
-    except NoNontrivialSolution:
-        with mpmath.workdps(dps):
-            logK = mpmath.log(cert.setting.K)
-        return _compare(cert, "type III (theorem 2), trivial W = U = 0", logK, _zero(cert))
+    except NoNontrivialSolution as trivial:  # above eq. 9: W = U = 0, risk log K (carried by the exception)
+        return _compare(cert, "type III (theorem 2), trivial W = U = 0", trivial.risk, _zero(cert))
     D_pred = type3_D(cert.problem, None, float(pred.c), [float(v) for v in pred.r])
     return _compare(cert, "type III (theorem 2)", pred.risk, D_pred)
 

@@ -73,7 +73,7 @@ def equiangular_frame(n_c: int, d: int, *, mean_zero: bool = False, rng=None) ->
     n_c = require_int("n_c", n_c, lo=2, hi=MAX_FRAME_D + 1)
     lo = n_c if mean_zero else n_c - 1
     what = "a mean-zero equiangular frame" if mean_zero else "an equiangular frame"
-    d = require_int("d", d, lo=lo, hi=MAX_FRAME_D) if lo <= MAX_FRAME_D else require_int("d", d, lo=lo)
+    d = require_int("d", d, lo=lo)
     if d > MAX_FRAME_D:
         raise InvalidInput("d", f"an integer in [{lo}, {MAX_FRAME_D}] for {what} of n_c = {n_c} vectors", d)
     gen = _as_rng(rng)

@@ -97,9 +97,7 @@ def layer_norm_vjp(Y: np.ndarray, sigma: np.ndarray, dY: np.ndarray) -> np.ndarr
     :math:`J = \\sigma^{-1}(I - \\tfrac1d 1 1^T - \\tfrac1d y y^T)` (symmetric), so
     :math:`J^T g = \\sigma^{-1}(g - \\bar g\\,1 - \\overline{(g \\odot y)}\\, y)`.
     """
-    g_mean = dY.mean(axis=0, keepdims=True)
-    gy_mean = np.mean(dY * Y, axis=0, keepdims=True)
-    return (dY - g_mean - Y * gy_mean) / sigma
+    return layer_norm_eps_vjp(Y, sigma, dY, axis=0)  # the same pull-back with sigma for s (eps = 0)
 
 
 def layer_norm_jvp(Y: np.ndarray, sigma: np.ndarray, V: np.ndarray) -> np.ndarray:

@@ -442,13 +442,19 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
         cache["v"], cache["ev"] = v.copy(), ev
         return ev.value, np.concatenate([ev.gW.ravel(), ev.gU.ravel()], dtype=np.float64)
 
+    def cached(v):
+        """The last evaluation if it was at ``v`` (L-BFGS's accepted point usually is), else None."""
+        return cache["ev"] if "v" in cache and np.array_equal(cache["v"], v) else None
+
+    def grad_max(ev) -> float:
+        return float(max(np.max(np.abs(ev.gW)), np.max(np.abs(ev.gU))))
+
     def gradient_max_at(v) -> float:
-        if "v" in cache and np.array_equal(cache["v"], v):
-            ev = cache["ev"]
-        else:
+        ev = cached(v)
+        if ev is None:
             ev = run.evaluate(*split(v), run.train, grad=True)
             run.evaluations += 1
-        return float(max(np.max(np.abs(ev.gW)), np.max(np.abs(ev.gU))))
+        return grad_max(ev)
 
     v0 = np.concatenate([W.ravel(), U.ravel()])
     current = {"v": v0}
@@ -472,15 +478,13 @@ def _run_lbfgs(run: _Run, W, U, identity, *, gtol, maxiter, record_every):
             iterations += 1
             pending["evaluations"] = 0
             current["v"] = np.array(xk)
+            ev = cached(current["v"])  # one comparison of the weight vector per iteration
             if iterations % record_every == 0:
                 Wv, Uv = split(current["v"])
-                ev = cache["ev"] if "v" in cache and np.array_equal(cache["v"], current["v"]) else None
                 rec = run.record(iterations, None, Wv, Uv, ev=ev)
                 bar.set_postfix(loss=f"{rec.loss:.6g}", test=f"{rec.test_accuracy:.3f}", refresh=False)
-            if "v" in cache and np.array_equal(cache["v"], current["v"]):
-                ev = cache["ev"]
-                bar.set_postfix_str(f"max|grad| {max(np.max(np.abs(ev.gW)), np.max(np.abs(ev.gU))):.1e}",
-                                    refresh=False)
+            if ev is not None:
+                bar.set_postfix_str(f"max|grad| {grad_max(ev):.1e}", refresh=False)
             bar.update(1)
             if interrupt.requested:
                 run.save(*state(), identity)

@@ -115,8 +115,10 @@ class MeasureSpec:
 def _file_latent(path: str, n_c: int, L: int):
     """The ``latent`` array a weights file carries (validated for ``n_c``, ``L``), or ``None``."""
     from .._io import load_npz
-    from ..latent import load_latent_file
+    from ..latent import as_latent_array, require_latent_sizes
 
-    if "latent" not in load_npz(path, "WEIGHTS", names=("latent",)):
+    data = load_npz(path, "WEIGHTS", names=("latent",))  # read once: the array is validated as it is
+    if "latent" not in data:
         return None
-    return load_latent_file(path, n_c, L)
+    n_c, L = require_latent_sizes(n_c, L)
+    return as_latent_array(data["latent"], n_c, L, field=f"the latent array of {path!r}")

@@ -145,6 +145,7 @@ class ReproduceSpec:
 
     @classmethod
     def from_params(cls, params) -> "ReproduceSpec":
+        from ..empirical import check_dtype
         from ..reproduce import EXPERIMENT_NAMES, OPTIMIZERS
 
         seed = require_seed("seed", params.get("seed", 0))
@@ -161,8 +162,7 @@ class ReproduceSpec:
                    None if gtol is None else require_real("gtol", gtol, lo=0, hi=1, lo_open=True, hi_open=True),
                    optional_int(params, "maxiter", lo=1), require_bool("quick", params.get("quick", False)), out,
                    require_bool("progress", params.get("progress", False)),
-                   None if params.get("dtype") is None else require_one_of("dtype", params["dtype"],
-                                                                           ("float32", "float64")))
+                   None if params.get("dtype") is None else check_dtype(params["dtype"]))
 
     def run(self):
         from ..reproduce import reproduce_experiment

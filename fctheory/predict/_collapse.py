@@ -77,8 +77,8 @@ def collapse_prediction(setting: Setting, network: str = "h", *, sphere_sizes: S
     try:
         if network == "h*":
             p = predict_type2(setting, dps=dps, sphere_sizes=sphere_sizes)
-            return CollapsePrediction(p.theorem, False, float(p.risk), None, float(p.u_norm), None, float(p.tau),
-                                      prediction=p)
+            return CollapsePrediction(p.theorem, False, float(p.risk), None, float(p.u_norm), None,
+                                      float(p.u_frobenius), prediction=p)
         if setting.mu.is_uniform:
             p = predict_type1(setting, dps=dps, sphere_sizes=sphere_sizes)
             root = float(p.u_frobenius)  # ||W||_F = ||U||_F = sqrt(tau) (theorem 1)

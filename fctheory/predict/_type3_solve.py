@@ -66,7 +66,6 @@ def outer_bracket_high(setting: Setting):
 
 def float_presolve(setting: Setting, groups: WordGroups) -> float | None:
     """``c`` to about float64 accuracy (a start for :func:`solve_outer`), or None."""
-    from scipy.optimize import brentq  # imported on first use: scipy.optimize costs 0.3 s of every predict command
 
     n, L = setting.n_c, setting.L
     log_lam = math.log(setting.lam.numerator) - math.log(setting.lam.denominator)

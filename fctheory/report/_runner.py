@@ -24,7 +24,7 @@ from .._validate import require_optional_int
 from .._io import DirectoryInUse, directory_lock, load_npz, remove_stale_temporaries
 from ..errors import InvalidInput, ProblemTooLarge
 from ..operations import RUN_SECONDS, SECONDS_PER_LOGIT, format_seconds, reproduce_seconds
-from ..sweep import code_fingerprint
+from ..sweep import MAX_WORKERS, code_fingerprint
 from ._cases import record_head, run_job
 from ._suite import CaseSpec, Suite
 
@@ -275,25 +275,25 @@ def run_suite(suite: Suite, out_dir, *, jobs: int | None = None, scheduler=None,
     force : bool
         Run cases above :data:`MAX_CASE_LOGITS` too (otherwise ProblemTooLarge before anything runs).
     """
-    require_optional_int("--jobs", jobs, lo=1, hi=256)
-    check_costs(suite, force=force)
+    require_optional_int("--jobs", jobs, lo=1, hi=MAX_WORKERS)  # before the folder is created
+    costs = check_costs(suite, force=force)
     start = time.perf_counter()
     out_dir = os.fspath(out_dir)
     cache_dir = os.path.join(out_dir, "cache")
     os.makedirs(cache_dir, exist_ok=True)
     with directory_lock(out_dir, command="fctheory validate"):
         remove_stale_temporaries(out_dir, depth=2)  # what a killed run left half-written
-        return _run_locked(suite, out_dir, cache_dir, jobs, scheduler, progress, start)
+        return _run_locked(suite, out_dir, cache_dir, jobs, scheduler, progress, start, costs)
 
 
 def _run_locked(suite: Suite, out_dir: str, cache_dir: str, jobs: int, scheduler, progress: bool,
-                start: float) -> ValidationRun:
+                start: float, costs: list) -> ValidationRun:
     from ..sweep import Job, run_jobs
 
     params = _job_params(suite, out_dir)
     work = [Job(CASE_JOB, p) for p in params]
     salt = code_fingerprint()
-    per_run = {c.name: c.seconds / c.runs for c in suite_costs(suite)}  # the bar advances by estimated seconds
+    per_run = {c.name: c.seconds / c.runs for c in costs}  # the bar advances by estimated seconds
     results = run_jobs(work, workers=jobs, scheduler=scheduler, cache_dir=cache_dir, salt=salt, progress=progress,
                        desc=f"validate {suite.name}", costs=[per_run[p["spec"]["name"]] for p in params])
     records = []

@@ -112,9 +112,9 @@ def theory_predictions(problem: Problem, network: str, *, eps: float = 1e-5) -> 
         note = "||phi(w)|| = sqrt(d) for every word (LayerNorm with eps = 0, definition 2)"
         if eps > 0:
             note += f"; the network's eps = {eps:g} makes it sqrt(d) sigma/sqrt(sigma^2 + eps)"
-        predicted["word_norm"] = _value(float(setting.require_d(mean_zero=True)) ** 0.5, theorem, note)
+        predicted["word_norm"] = _value(float(p.feature_norm), theorem, note)
         predicted["u_norm"] = _value(float(p.u_norm), theorem, "c = tau*/sqrt(K L); " + _ASSUMPTION_A)
-        predicted["u_frobenius"] = _value(float(p.tau), theorem, "||U||_F = tau*; " + _ASSUMPTION_A)
+        predicted["u_frobenius"] = _value(float(p.u_frobenius), theorem, "||U||_F = tau*; " + _ASSUMPTION_A)
         predicted["risk"] = _value(float(p.risk), theorem,
                                    "min R* = H*(tau*), the true risk (eq. 10); the measured risk is the empirical one")
         cfg = type2_configuration(setting, float(p.u_norm), latent=problem.latent)

@@ -604,7 +604,7 @@ class Derivation:
         else:
             try:
                 i, root = self._root()
-                target = self.steps[self._index(self.result_step)] if self.result_step else self.steps[-1]
+                target = self.steps[i]
                 result_check = _prove_equal("result", self.result, target.rhs, bounds, simplify_max_ops)
                 if not result_check.proved:
                     reasons.append(f"the result is not proved equal to the right side of step {target.label!r}")

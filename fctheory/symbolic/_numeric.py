@@ -34,7 +34,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from .._precision import decimal_string
+from .._precision import decimal_string, fraction_to_mpf
 from ..setting import Setting
 
 __all__ = ["NumericCheck", "NumericPoint", "check_H", "check_H_star", "check_type3", "check_threshold"]
@@ -114,14 +114,9 @@ def _enclosure_text(enclosure, dps) -> str:
     return "[" + ", ".join(enclosure.to_list(dps)) + "]"
 
 
-def _mpf(q) -> mpmath.mpf:
-    q = Fraction(q)
-    return mpmath.mpf(q.numerator) / q.denominator
-
-
 def _setting_value(setting: Setting, symbol) -> mpmath.mpf:
     name = {"lambda": "lam"}.get(str(symbol), str(symbol))
-    return _mpf(getattr(setting, name))
+    return fraction_to_mpf(Fraction(getattr(setting, name)))
 
 
 def _draw_type12_setting(rng: random.Random, with_d: bool) -> Setting:
@@ -138,7 +133,8 @@ def _check_H_like(derivation, *, dps: int, seed: int, star: bool):
     t0 = time.perf_counter()
     rng = random.Random(seed)
     fn = lambdify_mp(derivation)
-    t = sp.Symbol("t", positive=True)
+    from ._symbols import t
+
     slope = derivation.result.diff(t)
     others = [a for a in derivation.arguments if a != t]
     slope_fn = sp.lambdify([t] + others, slope, modules="mpmath")
@@ -152,18 +148,16 @@ def _check_H_like(derivation, *, dps: int, seed: int, star: bool):
         with mpmath.workdps(dps + EXTRA_DIGITS):
             args = [_setting_value(setting, a) for a in others]
             tau = pred.tau
-            trivial = getattr(pred, "trivial", False)
-            if not trivial:
-                v = fn(setting=setting, t=tau)
-                points.append(NumericPoint(name, f"derived {label}(tau) in the certified enclosure of min R",
-                                           decimal_string(v, dps), _enclosure_text(pred.enclosures["risk"], dps),
-                                           _inside(v, pred.enclosures["risk"], dps)))
-                enc = pred.enclosures["tau"]
-                lo, hi = slope_fn(enc.lo, *args), slope_fn(enc.hi, *args)
-                ok = bool(lo <= 0 <= hi) if enc.lo < enc.hi else bool(abs(lo) <= _tol(tau, dps))
-                points.append(NumericPoint(name, f"derived {label}' changes sign across the certified enclosure of tau",
-                                           f"[{mpmath.nstr(lo, 5)}, {mpmath.nstr(hi, 5)}]",
-                                           _enclosure_text(enc, dps), ok))
+            v = fn(setting=setting, t=tau)
+            points.append(NumericPoint(name, f"derived {label}(tau) in the certified enclosure of min R",
+                                       decimal_string(v, dps), _enclosure_text(pred.enclosures["risk"], dps),
+                                       _inside(v, pred.enclosures["risk"], dps)))
+            enc = pred.enclosures["tau"]
+            lo, hi = slope_fn(enc.lo, *args), slope_fn(enc.hi, *args)
+            ok = bool(lo <= 0 <= hi) if enc.lo < enc.hi else bool(abs(lo) <= _tol(tau, dps))
+            points.append(NumericPoint(name, f"derived {label}' changes sign across the certified enclosure of tau",
+                                       f"[{decimal_string(lo, 5)}, {decimal_string(hi, 5)}]",
+                                       _enclosure_text(enc, dps), ok))
             v1 = fn(setting=setting, t=1)
         ref = solver_H(setting, 1, dps=dps)
         with mpmath.workdps(dps + EXTRA_DIGITS):
@@ -214,10 +208,8 @@ def check_type3(derivation, *, dps: int = 30, seed: int = 0):
     F = lambdify_mp(derivation, "F")
     eq7, eq8 = derivation.result
     r_b, m_b = sp.symbols("r_b mu_b", positive=True)
-    c, lam, L, n_c, s_c = (sp.Symbol(n, **a) for n, a in (("c", dict(positive=True)), ("lambda", dict(positive=True)),
-                                                             ("L", dict(integer=True, positive=True)),
-                                                             ("n_c", dict(integer=True, positive=True)),
-                                                             ("s_c", dict(integer=True, positive=True))))
+    from ._symbols import L, c, lam, n_c, s_c
+
     eq7_fn = sp.lambdify([r_b, c, lam, L, n_c], eq7.lhs, modules="mpmath")
     points = []
     for _ in range(2):
@@ -228,7 +220,7 @@ def check_type3(derivation, *, dps: int = 30, seed: int = 0):
         eq8_fn = sp.lambdify([c] + [rr[i] for i in range(1, setting.s_c + 1)], eq8_lhs, modules="mpmath")
         eq8_rhs = int(eq8.rhs.subs({L: setting.L, n_c: setting.n_c}))
         with mpmath.workdps(dps + EXTRA_DIGITS):
-            lam_mp = _mpf(setting.lam)
+            lam_mp = fraction_to_mpf(setting.lam)
             worst = mpmath.mpf(0)
             for rv, mv in zip(pred.r, setting.mu.mp()):
                 worst = max(worst, abs(eq7_fn(rv, pred.c, lam_mp, setting.L, setting.n_c) / mv - 1))
